@@ -1,0 +1,94 @@
+// folio/journal.h: journal entries, the first kind of record in a vault.
+//
+// A Journal is a view over an open Vault's database (it does not own it; keep
+// the Vault alive while you use it). Every write is one transaction: it
+// happens whole or not at all.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace folio {
+
+class Database;
+
+// Seconds since the Unix epoch, UTC.
+using Timestamp = std::int64_t;
+
+struct Entry {
+  std::string id;                    // short, stable: 8 characters of [0-9a-z]
+  Timestamp created = 0;
+  Timestamp updated = 0;
+  std::optional<std::string> title;  // absent when the user gave none
+  std::vector<std::string> tags;     // sorted, normalised (see normalize_tag)
+  std::string body;                  // UTF-8, any length
+};
+
+// What a new entry or an edit says. Text must be valid UTF-8, else
+// Error(invalid_argument).
+struct EntryDraft {
+  std::optional<std::string> title;
+  std::vector<std::string> tags;
+  std::string body;
+  std::optional<Timestamp> created;  // default: now
+};
+
+struct EntryFilter {
+  std::optional<std::string> tag;
+  std::optional<Timestamp> since;    // inclusive
+  std::optional<Timestamp> until;    // exclusive
+  std::optional<std::size_t> limit;  // newest first
+};
+
+// A line of `list`: everything but the body, plus its first line.
+struct EntrySummary {
+  std::string id;
+  Timestamp created = 0;
+  Timestamp updated = 0;
+  std::optional<std::string> title;
+  std::vector<std::string> tags;
+  std::string first_line;            // of the body, at most 200 bytes, whole characters
+  std::size_t body_chars = 0;        // Unicode code points
+};
+
+struct TagCount {
+  std::string name;
+  std::size_t entries = 0;
+};
+
+class Journal {
+ public:
+  explicit Journal(Database& db) : db_(&db) {}
+
+  // Stores a new entry; returns it with its id and times.
+  Entry add(const EntryDraft& draft);
+
+  // The entry whose id is `id` or starts with `id` (at least 4 characters,
+  // unique). Error(not_found) if none, Error(invalid_argument) if ambiguous.
+  Entry get(const std::string& id) const;
+
+  // Newest first.
+  std::vector<EntrySummary> list(const EntryFilter& filter = {}) const;
+
+  // Replaces title, tags and body of an entry; `updated` becomes now.
+  Entry update(const std::string& id, const EntryDraft& draft);
+
+  // Removes an entry, its tag links, and tags no other entry uses.
+  // secure_delete zeroes the freed space inside the database.
+  void remove(const std::string& id);
+
+  std::vector<TagCount> tags() const;
+
+  std::size_t count() const;
+
+ private:
+  Database* db_;
+};
+
+// Lower-cases (Unicode case folding, NFC) and checks a tag: 1 to 64 characters,
+// no white space, no comma. Error(invalid_argument) otherwise.
+std::string normalize_tag(const std::string& tag);
+
+}  // namespace folio

@@ -1,0 +1,43 @@
+// folio/terminal.h: how secrets reach folio (a terminal with echo off, a file
+// descriptor, or a file) and how strong a new passphrase is.
+#pragma once
+
+#include <string>
+
+#include "folio/secret.h"
+
+namespace folio {
+
+// True if a controlling terminal can be opened (/dev/tty).
+bool have_terminal() noexcept;
+
+// Prints `prompt` on /dev/tty and reads one line with echo off.
+// Error(refused) if there is no terminal, Error(cancelled) on end of input.
+// The result is NFC-normalised (see normalize_secret).
+Secret prompt_secret(const std::string& prompt);
+
+// Reads the first line (without its line ending) from an open descriptor or a
+// file. Error(invalid_argument) if it is empty, Error(io) if it cannot be read.
+// The result is NFC-normalised.
+Secret read_secret_fd(int fd);
+Secret read_secret_file(const std::string& path);
+
+// NFC normalisation done entirely inside secure memory (utf8proc into caller
+// buffers). Error(invalid_argument) if `in` is not valid UTF-8.
+Secret normalize_secret(const Secret& in);
+
+struct Strength {
+  double bits = 0;           // zxcvbn's estimate of log2(guesses)
+  const char* rating = "";   // "very weak", "weak", "fair", "strong", "very strong"
+};
+
+// Passphrases below this need --allow-weak at init and passwd.
+inline constexpr double kMinStrengthBits = 50.0;
+
+Strength estimate_strength(const Secret& passphrase);
+
+// Turns off core dumps (RLIMIT_CORE 0) and ptrace/proc access
+// (PR_SET_DUMPABLE 0), and initialises libsodium. Call first in main().
+void harden_process();
+
+}  // namespace folio

@@ -1,0 +1,72 @@
+// folio/vault.h: a vault is a folder holding a fixed-size header of keyslots
+// and a SQLCipher database. See docs/FORMAT.md for every byte.
+//
+//   folio::Secret recovery = folio::Vault::create(dir, passphrase, folio::calibrate_kdf());
+//   folio::Vault vault = folio::Vault::open(dir, passphrase);
+//   folio::Journal journal = vault.journal();
+//   journal.add({.title = "Day one", .body = "..."});
+//
+// Every call that fails throws folio::Error and leaves the files as they were.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "folio/journal.h"
+#include "folio/kdf.h"
+#include "folio/secret.h"
+
+namespace folio {
+
+class Database;
+
+// What the secret given to open() is.
+enum class SecretKind { passphrase, recovery_code };
+
+class Vault {
+ public:
+  // $FOLIO_VAULT if set, else $XDG_DATA_HOME/folio, else ~/.local/share/folio.
+  static std::filesystem::path default_path();
+
+  // True if `dir` holds a vault header (it may still be damaged).
+  static bool exists(const std::filesystem::path& dir);
+
+  // Creates a vault in `dir` (made 0700 if missing; it must not hold a vault)
+  // with one passphrase keyslot and one recovery-code keyslot, both under `kdf`.
+  // Returns the recovery code in its printable form ("ABCD-EFGH-...").
+  // Error(already_exists), Error(invalid_argument) for KDF parameters out of
+  // bounds, Error(io). On failure nothing is left behind.
+  static Secret create(const std::filesystem::path& dir, const Secret& passphrase,
+                       const KdfParams& kdf);
+
+  // Opens the vault with a passphrase or the recovery code (any form the user
+  // may type: case, spaces and dashes do not matter). Costs one KDF run per
+  // keyslot of that kind, the same whether or not the secret is right.
+  // Error(not_found) when there is no vault, Error(wrong_passphrase),
+  // Error(corrupt), Error(unsupported_version).
+  static Vault open(const std::filesystem::path& dir, const Secret& secret,
+                    SecretKind kind = SecretKind::passphrase);
+
+  Vault(Vault&&) noexcept;
+  Vault& operator=(Vault&&) noexcept;
+  ~Vault();
+
+  // Replaces every passphrase keyslot with one for `new_passphrase`, keeping
+  // the recovery code and the data key: the database is not touched. The new
+  // header is written to a temporary file, synced, and renamed over the old.
+  void change_passphrase(const Secret& new_passphrase, const KdfParams& kdf);
+
+  // The cost of the keyslot that opened this vault.
+  const KdfParams& kdf() const noexcept;
+
+  const std::filesystem::path& path() const noexcept;
+
+  Journal journal();
+
+ private:
+  struct State;
+  explicit Vault(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace folio
