@@ -41,3 +41,11 @@ Strength estimate_strength(const Secret& passphrase);
 void harden_process();
 
 }  // namespace folio
+
+namespace folio {
+
+// Asks `question` on /dev/tty and reads y/yes (true) or anything else (false).
+// Error(refused) if there is no terminal.
+bool ask_yes_no(const std::string& question);
+
+}  // namespace folio

@@ -1,0 +1,70 @@
+// folio edit: change an entry's body, title or tags.
+#include <algorithm>
+#include <iostream>
+
+#include "cli/common.h"
+#include "folio/editor.h"
+#include "folio/error.h"
+
+namespace folio::cli {
+
+void add_edit(CLI::App& app, Globals& g, Action& run) {
+  struct Opts {
+    std::string id;
+    std::optional<std::string> title, text;
+    std::vector<std::string> add_tags, rm_tags;
+    bool from_stdin = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("edit", "change an entry (body from stdin or $EDITOR)");
+  cmd->add_option("id", o->id, "entry id, or a unique prefix of 4+ characters")->required();
+  cmd->add_option("--title", o->title, "new title (\"\" removes it)");
+  cmd->add_option("--add-tag", o->add_tags, "add a tag (repeatable)");
+  cmd->add_option("--rm-tag", o->rm_tags, "remove a tag (repeatable)");
+  cmd->add_option("--text", o->text, "new body from the command line (RISKY: shell history)");
+  cmd->add_flag("--stdin", o->from_stdin, "read the new body from standard input");
+  cmd->callback([&g, &run, o] {
+    run = [&g, o] {
+      Vault vault = open_vault(g);
+      Journal journal = vault.journal();
+      Entry e = journal.get(o->id);
+      bool metadata_only = (o->title || !o->add_tags.empty() || !o->rm_tags.empty()) &&
+                           !o->text && !o->from_stdin;
+      EntryDraft draft{e.title, e.tags, e.body, std::nullopt};
+      if (o->text) {
+        draft.body = *o->text;
+      } else if (o->from_stdin || (!metadata_only && !stdin_is_terminal())) {
+        draft.body = read_stdin();
+      } else if (!metadata_only) {
+        auto text = edit_text(e.body);
+        if (!text) {
+          throw Error(Errc::cancelled, "the text is empty; the entry was not changed",
+                      "to delete the entry, use 'folio rm " + e.id + "'");
+        }
+        draft.body = std::move(*text);
+      }
+      if (draft.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+        throw Error(Errc::cancelled, "the text is empty; the entry was not changed",
+                    "to delete the entry, use 'folio rm " + e.id + "'");
+      }
+      if (o->title) draft.title = o->title->empty() ? std::nullopt : o->title;
+      for (const auto& t : o->add_tags) draft.tags.push_back(normalize_tag(t));
+      for (const auto& t : o->rm_tags) {
+        std::string n = normalize_tag(t);
+        if (std::find(draft.tags.begin(), draft.tags.end(), n) == draft.tags.end()) {
+          throw Error(Errc::not_found, "entry " + e.id + " has no tag '" + t + "'");
+        }
+        draft.tags.erase(std::remove(draft.tags.begin(), draft.tags.end(), n), draft.tags.end());
+      }
+      if (draft.body == e.body && draft.title == e.title && draft.tags == e.tags) {
+        note("no change to " + e.id);
+        return 0;
+      }
+      Entry updated = journal.update(e.id, draft);
+      std::cout << updated.id << '\n';
+      return 0;
+    };
+  });
+}
+
+}  // namespace folio::cli

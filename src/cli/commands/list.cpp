@@ -1,0 +1,74 @@
+// folio list: entries, newest first, with filters.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/common.h"
+#include "folio/dates.h"
+#include "folio/text.h"
+
+namespace folio::cli {
+
+void add_list(CLI::App& app, Globals& g, Action& run) {
+  struct Opts {
+    std::optional<std::string> tag, since, until;
+    std::optional<std::size_t> limit;
+    bool json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("list", "list entries, newest first");
+  cmd->add_option("-t,--tag", o->tag, "only entries with this tag");
+  cmd->add_option("--since", o->since, "from this day: YYYY-MM-DD, today, yesterday, 'N days ago'");
+  cmd->add_option("--until", o->until, "up to the end of this day");
+  cmd->add_option("-n,--limit", o->limit, "at most this many entries");
+  cmd->add_flag("--json", o->json, "print JSON");
+  cmd->callback([&g, &run, o] {
+    run = [&g, o] {
+      // Dates are checked before the passphrase is asked for.
+      EntryFilter f;
+      Timestamp now = now_utc();
+      if (o->since) f.since = parse_day(*o->since, now);
+      if (o->until) f.until = next_day(parse_day(*o->until, now));
+      f.tag = o->tag;
+      f.limit = o->limit;
+      Vault vault = open_vault(g);
+      auto rows = vault.journal().list(f);
+      if (o->json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& r : rows) {
+          out.push_back({{"id", r.id},
+                         {"created", format_utc(r.created)},
+                         {"updated", format_utc(r.updated)},
+                         {"title", r.title ? nlohmann::json(*r.title) : nlohmann::json(nullptr)},
+                         {"tags", r.tags},
+                         {"first_line", r.first_line},
+                         {"chars", r.body_chars}});
+        }
+        print_json(out);
+        return 0;
+      }
+      std::vector<std::string> tag_cells;
+      std::size_t tag_width = 0;
+      for (const auto& r : rows) {
+        std::string cell;
+        for (const auto& t : r.tags) cell += (cell.empty() ? "#" : " #") + t;
+        cell = fit_width(cell, 24);
+        tag_width = std::max(tag_width, display_width(cell));
+        tag_cells.push_back(cell);
+      }
+      std::size_t cols = terminal_columns();
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        std::string text = r.title ? *r.title : r.first_line;
+        std::string line_head = r.id + "  " + format_local(r.created) + "  ";
+        std::size_t used = display_width(line_head) + (tag_width ? tag_width + 2 : 0);
+        if (cols > used + 8) text = fit_width(text, cols - used);
+        std::cout << paint(r.id, "33") << "  " << format_local(r.created) << "  ";
+        if (tag_width) std::cout << paint(pad_width(tag_cells[i], tag_width), "36") << "  ";
+        std::cout << text << '\n';
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace folio::cli

@@ -1,0 +1,32 @@
+// folio passwd: a new passphrase; only the keyslot is rewritten.
+#include "cli/common.h"
+
+namespace folio::cli {
+
+void add_passwd(CLI::App& app, Globals& g, Action& run) {
+  struct Opts {
+    KdfOptions kdf;
+    bool allow_weak = false;
+    std::optional<int> new_fd;
+    std::string new_file;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "passwd", "change the passphrase (with --recovery: set a new one using the recovery code)");
+  o->kdf.add_to(*cmd);
+  cmd->add_flag("--allow-weak", o->allow_weak, "accept a weak passphrase");
+  cmd->add_option("--new-passphrase-fd", o->new_fd, "read the new passphrase from this file descriptor");
+  cmd->add_option("--new-passphrase-file", o->new_file, "read the new passphrase from this file");
+  cmd->callback([&g, &run, o] {
+    run = [&g, o] {
+      Vault vault = open_vault(g);
+      KdfParams kdf = o->kdf.resolve(vault.kdf());
+      Secret pass = new_passphrase(o->new_fd, o->new_file, o->allow_weak);
+      vault.change_passphrase(pass, kdf);
+      note("passphrase changed");
+      return 0;
+    };
+  });
+}
+
+}  // namespace folio::cli

@@ -1,0 +1,163 @@
+#include "cli/common.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "folio/error.h"
+#include "folio/terminal.h"
+#include "folio/text.h"
+
+namespace folio::cli {
+
+std::filesystem::path vault_path(const Globals& g) {
+  return g.vault.empty() ? Vault::default_path() : std::filesystem::path(g.vault);
+}
+
+namespace {
+
+Secret read_given_secret(std::optional<int> fd, const std::string& file, const std::string& prompt) {
+  if (fd) return read_secret_fd(*fd);
+  if (!file.empty()) return read_secret_file(file);
+  return prompt_secret(prompt);
+}
+
+}  // namespace
+
+Vault open_vault(const Globals& g) {
+  auto dir = vault_path(g);
+  if (!Vault::exists(dir) && !std::filesystem::exists(dir / "data")) {
+    throw Error(Errc::not_found, "no vault in " + dir.string(),
+                "create one with 'folio init', or point to yours with --vault PATH");
+  }
+  if (g.recovery) {
+    Secret code = read_given_secret(g.passphrase_fd, g.passphrase_file, "Recovery code: ");
+    return Vault::open(dir, code, SecretKind::recovery_code);
+  }
+  Secret pass = read_given_secret(g.passphrase_fd, g.passphrase_file, "Passphrase: ");
+  return Vault::open(dir, pass, SecretKind::passphrase);
+}
+
+Secret new_passphrase(std::optional<int> fd, const std::string& file, bool allow_weak) {
+  Secret pass;
+  if (fd || !file.empty()) {
+    pass = read_given_secret(fd, file, "");
+  } else {
+    pass = prompt_secret("New passphrase: ");
+    Secret again = prompt_secret("Repeat the new passphrase: ");
+    if (!pass.equals(again)) {
+      throw Error(Errc::invalid_argument, "the two passphrases differ; nothing was changed");
+    }
+  }
+  Strength s = estimate_strength(pass);
+  char line[160];
+  std::snprintf(line, sizeof line, "passphrase strength: %s (about 2^%.0f guesses)", s.rating,
+                std::floor(s.bits));
+  note(line);
+  if (s.bits < kMinStrengthBits && !allow_weak) {
+    throw Error(Errc::refused, "the passphrase is too weak; nothing was changed",
+                "use a longer passphrase (e.g. five or more random words), or --allow-weak");
+  }
+  return pass;
+}
+
+void KdfOptions::add_to(CLI::App& cmd) {
+  cmd.add_option("--kdf-memory", memory, "Argon2id memory: a number with K, M or G (bare: MiB)");
+  cmd.add_option("--kdf-ops", ops, "Argon2id passes (default: calibrated to about 1 second)");
+  cmd.add_flag("--allow-weak-kdf", allow_weak, "accept a cost below 256 MiB / 2 passes (for tests)");
+}
+
+namespace {
+
+std::uint64_t parse_size(const std::string& text) {
+  std::size_t used = 0;
+  unsigned long long n = 0;
+  try {
+    n = std::stoull(text, &used);
+  } catch (...) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  std::uint64_t mult = 0;
+  if (unit.empty() || unit == "M" || unit == "m" || unit == "MiB") mult = 1ull << 20;
+  if (unit == "K" || unit == "k" || unit == "KiB") mult = 1ull << 10;
+  if (unit == "G" || unit == "g" || unit == "GiB") mult = 1ull << 30;
+  if (used == 0 || mult == 0 || n == 0 || n > (1ull << 42) / mult) {
+    throw Error(Errc::invalid_argument, "invalid --kdf-memory '" + text + "'",
+                "give a size such as 256M, 1G or 64K");
+  }
+  return n * mult;
+}
+
+}  // namespace
+
+KdfParams KdfOptions::resolve(std::optional<KdfParams> fallback) const {
+  KdfParams p;
+  if (memory.empty() && !ops && fallback) {
+    p = *fallback;
+  } else {
+    std::uint64_t mem = memory.empty() ? kKdfFloorMemory : parse_size(memory);
+    if (ops) {
+      p = KdfParams{*ops, mem};
+    } else {
+      if (isatty(STDERR_FILENO)) note("measuring this machine to set the key-derivation cost...");
+      p = calibrate_kdf(std::chrono::milliseconds(1000), mem);
+      p.memory = mem;
+    }
+  }
+  if (!is_within_bounds(p)) {
+    throw Error(Errc::invalid_argument, "KDF parameters out of bounds",
+                "memory must be 8K to 4G in whole KiB, passes 1 to 64");
+  }
+  if (is_below_floor(p)) {
+    if (!allow_weak) {
+      throw Error(Errc::refused, "that key-derivation cost is below the recommended floor (256 MiB, 2 passes)",
+                  "add --allow-weak-kdf if this vault is only for testing");
+    }
+    note("warning: weak key-derivation cost; a stolen vault is much easier to attack. Use this for tests only.");
+  }
+  return p;
+}
+
+std::string read_stdin() {
+  std::string s;
+  char buf[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) s.append(buf, n);
+  if (std::ferror(stdin)) throw Error(Errc::io, "cannot read standard input");
+  require_utf8(s, "the text on standard input");
+  return s;
+}
+
+bool stdin_is_terminal() { return isatty(STDIN_FILENO) == 1; }
+bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
+
+bool use_color() {
+  const char* no = std::getenv("NO_COLOR");
+  return stdout_is_terminal() && (no == nullptr || *no == '\0');
+}
+
+std::string paint(const std::string& text, const char* sgr) {
+  if (!use_color()) return text;
+  return std::string("\x1b[") + sgr + "m" + text + "\x1b[0m";
+}
+
+std::size_t terminal_columns() {
+  if (!stdout_is_terminal()) return 0;
+  struct winsize ws {};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 80;
+}
+
+void print_json(const nlohmann::json& j) {
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+void note(const std::string& line) { std::cerr << "folio: " << line << '\n'; }
+
+}  // namespace folio::cli

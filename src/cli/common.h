@@ -1,0 +1,76 @@
+// What every command shares: the global options, unlocking the vault, reading
+// text and passphrases, and printing. Commands are one file each in commands/.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "folio/kdf.h"
+#include "folio/secret.h"
+#include "folio/vault.h"
+
+namespace folio::cli {
+
+struct Globals {
+  std::string vault;  // empty: Vault::default_path()
+  std::optional<int> passphrase_fd;
+  std::string passphrase_file;
+  bool recovery = false;
+};
+
+// A command's work, run after parsing succeeded. Returns the exit code.
+using Action = std::function<int()>;
+
+// Each commands/<name>.cpp defines one of these.
+void add_init(CLI::App& app, Globals& g, Action& run);
+void add_add(CLI::App& app, Globals& g, Action& run);
+void add_list(CLI::App& app, Globals& g, Action& run);
+void add_show(CLI::App& app, Globals& g, Action& run);
+void add_edit(CLI::App& app, Globals& g, Action& run);
+void add_rm(CLI::App& app, Globals& g, Action& run);
+void add_tags(CLI::App& app, Globals& g, Action& run);
+void add_passwd(CLI::App& app, Globals& g, Action& run);
+void add_version(CLI::App& app, Globals& g, Action& run);
+
+std::filesystem::path vault_path(const Globals& g);
+
+// Reads the passphrase (or recovery code, with --recovery) as the globals say
+// and opens the vault. Fails with not_found before asking if there is none.
+Vault open_vault(const Globals& g);
+
+// A new passphrase: read once from fd/file if given, else asked twice on the
+// terminal. Shows the strength estimate on stderr; refuses a weak one unless
+// allow_weak.
+Secret new_passphrase(std::optional<int> fd, const std::string& file, bool allow_weak);
+
+// KDF options shared by init and passwd.
+struct KdfOptions {
+  std::string memory;  // "256M", "1G", "64K"; a bare number is MiB
+  std::optional<std::uint32_t> ops;
+  bool allow_weak = false;
+  void add_to(CLI::App& cmd);
+  // The parameters these options ask for; `fallback` when none are given
+  // (nullopt: calibrate). Refuses a cost below the floor without allow_weak.
+  KdfParams resolve(std::optional<KdfParams> fallback) const;
+};
+
+// All of standard input; Error(invalid_argument) if not UTF-8.
+std::string read_stdin();
+bool stdin_is_terminal();
+bool stdout_is_terminal();
+
+// True when colour is wanted: stdout is a terminal and NO_COLOR is unset or empty.
+bool use_color();
+std::string paint(const std::string& text, const char* sgr);
+
+// Terminal columns of stdout, or 0 when it is not a terminal.
+std::size_t terminal_columns();
+
+void print_json(const nlohmann::json& j);
+void note(const std::string& line);  // a line on stderr, "folio: ..."
+
+}  // namespace folio::cli

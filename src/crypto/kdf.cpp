@@ -1,0 +1,54 @@
+#include "folio/kdf.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "crypto/keyslot.h"
+#include "folio/error.h"
+
+namespace folio {
+
+bool is_below_floor(const KdfParams& p) noexcept {
+  return p.ops < kKdfFloorOps || p.memory < kKdfFloorMemory;
+}
+
+bool is_within_bounds(const KdfParams& p) noexcept {
+  return p.ops >= 1 && p.ops <= kKdfMaxOps && p.memory >= kKdfMinMemory &&
+         p.memory <= kKdfMaxMemory && p.memory % 1024 == 0;
+}
+
+Secret derive_kek(const Secret& secret, const std::uint8_t* salt, const KdfParams& p) {
+  if (!is_within_bounds(p)) {
+    throw Error(Errc::invalid_argument, "KDF parameters out of bounds");
+  }
+  Secret kek(32);
+  if (crypto_pwhash(kek.data(), kek.size(), reinterpret_cast<const char*>(secret.data()),
+                    secret.size(), salt, p.ops, static_cast<std::size_t>(p.memory),
+                    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    throw Error(Errc::io, "not enough memory for the key derivation",
+                "the vault's KDF needs " + std::to_string(p.memory >> 20) +
+                    " MiB; close other programs and try again");
+  }
+  return kek;
+}
+
+KdfParams calibrate_kdf(std::chrono::milliseconds target, std::uint64_t memory) {
+  using clock = std::chrono::steady_clock;
+  memory = std::max(memory, kKdfFloorMemory);
+  Secret probe = Secret::from("calibration");
+  std::uint8_t salt[crypto_pwhash_SALTBYTES] = {};
+  KdfParams p{1, memory};
+  auto start = clock::now();
+  Secret kek = derive_kek(probe, salt, p);
+  auto one_pass = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start);
+  // Argon2id's time grows linearly with the number of passes.
+  auto ops = static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(target).count() /
+      std::max<std::int64_t>(one_pass.count(), 1));
+  p.ops = std::clamp<std::uint32_t>(ops, kKdfFloorOps, kKdfMaxOps);
+  return p;
+}
+
+}  // namespace folio

@@ -1,0 +1,175 @@
+#include "crypto/keyslot.h"
+
+#include <sodium.h>
+
+#include <cstring>
+#include <string>
+
+#include "folio/error.h"
+
+namespace folio {
+namespace {
+
+constexpr char kCheck[8] = {'f', 'o', 'l', 'i', 'o', '-', 'k', 's'};
+constexpr char kMaskKey[] = "folio keyslot parameter mask v1";  // 31 bytes, no NUL
+constexpr char kDbKeyLabel[] = "folio sqlcipher key v1";        // 22 bytes, no NUL
+constexpr std::uint8_t kKdfArgon2id = 1;
+
+static_assert(kSaltSize == crypto_pwhash_SALTBYTES);
+static_assert(kNonceSize == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+static_assert(kWrappedSize == kDataKeySize + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+static_assert(kWrappedOffset + kWrappedSize == kSlotSize);
+
+using Params = std::array<std::uint8_t, kParamsSize>;
+
+void put_le(std::uint8_t* p, std::uint64_t v, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+std::uint64_t get_le(const std::uint8_t* p, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v |= std::uint64_t{p[i]} << (8 * i);
+  return v;
+}
+
+const std::uint8_t* slot_ptr(const HeaderBytes& h, std::size_t i) { return h.data() + i * kSlotSize; }
+std::uint8_t* slot_ptr(HeaderBytes& h, std::size_t i) { return h.data() + i * kSlotSize; }
+
+// params XOR mask, in place; the mask is a public function of the salt.
+void apply_mask(Params& params, const std::uint8_t* salt) {
+  Params mask;
+  crypto_generichash(mask.data(), mask.size(), salt, kSaltSize,
+                     reinterpret_cast<const unsigned char*>(kMaskKey), sizeof kMaskKey - 1);
+  for (std::size_t i = 0; i < kParamsSize; ++i) params[i] ^= mask[i];
+}
+
+Params unmasked_params(const HeaderBytes& h, std::size_t index) {
+  const std::uint8_t* slot = slot_ptr(h, index);
+  Params params;
+  std::memcpy(params.data(), slot + kParamsOffset, kParamsSize);
+  apply_mask(params, slot + kSaltOffset);
+  return params;
+}
+
+std::array<std::uint8_t, kSaltSize + kParamsSize> associated_data(const std::uint8_t* salt,
+                                                                   const Params& params) {
+  std::array<std::uint8_t, kSaltSize + kParamsSize> ad;
+  std::memcpy(ad.data(), salt, kSaltSize);
+  std::memcpy(ad.data() + kSaltSize, params.data(), kParamsSize);
+  return ad;
+}
+
+}  // namespace
+
+std::optional<SlotParams> read_slot(const HeaderBytes& header, std::size_t index) {
+  Params p = unmasked_params(header, index);
+  if (std::memcmp(p.data(), kCheck, sizeof kCheck) != 0) return std::nullopt;
+  SlotParams sp;
+  sp.version = static_cast<std::uint16_t>(get_le(p.data() + 8, 2));
+  sp.kind = p[10];
+  sp.kdf = p[11];
+  sp.cost.ops = static_cast<std::uint32_t>(get_le(p.data() + 12, 4));
+  sp.cost.memory = get_le(p.data() + 16, 8);
+  for (std::size_t i = 24; i < kParamsSize; ++i) sp.reserved_zero &= (p[i] == 0);
+  return sp;
+}
+
+HeaderBytes random_header() {
+  HeaderBytes h;
+  random_bytes(h.data(), h.size());
+  return h;
+}
+
+void clear_slot(HeaderBytes& header, std::size_t index) {
+  random_bytes(slot_ptr(header, index), kSlotSize);
+}
+
+void seal_slot(HeaderBytes& header, std::size_t index, SlotKind kind, const KdfParams& cost,
+               const Secret& secret, const Secret& data_key) {
+  if (index >= kSlotCount || data_key.size() != kDataKeySize) {
+    throw Error(Errc::internal, "invalid keyslot request");
+  }
+  if (!is_within_bounds(cost)) {
+    throw Error(Errc::invalid_argument, "KDF parameters out of bounds",
+                "memory must be 8 KiB to 4 GiB in whole KiB, passes 1 to 64");
+  }
+  std::uint8_t* slot = slot_ptr(header, index);
+  random_bytes(slot + kSaltOffset, kSaltSize);
+  random_bytes(slot + kNonceOffset, kNonceSize);
+
+  Params params{};
+  std::memcpy(params.data(), kCheck, sizeof kCheck);
+  put_le(params.data() + 8, kFormatVersion, 2);
+  params[10] = static_cast<std::uint8_t>(kind);
+  params[11] = kKdfArgon2id;
+  put_le(params.data() + 12, cost.ops, 4);
+  put_le(params.data() + 16, cost.memory, 8);
+
+  Secret kek = derive_kek(secret, slot + kSaltOffset, cost);
+  auto ad = associated_data(slot + kSaltOffset, params);
+  unsigned long long out_len = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(slot + kWrappedOffset, &out_len, data_key.data(),
+                                             data_key.size(), ad.data(), ad.size(), nullptr,
+                                             slot + kNonceOffset, kek.data());
+  apply_mask(params, slot + kSaltOffset);
+  std::memcpy(slot + kParamsOffset, params.data(), kParamsSize);
+}
+
+Unlocked open_header(const HeaderBytes& header, SlotKind kind, const Secret& secret) {
+  bool newer = false;
+  bool tried = false;
+  for (std::size_t i = 0; i < kSlotCount; ++i) {
+    auto sp = read_slot(header, i);
+    if (!sp) continue;
+    if (sp->version != kFormatVersion) {
+      newer = newer || sp->version > kFormatVersion;
+      continue;
+    }
+    if (sp->kind != static_cast<std::uint8_t>(kind)) continue;
+    if (sp->kdf != kKdfArgon2id || !is_within_bounds(sp->cost)) {
+      throw Error(Errc::corrupt,
+                  "the vault header is damaged: keyslot " + std::to_string(i) +
+                      " has an unknown or out-of-bounds key-derivation setting",
+                  "restore the vault folder from a backup");
+    }
+    tried = true;
+    const std::uint8_t* slot = slot_ptr(header, i);
+    Params params = unmasked_params(header, i);
+    auto ad = associated_data(slot + kSaltOffset, params);
+    Secret kek = derive_kek(secret, slot + kSaltOffset, sp->cost);
+    Secret data_key(kDataKeySize);
+    unsigned long long out_len = 0;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(data_key.data(), &out_len, nullptr,
+                                                   slot + kWrappedOffset, kWrappedSize, ad.data(),
+                                                   ad.size(), slot + kNonceOffset,
+                                                   kek.data()) == 0) {
+      return Unlocked{std::move(data_key), i, sp->cost};
+    }
+  }
+  if (!tried && newer) {
+    throw Error(Errc::unsupported_version, "this vault was made by a newer version of folio",
+                "upgrade folio to open it");
+  }
+  if (!tried) {
+    // No slot of this kind at all: a damaged header, or not a folio vault.
+    throw Error(Errc::corrupt,
+                kind == SlotKind::passphrase
+                    ? "no passphrase keyslot in the vault header: it is damaged or not a folio vault"
+                    : "no recovery-code keyslot in the vault header: it is damaged or not a folio vault",
+                "restore the vault folder from a backup");
+  }
+  throw Error(Errc::wrong_passphrase,
+              kind == SlotKind::passphrase
+                  ? "wrong passphrase (or the keyslot is damaged)"
+                  : "wrong recovery code (or the keyslot is damaged)",
+              kind == SlotKind::passphrase ? "if you forgot it, use --recovery with your recovery code"
+                                           : "");
+}
+
+Secret database_key(const Secret& data_key) {
+  Secret key(32);
+  crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(kDbKeyLabel),
+                     sizeof kDbKeyLabel - 1, data_key.data(), data_key.size());
+  return key;
+}
+
+}  // namespace folio

@@ -1,0 +1,280 @@
+#include "folio/journal.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+
+#include "folio/dates.h"
+#include "folio/error.h"
+#include "folio/secret.h"
+#include "folio/text.h"
+#include "store/database.h"
+
+namespace folio {
+namespace {
+
+constexpr char kIdAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";  // 32: 5 bits a character
+constexpr std::size_t kIdLength = 8;
+constexpr std::size_t kMinPrefix = 4;
+constexpr std::size_t kMaxTitleChars = 500;
+constexpr std::size_t kMaxTagChars = 64;
+constexpr std::size_t kFirstLineBytes = 200;
+
+std::string new_id() {
+  std::uint8_t r[kIdLength];
+  random_bytes(r, sizeof r);
+  std::string id;
+  for (std::uint8_t b : r) id += kIdAlphabet[b & 31u];
+  return id;
+}
+
+std::optional<std::string> clean_title(const std::optional<std::string>& title) {
+  if (!title) return std::nullopt;
+  require_utf8(*title, "the title");
+  std::string t = *title;
+  if (t.find_first_of("\r\n") != std::string::npos) {
+    throw Error(Errc::invalid_argument, "a title must be a single line");
+  }
+  auto first = t.find_first_not_of(" \t");
+  if (first == std::string::npos) return std::nullopt;
+  t = t.substr(first, t.find_last_not_of(" \t") - first + 1);
+  if (count_chars(t) > kMaxTitleChars) {
+    throw Error(Errc::invalid_argument, "a title may have at most 500 characters");
+  }
+  return t;
+}
+
+std::vector<std::string> clean_tags(const std::vector<std::string>& tags) {
+  std::vector<std::string> out;
+  for (const auto& t : tags) out.push_back(normalize_tag(t));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void check_body(const std::string& body) {
+  require_utf8(body, "the entry");
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw Error(Errc::invalid_argument, "the entry is empty; nothing was saved");
+  }
+}
+
+std::vector<std::string> split_tags(const std::string& joined) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    auto comma = joined.find(',', start);
+    if (comma == std::string::npos) comma = joined.size();
+    out.push_back(joined.substr(start, comma - start));
+    start = comma + 1;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string first_line(const std::string& text) {
+  std::size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string::npos) return {};
+  std::size_t end = text.find_first_of("\r\n", start);
+  std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (line.size() > kFirstLineBytes) {
+    std::size_t cut = kFirstLineBytes;
+    // Back up to the start of a UTF-8 character.
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    line.resize(cut);
+  }
+  return line;
+}
+
+// Row id of the entry `id` names (full id or unique prefix).
+std::int64_t resolve(Database& db, const std::string& id) {
+  if (id.size() < kMinPrefix || id.size() > kIdLength) {
+    throw Error(Errc::invalid_argument, "'" + id + "' is not an entry id",
+                "give the id shown by 'folio list', or at least its first 4 characters");
+  }
+  Statement st = db.prepare(
+      "SELECT id, uid FROM entries WHERE uid >= ?1 AND uid < ?1 || '~' ORDER BY uid LIMIT 2");
+  st.bind(1, id);
+  if (!st.step()) {
+    throw Error(Errc::not_found, "no entry with id '" + id + "'",
+                "'folio list' shows the ids");
+  }
+  std::int64_t row = st.integer(0);
+  std::string first = st.text(1);
+  if (first != id && st.step()) {
+    throw Error(Errc::invalid_argument, "'" + id + "' matches more than one entry",
+                "give more characters of the id");
+  }
+  return row;
+}
+
+void link_tags(Database& db, std::int64_t entry, const std::vector<std::string>& tags) {
+  Statement ins = db.prepare("INSERT OR IGNORE INTO tags(name) VALUES (?1)");
+  Statement link = db.prepare(
+      "INSERT OR IGNORE INTO entry_tags(entry_id, tag_id) SELECT ?1, id FROM tags WHERE name = ?2");
+  for (const auto& t : tags) {
+    ins.bind(1, t);
+    ins.step();
+    ins.reset();
+    link.bind(1, entry).bind(2, t);
+    link.step();
+    link.reset();
+  }
+}
+
+void drop_unused_tags(Database& db) {
+  db.exec("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM entry_tags)");
+}
+
+Entry load(Database& db, std::int64_t row) {
+  Statement st = db.prepare(
+      "SELECT uid, created, updated, title, body, "
+      "(SELECT group_concat(t.name, ',') FROM entry_tags et JOIN tags t ON t.id = et.tag_id "
+      " WHERE et.entry_id = e.id) FROM entries e WHERE e.id = ?1");
+  st.bind(1, row);
+  if (!st.step()) throw Error(Errc::not_found, "the entry disappeared while reading it");
+  Entry e;
+  e.id = st.text(0);
+  e.created = parse_utc(st.text(1));
+  e.updated = parse_utc(st.text(2));
+  if (!st.is_null(3)) e.title = st.text(3);
+  e.body = st.text(4);
+  e.tags = split_tags(st.text(5));
+  return e;
+}
+
+}  // namespace
+
+std::string normalize_tag(const std::string& tag) {
+  require_utf8(tag, "the tag");
+  utf8proc_uint8_t* out = nullptr;
+  utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(tag.data()), static_cast<utf8proc_ssize_t>(tag.size()),
+      &out, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
+  if (n < 0) throw Error(Errc::invalid_argument, "the tag is not valid text");
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(out, &std::free);
+  std::string t(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+  if (t.empty() || count_chars(t) > kMaxTagChars ||
+      t.find_first_of(" \t\r\n,") != std::string::npos) {
+    throw Error(Errc::invalid_argument, "invalid tag '" + tag + "'",
+                "a tag is 1 to 64 characters without spaces or commas");
+  }
+  return t;
+}
+
+Entry Journal::add(const EntryDraft& draft) {
+  check_body(draft.body);
+  auto title = clean_title(draft.title);
+  auto tags = clean_tags(draft.tags);
+  Timestamp now = now_utc();
+  Timestamp created = draft.created.value_or(now);
+
+  Database::Transaction tx(*db_);
+  Statement ins = db_->prepare(
+      "INSERT INTO entries(uid, created, updated, title, body) VALUES (?1, ?2, ?3, ?4, ?5)");
+  std::int64_t row = 0;
+  for (int attempt = 0;; ++attempt) {
+    std::string id = new_id();
+    Statement exists = db_->prepare("SELECT 1 FROM entries WHERE uid = ?1");
+    exists.bind(1, id);
+    if (exists.step()) {
+      if (attempt > 20) throw Error(Errc::internal, "could not find a free entry id");
+      continue;
+    }
+    ins.bind(1, id).bind(2, format_utc(created)).bind(3, format_utc(now)).bind(5, draft.body);
+    if (title) ins.bind(4, *title); else ins.bind_null(4);
+    ins.step();
+    row = db_->last_insert_id();
+    break;
+  }
+  link_tags(*db_, row, tags);
+  Entry e = load(*db_, row);
+  tx.commit();
+  return e;
+}
+
+Entry Journal::get(const std::string& id) const { return load(*db_, resolve(*db_, id)); }
+
+std::vector<EntrySummary> Journal::list(const EntryFilter& f) const {
+  // Two fixed statements: one walks the created index, the other starts from
+  // the tag's entries. Both sort newest first and stop at the limit.
+  static constexpr char kColumns[] =
+      "SELECT e.uid, e.created, e.updated, e.title, substr(e.body, 1, 400), length(e.body), "
+      "(SELECT group_concat(t.name, ',') FROM entry_tags et2 JOIN tags t ON t.id = et2.tag_id "
+      " WHERE et2.entry_id = e.id) ";
+  std::string sql = kColumns;
+  if (f.tag) {
+    sql += "FROM entry_tags et JOIN entries e ON e.id = et.entry_id "
+           "WHERE et.tag_id = (SELECT id FROM tags WHERE name = ?3) AND ";
+  } else {
+    sql += "FROM entries e WHERE ";
+  }
+  sql += "e.created >= ?1 AND e.created < ?2 ORDER BY e.created DESC, e.id DESC LIMIT ?4";
+  Statement st = db_->prepare(sql);
+  st.bind(1, f.since ? format_utc(*f.since) : std::string(""));
+  st.bind(2, f.until ? format_utc(*f.until) : std::string("~"));
+  if (f.tag) st.bind(3, normalize_tag(*f.tag));
+  st.bind(4, f.limit ? static_cast<std::int64_t>(*f.limit) : std::int64_t{-1});
+  std::vector<EntrySummary> out;
+  while (st.step()) {
+    EntrySummary s;
+    s.id = st.text(0);
+    s.created = parse_utc(st.text(1));
+    s.updated = parse_utc(st.text(2));
+    if (!st.is_null(3)) s.title = st.text(3);
+    s.first_line = first_line(st.text(4));
+    s.body_chars = static_cast<std::size_t>(st.integer(5));
+    s.tags = split_tags(st.text(6));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Entry Journal::update(const std::string& id, const EntryDraft& draft) {
+  check_body(draft.body);
+  auto title = clean_title(draft.title);
+  auto tags = clean_tags(draft.tags);
+  Database::Transaction tx(*db_);
+  std::int64_t row = resolve(*db_, id);
+  Statement up = db_->prepare("UPDATE entries SET title = ?1, body = ?2, updated = ?3 WHERE id = ?4");
+  if (title) up.bind(1, *title); else up.bind_null(1);
+  up.bind(2, draft.body).bind(3, format_utc(now_utc())).bind(4, row);
+  up.step();
+  Statement unlink = db_->prepare("DELETE FROM entry_tags WHERE entry_id = ?1");
+  unlink.bind(1, row);
+  unlink.step();
+  link_tags(*db_, row, tags);
+  drop_unused_tags(*db_);
+  Entry e = load(*db_, row);
+  tx.commit();
+  return e;
+}
+
+void Journal::remove(const std::string& id) {
+  Database::Transaction tx(*db_);
+  std::int64_t row = resolve(*db_, id);
+  Statement del = db_->prepare("DELETE FROM entries WHERE id = ?1");
+  del.bind(1, row);
+  del.step();
+  drop_unused_tags(*db_);
+  tx.commit();
+}
+
+std::vector<TagCount> Journal::tags() const {
+  Statement st = db_->prepare(
+      "SELECT t.name, count(*) FROM tags t JOIN entry_tags et ON et.tag_id = t.id "
+      "GROUP BY t.id ORDER BY t.name");
+  std::vector<TagCount> out;
+  while (st.step()) out.push_back({st.text(0), static_cast<std::size_t>(st.integer(1))});
+  return out;
+}
+
+std::size_t Journal::count() const {
+  Statement st = db_->prepare("SELECT count(*) FROM entries");
+  st.step();
+  return static_cast<std::size_t>(st.integer(0));
+}
+
+}  // namespace folio

@@ -1,0 +1,210 @@
+#include "store/database.h"
+
+#include <cstring>
+#include <utility>
+
+#include "folio/error.h"
+
+namespace folio {
+namespace {
+
+constexpr std::size_t kRawKeySize = 32;
+constexpr char kHex[] = "0123456789abcdef";
+
+}  // namespace
+
+void throw_sqlite(sqlite3* db, int rc, std::string_view what) {
+  std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string where(what);
+  switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+      throw Error(Errc::corrupt,
+                  "the vault database is damaged or does not belong to this header",
+                  "restore the vault folder from a backup");
+    case SQLITE_CORRUPT:
+      throw Error(Errc::corrupt, "the vault database is damaged (" + where + ")",
+                  "restore the vault folder from a backup");
+    case SQLITE_FULL:
+      throw Error(Errc::io, "the disk is full; nothing was changed",
+                  "free some disk space and try again");
+    case SQLITE_READONLY:
+      throw Error(Errc::io, "the vault is read-only; nothing was changed",
+                  "check the permissions of the vault folder and its file system");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw Error(Errc::io, "the vault is busy: another folio process is writing to it",
+                  "try again in a moment");
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_IOERR:
+      throw Error(Errc::io, "cannot access the vault database: " + detail);
+    case SQLITE_NOMEM:
+      throw Error(Errc::internal, "out of memory (" + where + ")");
+    default:
+      throw Error(Errc::internal, "database error in " + where + ": " + detail);
+  }
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  if (rc != SQLITE_OK) throw_sqlite(db, rc, "prepare");
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                             SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) throw_sqlite(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK) throw_sqlite(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  int rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK) throw_sqlite(db_, rc, "bind");
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  throw_sqlite(db_, rc, "query");
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Statement::text(int column) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, column);
+  int n = sqlite3_column_bytes(stmt_, column);
+  return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), n);
+}
+
+std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+Database Database::open(const std::filesystem::path& file, const Secret& key, Mode mode) {
+  // SQLCipher 3 reads a key as raw only when it is exactly x'<64 hex>'; any
+  // other length is silently run through PBKDF2 as a passphrase. Refuse it.
+  if (key.size() != kRawKeySize) {
+    throw Error(Errc::invalid_argument, "a database key must be exactly 32 bytes");
+  }
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+              (mode == Mode::create_new ? SQLITE_OPEN_CREATE : 0);
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
+  Database db(raw);  // owns the handle from here, even on failure
+  if (rc != SQLITE_OK) throw_sqlite(raw, rc, "open");
+
+  Secret text(3 + 2 * kRawKeySize);  // x'...'
+  text.data()[0] = 'x';
+  text.data()[1] = '\'';
+  for (std::size_t i = 0; i < kRawKeySize; ++i) {
+    text.data()[2 + 2 * i] = static_cast<std::uint8_t>(kHex[key.data()[i] >> 4]);
+    text.data()[3 + 2 * i] = static_cast<std::uint8_t>(kHex[key.data()[i] & 15]);
+  }
+  text.data()[text.size() - 1] = '\'';
+  rc = sqlite3_key(raw, text.data(), static_cast<int>(text.size()));
+  if (rc != SQLITE_OK) throw_sqlite(raw, rc, "key");
+
+  // Must be set on every open: it is not stored in the (encrypted) file.
+  db.exec("PRAGMA cipher_page_size = 4096");
+  sqlite3_busy_timeout(raw, 5000);
+
+  // The first read decrypts page 1: a wrong key or a damaged file fails here.
+  db.query_text("SELECT count(*) FROM sqlite_master");
+
+  // secure_delete zeroes freed content; a memory temp store keeps sorts and
+  // VACUUM's temporary database off the disk, where they would be plaintext.
+  if (db.query_text("PRAGMA secure_delete = ON") != "1") {
+    throw Error(Errc::refused, "this SQLCipher build does not support secure_delete; refusing to run");
+  }
+  db.exec("PRAGMA temp_store = MEMORY");
+  if (db.query_text("PRAGMA temp_store") != "2") {
+    throw Error(Errc::refused, "this SQLCipher build cannot keep temporary data in memory; refusing to run");
+  }
+  // PERSIST would keep old page images in the journal after each commit.
+  std::string journal = db.query_text("PRAGMA journal_mode = DELETE");
+  if (journal != "delete") {
+    throw Error(Errc::refused, "could not set the database journal mode to DELETE (got '" + journal + "')");
+  }
+  db.exec("PRAGMA foreign_keys = ON");
+  return db;
+}
+
+Database::Database(Database&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    if (db_ != nullptr) sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+
+Database::~Database() {
+  if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+void Database::exec(const char* sql) {
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) throw_sqlite(db_, rc, "statement");
+}
+
+std::string Database::query_text(const char* sql) {
+  Statement st(db_, sql);
+  return st.step() ? st.text(0) : std::string();
+}
+
+std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+
+int Database::changes() const { return sqlite3_changes(db_); }
+
+Database::Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Database::Transaction::~Transaction() {
+  if (!done_) sqlite3_exec(db_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Database::Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace folio
+
+#include "folio/version.h"
+
+namespace folio {
+
+std::string sqlcipher_version() {
+  sqlite3* db = nullptr;
+  std::string cipher = "unknown";
+  if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA cipher_version", -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      cipher = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return cipher + " on SQLite " + sqlite3_libversion();
+}
+
+}  // namespace folio

@@ -1,0 +1,18 @@
+// The database schema and its version (PRAGMA user_version). docs/FORMAT.md
+// holds the same SQL; a change here is a change there and a new version.
+#pragma once
+
+#include "store/database.h"
+
+namespace folio {
+
+inline constexpr int kSchemaVersion = 1;
+
+// Creates the schema in an empty database.
+void create_schema(Database& db);
+
+// Checks the schema version of an existing database: Error(unsupported_version)
+// if newer, Error(corrupt) if it is not a folio database.
+void check_schema(Database& db);
+
+}  // namespace folio

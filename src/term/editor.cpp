@@ -1,0 +1,283 @@
+// $EDITOR on a file in RAM. The invariant: the text exists on disk only inside
+// a tmpfs folder of ours (0700), and that folder is wiped and removed before
+// edit_text() returns or throws, and after a crash by the next folio run.
+#include "folio/editor.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "folio/error.h"
+#include "folio/secret.h"
+
+namespace folio {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr char kPrefix[] = "folio-edit-";
+
+bool is_ram_backed(const std::string& dir) {
+  struct statfs sf {};
+  if (statfs(dir.c_str(), &sf) != 0) return false;
+  return sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC;
+}
+
+std::vector<std::string> ram_candidates() {
+  std::vector<std::string> out;
+  if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x != nullptr && *x == '/') out.push_back(x);
+  out.emplace_back("/dev/shm");
+  return out;
+}
+
+std::string ram_dir() {
+  for (const auto& d : ram_candidates()) {
+    if (is_ram_backed(d) && ::access(d.c_str(), W_OK | X_OK) == 0) return d;
+  }
+  throw Error(Errc::refused,
+              "no RAM-backed folder for the editor's file; refusing to write the entry to disk",
+              "set XDG_RUNTIME_DIR to a tmpfs folder, or pipe the text into folio on standard input");
+}
+
+// Overwrites a regular file with zeros, syncs it, and unlinks it.
+void wipe_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      std::vector<char> zeros(4096, 0);
+      off_t left = st.st_size;
+      while (left > 0) {
+        auto n = ::write(fd, zeros.data(), static_cast<std::size_t>(std::min<off_t>(left, 4096)));
+        if (n <= 0) break;
+        left -= n;
+      }
+      ::fsync(fd);
+    }
+    ::close(fd);
+  }
+  ::unlink(path.c_str());
+}
+
+// Wipes every file in `dir` (editors may add swap or backup files) and removes it.
+void wipe_dir(const std::string& dir) {
+  if (DIR* d = ::opendir(dir.c_str())) {
+    std::vector<std::string> names;
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != "..") names.push_back(n);
+    }
+    ::closedir(d);
+    for (const auto& n : names) {
+      std::string p = dir + "/" + n;
+      struct stat st {};
+      if (::lstat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        wipe_dir(p);
+      } else {
+        wipe_file(p);
+      }
+    }
+  }
+  ::rmdir(dir.c_str());
+}
+
+std::string editor_command() {
+  for (const char* var : {"VISUAL", "EDITOR"}) {
+    const char* v = std::getenv(var);
+    if (v != nullptr && *v != '\0') return v;
+  }
+  return "vi";
+}
+
+// The program an editor command runs, resolving Debian's alternatives links
+// (vi -> vim.basic), so that we know which flags it understands.
+std::string editor_kind(const std::string& command) {
+  std::string first = command.substr(0, command.find_first_of(" \t"));
+  std::string path = first;
+  if (first.find('/') == std::string::npos) {
+    const char* p = std::getenv("PATH");
+    std::string paths = p != nullptr ? p : "/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= paths.size()) {
+      auto colon = paths.find(':', start);
+      std::string dir = paths.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+      std::string cand = dir + "/" + first;
+      if (::access(cand.c_str(), X_OK) == 0) {
+        path = cand;
+        break;
+      }
+      if (colon == std::string::npos) break;
+      start = colon + 1;
+    }
+  }
+  std::error_code ec;
+  fs::path real = fs::canonical(path, ec);
+  std::string name = ec ? fs::path(path).filename().string() : real.filename().string();
+  if (name.rfind("nvim", 0) == 0) return "nvim";
+  if (name.rfind("vim", 0) == 0 || name == "vi" || name == "view" || name == "gvim") return "vim";
+  if (name.rfind("emacs", 0) == 0 && name.find("client") == std::string::npos) return "emacs";
+  if (name.rfind("nano", 0) == 0 || name.rfind("rnano", 0) == 0) return "nano";
+  return "other";
+}
+
+std::vector<std::string> private_flags(const std::string& kind) {
+  if (kind == "vim") {
+    return {"-n", "-i", "NONE", "--cmd", "set noswapfile nobackup nowritebackup noundofile viminfo="};
+  }
+  if (kind == "nvim") {
+    return {"-n", "-i", "NONE", "--cmd", "set noswapfile nobackup nowritebackup noundofile shada="};
+  }
+  if (kind == "emacs") {
+    return {"--eval",
+            "(setq make-backup-files nil backup-inhibited t auto-save-default nil create-lockfiles nil)"};
+  }
+  if (kind == "nano") return {"--ignorercfiles"};  // no backups, history or position log
+  return {};
+}
+
+volatile sig_atomic_t g_stop_signal = 0;
+extern "C" void note_stop(int sig) { g_stop_signal = sig; }
+
+}  // namespace
+
+std::optional<std::string> edit_text(const std::string& initial) {
+  clean_stale_edits();
+  std::string base = ram_dir();
+  std::string templ = base + "/" + kPrefix + std::to_string(::getpid()) + "-XXXXXX";
+  std::vector<char> buf(templ.begin(), templ.end());
+  buf.push_back('\0');
+  if (::mkdtemp(buf.data()) == nullptr) {
+    throw Error(Errc::io, "cannot create a private folder in " + base + ": " + std::strerror(errno));
+  }
+  const std::string dir = buf.data();  // mkdtemp makes it 0700
+  const std::string file = dir + "/entry.txt";
+
+  // From here on, every exit path wipes `dir`.
+  struct sigaction ignore {}, note {}, old_int {}, old_quit {}, old_term {}, old_hup {};
+  ignore.sa_handler = SIG_IGN;
+  note.sa_handler = note_stop;
+  sigemptyset(&ignore.sa_mask);
+  sigemptyset(&note.sa_mask);
+  g_stop_signal = 0;
+  // Ctrl-C goes to the editor (the terminal's foreground group); we wait.
+  sigaction(SIGINT, &ignore, &old_int);
+  sigaction(SIGQUIT, &ignore, &old_quit);
+  sigaction(SIGTERM, &note, &old_term);
+  sigaction(SIGHUP, &note, &old_hup);
+  auto restore_signals = [&] {
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGQUIT, &old_quit, nullptr);
+    sigaction(SIGTERM, &old_term, nullptr);
+    sigaction(SIGHUP, &old_hup, nullptr);
+  };
+
+  try {
+    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) throw Error(Errc::io, "cannot create the editor's file: " + std::string(std::strerror(errno)));
+    std::size_t done = 0;
+    while (done < initial.size()) {
+      auto n = ::write(fd, initial.data() + done, initial.size() - done);
+      if (n <= 0) {
+        ::close(fd);
+        throw Error(Errc::io, "cannot write the editor's file: " + std::string(std::strerror(errno)));
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+
+    std::string command = editor_command();
+    std::vector<std::string> args = {"/bin/sh", "-c", command + " \"$@\"", "folio-editor"};
+    for (auto& f : private_flags(editor_kind(command))) args.push_back(f);
+    args.push_back(file);
+
+    pid_t child = ::fork();
+    if (child < 0) throw Error(Errc::io, "cannot start the editor: " + std::string(std::strerror(errno)));
+    if (child == 0) {
+      // Default signal handling in the editor.
+      signal(SIGINT, SIG_DFL);
+      signal(SIGQUIT, SIG_DFL);
+      signal(SIGTERM, SIG_DFL);
+      signal(SIGHUP, SIG_DFL);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    int status = 0;
+    for (;;) {
+      pid_t r = ::waitpid(child, &status, 0);
+      if (r == child) break;
+      if (r < 0 && errno == EINTR) {
+        if (g_stop_signal != 0) ::kill(child, SIGTERM);
+        continue;
+      }
+      throw Error(Errc::internal, "lost track of the editor process");
+    }
+    if (g_stop_signal != 0) throw Error(Errc::cancelled, "interrupted; nothing was saved");
+    if (WIFSIGNALED(status)) throw Error(Errc::cancelled, "the editor was interrupted; nothing was saved");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      throw Error(Errc::cancelled,
+                  "the editor '" + command + "' exited with status " +
+                      std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + "; nothing was saved",
+                  WEXITSTATUS(status) == 127 ? "set EDITOR to an installed editor" : "");
+    }
+
+    std::string text;
+    int in = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) throw Error(Errc::cancelled, "the editor's file is gone; nothing was saved");
+    char chunk[65536];
+    for (;;) {
+      auto n = ::read(in, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      text.append(chunk, static_cast<std::size_t>(n));
+    }
+    wipe(chunk, sizeof chunk);
+    ::close(in);
+    wipe_dir(dir);
+    restore_signals();
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+    return text;
+  } catch (...) {
+    wipe_dir(dir);
+    restore_signals();
+    throw;
+  }
+}
+
+void clean_stale_edits() noexcept {
+  for (const auto& base : ram_candidates()) {
+    DIR* d = ::opendir(base.c_str());
+    if (d == nullptr) continue;
+    std::vector<std::string> stale;
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n.rfind(kPrefix, 0) != 0) continue;
+      std::string rest = n.substr(sizeof kPrefix - 1);
+      long pid = std::strtol(rest.c_str(), nullptr, 10);
+      std::string p = base + "/" + n;
+      struct stat st {};
+      if (pid <= 0 || ::lstat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid()) {
+        continue;
+      }
+      if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) stale.push_back(p);
+    }
+    ::closedir(d);
+    for (const auto& p : stale) wipe_dir(p);
+  }
+}
+
+}  // namespace folio

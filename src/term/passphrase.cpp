@@ -1,0 +1,181 @@
+// Secrets from the terminal (echo off), a descriptor or a file. Every byte
+// read goes straight into a Secret; nothing is staged in ordinary memory.
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <string>
+
+#include "folio/error.h"
+#include "folio/terminal.h"
+
+namespace folio {
+namespace {
+
+constexpr std::size_t kMaxSecret = 4096;
+
+// Restored by the signal handler if the user interrupts a prompt with echo off.
+int g_tty_fd = -1;
+struct termios g_saved_termios;
+
+extern "C" void restore_tty_and_reraise(int sig) {
+  if (g_tty_fd >= 0) {
+    tcsetattr(g_tty_fd, TCSAFLUSH, &g_saved_termios);
+    (void)!write(g_tty_fd, "\n", 1);
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+// Reads up to the first line ending or EOF into a Secret. The line ending is
+// not kept; a trailing CR is dropped.
+Secret read_line(int fd, bool stop_at_newline) {
+  Secret buf(kMaxSecret);
+  std::size_t n = 0;
+  for (;;) {
+    std::uint8_t c = 0;
+    ssize_t r = ::read(fd, &c, 1);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw Error(Errc::io, std::string("cannot read the passphrase: ") + std::strerror(errno));
+    }
+    if (r == 0) break;
+    if (c == '\n' && stop_at_newline) break;
+    if (c == '\n') break;
+    if (n == buf.size()) {
+      throw Error(Errc::invalid_argument, "the passphrase is longer than 4096 bytes");
+    }
+    buf.data()[n++] = c;
+  }
+  if (n > 0 && buf.data()[n - 1] == '\r') --n;
+  buf.truncate(n);
+  return buf;
+}
+
+Secret finish(Secret raw, const char* source) {
+  if (raw.empty()) {
+    throw Error(Errc::invalid_argument, std::string("the passphrase from ") + source + " is empty");
+  }
+  return normalize_secret(raw);
+}
+
+}  // namespace
+
+bool have_terminal() noexcept {
+  int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
+Secret prompt_secret(const std::string& prompt) {
+  int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    throw Error(Errc::refused, "no terminal to ask for the passphrase",
+                "give it with --passphrase-fd N or --passphrase-file FILE");
+  }
+  struct termios saved {};
+  bool have_attrs = tcgetattr(fd, &saved) == 0;
+  struct sigaction sa {}, old_int {}, old_term {}, old_hup {};
+  if (have_attrs) {
+    g_tty_fd = fd;
+    g_saved_termios = saved;
+    sa.sa_handler = restore_tty_and_reraise;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
+    struct termios quiet = saved;
+    quiet.c_lflag &= static_cast<tcflag_t>(~(ECHO | ECHONL));
+    quiet.c_lflag |= ICANON;
+    tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  (void)!::write(fd, prompt.data(), prompt.size());
+  auto restore = [&] {
+    if (have_attrs) {
+      tcsetattr(fd, TCSAFLUSH, &saved);
+      sigaction(SIGINT, &old_int, nullptr);
+      sigaction(SIGTERM, &old_term, nullptr);
+      sigaction(SIGHUP, &old_hup, nullptr);
+      g_tty_fd = -1;
+    }
+    (void)!::write(fd, "\n", 1);
+    ::close(fd);
+  };
+  Secret raw;
+  try {
+    raw = read_line(fd, true);
+  } catch (...) {
+    restore();
+    throw;
+  }
+  restore();
+  if (raw.empty()) throw Error(Errc::cancelled, "no passphrase given");
+  return normalize_secret(raw);
+}
+
+Secret read_secret_fd(int fd) {
+  if (fd < 0 || ::fcntl(fd, F_GETFD) < 0) {
+    throw Error(Errc::invalid_argument, "--passphrase-fd " + std::to_string(fd) + " is not an open file descriptor");
+  }
+  return finish(read_line(fd, true), "the file descriptor");
+}
+
+Secret read_secret_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    throw Error(err == ENOENT ? Errc::invalid_argument : Errc::io,
+                "cannot read the passphrase file " + path + ": " + std::strerror(err));
+  }
+  try {
+    Secret s = finish(read_line(fd, true), "the file");
+    ::close(fd);
+    return s;
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+}
+
+Secret normalize_secret(const Secret& in) {
+  auto opts = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+  const auto* src = reinterpret_cast<const utf8proc_uint8_t*>(in.data());
+  auto len = static_cast<utf8proc_ssize_t>(in.size());
+  utf8proc_ssize_t cps = utf8proc_decompose(src, len, nullptr, 0, opts);
+  if (cps < 0) {
+    throw Error(Errc::invalid_argument, "the passphrase is not valid UTF-8 text");
+  }
+  // Decoded code points, then re-encoded in place as UTF-8 (never longer).
+  Secret work(static_cast<std::size_t>(cps) * sizeof(utf8proc_int32_t) + sizeof(utf8proc_int32_t));
+  auto* buf = reinterpret_cast<utf8proc_int32_t*>(work.data());
+  utf8proc_ssize_t got = utf8proc_decompose(src, len, buf, cps, opts);
+  if (got < 0 || got > cps) throw Error(Errc::invalid_argument, "the passphrase is not valid UTF-8 text");
+  utf8proc_ssize_t bytes = utf8proc_reencode(buf, got, opts);
+  if (bytes < 0) throw Error(Errc::invalid_argument, "the passphrase is not valid UTF-8 text");
+  Secret out(static_cast<std::size_t>(bytes));
+  std::memcpy(out.data(), work.data(), static_cast<std::size_t>(bytes));
+  return out;
+}
+
+}  // namespace folio
+
+namespace folio {
+
+bool ask_yes_no(const std::string& question) {
+  int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) throw Error(Errc::refused, "no terminal to ask for confirmation", "add --yes");
+  std::string q = question + " [y/N] ";
+  (void)!::write(fd, q.data(), q.size());
+  std::string answer;
+  char c = 0;
+  while (::read(fd, &c, 1) == 1 && c != '\n') answer += c;
+  ::close(fd);
+  return answer == "y" || answer == "Y" || answer == "yes" || answer == "YES" || answer == "Yes";
+}
+
+}  // namespace folio

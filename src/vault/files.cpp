@@ -1,0 +1,107 @@
+#include "vault/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "folio/error.h"
+
+namespace folio {
+
+void throw_io(const std::string& what, int err) {
+  std::string hint;
+  if (err == ENOSPC || err == EDQUOT) hint = "free some disk space and try again";
+  if (err == EROFS) hint = "the file system is read-only";
+  if (err == EACCES || err == EPERM) hint = "check the permissions of the vault folder";
+  throw Error(Errc::io, what + ": " + std::strerror(err), hint);
+}
+
+void make_private_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) {
+    auto parent = dir.parent_path();
+    if (!parent.empty() && parent != dir && !std::filesystem::exists(parent, ec)) {
+      make_private_dir(parent);
+    }
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      throw_io("cannot create folder " + dir.string(), errno);
+    }
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) throw_io("cannot read folder " + dir.string(), errno);
+  if (!S_ISDIR(st.st_mode)) {
+    throw Error(Errc::invalid_argument, dir.string() + " exists and is not a folder");
+  }
+  if ((st.st_mode & 0777) != 0700 && ::chmod(dir.c_str(), 0700) != 0) {
+    throw_io("cannot make " + dir.string() + " private", errno);
+  }
+}
+
+void fsync_dir(const std::filesystem::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw_io("cannot open folder " + dir.string(), errno);
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) throw_io("cannot sync folder " + dir.string(), err);
+}
+
+void replace_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  ::unlink(tmp.c_str());  // a leftover from a crash holds nothing the new file lacks
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw_io("cannot write " + tmp.string(), errno);
+  auto fail = [&](const std::string& what, int err) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw_io(what, err);
+  };
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot write " + tmp.string(), errno);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) fail("cannot sync " + tmp.string(), errno);
+  if (::close(fd) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    throw_io("cannot write " + tmp.string(), err);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    throw_io("cannot replace " + path.string(), err);
+  }
+  fsync_dir(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path());
+}
+
+std::vector<std::uint8_t> read_file(const std::filesystem::path& path, std::size_t limit) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw_io("cannot read " + path.string(), errno);
+  std::vector<std::uint8_t> out(limit + 1);
+  std::size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      throw_io("cannot read " + path.string(), err);
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  out.resize(got);
+  return out;
+}
+
+}  // namespace folio
