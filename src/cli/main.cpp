@@ -37,7 +37,8 @@ Exit codes:
 
 Passphrases are read from the terminal with echo off, or with --passphrase-fd /
 --passphrase-file; never from arguments or the environment.
-See docs/CLI.md, docs/FORMAT.md and docs/THREAT_MODEL.md.)";
+See docs/CLI.md, docs/FORMAT.md and docs/THREAT_MODEL.md.
+)";
 
 void print_error(const std::string& message, const std::string& hint) {
   std::cerr << "folio: error: " << message << '\n';
@@ -79,7 +80,8 @@ int main(int argc, char** argv) {
   CLI::App* help = app.add_subcommand("help", "show help for every command");
   help->callback([&] {
     run = [&] {
-      std::cout << app.help("", CLI::AppFormatMode::All);
+      // app.help() would describe the selected subcommand, "help" itself.
+      std::cout << app.get_formatter()->make_help(&app, "folio", CLI::AppFormatMode::All);
       return 0;
     };
   });

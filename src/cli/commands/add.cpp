@@ -15,7 +15,7 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("add", "add a journal entry (body from stdin or $EDITOR)");
   cmd->add_option("--title", o->title, "a title");
-  cmd->add_option("-t,--tag", o->tags, "a tag (repeatable)");
+  cmd->add_option("-t,--tag", o->tags, "a tag (repeatable)")->allow_extra_args(false);
   cmd->add_option("--text", o->text,
                   "the body, from the command line: RISKY, it stays in shell history and "
                   "shows in the process list");

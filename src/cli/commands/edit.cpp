@@ -19,8 +19,8 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
   CLI::App* cmd = app.add_subcommand("edit", "change an entry (body from stdin or $EDITOR)");
   cmd->add_option("id", o->id, "entry id, or a unique prefix of 4+ characters")->required();
   cmd->add_option("--title", o->title, "new title (\"\" removes it)");
-  cmd->add_option("--add-tag", o->add_tags, "add a tag (repeatable)");
-  cmd->add_option("--rm-tag", o->rm_tags, "remove a tag (repeatable)");
+  cmd->add_option("--add-tag", o->add_tags, "add a tag (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--rm-tag", o->rm_tags, "remove a tag (repeatable)")->allow_extra_args(false);
   cmd->add_option("--text", o->text, "new body from the command line (RISKY: shell history)");
   cmd->add_flag("--stdin", o->from_stdin, "read the new body from standard input");
   cmd->callback([&g, &run, o] {
