@@ -122,6 +122,9 @@ Database Database::open(const std::filesystem::path& file, const Secret& key, Mo
   rc = sqlite3_key(raw, text.data(), static_cast<int>(text.size()));
   if (rc != SQLITE_OK) throw_sqlite(raw, rc, "key");
 
+  // folio never reads a database from outside the vault: no ATTACH at all.
+  sqlite3_limit(raw, SQLITE_LIMIT_ATTACHED, 0);
+
   // Must be set on every open: it is not stored in the (encrypted) file.
   db.exec("PRAGMA cipher_page_size = 4096");
   sqlite3_busy_timeout(raw, 5000);

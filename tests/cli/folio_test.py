@@ -20,6 +20,7 @@ import signal
 import stat
 import subprocess
 import tempfile
+import termios
 import time
 import unittest
 from dataclasses import dataclass
@@ -206,10 +207,12 @@ class FolioTestCase(unittest.TestCase):
 
     def folio_pty(self, *args, steps: Sequence[Step] = (), env: Optional[Dict] = None,
                   vault=DEFAULT, passphrase_file=DEFAULT, wrapper: Sequence[str] = (),
-                  timeout: float = 30, type_delay: float = 0.15) -> PtyResult:
+                  timeout: float = 30, type_delay: float = 0.15,
+                  termios_after: Optional[dict] = None) -> PtyResult:
         """Runs folio on a new pseudo-terminal (its controlling terminal, stdin,
         stdout and stderr) and plays `steps`. `wrapper` is put before the
-        command line (e.g. to run folio inside `unshare`)."""
+        command line (e.g. to run folio inside `unshare`). `termios_after`, if
+        given, receives the terminal's settings as folio left them ("lflag")."""
         argv = [str(a) for a in list(wrapper) + self.argv(args, vault, passphrase_file)]
         envd = env if env is not None else self.env()
         pid, fd = pty.fork()
@@ -262,6 +265,8 @@ class FolioTestCase(unittest.TestCase):
                     break
                 output += data
             _, status = os.waitpid(pid, 0)
+            if termios_after is not None:
+                termios_after["lflag"] = termios.tcgetattr(fd)[3]
         finally:
             os.close(fd)
         if pending:

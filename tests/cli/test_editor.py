@@ -225,8 +225,7 @@ class InterruptionTest(EditorTestCase):
 
     def sleepy_editor(self) -> Path:
         """Writes a draft, reports its path, then waits to be interrupted."""
-        return self.editor(text="draft that must not be saved", extra="") if False else \
-            self.write_script("sleepy-editor", f"""
+        return self.write_script("sleepy-editor", f"""
 for f; do :; done
 printf 'draft that must not be saved' > "$f"
 printf '%s' "$f" > '{self.log}/path.tmp' && mv '{self.log}/path.tmp' '{self.log}/path'

@@ -402,7 +402,7 @@ class TagsTest(EntriesTestCase):
         self.assertOk(r)
         found = {}
         for line in r.out.splitlines():
-            words = line.split()
+            words = [w.lstrip("#") for w in line.split()]
             nums = [w for w in words if w.isdigit()]
             names = [w for w in words if not w.isdigit()]
             if nums and names:

@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+"""`folio passwd` and the recovery code."""
+
+import os
+import stat
+
+from folio_test import (CHEAP_KDF, OTHER_PASSPHRASE, PASSPHRASE, WEAK_PASSPHRASE, FolioTestCase,
+                        main, need_nacl, read_slots)
+
+
+class PasswdTestCase(FolioTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.init_vault()
+        self.entry = self.add("Survives every passphrase change.\n", "-t", "kept")
+        self.new_file = self.write_secret_file("new-passphrase", OTHER_PASSPHRASE + "\n")
+        self.code_file = self.write_secret_file("code", self.recovery_code + "\n")
+
+    def passwd(self, *extra, **kw):
+        return self.folio("passwd", "--new-passphrase-file", self.new_file, *CHEAP_KDF,
+                          *extra, **kw)
+
+    def assertOpensWith(self, secret_file, *global_options):
+        r = self.folio(*global_options, "list", "--json", passphrase_file=secret_file)
+        self.assertOk(r, "opening the vault")
+        self.assertIn(self.entry, r.out)
+
+    def assertWrongSecret(self, secret_file, *global_options):
+        before = self.snapshot()
+        r = self.folio(*global_options, "list", passphrase_file=secret_file)
+        self.assertFails(r, 4, mentions=("passphrase", "recovery"))
+        self.assertUnchanged(before)
+
+
+class PasswdTest(PasswdTestCase):
+
+    def test_passwd_makes_the_new_passphrase_work_and_the_old_one_fail_with_4(self):
+        self.assertOk(self.passwd())
+        self.assertOpensWith(self.new_file)
+        self.assertWrongSecret(self.pass_file)
+
+    def test_passwd_does_not_touch_the_database(self):
+        data_before = self.snapshot()["data"]
+        self.assertOk(self.passwd())
+        self.assertEqual(self.snapshot()["data"], data_before, "data: same mode, mtime and bytes")
+
+    def test_passwd_keeps_the_recovery_code_working(self):
+        self.assertOk(self.passwd())
+        self.assertOpensWith(self.code_file, "--recovery")
+
+    def test_passwd_keeps_files_private_and_leaves_no_temporary_file(self):
+        self.assertOk(self.passwd(umask=0))
+        self.assertEqual(sorted(os.listdir(self.vault)), ["data", "header"])
+        self.assertEqual(stat.S_IMODE((self.vault / "header").stat().st_mode), 0o600)
+        self.assertEqual((self.vault / "header").stat().st_size, 1024)
+
+    def test_passwd_twice_in_a_row(self):
+        self.assertOk(self.passwd())
+        third = self.write_secret_file("third", "tangerine octopus 55 lighthouse sparrow\n")
+        r = self.folio("passwd", "--new-passphrase-file", third, *CHEAP_KDF,
+                       passphrase_file=self.new_file)
+        self.assertOk(r)
+        self.assertOpensWith(third)
+        self.assertWrongSecret(self.new_file)
+        self.assertWrongSecret(self.pass_file)
+
+    def test_passwd_with_a_wrong_current_passphrase_exits_4_and_changes_nothing(self):
+        wrong = self.write_secret_file("wrong", "not the right passphrase\n")
+        before = self.snapshot()
+        r = self.passwd(passphrase_file=wrong)
+        self.assertFails(r, 4, mentions=("passphrase",))
+        self.assertUnchanged(before)
+        self.assertOpensWith(self.pass_file)
+
+    def test_passwd_to_a_weak_passphrase_without_allow_weak_exits_9_and_changes_nothing(self):
+        self.new_file = self.write_secret_file("weak", WEAK_PASSPHRASE + "\n")
+        before = self.snapshot()
+        r = self.passwd()
+        self.assertFails(r, 9, mentions=("weak", "allow-weak"), strict=False)
+        self.assertUnchanged(before)
+
+    def test_passwd_to_a_weak_passphrase_with_allow_weak_works(self):
+        self.new_file = self.write_secret_file("weak", WEAK_PASSPHRASE + "\n")
+        self.assertOk(self.passwd("--allow-weak"))
+        self.assertOpensWith(self.new_file)
+
+    def test_passwd_with_a_missing_new_passphrase_file_changes_nothing(self):
+        self.new_file = self.tmp / "no-such-file"
+        before = self.snapshot()
+        r = self.passwd()
+        self.assertFails(r, (2, 8), strict=False)
+        self.assertUnchanged(before)
+
+    def test_passwd_reads_the_new_passphrase_from_an_fd(self):
+        read_end, write_end = os.pipe()
+        os.write(write_end, (OTHER_PASSPHRASE + "\n").encode())
+        os.close(write_end)
+        self.addCleanup(os.close, read_end)
+        r = self.folio("passwd", "--new-passphrase-fd", read_end, *CHEAP_KDF,
+                       pass_fds=[read_end])
+        self.assertOk(r)
+        self.assertOpensWith(self.new_file)
+
+    def test_passwd_without_kdf_options_keeps_the_current_cost(self):
+        need_nacl(self)
+        r = self.folio("passwd", "--new-passphrase-file", self.new_file, "--allow-weak-kdf")
+        self.assertOk(r)
+        passphrase_slots = [s for s in read_slots(self.vault) if s.used and s.kind == 1]
+        self.assertEqual(len(passphrase_slots), 1)
+        self.assertEqual((passphrase_slots[0].ops, passphrase_slots[0].memory), (1, 8 * 1024))
+
+    def test_passwd_replaces_the_passphrase_slot_and_keeps_one_recovery_slot(self):
+        need_nacl(self)
+        before = {s.index: s.raw for s in read_slots(self.vault)}
+        self.assertOk(self.passwd())
+        after = read_slots(self.vault)
+        self.assertEqual(sorted(s.kind for s in after if s.used), [1, 2])
+        (recovery,) = [s for s in after if s.used and s.kind == 2]
+        self.assertEqual(recovery.raw, before[recovery.index], "the recovery slot is kept as is")
+        (passphrase,) = [s for s in after if s.used and s.kind == 1]
+        self.assertNotIn(passphrase.raw, before.values(), "a new salt and nonce")
+
+    def test_passwd_does_not_print_either_passphrase(self):
+        r = self.passwd()
+        self.assertOk(r)
+        for secret in (PASSPHRASE, OTHER_PASSPHRASE):
+            self.assertNotIn(secret, r.out + r.err)
+
+
+class RecoveryCodeTest(PasswdTestCase):
+
+    def test_the_recovery_code_opens_the_vault(self):
+        self.assertOpensWith(self.code_file, "--recovery")
+
+    def test_recovery_may_also_follow_the_command(self):
+        r = self.folio("list", "--recovery", passphrase_file=self.code_file)
+        self.assertOk(r)
+        self.assertIn(self.entry, r.out)
+
+    def test_the_recovery_code_in_lower_case_opens_the_vault(self):
+        lower = self.write_secret_file("lower", self.recovery_code.lower() + "\n")
+        self.assertOpensWith(lower, "--recovery")
+
+    def test_the_recovery_code_without_dashes_opens_the_vault(self):
+        bare = self.write_secret_file("bare", self.recovery_code.replace("-", "") + "\n")
+        self.assertOpensWith(bare, "--recovery")
+        both = self.write_secret_file("both", self.recovery_code.replace("-", "").lower() + "\n")
+        self.assertOpensWith(both, "--recovery")
+
+    def test_the_recovery_code_with_spaces_opens_the_vault(self):
+        spaced = self.write_secret_file("spaced", self.recovery_code.replace("-", " ") + "\n")
+        self.assertOpensWith(spaced, "--recovery")
+
+    def test_the_recovery_code_with_digits_for_look_alike_letters_opens_the_vault(self):
+        code = self.recovery_code
+        if not any(c in code for c in "OIB"):
+            self.skipTest(f"this code ({code}) has no O, I or B to swap")
+        swapped = code.replace("O", "0").replace("I", "1").replace("B", "8")
+        self.assertOpensWith(self.write_secret_file("swapped", swapped + "\n"), "--recovery")
+
+    def test_a_wrong_recovery_code_exits_4(self):
+        code = list(self.recovery_code)
+        code[0] = "A" if code[0] != "A" else "C"
+        self.assertWrongSecret(self.write_secret_file("wrong", "".join(code) + "\n"), "--recovery")
+
+    def test_the_recovery_code_is_not_a_passphrase(self):
+        self.assertWrongSecret(self.code_file)
+
+    def test_the_passphrase_is_not_a_recovery_code(self):
+        before = self.snapshot()
+        r = self.folio("--recovery", "list")
+        # Assumption: a secret that is not even shaped like a code may be
+        # rejected as invalid input (2) before any KDF runs.
+        self.assertFails(r, (2, 4), mentions=("recovery", "code"))
+        self.assertUnchanged(before)
+
+    def test_passwd_with_the_recovery_code_sets_a_new_passphrase(self):
+        r = self.folio("--recovery", "passwd", "--new-passphrase-file", self.new_file, *CHEAP_KDF,
+                       passphrase_file=self.code_file)
+        self.assertOk(r)
+        self.assertOpensWith(self.new_file)
+        self.assertWrongSecret(self.pass_file)
+        self.assertOpensWith(self.code_file, "--recovery")
+
+    def test_passwd_with_the_recovery_code_does_not_touch_the_database(self):
+        data_before = self.snapshot()["data"]
+        r = self.folio("--recovery", "passwd", "--new-passphrase-file", self.new_file, *CHEAP_KDF,
+                       passphrase_file=self.code_file)
+        self.assertOk(r)
+        self.assertEqual(self.snapshot()["data"], data_before)
+
+    def test_passwd_with_a_wrong_recovery_code_exits_4_and_changes_nothing(self):
+        code = list(self.recovery_code)
+        code[-1] = "A" if code[-1] != "A" else "C"
+        wrong = self.write_secret_file("wrong", "".join(code) + "\n")
+        before = self.snapshot()
+        r = self.folio("--recovery", "passwd", "--new-passphrase-file", self.new_file, *CHEAP_KDF,
+                       passphrase_file=wrong)
+        self.assertFails(r, 4, mentions=("recovery", "code", "passphrase"))
+        self.assertUnchanged(before)
+
+    def test_the_recovery_code_is_shown_only_by_init(self):
+        for args in (["list"], ["passwd", "--new-passphrase-file", str(self.new_file),
+                                *CHEAP_KDF]):
+            r = self.folio(*args)
+            self.assertOk(r)
+            self.assertNotIn(self.recovery_code, r.out + r.err)
+            self.assertNotIn(self.recovery_code.replace("-", ""), r.out + r.err)
+
+
+if __name__ == "__main__":
+    main()
