@@ -41,7 +41,7 @@ Secret canonical_recovery_code(const Secret& typed) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < typed.size(); ++i) {
     char c = static_cast<char>(typed.data()[i]);
-    if (c == ' ' || c == '-' || c == '\t') continue;
+    if (c == ' ' || c == '-') continue;
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     if (c == '0') c = 'O';
     if (c == '1') c = 'I';

@@ -11,6 +11,7 @@ tests that need those skip with a reason when they are missing.
 """
 
 import contextlib
+import json
 import os
 import pty
 import re
@@ -296,7 +297,6 @@ class FolioTestCase(unittest.TestCase):
         return entry_id
 
     def list_json(self, *options, **kw) -> list:
-        import json
         r = self.folio("list", "--json", *options, **kw)
         self.assertOk(r)
         try:
@@ -305,7 +305,6 @@ class FolioTestCase(unittest.TestCase):
             self.fail(f"list --json is not JSON ({e})" + r.describe())
 
     def show_json(self, entry_id: str, **kw) -> dict:
-        import json
         r = self.folio("show", entry_id, "--json", **kw)
         self.assertOk(r)
         try:

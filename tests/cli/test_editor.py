@@ -270,6 +270,29 @@ sleep 30
         self.assertOk(self.folio("list"))
         self.assertFalse(path.exists(), "the next folio run removed the leftover draft")
 
+    def test_another_folio_run_does_not_remove_a_draft_being_edited(self):
+        go = self.log / "go"
+        editor = self.write_script("waiting-editor", f"""
+for f; do :; done
+printf '%s' "$f" > '{self.log}/path.tmp' && mv '{self.log}/path.tmp' '{self.log}/path'
+i=0
+while [ ! -e '{go}' ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+printf 'finished after another run' > "$f"
+""")
+        seen = {}
+
+        def run_another_folio(pid):
+            seen["other"] = self.folio("list", "--json")
+            seen["draft_still_there"] = self.editor_path().exists()
+            go.touch()
+
+        r = self.folio_pty("add", env=self.env(EDITOR=editor),
+                           steps=[(lambda: (self.log / "path").exists(), run_another_folio)])
+        self.assertOk(r)
+        self.assertOk(seen["other"])
+        self.assertTrue(seen["draft_still_there"], "a live edit is not a leftover")
+        self.assertEqual(self.list_json()[0]["first_line"], "finished after another run")
+
 
 class RealVimTest(EditorTestCase):
 

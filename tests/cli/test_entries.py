@@ -80,7 +80,7 @@ class AddTest(EntriesTestCase):
         ids = {self.add(f"entry {i}") for i in range(5)}
         self.assertEqual(len(ids), 5)
 
-    def test_created_is_now_in_utc(self):
+    def test_created_is_the_current_time_in_utc(self):
         before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         entry = self.add("timed", env=self.env(TZ="Asia/Tokyo"))
         after = datetime.datetime.now(datetime.timezone.utc)
@@ -238,15 +238,15 @@ class ListTest(EntriesTestCase):
             self.set_times(names[name], f"{today - datetime.timedelta(days=days)}T12:00:00Z")
         return names
 
-    def test_since_today(self):
+    def test_since_today_lists_only_todays_entries(self):
         d = self._relative()
         self.assertEqual(self.ids("--since", "today"), [d["today"]])
 
-    def test_since_yesterday(self):
+    def test_since_yesterday_lists_yesterday_and_today(self):
         d = self._relative()
         self.assertEqual(self.ids("--since", "yesterday"), [d["today"], d["yesterday"]])
 
-    def test_until_yesterday(self):
+    def test_until_yesterday_leaves_out_today(self):
         d = self._relative()
         self.assertEqual(self.ids("--until", "yesterday"), [d["yesterday"], d["three"], d["ten"]])
 
@@ -255,21 +255,26 @@ class ListTest(EntriesTestCase):
         self.assertEqual(self.ids("--since", "yesterday", "--until", "yesterday"),
                          [d["yesterday"]])
 
-    def test_since_n_days_ago(self):
+    def test_since_3_days_ago_starts_three_days_back(self):
         d = self._relative()
         self.assertEqual(self.ids("--since", "3 days ago"),
                          [d["today"], d["yesterday"], d["three"]])
 
-    def test_until_n_days_ago(self):
+    def test_until_3_days_ago_ends_three_days_back(self):
         d = self._relative()
         self.assertEqual(self.ids("--until", "3 days ago"), [d["three"], d["ten"]])
+
+    def test_1_days_ago_is_yesterday(self):
+        d = self._relative()
+        self.assertEqual(self.ids("--since", "1 days ago", "--until", "1 days ago"),
+                         [d["yesterday"]])
 
     def test_until_today_includes_everything_so_far(self):
         d = self._relative()
         self.assertEqual(self.ids("--until", "today"),
                          [d["today"], d["yesterday"], d["three"], d["ten"]])
 
-    def test_filters_combine(self):
+    def test_tag_since_and_limit_filters_combine(self):
         d = self._relative()
         for name in ("yesterday", "ten"):
             self.assertOk(self.folio("edit", d[name], "--add-tag", "keep"))
@@ -409,14 +414,14 @@ class TagsTest(EntriesTestCase):
                 found[names[0]] = int(nums[0])
         self.assertEqual(found, {"work": 2, "ideas": 1, "日记": 1}, r.describe())
 
-    def test_tags_json(self):
+    def test_tags_json_gives_each_tag_and_its_count(self):
         self.add("1", "-t", "work", "-t", "ideas")
         self.add("2", "-t", "work")
         r = self.folio("tags", "--json")
         self.assertOk(r)
         self.assertEqual(self.counts_from_json(json.loads(r.out)), {"work": 2, "ideas": 1})
 
-    def test_tags_on_an_empty_vault(self):
+    def test_tags_on_an_empty_vault_prints_nothing(self):
         r = self.folio("tags")
         self.assertOk(r)
         self.assertEqual(r.out.strip(), "")

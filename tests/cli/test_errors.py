@@ -2,6 +2,7 @@
 """Bad input and damaged vaults: each exits with its documented code, says so
 in one `folio: error: ...` line, and leaves the vault files as they were."""
 
+import json
 import os
 from pathlib import Path
 
@@ -224,7 +225,6 @@ class DataDamageTest(FolioTestCase):
                 before = self.snapshot()
                 r = self.folio("list", "--json")
                 if r.rc == 0:
-                    import json
                     got = {e["id"]: e for e in json.loads(r.out)}
                     self.assertEqual(got, expected)
                 else:

@@ -55,7 +55,7 @@ class PasswdTest(PasswdTestCase):
         self.assertEqual(stat.S_IMODE((self.vault / "header").stat().st_mode), 0o600)
         self.assertEqual((self.vault / "header").stat().st_size, 1024)
 
-    def test_passwd_twice_in_a_row(self):
+    def test_passwd_can_be_run_twice_in_a_row(self):
         self.assertOk(self.passwd())
         third = self.write_secret_file("third", "tangerine octopus 55 lighthouse sparrow\n")
         r = self.folio("passwd", "--new-passphrase-file", third, *CHEAP_KDF,
