@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "folio/checklist.h"
 #include "folio/journal.h"
 #include "folio/kdf.h"
 #include "folio/secret.h"
@@ -62,6 +63,7 @@ class Vault {
   const std::filesystem::path& path() const noexcept;
 
   Journal journal();
+  Checklists checklists();
 
  private:
   struct State;

@@ -95,6 +95,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp&) {
     std::cout << app.help("", CLI::AppFormatMode::All);
     return 0;
+  } catch (const CLI::ExtrasError&) {
+    // Not echoed: a user who typed a passphrase as an argument should not
+    // find it again in a log of stderr.
+    print_error("unexpected arguments (not repeated here, in case they hold a secret)",
+                "run 'folio help' for the commands and their options");
+    return 2;
   } catch (const CLI::ParseError& e) {
     print_error(e.what(), "run 'folio help' for the commands and their options");
     return 2;

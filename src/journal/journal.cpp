@@ -11,24 +11,14 @@
 #include "folio/secret.h"
 #include "folio/text.h"
 #include "store/database.h"
+#include "store/ids.h"
 
 namespace folio {
 namespace {
 
-constexpr char kIdAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";  // 32: 5 bits a character
-constexpr std::size_t kIdLength = 8;
-constexpr std::size_t kMinPrefix = 4;
 constexpr std::size_t kMaxTitleChars = 500;
 constexpr std::size_t kMaxTagChars = 64;
 constexpr std::size_t kFirstLineBytes = 200;
-
-std::string new_id() {
-  std::uint8_t r[kIdLength];
-  random_bytes(r, sizeof r);
-  std::string id;
-  for (std::uint8_t b : r) id += kIdAlphabet[b & 31u];
-  return id;
-}
 
 std::optional<std::string> clean_title(const std::optional<std::string>& title) {
   if (!title) return std::nullopt;
@@ -90,24 +80,13 @@ std::string first_line(const std::string& text) {
 
 // Row id of the entry `id` names (full id or unique prefix).
 std::int64_t resolve(Database& db, const std::string& id) {
-  if (id.size() < kMinPrefix || id.size() > kIdLength) {
+  if (id.size() < kMinIdPrefix || id.size() > kIdLength) {
     throw Error(Errc::invalid_argument, "'" + id + "' is not an entry id",
                 "give the id shown by 'folio list', or at least its first 4 characters");
   }
-  Statement st = db.prepare(
-      "SELECT id, uid FROM entries WHERE uid >= ?1 AND uid < ?1 || '~' ORDER BY uid LIMIT 2");
-  st.bind(1, id);
-  if (!st.step()) {
-    throw Error(Errc::not_found, "no entry with id '" + id + "'",
-                "'folio list' shows the ids");
-  }
-  std::int64_t row = st.integer(0);
-  std::string first = st.text(1);
-  if (first != id && st.step()) {
-    throw Error(Errc::invalid_argument, "'" + id + "' matches more than one entry",
-                "give more characters of the id");
-  }
-  return row;
+  auto row = find_uid(db, IdTable::entries, id, "entry");
+  if (!row) throw Error(Errc::not_found, "no entry with id '" + id + "'", "'folio list' shows the ids");
+  return *row;
 }
 
 void link_tags(Database& db, std::int64_t entry, const std::vector<std::string>& tags) {
@@ -174,21 +153,11 @@ Entry Journal::add(const EntryDraft& draft) {
   Database::Transaction tx(*db_);
   Statement ins = db_->prepare(
       "INSERT INTO entries(uid, created, updated, title, body) VALUES (?1, ?2, ?3, ?4, ?5)");
-  std::int64_t row = 0;
-  for (int attempt = 0;; ++attempt) {
-    std::string id = new_id();
-    Statement exists = db_->prepare("SELECT 1 FROM entries WHERE uid = ?1");
-    exists.bind(1, id);
-    if (exists.step()) {
-      if (attempt > 20) throw Error(Errc::internal, "could not find a free entry id");
-      continue;
-    }
-    ins.bind(1, id).bind(2, format_utc(created)).bind(3, format_utc(now)).bind(5, draft.body);
-    if (title) ins.bind(4, *title); else ins.bind_null(4);
-    ins.step();
-    row = db_->last_insert_id();
-    break;
-  }
+  ins.bind(1, new_uid(*db_, IdTable::entries)).bind(2, format_utc(created)).bind(3, format_utc(now));
+  ins.bind(5, draft.body);
+  if (title) ins.bind(4, *title); else ins.bind_null(4);
+  ins.step();
+  std::int64_t row = db_->last_insert_id();
   link_tags(*db_, row, tags);
   Entry e = load(*db_, row);
   tx.commit();

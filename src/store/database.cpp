@@ -98,6 +98,26 @@ bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+Blob::Blob(sqlite3* db, const char* table, const char* column, std::int64_t row, bool writable)
+    : db_(db) {
+  int rc = sqlite3_blob_open(db, "main", table, column, row, writable ? 1 : 0, &blob_);
+  if (rc != SQLITE_OK) throw_sqlite(db, rc, "blob open");
+}
+
+Blob::~Blob() { sqlite3_blob_close(blob_); }
+
+int Blob::size() const { return sqlite3_blob_bytes(blob_); }
+
+void Blob::read(void* out, int n, int offset) {
+  int rc = sqlite3_blob_read(blob_, out, n, offset);
+  if (rc != SQLITE_OK) throw_sqlite(db_, rc, "blob read");
+}
+
+void Blob::write(const void* data, int n, int offset) {
+  int rc = sqlite3_blob_write(blob_, data, n, offset);
+  if (rc != SQLITE_OK) throw_sqlite(db_, rc, "blob write");
+}
+
 Database Database::open(const std::filesystem::path& file, const Secret& key, Mode mode) {
   // SQLCipher 3 reads a key as raw only when it is exactly x'<64 hex>'; any
   // other length is silently run through PBKDF2 as a passphrase. Refuse it.

@@ -45,6 +45,23 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Incremental I/O on one BLOB cell (sqlite3_blob_*), so that large values
+// are written and read in pieces rather than held in memory whole.
+class Blob {
+ public:
+  Blob(sqlite3* db, const char* table, const char* column, std::int64_t row, bool writable);
+  ~Blob();
+  Blob(const Blob&) = delete;
+  Blob& operator=(const Blob&) = delete;
+  int size() const;
+  void read(void* out, int n, int offset);
+  void write(const void* data, int n, int offset);
+
+ private:
+  sqlite3* db_;
+  sqlite3_blob* blob_ = nullptr;
+};
+
 class Database {
  public:
   enum class Mode { create_new, open_existing };
@@ -70,6 +87,9 @@ class Database {
   std::string query_text(const char* sql);
 
   std::int64_t last_insert_id() const;
+  Blob open_blob(const char* table, const char* column, std::int64_t row, bool writable) {
+    return Blob(db_, table, column, row, writable);
+  }
   int changes() const;
 
   // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit()ed.

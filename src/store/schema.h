@@ -6,12 +6,13 @@
 
 namespace folio {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Creates the schema in an empty database.
 void create_schema(Database& db);
 
-// Checks the schema version of an existing database: Error(unsupported_version)
+// Checks the schema version of an existing database and upgrades an older one:
+// Error(unsupported_version)
 // if newer, Error(corrupt) if it is not a folio database.
 void check_schema(Database& db);
 

@@ -22,13 +22,16 @@ constexpr std::size_t kMaxSecret = 4096;
 int g_tty_fd = -1;
 struct termios g_saved_termios;
 
-extern "C" void restore_tty_and_reraise(int sig) {
+// An interrupted prompt restores the terminal and ends folio as "cancelled"
+// (exit 10), the same as an interrupted editor. Only async-signal-safe calls.
+extern "C" void restore_tty_and_exit(int) {
   if (g_tty_fd >= 0) {
     tcsetattr(g_tty_fd, TCSAFLUSH, &g_saved_termios);
     (void)!write(g_tty_fd, "\n", 1);
   }
-  signal(sig, SIG_DFL);
-  raise(sig);
+  static const char kMsg[] = "folio: error: interrupted; nothing was changed\n";
+  (void)!write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+  _exit(10);
 }
 
 // Reads up to the first line ending or EOF into a Secret. The line ending is
@@ -84,7 +87,7 @@ Secret prompt_secret(const std::string& prompt) {
   if (have_attrs) {
     g_tty_fd = fd;
     g_saved_termios = saved;
-    sa.sa_handler = restore_tty_and_reraise;
+    sa.sa_handler = restore_tty_and_exit;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);

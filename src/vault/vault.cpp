@@ -170,4 +170,6 @@ const fs::path& Vault::path() const noexcept { return state_->dir; }
 
 Journal Vault::journal() { return Journal(state_->db); }
 
+Checklists Vault::checklists() { return Checklists(state_->db); }
+
 }  // namespace folio

@@ -190,7 +190,7 @@ class NewerVersionTest(VaultErrorTestCase):
 
     def test_a_database_with_a_newer_schema_version_exits_6(self):
         need_sqlcipher(self)
-        run_sql(self.vault, PASSPHRASE, "PRAGMA user_version = 2;")
+        run_sql(self.vault, PASSPHRASE, "PRAGMA user_version = 99;")
         self.assertEveryCommandFails(6, mentions=("newer", "version", "upgrade"))
 
 

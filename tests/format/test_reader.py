@@ -375,7 +375,7 @@ INSERT INTO entry_tags VALUES (1, 1), (1, 2);
         secret = reader.passphrase_secret("schema")
         vault = self.vault_with_header({0: self.slot(secret, reader.KIND_PASSPHRASE)})
         key = reader.database_key(self.dek)
-        script = f"PRAGMA key = \"x'{key.hex()}'\";\nPRAGMA cipher_page_size = 4096;\nPRAGMA user_version = 2;\n"
+        script = f"PRAGMA key = \"x'{key.hex()}'\";\nPRAGMA cipher_page_size = 4096;\nPRAGMA user_version = 99;\n"
         subprocess.run(["sqlcipher", "-batch", "-bail", "-init", os.devnull,
                         os.path.join(vault, "data")], input=script.encode(),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)

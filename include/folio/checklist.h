@@ -1,0 +1,180 @@
+// folio/checklist.h: document checklists, their items, and the files attached
+// to items. Like Journal, a Checklists is a view over an open Vault's database;
+// every write is one transaction.
+//
+//   folio::Checklists lists = vault.checklists();
+//   auto visa = lists.create({.name = "Student visa"}, "study-abroad");
+//   auto item = lists.add_item(visa.id, {.title = "Bank statement", .due = "2026-12-01"});
+//   lists.set_state(item.id, "requested");
+//
+// References: a checklist is named by its id (or a unique prefix of 4+
+// characters) or by its exact name; an item by its id (or prefix) or by
+// "CHECKLIST:N", its number N within the checklist (1-based).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "folio/journal.h"
+
+namespace folio {
+
+class Database;
+
+// The states a document goes through. Stored as these words; a state written
+// by a later folio that this one does not know is kept and shown as is.
+// "n/a" items are left out of progress counts.
+const std::vector<std::string>& item_states();
+inline constexpr char kStateDone[] = "done";
+inline constexpr char kStateNotApplicable[] = "n/a";
+
+// A calendar date, "YYYY-MM-DD", in no time zone: the day printed on the paper.
+using Day = std::string;
+
+struct Checklist {
+  std::string id;
+  std::string name;
+  std::optional<std::string> description;
+  std::optional<Day> target;
+  Timestamp created = 0;
+  Timestamp updated = 0;
+  std::size_t items = 0;       // all items
+  std::size_t done = 0;        // items in state "done"
+  std::size_t applicable = 0;  // items not "n/a"
+};
+
+struct ChecklistDraft {
+  std::string name;
+  std::optional<std::string> description;
+  std::optional<Day> target;
+};
+
+struct Item {
+  std::string id;
+  std::string checklist_id;
+  std::string checklist_name;
+  std::size_t number = 0;  // position within the checklist, 1-based
+  std::string title;
+  std::string state = "needed";
+  std::optional<Day> due;
+  std::optional<Day> expires;
+  std::optional<std::string> notes;
+  Timestamp created = 0;
+  Timestamp updated = 0;
+  std::size_t attachments = 0;
+};
+
+struct ItemDraft {
+  std::string title;
+  std::string state = "needed";
+  std::optional<Day> due;
+  std::optional<Day> expires;
+  std::optional<std::string> notes;
+};
+
+// A change to an item: each field set is changed; an inner nullopt clears it.
+struct ItemChange {
+  std::optional<std::string> title;
+  std::optional<std::string> state;
+  std::optional<std::optional<Day>> due;
+  std::optional<std::optional<Day>> expires;
+  std::optional<std::optional<std::string>> notes;
+};
+
+struct Attachment {
+  std::string id;
+  std::string item_id;
+  std::string name;        // the original file name
+  std::string media_type;
+  std::uint64_t size = 0;
+  std::string blake2b;     // hex of the 32-byte BLAKE2b of the content
+  Timestamp created = 0;
+};
+
+// One line of `folio due`.
+struct Deadline {
+  Item item;
+  std::string kind;        // "due" or "expires"
+  Day date;
+  long days_left = 0;      // negative: overdue / expired
+};
+
+struct Template {
+  std::string name;
+  bool builtin = false;
+  std::vector<std::string> items;  // titles, in order
+};
+
+// Called with bytes done so far during attach and extract.
+using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+class Checklists {
+ public:
+  explicit Checklists(Database& db) : db_(&db) {}
+
+  // Creates a checklist, with the items of `template_name` if given (a
+  // built-in template or one the user saved; `lang` "en" or "zh" picks the
+  // language of built-in titles). Error(already_exists) for a name in use.
+  Checklist create(const ChecklistDraft& draft, const std::optional<std::string>& template_name = {},
+                   const std::string& lang = "en");
+  std::vector<Checklist> list() const;
+  Checklist get(const std::string& ref) const;
+  Checklist rename(const std::string& ref, const std::string& new_name);
+  // Removes the checklist, its items, their attachments and entry links.
+  void remove(const std::string& ref);
+
+  std::vector<Item> items(const std::string& checklist_ref) const;
+  Item add_item(const std::string& checklist_ref, const ItemDraft& draft);
+  Item get_item(const std::string& ref) const;
+  Item change_item(const std::string& ref, const ItemChange& change);
+  void remove_item(const std::string& ref);
+  // Moves an item to position `number` (1-based) of `checklist_ref` (default:
+  // its own checklist); the other items are renumbered.
+  Item move_item(const std::string& ref, const std::optional<std::string>& checklist_ref,
+                 std::optional<std::size_t> number);
+
+  // Every due date and expiry date before `today` + `within_days` (overdue
+  // ones included) of items not done or n/a, soonest first.
+  std::vector<Deadline> deadlines(const Day& today, long within_days) const;
+
+  std::vector<Template> templates() const;
+  // Saves the titles of a checklist's items as a template.
+  Template save_template(const std::string& checklist_ref, const std::string& name);
+  void remove_template(const std::string& name);
+
+  // Links a journal entry to an item; entries of an item.
+  void link_entry(const std::string& entry_id, const std::string& item_ref);
+  std::vector<EntrySummary> linked_entries(const std::string& item_ref) const;
+
+  // Stores the file at `path` encrypted in the vault, reading it in chunks
+  // (memory stays flat whatever the size). Error(invalid_argument) for a
+  // folder, Error(io) if unreadable or if the file changes while read; on any
+  // error nothing is stored.
+  Attachment attach(const std::string& item_ref, const std::filesystem::path& path,
+                    const Progress& progress = {});
+  std::vector<Attachment> attachments(const std::string& item_ref) const;
+  Attachment get_attachment(const std::string& ref) const;
+  // Writes an attachment's bytes to `fd`, in chunks, and verifies its hash at
+  // the end: Error(corrupt) on a mismatch.
+  void extract(const std::string& attachment_ref, int fd, const Progress& progress = {}) const;
+  void remove_attachment(const std::string& ref);
+
+ private:
+  Database* db_;
+};
+
+// "YYYY-MM-DD", "today", "tomorrow", "yesterday", "in N days", "N days ago",
+// as a calendar date relative to the local date of `now`. Error(invalid_argument).
+Day parse_calendar_day(std::string_view text, Timestamp now);
+
+// Today's local date.
+Day today_local(Timestamp now);
+
+// Days from a to b (b - a).
+long days_between(const Day& a, const Day& b);
+
+}  // namespace folio

@@ -1,0 +1,222 @@
+// Attached documents: stored in 1 MiB chunks, each written and read through
+// SQLite's incremental blob I/O, so memory stays flat whatever the file size.
+//
+// Invariant: an attachment row exists only with all its chunks and its final
+// hash, because the row and the chunks are written in one transaction.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "checklist/refs.h"
+#include "crypto/hash.h"
+#include "folio/checklist.h"
+#include "folio/dates.h"
+#include "folio/error.h"
+#include "folio/secret.h"
+#include "folio/text.h"
+#include "store/database.h"
+#include "store/ids.h"
+
+namespace folio {
+namespace {
+
+constexpr std::size_t kChunk = 1 << 20;     // stored chunk
+constexpr std::size_t kPiece = 64 << 10;    // read/write piece when extracting
+
+std::string media_type_for(const std::string& name) {
+  auto dot = name.rfind('.');
+  std::string ext = dot == std::string::npos ? "" : name.substr(dot + 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {"pdf", "application/pdf"},   {"jpg", "image/jpeg"},  {"jpeg", "image/jpeg"},
+      {"png", "image/png"},         {"heic", "image/heic"}, {"gif", "image/gif"},
+      {"webp", "image/webp"},       {"tif", "image/tiff"},  {"tiff", "image/tiff"},
+      {"txt", "text/plain"},        {"md", "text/markdown"}, {"csv", "text/csv"},
+      {"doc", "application/msword"},
+      {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+      {"odt", "application/vnd.oasis.opendocument.text"},
+      {"zip", "application/zip"},   {"json", "application/json"}};
+  for (const auto& [e, t] : kTypes) {
+    if (ext == e) return t;
+  }
+  return "application/octet-stream";
+}
+
+Attachment load_attachment(Database& db, std::int64_t row) {
+  Statement st = db.prepare(
+      "SELECT a.uid, i.uid, a.name, a.media_type, a.size, a.blake2b, a.created "
+      "FROM attachments a JOIN items i ON i.id = a.item_id WHERE a.id = ?1");
+  st.bind(1, row);
+  if (!st.step()) throw Error(Errc::not_found, "the attachment disappeared while reading it");
+  Attachment a;
+  a.id = st.text(0);
+  a.item_id = st.text(1);
+  a.name = st.text(2);
+  a.media_type = st.text(3);
+  a.size = static_cast<std::uint64_t>(st.integer(4));
+  a.blake2b = st.text(5);
+  a.created = parse_utc(st.text(6));
+  return a;
+}
+
+// Fills `buf` from `fd` as far as it can; returns the bytes read.
+std::size_t read_full(int fd, std::uint8_t* buf, std::size_t size, const std::string& name) {
+  std::size_t got = 0;
+  while (got < size) {
+    ssize_t n = ::read(fd, buf + got, size - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(Errc::io, "cannot read " + name + ": " + std::strerror(errno) + "; nothing was stored");
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  return got;
+}
+
+void write_full(int fd, const std::uint8_t* data, std::size_t size) {
+  std::size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::write(fd, data + done, size - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      throw Error(Errc::io, std::string("cannot write the extracted file: ") + std::strerror(err),
+                  err == ENOSPC ? "free some disk space and try again" : "");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// A plaintext buffer that is wiped when it goes away.
+struct Buffer {
+  explicit Buffer(std::size_t n) : bytes(n) {}
+  ~Buffer() { wipe(bytes.data(), bytes.size()); }
+  std::vector<std::uint8_t> bytes;
+};
+
+}  // namespace
+
+Attachment Checklists::attach(const std::string& item_ref, const std::filesystem::path& path,
+                              const Progress& progress) {
+  std::string shown = path.string();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ENOENT) throw Error(Errc::not_found, "no file " + shown);
+    throw Error(Errc::io, "cannot read " + shown + ": " + std::strerror(err));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw Error(Errc::io, "cannot read " + shown + ": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) {
+    throw Error(Errc::invalid_argument, shown + " is a folder", "attach one file at a time");
+  }
+  if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, shown + " is not a regular file");
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  std::string name = path.filename().string();
+  if (!is_valid_utf8(name)) name = "attachment";
+
+  Database::Transaction tx(*db_);
+  std::int64_t item = resolve_item(*db_, item_ref);
+  Statement ins = db_->prepare(
+      "INSERT INTO attachments(uid, item_id, name, media_type, size, blake2b, created) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, '', ?6)");
+  ins.bind(1, new_uid(*db_, IdTable::attachments)).bind(2, item).bind(3, name);
+  ins.bind(4, media_type_for(name)).bind(5, static_cast<std::int64_t>(size));
+  ins.bind(6, format_utc(now_utc()));
+  ins.step();
+  std::int64_t row = db_->last_insert_id();
+
+  Statement chunk = db_->prepare(
+      "INSERT INTO attachment_chunks(attachment_id, seq, data) VALUES (?1, ?2, zeroblob(?3))");
+  Buffer buf(kChunk);
+  Blake2b hash;
+  std::uint64_t done = 0;
+  for (std::int64_t seq = 0;; ++seq) {
+    std::size_t n = read_full(fd, buf.bytes.data(), kChunk, shown);
+    if (n == 0) break;
+    chunk.bind(1, row).bind(2, seq).bind(3, static_cast<std::int64_t>(n));
+    chunk.step();
+    chunk.reset();
+    Blob blob = db_->open_blob("attachment_chunks", "data", db_->last_insert_id(), true);
+    blob.write(buf.bytes.data(), static_cast<int>(n), 0);
+    hash.update(buf.bytes.data(), n);
+    done += n;
+    if (done > size) break;
+    if (progress) progress(done, size);
+  }
+  if (done != size) {
+    throw Error(Errc::io, shown + " changed while it was being read; nothing was stored",
+                "attach it again once nothing is writing to it");
+  }
+  Statement fin = db_->prepare("UPDATE attachments SET blake2b = ?1 WHERE id = ?2");
+  fin.bind(1, hash.hex()).bind(2, row);
+  fin.step();
+  Attachment a = load_attachment(*db_, row);
+  tx.commit();
+  return a;
+}
+
+std::vector<Attachment> Checklists::attachments(const std::string& item_ref) const {
+  std::int64_t item = resolve_item(*db_, item_ref);
+  Statement st = db_->prepare("SELECT id FROM attachments WHERE item_id = ?1 ORDER BY created, id");
+  st.bind(1, item);
+  std::vector<std::int64_t> rows;
+  while (st.step()) rows.push_back(st.integer(0));
+  std::vector<Attachment> out;
+  for (auto r : rows) out.push_back(load_attachment(*db_, r));
+  return out;
+}
+
+Attachment Checklists::get_attachment(const std::string& ref) const {
+  return load_attachment(*db_, resolve_attachment(*db_, ref));
+}
+
+void Checklists::extract(const std::string& attachment_ref, int fd, const Progress& progress) const {
+  std::int64_t row = resolve_attachment(*db_, attachment_ref);
+  Attachment a = load_attachment(*db_, row);
+  Statement st = db_->prepare(
+      "SELECT id FROM attachment_chunks WHERE attachment_id = ?1 ORDER BY seq");
+  st.bind(1, row);
+  Buffer buf(kPiece);
+  Blake2b hash;
+  std::uint64_t done = 0;
+  while (st.step()) {
+    Blob blob = db_->open_blob("attachment_chunks", "data", st.integer(0), false);
+    int total = blob.size();
+    for (int off = 0; off < total;) {
+      int n = std::min<int>(static_cast<int>(kPiece), total - off);
+      blob.read(buf.bytes.data(), n, off);
+      hash.update(buf.bytes.data(), static_cast<std::size_t>(n));
+      write_full(fd, buf.bytes.data(), static_cast<std::size_t>(n));
+      off += n;
+      done += static_cast<std::uint64_t>(n);
+    }
+    if (progress) progress(done, a.size);
+  }
+  if (done != a.size || hash.hex() != a.blake2b) {
+    throw Error(Errc::corrupt,
+                "attachment " + a.id + " does not match its stored checksum; the output is damaged",
+                "restore the vault from a backup");
+  }
+}
+
+void Checklists::remove_attachment(const std::string& ref) {
+  Database::Transaction tx(*db_);
+  std::int64_t row = resolve_attachment(*db_, ref);
+  Statement del = db_->prepare("DELETE FROM attachments WHERE id = ?1");
+  del.bind(1, row);
+  del.step();
+  tx.commit();
+}
+
+}  // namespace folio

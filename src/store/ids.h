@@ -1,0 +1,30 @@
+// Short random ids ("3k9x2m7a") and finding a row by an id or a prefix of it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "store/database.h"
+
+namespace folio {
+
+inline constexpr std::size_t kIdLength = 8;
+inline constexpr std::size_t kMinIdPrefix = 4;
+
+// The tables that have a `uid` column.
+enum class IdTable { entries, checklists, items, attachments };
+
+// A new id not yet used in `table`.
+std::string new_uid(Database& db, IdTable table);
+
+// True if `text` could be an id or an id prefix (4 to 8 id characters).
+bool looks_like_id(const std::string& text);
+
+// Row id for the uid `id` or a unique prefix of it; nullopt if none.
+// Error(invalid_argument) if the prefix is ambiguous. `what` names the kind
+// of record in the message ("entry", "checklist"...).
+std::optional<std::int64_t> find_uid(Database& db, IdTable table, const std::string& id,
+                                     const char* what);
+
+}  // namespace folio
