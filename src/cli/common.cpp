@@ -9,6 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "folio/dates.h"
 #include "folio/error.h"
 #include "folio/terminal.h"
 #include "folio/text.h"
@@ -156,6 +157,80 @@ std::size_t terminal_columns() {
 
 void print_json(const nlohmann::json& j) {
   std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+nlohmann::json to_json(const Checklist& c) {
+  return {{"id", c.id},
+          {"name", c.name},
+          {"description", c.description ? nlohmann::json(*c.description) : nlohmann::json(nullptr)},
+          {"target", c.target ? nlohmann::json(*c.target) : nlohmann::json(nullptr)},
+          {"created", format_utc(c.created)},
+          {"updated", format_utc(c.updated)},
+          {"items", c.items},
+          {"done", c.done},
+          {"applicable", c.applicable}};
+}
+
+nlohmann::json to_json(const Item& i) {
+  auto opt = [](const std::optional<std::string>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+  };
+  return {{"id", i.id},
+          {"checklist", i.checklist_id},
+          {"checklist_name", i.checklist_name},
+          {"number", i.number},
+          {"title", i.title},
+          {"state", i.state},
+          {"due", opt(i.due)},
+          {"expires", opt(i.expires)},
+          {"notes", opt(i.notes)},
+          {"attachments", i.attachments},
+          {"created", format_utc(i.created)},
+          {"updated", format_utc(i.updated)}};
+}
+
+nlohmann::json to_json(const Attachment& a) {
+  return {{"id", a.id},           {"item", a.item_id},   {"name", a.name},
+          {"media_type", a.media_type}, {"size", a.size}, {"blake2b", a.blake2b},
+          {"created", format_utc(a.created)}};
+}
+
+nlohmann::json to_json(const EntrySummary& r) {
+  return {{"id", r.id},
+          {"created", format_utc(r.created)},
+          {"updated", format_utc(r.updated)},
+          {"title", r.title ? nlohmann::json(*r.title) : nlohmann::json(nullptr)},
+          {"tags", r.tags},
+          {"first_line", r.first_line},
+          {"chars", r.body_chars}};
+}
+
+std::string progress_text(const Checklist& c) {
+  return std::to_string(c.done) + " of " + std::to_string(c.applicable) + " done";
+}
+
+std::string size_text(std::uint64_t bytes) {
+  char buf[32];
+  if (bytes < 1000) {
+    std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(bytes));
+  } else if (bytes < 1000 * 1000) {
+    std::snprintf(buf, sizeof buf, "%.1f kB", static_cast<double>(bytes) / 1e3);
+  } else if (bytes < 1000ull * 1000 * 1000) {
+    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f GB", static_cast<double>(bytes) / 1e9);
+  }
+  return buf;
+}
+
+Progress progress_bar(const std::string& label) {
+  if (isatty(STDERR_FILENO) != 1) return {};
+  return [label](std::uint64_t done, std::uint64_t total) {
+    int pct = total == 0 ? 100 : static_cast<int>(done * 100 / total);
+    std::fprintf(stderr, "\r%s %3d%% (%s)", label.c_str(), pct, size_text(done).c_str());
+    if (done >= total) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  };
 }
 
 void note(const std::string& line) { std::cerr << "folio: " << line << '\n'; }

@@ -35,6 +35,13 @@ void add_rm(CLI::App& app, Globals& g, Action& run);
 void add_tags(CLI::App& app, Globals& g, Action& run);
 void add_passwd(CLI::App& app, Globals& g, Action& run);
 void add_version(CLI::App& app, Globals& g, Action& run);
+void add_checklist(CLI::App& app, Globals& g, Action& run);
+void add_item(CLI::App& app, Globals& g, Action& run);
+void add_template(CLI::App& app, Globals& g, Action& run);
+void add_due(CLI::App& app, Globals& g, Action& run);
+void add_attach(CLI::App& app, Globals& g, Action& run);
+void add_attachments(CLI::App& app, Globals& g, Action& run);
+void add_extract(CLI::App& app, Globals& g, Action& run);
 
 std::filesystem::path vault_path(const Globals& g);
 
@@ -71,6 +78,19 @@ std::string paint(const std::string& text, const char* sgr);
 std::size_t terminal_columns();
 
 void print_json(const nlohmann::json& j);
+
+// JSON of the records, the same shape everywhere they appear.
+nlohmann::json to_json(const Checklist& c);
+nlohmann::json to_json(const Item& i);
+nlohmann::json to_json(const Attachment& a);
+nlohmann::json to_json(const EntrySummary& e);
+
+// "3 of 12 done" (n/a items left out).
+std::string progress_text(const Checklist& c);
+// "2.1 MB"
+std::string size_text(std::uint64_t bytes);
+// A progress line on stderr when it is a terminal; nothing otherwise.
+Progress progress_bar(const std::string& label);
 void note(const std::string& line);  // a line on stderr, "folio: ..."
 
 }  // namespace folio::cli

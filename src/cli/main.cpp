@@ -76,6 +76,13 @@ int main(int argc, char** argv) {
   folio::cli::add_rm(app, g, run);
   folio::cli::add_tags(app, g, run);
   folio::cli::add_passwd(app, g, run);
+  folio::cli::add_checklist(app, g, run);
+  folio::cli::add_item(app, g, run);
+  folio::cli::add_due(app, g, run);
+  folio::cli::add_attach(app, g, run);
+  folio::cli::add_attachments(app, g, run);
+  folio::cli::add_extract(app, g, run);
+  folio::cli::add_template(app, g, run);
   folio::cli::add_version(app, g, run);
   CLI::App* help = app.add_subcommand("help", "show help for every command");
   help->callback([&] {
@@ -85,7 +92,14 @@ int main(int argc, char** argv) {
       return 0;
     };
   });
-  for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+  // Global options may also follow a command name, at any depth.
+  std::function<void(CLI::App*)> let_globals_through = [&](CLI::App* a) {
+    for (CLI::App* sub : a->get_subcommands({})) {
+      sub->fallthrough();
+      let_globals_through(sub);
+    }
+  };
+  let_globals_through(&app);
 
   try {
     app.parse(argc, argv);

@@ -146,8 +146,9 @@ Unlocked open_header(const HeaderBytes& header, SlotKind kind, const Secret& sec
     }
   }
   if (!tried && newer) {
-    throw Error(Errc::unsupported_version, "this vault was made by a newer version of folio",
-                "upgrade folio to open it");
+    throw Error(Errc::unsupported_version,
+                "this vault was made by a newer version of folio (or its header is damaged)",
+                "upgrade folio to open it; if this folio made it, restore the vault from a backup");
   }
   if (!tried) {
     // No slot of this kind at all: a damaged header, or not a folio vault.

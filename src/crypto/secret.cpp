@@ -12,6 +12,8 @@ namespace folio {
 
 Secret::Secret(std::size_t size) {
   if (size == 0) return;
+  // sodium_malloc aborts before sodium_init(); the call is cheap and idempotent.
+  if (sodium_init() < 0) throw Error(Errc::internal, "libsodium could not be initialised");
   // sodium_malloc places the buffer against a guard page, mlocks it, and
   // sodium_free zeroes it before unmapping.
   void* p = sodium_malloc(size);

@@ -135,8 +135,20 @@ std::string normalize_tag(const std::string& tag) {
   if (n < 0) throw Error(Errc::invalid_argument, "the tag is not valid text");
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(out, &std::free);
   std::string t(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
-  if (t.empty() || count_chars(t) > kMaxTagChars ||
-      t.find_first_of(" \t\r\n,") != std::string::npos) {
+  bool has_space = false;
+  for (utf8proc_ssize_t pos = 0; pos < static_cast<utf8proc_ssize_t>(t.size());) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(t.data()) + pos,
+                                            static_cast<utf8proc_ssize_t>(t.size()) - pos, &cp);
+    if (len <= 0) break;
+    auto cat = utf8proc_category(cp);
+    // Any Unicode space (the ideographic space U+3000 too), line separator or control.
+    has_space = has_space || cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
+                cat == UTF8PROC_CATEGORY_ZP || cat == UTF8PROC_CATEGORY_CC;
+    pos += len;
+  }
+  if (t.empty() || count_chars(t) > kMaxTagChars || has_space ||
+      t.find(',') != std::string::npos) {
     throw Error(Errc::invalid_argument, "invalid tag '" + tag + "'",
                 "a tag is 1 to 64 characters without spaces or commas");
   }

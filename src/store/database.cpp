@@ -56,8 +56,9 @@ Statement::Statement(Statement&& other) noexcept
     : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
 
 Statement& Statement::bind(int index, std::string_view text) {
-  int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                             SQLITE_TRANSIENT);
+  // A null data() would bind SQL NULL; an empty text must stay ''.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  int rc = sqlite3_bind_text(stmt_, index, data, static_cast<int>(text.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) throw_sqlite(db_, rc, "bind");
   return *this;
 }

@@ -153,7 +153,13 @@ Timestamp parse_utc(std::string_view s) {
   tm.tm_hour = h;
   tm.tm_min = mi;
   tm.tm_sec = se;
-  return static_cast<Timestamp>(timegm(&tm));
+  std::tm check = tm;
+  auto t = static_cast<Timestamp>(timegm(&check));
+  if (check.tm_mday != d || check.tm_mon != mo - 1 || check.tm_hour != h || check.tm_min != mi ||
+      check.tm_sec != se) {
+    throw Error(Errc::corrupt, "a stored time is impossible: '" + std::string(s) + "'");
+  }
+  return t;
 }
 
 Timestamp now_utc() { return static_cast<Timestamp>(std::time(nullptr)); }

@@ -204,3 +204,40 @@ TEST_CASE("malformed SQL is reported as an Error, not a crash", "[store]") {
   CHECK_THROWS_AS(db.exec("CREATE TABLE"), Error);
   CHECK_THROWS_AS(db.prepare("SELECT * FROM no_such_table"), Error);
 }
+
+TEST_CASE("a plaintext SQLite file is corrupt, not opened", "[store]") {
+  TempDir dir;
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open_v2((dir / "plain").c_str(), &raw,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "CREATE TABLE t(v TEXT)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close_v2(raw);
+  }
+  auto before = folio_test::read_bytes(dir / "plain");
+  REQUIRE(folio_test::contains(before, "SQLite format 3"));
+  CHECK_ERRC(Database::open(dir / "plain", random_secret(32), Database::Mode::open_existing),
+             Errc::corrupt);
+  CHECK(folio_test::read_bytes(dir / "plain") == before);
+}
+
+TEST_CASE("ATTACH is refused and creates no file", "[store]") {
+  TempDir dir;
+  Database db = Database::open(dir / "data", random_secret(32), Database::Mode::create_new);
+  // KEY '' would attach a plaintext database next to the encrypted one.
+  const std::string sql = "ATTACH DATABASE '" + (dir / "side").string() + "' AS side KEY ''";
+  CHECK_THROWS_AS(db.exec(sql.c_str()), Error);
+  CHECK_FALSE(std::filesystem::exists(dir / "side"));
+}
+
+TEST_CASE("binding an empty text binds '' and not NULL", "[store]") {
+  TempDir dir;
+  Database db = Database::open(dir / "data", random_secret(32), Database::Mode::create_new);
+  // A default std::string_view has data() == nullptr; sqlite3_bind_text reads
+  // a null pointer as "bind NULL", so an empty value turns into NULL.
+  Statement st = db.prepare("SELECT ?1 IS NULL, typeof(?1)");
+  st.bind(1, std::string_view());
+  REQUIRE(st.step());
+  CHECK(st.integer(0) == 0);
+  CHECK(st.text(1) == "text");
+}

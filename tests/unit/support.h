@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "folio/error.h"
+#include "folio/journal.h"
 #include "folio/secret.h"
 
 namespace Catch {
@@ -84,27 +85,49 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// Sets TZ for the lifetime of the object and restores the previous value.
+// Sets (or, with nullptr, unsets) an environment variable for the lifetime of
+// the object and restores the previous value.
+class EnvGuard {
+ public:
+  EnvGuard(const char* name, const char* value) : name_(name) {
+    if (const char* old = ::getenv(name); old != nullptr) old_ = std::string(old);
+    if (value != nullptr) {
+      ::setenv(name, value, 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~EnvGuard() {
+    if (old_) {
+      ::setenv(name_.c_str(), old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_.c_str());
+    }
+  }
+  EnvGuard(const EnvGuard&) = delete;
+  EnvGuard& operator=(const EnvGuard&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
+// Sets TZ (and calls tzset) for the lifetime of the object, then restores it.
 class TzGuard {
  public:
   explicit TzGuard(const char* tz) {
-    if (const char* old = ::getenv("TZ"); old != nullptr) old_ = std::string(old);
-    ::setenv("TZ", tz, 1);
+    env_.emplace("TZ", tz);
     ::tzset();
   }
   ~TzGuard() {
-    if (old_) {
-      ::setenv("TZ", old_->c_str(), 1);
-    } else {
-      ::unsetenv("TZ");
-    }
+    env_.reset();
     ::tzset();
   }
   TzGuard(const TzGuard&) = delete;
   TzGuard& operator=(const TzGuard&) = delete;
 
  private:
-  std::optional<std::string> old_;
+  std::optional<EnvGuard> env_;
 };
 
 inline std::vector<std::uint8_t> read_bytes(const std::filesystem::path& p) {
@@ -128,6 +151,29 @@ inline folio::Secret random_secret(std::size_t size) {
   folio::Secret s(size);
   folio::random_bytes(s.data(), s.size());
   return s;
+}
+
+// Drafts and filters without designated initializers (GCC warns about the
+// members they leave out under -Wextra).
+inline folio::EntryDraft draft(std::string body, std::vector<std::string> tags = {},
+                               std::optional<std::string> title = std::nullopt) {
+  folio::EntryDraft d;
+  d.body = std::move(body);
+  d.tags = std::move(tags);
+  d.title = std::move(title);
+  return d;
+}
+
+inline folio::EntryFilter filter(std::optional<std::string> tag,
+                                 std::optional<folio::Timestamp> since = std::nullopt,
+                                 std::optional<folio::Timestamp> until = std::nullopt,
+                                 std::optional<std::size_t> limit = std::nullopt) {
+  folio::EntryFilter f;
+  f.tag = std::move(tag);
+  f.since = since;
+  f.until = until;
+  f.limit = limit;
+  return f;
 }
 
 }  // namespace folio_test

@@ -9,7 +9,7 @@ namespace folio::cli {
 
 void add_add(CLI::App& app, Globals& g, Action& run) {
   struct Opts {
-    std::optional<std::string> title, text;
+    std::optional<std::string> title, text, item;
     std::vector<std::string> tags;
   };
   auto o = std::make_shared<Opts>();
@@ -19,11 +19,15 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("--text", o->text,
                   "the body, from the command line: RISKY, it stays in shell history and "
                   "shows in the process list");
+  cmd->add_option("--item", o->item, "link the entry to a checklist item (id or CHECKLIST:N)");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       // Unlock first, so nothing the user types in the editor is lost to a
       // wrong passphrase afterwards.
       Vault vault = open_vault(g);
+      // The item is checked before anything is written or the editor opens.
+      std::optional<Item> item;
+      if (o->item) item = vault.checklists().get_item(*o->item);
       EntryDraft draft{o->title, o->tags, {}, std::nullopt};
       if (o->text) {
         draft.body = *o->text;
@@ -38,6 +42,7 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
         throw Error(Errc::cancelled, "the entry is empty; nothing was saved");
       }
       Entry e = vault.journal().add(draft);
+      if (item) vault.checklists().link_entry(e.id, item->id);
       std::cout << e.id << '\n';
       return 0;
     };

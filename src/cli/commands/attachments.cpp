@@ -1,0 +1,41 @@
+// folio attachments: the files stored with an item.
+#include <iostream>
+
+#include "cli/common.h"
+#include "folio/dates.h"
+#include "folio/text.h"
+
+namespace folio::cli {
+
+void add_attachments(CLI::App& app, Globals& g, Action& run) {
+  struct Opts {
+    std::string item;
+    bool json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("attachments", "list the files attached to an item");
+  cmd->add_option("item", o->item, "item id or CHECKLIST:N")->required();
+  cmd->add_flag("--json", o->json, "print JSON");
+  cmd->callback([&g, &run, o] {
+    run = [&g, o] {
+      Vault vault = open_vault(g);
+      auto files = vault.checklists().attachments(o->item);
+      if (o->json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& f : files) out.push_back(to_json(f));
+        print_json(out);
+        return 0;
+      }
+      std::size_t w = 4;
+      for (const auto& f : files) w = std::max(w, display_width(f.name));
+      for (const auto& f : files) {
+        std::cout << paint(f.id, "33") << "  " << pad_width(f.name, w) << "  "
+                  << pad_width(size_text(f.size), 10) << "  " << f.media_type << "  "
+                  << format_local(f.created) << '\n';
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace folio::cli

@@ -1,0 +1,189 @@
+// folio checklist new|list|show|rename|rm|save-template.
+#include <iostream>
+
+#include "cli/common.h"
+#include "folio/dates.h"
+#include "folio/error.h"
+#include "folio/terminal.h"
+#include "folio/text.h"
+
+namespace folio::cli {
+namespace {
+
+std::string lang_from_env(const std::string& given) {
+  if (!given.empty()) {
+    if (given != "en" && given != "zh") {
+      throw Error(Errc::invalid_argument, "unknown language '" + given + "'", "use en or zh");
+    }
+    return given;
+  }
+  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* v = std::getenv(var);
+    if (v != nullptr && *v != '\0') return std::string(v).rfind("zh", 0) == 0 ? "zh" : "en";
+  }
+  return "en";
+}
+
+void print_items(const Checklist& c, const std::vector<Item>& items) {
+  std::cout << paint(c.name, "1") << "  " << paint(c.id, "33") << "  " << progress_text(c);
+  if (c.target) std::cout << "  target " << *c.target;
+  std::cout << '\n';
+  if (c.description) std::cout << *c.description << '\n';
+  if (items.empty()) {
+    std::cout << "(no items yet: folio item add '" << c.name << "' TITLE)\n";
+    return;
+  }
+  std::size_t state_w = 5;
+  for (const auto& i : items) state_w = std::max(state_w, display_width(i.state));
+  std::cout << '\n' << paint(" #  " + pad_width("STATE", state_w) + "  DUE         EXPIRES     ITEM", "2") << '\n';
+  for (const auto& i : items) {
+    std::string n = std::to_string(i.number);
+    std::cout << std::string(n.size() < 2 ? 2 - n.size() : 0, ' ') << n << "  "
+              << pad_width(i.state, state_w) << "  " << pad_width(i.due.value_or(""), 10) << "  "
+              << pad_width(i.expires.value_or(""), 10) << "  " << i.title;
+    if (i.attachments > 0) std::cout << paint("  [" + std::to_string(i.attachments) + " file" + (i.attachments > 1 ? "s]" : "]"), "36");
+    std::cout << "  " << paint(i.id, "2") << '\n';
+  }
+}
+
+}  // namespace
+
+void add_checklist(CLI::App& app, Globals& g, Action& run) {
+  CLI::App* noun = app.add_subcommand("checklist", "document checklists: new, list, show, rename, rm, save-template");
+  noun->require_subcommand(1);
+
+  struct New {
+    std::string name, tpl, lang;
+    std::optional<std::string> description, target;
+  };
+  auto n = std::make_shared<New>();
+  CLI::App* create = noun->add_subcommand("new", "create a checklist (optionally from a template)");
+  create->add_option("name", n->name, "its name")->required();
+  create->add_option("--description", n->description, "a description");
+  create->add_option("--target", n->target, "target date: YYYY-MM-DD, 'in N days'...");
+  create->add_option("--template", n->tpl, "start from a template ('folio template list')");
+  create->add_option("--lang", n->lang, "language of built-in template titles: en or zh (default from LANG)");
+  create->callback([&g, &run, n] {
+    run = [&g, n] {
+      std::optional<Day> target;
+      if (n->target) target = parse_calendar_day(*n->target, now_utc());
+      std::string lang = lang_from_env(n->lang);
+      Vault vault = open_vault(g);
+      Checklist c = vault.checklists().create({n->name, n->description, target},
+                                              n->tpl.empty() ? std::nullopt : std::optional(n->tpl), lang);
+      std::cout << c.id << '\n';
+      return 0;
+    };
+  });
+
+  auto list_json = std::make_shared<bool>(false);
+  CLI::App* list = noun->add_subcommand("list", "list checklists with their progress");
+  list->add_flag("--json", *list_json, "print JSON");
+  list->callback([&g, &run, list_json] {
+    run = [&g, list_json] {
+      Vault vault = open_vault(g);
+      auto lists = vault.checklists().list();
+      if (*list_json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& c : lists) out.push_back(to_json(c));
+        print_json(out);
+        return 0;
+      }
+      std::size_t w = 4;
+      for (const auto& c : lists) w = std::max(w, display_width(c.name));
+      for (const auto& c : lists) {
+        std::cout << paint(c.id, "33") << "  " << pad_width(c.name, w) << "  "
+                  << pad_width(progress_text(c), 14);
+        if (c.target) std::cout << "  target " << *c.target;
+        std::cout << '\n';
+      }
+      return 0;
+    };
+  });
+
+  struct Show {
+    std::string ref;
+    bool json = false;
+  };
+  auto s = std::make_shared<Show>();
+  CLI::App* show = noun->add_subcommand("show", "show a checklist and its items");
+  show->add_option("checklist", s->ref, "id or name")->required();
+  show->add_flag("--json", s->json, "print JSON");
+  show->callback([&g, &run, s] {
+    run = [&g, s] {
+      Vault vault = open_vault(g);
+      Checklists lists = vault.checklists();
+      Checklist c = lists.get(s->ref);
+      auto items = lists.items(c.id);
+      if (s->json) {
+        nlohmann::json out = to_json(c);
+        out["item_list"] = nlohmann::json::array();
+        for (const auto& i : items) out["item_list"].push_back(to_json(i));
+        print_json(out);
+        return 0;
+      }
+      print_items(c, items);
+      return 0;
+    };
+  });
+
+  struct Rename {
+    std::string ref, name;
+  };
+  auto r = std::make_shared<Rename>();
+  CLI::App* rename = noun->add_subcommand("rename", "rename a checklist");
+  rename->add_option("checklist", r->ref, "id or name")->required();
+  rename->add_option("new-name", r->name, "the new name")->required();
+  rename->callback([&g, &run, r] {
+    run = [&g, r] {
+      Vault vault = open_vault(g);
+      Checklist c = vault.checklists().rename(r->ref, r->name);
+      std::cout << c.id << '\n';
+      return 0;
+    };
+  });
+
+  struct Remove {
+    std::string ref;
+    bool yes = false;
+  };
+  auto rm = std::make_shared<Remove>();
+  CLI::App* remove = noun->add_subcommand("rm", "delete a checklist with its items and attachments");
+  remove->add_option("checklist", rm->ref, "id or name")->required();
+  remove->add_flag("-y,--yes", rm->yes, "do not ask for confirmation");
+  remove->callback([&g, &run, rm] {
+    run = [&g, rm] {
+      if (!rm->yes && !have_terminal()) {
+        throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
+      }
+      Vault vault = open_vault(g);
+      Checklists lists = vault.checklists();
+      Checklist c = lists.get(rm->ref);
+      if (!rm->yes && !ask_yes_no("Delete checklist \"" + c.name + "\" with its " +
+                                  std::to_string(c.items) + " items and their attachments?")) {
+        throw Error(Errc::cancelled, "nothing was deleted");
+      }
+      lists.remove(c.id);
+      std::cout << "deleted " << c.id << '\n';
+      return 0;
+    };
+  });
+
+  struct Save {
+    std::string ref, name;
+  };
+  auto sv = std::make_shared<Save>();
+  CLI::App* save = noun->add_subcommand("save-template", "save a checklist's item titles as a template");
+  save->add_option("checklist", sv->ref, "id or name")->required();
+  save->add_option("template-name", sv->name, "name of the new template")->required();
+  save->callback([&g, &run, sv] {
+    run = [&g, sv] {
+      Vault vault = open_vault(g);
+      Template t = vault.checklists().save_template(sv->ref, sv->name);
+      note("saved template '" + t.name + "' with " + std::to_string(t.items.size()) + " items");
+      return 0;
+    };
+  });
+}
+
+}  // namespace folio::cli

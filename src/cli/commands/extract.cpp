@@ -1,0 +1,73 @@
+// folio extract: write an attachment back out, verified against its hash.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "cli/common.h"
+#include "folio/error.h"
+
+namespace folio::cli {
+
+void add_extract(CLI::App& app, Globals& g, Action& run) {
+  struct Opts {
+    std::string id, output;
+    bool force = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("extract", "write an attachment to a file (0600) or to stdout");
+  cmd->add_option("attachment", o->id, "attachment id")->required();
+  cmd->add_option("-o,--output", o->output, "output path, or - for standard output (default: its original name)");
+  cmd->add_flag("--force", o->force, "overwrite an existing output file");
+  cmd->callback([&g, &run, o] {
+    run = [&g, o] {
+      Vault vault = open_vault(g);
+      Checklists lists = vault.checklists();
+      Attachment a = lists.get_attachment(o->id);
+      if (o->output == "-") {
+        lists.extract(a.id, STDOUT_FILENO);
+        return 0;
+      }
+      std::string out = o->output.empty() ? a.name : o->output;
+      if (std::filesystem::is_directory(out)) out = (std::filesystem::path(out) / a.name).string();
+      if (!o->force && std::filesystem::exists(out)) {
+        throw Error(Errc::already_exists, out + " already exists; nothing was written",
+                    "choose another path with -o, or add --force to overwrite it");
+      }
+      // Written beside the target, then renamed: no half-written file under
+      // the final name, and the bytes are verified before it appears.
+      std::string tmp = out + ".folio-XXXXXX";
+      std::vector<char> name(tmp.begin(), tmp.end());
+      name.push_back('\0');
+      int fd = ::mkstemp(name.data());  // 0600
+      if (fd < 0) throw Error(Errc::io, "cannot write " + out + ": " + std::strerror(errno));
+      try {
+        lists.extract(a.id, fd, progress_bar("extracting"));
+        if (::fsync(fd) != 0) throw Error(Errc::io, "cannot write " + out + ": " + std::strerror(errno));
+        ::close(fd);
+        fd = -1;
+        if (o->force) {
+          if (::rename(name.data(), out.c_str()) != 0) throw Error(Errc::io, "cannot write " + out + ": " + std::strerror(errno));
+        } else {
+          // link() refuses to replace a file that appeared meanwhile.
+          if (::link(name.data(), out.c_str()) != 0) {
+            int err = errno;
+            throw Error(err == EEXIST ? Errc::already_exists : Errc::io,
+                        "cannot write " + out + ": " + std::strerror(err));
+          }
+          ::unlink(name.data());
+        }
+      } catch (...) {
+        if (fd >= 0) ::close(fd);
+        ::unlink(name.data());
+        throw;
+      }
+      std::cout << out << '\n';
+      return 0;
+    };
+  });
+}
+
+}  // namespace folio::cli

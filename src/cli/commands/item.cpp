@@ -1,0 +1,186 @@
+// folio item add|set|done|rm|move|show.
+#include <iostream>
+
+#include "cli/common.h"
+#include "folio/dates.h"
+#include "folio/error.h"
+#include "folio/terminal.h"
+
+namespace folio::cli {
+namespace {
+
+std::optional<Day> day_option(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return parse_calendar_day(*text, now_utc());
+}
+
+}  // namespace
+
+void add_item(CLI::App& app, Globals& g, Action& run) {
+  CLI::App* noun = app.add_subcommand(
+      "item", "checklist items: add, set, done, rm, move, show (ITEM is an id or CHECKLIST:N)");
+  noun->require_subcommand(1);
+
+  struct Add {
+    std::string list, title, state = "needed";
+    std::optional<std::string> due, expires, notes;
+  };
+  auto a = std::make_shared<Add>();
+  CLI::App* add = noun->add_subcommand("add", "add an item to a checklist");
+  add->add_option("checklist", a->list, "checklist id or name")->required();
+  add->add_option("title", a->title, "what the document is")->required();
+  add->add_option("--state", a->state, "needed, requested, obtained, translated, notarized, submitted, done, n/a");
+  add->add_option("--due", a->due, "due date: YYYY-MM-DD, tomorrow, 'in N days'...");
+  add->add_option("--expires", a->expires, "the date the document stops being valid");
+  add->add_option("--notes", a->notes, "free-text notes");
+  add->callback([&g, &run, a] {
+    run = [&g, a] {
+      ItemDraft d{a->title, a->state, day_option(a->due), day_option(a->expires), a->notes};
+      Vault vault = open_vault(g);
+      Item it = vault.checklists().add_item(a->list, d);
+      std::cout << it.id << '\n';
+      return 0;
+    };
+  });
+
+  struct Set {
+    std::string ref;
+    std::optional<std::string> title, state, due, expires, notes;
+    bool no_due = false, no_expires = false, no_notes = false;
+  };
+  auto s = std::make_shared<Set>();
+  CLI::App* set = noun->add_subcommand("set", "change an item's title, state, dates or notes");
+  set->add_option("item", s->ref, "item id or CHECKLIST:N")->required();
+  set->add_option("--title", s->title, "new title");
+  set->add_option("--state", s->state, "new state");
+  set->add_option("--due", s->due, "new due date");
+  set->add_flag("--no-due", s->no_due, "remove the due date");
+  set->add_option("--expires", s->expires, "new expiry date");
+  set->add_flag("--no-expires", s->no_expires, "remove the expiry date");
+  set->add_option("--notes", s->notes, "new notes");
+  set->add_flag("--no-notes", s->no_notes, "remove the notes");
+  set->callback([&g, &run, s] {
+    run = [&g, s] {
+      ItemChange ch;
+      ch.title = s->title;
+      ch.state = s->state;
+      if (s->due) ch.due = day_option(s->due);
+      if (s->no_due) ch.due = std::optional<Day>();
+      if (s->expires) ch.expires = day_option(s->expires);
+      if (s->no_expires) ch.expires = std::optional<Day>();
+      if (s->notes) ch.notes = s->notes;
+      if (s->no_notes) ch.notes = std::optional<std::string>();
+      Vault vault = open_vault(g);
+      Item it = vault.checklists().change_item(s->ref, ch);
+      std::cout << it.id << '\n';
+      return 0;
+    };
+  });
+
+  auto done_ref = std::make_shared<std::string>();
+  CLI::App* done = noun->add_subcommand("done", "mark an item done");
+  done->add_option("item", *done_ref, "item id or CHECKLIST:N")->required();
+  done->callback([&g, &run, done_ref] {
+    run = [&g, done_ref] {
+      Vault vault = open_vault(g);
+      Checklists lists = vault.checklists();
+      ItemChange ch;
+      ch.state = kStateDone;
+      Item it = lists.change_item(*done_ref, ch);
+      Checklist c = lists.get(it.checklist_id);
+      std::cout << it.id << '\n';
+      note(c.name + ": " + progress_text(c));
+      return 0;
+    };
+  });
+
+  struct Remove {
+    std::string ref;
+    bool yes = false;
+  };
+  auto r = std::make_shared<Remove>();
+  CLI::App* rm = noun->add_subcommand("rm", "delete an item with its attachments");
+  rm->add_option("item", r->ref, "item id or CHECKLIST:N")->required();
+  rm->add_flag("-y,--yes", r->yes, "do not ask for confirmation");
+  rm->callback([&g, &run, r] {
+    run = [&g, r] {
+      if (!r->yes && !have_terminal()) {
+        throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
+      }
+      Vault vault = open_vault(g);
+      Checklists lists = vault.checklists();
+      Item it = lists.get_item(r->ref);
+      if (!r->yes && !ask_yes_no("Delete item \"" + it.title + "\" (" + std::to_string(it.attachments) +
+                                 " attachments)?")) {
+        throw Error(Errc::cancelled, "nothing was deleted");
+      }
+      lists.remove_item(it.id);
+      std::cout << "deleted " << it.id << '\n';
+      return 0;
+    };
+  });
+
+  struct Move {
+    std::string ref;
+    std::optional<std::string> list;
+    std::optional<std::size_t> to;
+  };
+  auto m = std::make_shared<Move>();
+  CLI::App* move = noun->add_subcommand("move", "move an item to another position or checklist");
+  move->add_option("item", m->ref, "item id or CHECKLIST:N")->required();
+  move->add_option("--to", m->to, "new position (1 = first)")->check(CLI::PositiveNumber);
+  move->add_option("--list", m->list, "move to this checklist (default: the same)");
+  move->callback([&g, &run, m] {
+    run = [&g, m] {
+      if (!m->to && !m->list) throw Error(Errc::invalid_argument, "say where to: --to N and/or --list CHECKLIST");
+      Vault vault = open_vault(g);
+      Item it = vault.checklists().move_item(m->ref, m->list, m->to);
+      std::cout << it.checklist_name << ":" << it.number << '\n';
+      return 0;
+    };
+  });
+
+  struct Show {
+    std::string ref;
+    bool json = false;
+  };
+  auto sh = std::make_shared<Show>();
+  CLI::App* show = noun->add_subcommand("show", "show an item with its attachments and linked entries");
+  show->add_option("item", sh->ref, "item id or CHECKLIST:N")->required();
+  show->add_flag("--json", sh->json, "print JSON");
+  show->callback([&g, &run, sh] {
+    run = [&g, sh] {
+      Vault vault = open_vault(g);
+      Checklists lists = vault.checklists();
+      Item it = lists.get_item(sh->ref);
+      auto files = lists.attachments(it.id);
+      auto entries = lists.linked_entries(it.id);
+      if (sh->json) {
+        nlohmann::json out = to_json(it);
+        out["attachment_list"] = nlohmann::json::array();
+        for (const auto& f : files) out["attachment_list"].push_back(to_json(f));
+        out["entries"] = nlohmann::json::array();
+        for (const auto& e : entries) out["entries"].push_back(to_json(e));
+        print_json(out);
+        return 0;
+      }
+      std::cout << paint(it.title, "1") << "  " << paint(it.id, "33") << '\n'
+                << "checklist  " << it.checklist_name << ":" << it.number << '\n'
+                << "state      " << it.state << '\n';
+      if (it.due) std::cout << "due        " << *it.due << '\n';
+      if (it.expires) std::cout << "expires    " << *it.expires << '\n';
+      if (it.notes) std::cout << "notes      " << *it.notes << '\n';
+      for (const auto& f : files) {
+        std::cout << "file       " << paint(f.id, "33") << "  " << f.name << "  " << size_text(f.size)
+                  << "  " << f.media_type << '\n';
+      }
+      for (const auto& e : entries) {
+        std::cout << "entry      " << paint(e.id, "33") << "  " << format_local(e.created) << "  "
+                  << (e.title ? *e.title : e.first_line) << '\n';
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace folio::cli

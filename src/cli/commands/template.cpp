@@ -1,0 +1,46 @@
+// folio template list|rm.
+#include <iostream>
+
+#include "cli/common.h"
+
+namespace folio::cli {
+
+void add_template(CLI::App& app, Globals& g, Action& run) {
+  CLI::App* noun = app.add_subcommand("template", "checklist templates: list, rm");
+  noun->require_subcommand(1);
+  auto json = std::make_shared<bool>(false);
+  CLI::App* list = noun->add_subcommand("list", "list built-in and saved templates with their items");
+  list->add_flag("--json", *json, "print JSON");
+  list->callback([&g, &run, json] {
+    run = [&g, json] {
+      Vault vault = open_vault(g);
+      auto templates = vault.checklists().templates();
+      if (*json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& t : templates) {
+          out.push_back({{"name", t.name}, {"builtin", t.builtin}, {"items", t.items}});
+        }
+        print_json(out);
+        return 0;
+      }
+      for (const auto& t : templates) {
+        std::cout << paint(t.name, "1") << (t.builtin ? "  (built-in)" : "  (saved)") << '\n';
+        for (const auto& i : t.items) std::cout << "  - " << i << '\n';
+      }
+      return 0;
+    };
+  });
+  auto name = std::make_shared<std::string>();
+  CLI::App* rm = noun->add_subcommand("rm", "delete a saved template");
+  rm->add_option("name", *name, "template name")->required();
+  rm->callback([&g, &run, name] {
+    run = [&g, name] {
+      Vault vault = open_vault(g);
+      vault.checklists().remove_template(*name);
+      note("deleted template '" + *name + "'");
+      return 0;
+    };
+  });
+}
+
+}  // namespace folio::cli
