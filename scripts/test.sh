@@ -18,4 +18,5 @@ run build
 echo "== sanitizer build (address, undefined)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export FOLIO_SANITIZED=1
 run build-asan -DFOLIO_SANITIZE=ON

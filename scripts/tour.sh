@@ -36,6 +36,19 @@ folio list --tag visa --since today
 id=$(folio list --tag 上海 --json | sed -n 's/.*"id": "\(.*\)".*/\1/p' | head -1)
 step "show $id"
 folio show "$id"
+step "checklist new 'Student visa' --template study-abroad --lang zh"
+folio checklist new 'Student visa' --template study-abroad --lang zh >/dev/null
+step "item set 'Student visa:3' --due tomorrow --state requested"
+folio item set 'Student visa:3' --due tomorrow --state requested >/dev/null
+step "item done 'Student visa:1'"
+folio item done 'Student visa:1' >/dev/null
+printf 'Bank statement, January to June\n' > "$tour/statement.txt"
+step "attach 'Student visa:3' statement.txt --remove-original"
+folio attach 'Student visa:3' "$tour/statement.txt" --remove-original >/dev/null
+step "checklist show 'Student visa'"
+folio checklist show 'Student visa'
+step "due --within 7d"
+folio due --within 7d || true
 step "tags"
 folio tags
 step "rm $id --yes"

@@ -30,10 +30,11 @@ int exit_code(Errc code) {
 
 constexpr char kFooter[] = R"(
 Exit codes:
-  0 success            2 invalid usage or input   3 not found (vault, id)
+  0 success            1 (folio due) overdue      2 invalid usage or input
+  3 not found (vault, id)
   4 wrong passphrase   5 damaged vault file       6 vault from a newer folio
   7 already exists     8 input/output error       9 refused by a safety rule
-  10 cancelled         70 internal error
+  10 cancelled          70 internal error
 
 Passphrases are read from the terminal with echo off, or with --passphrase-fd /
 --passphrase-file; never from arguments or the environment.
