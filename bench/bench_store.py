@@ -17,8 +17,9 @@ For each size (number of entries) this script:
 4. times whole processes, each run from start to exit:
      - `folio list --limit 20` and `folio show ID` (passphrase from a file),
      - the same queries through `sqlcipher` with the raw database key:
-       the statements folio's library runs (src/journal/journal.cpp), the
-       list walking the `entries_by_created` index newest first,
+       the statements folio's library runs (src/journal/journal.cpp,
+       src/store/ids.cpp), the list walking the `entries_by_created` index
+       newest first,
      - and, as a floor, starting each program without opening anything;
 5. prints the median and the 90th percentile (nearest rank) of each, and the
    ratio folio / sqlcipher.
@@ -329,8 +330,9 @@ def build_vault(folio: str, vault: str, pass_file: str, n: int, seed: int) -> Di
 
 # --- the queries --------------------------------------------------------------
 
-# The statements of src/journal/journal.cpp (Journal::list without filters,
-# resolve + load for show), with the bound values written in.
+# The statements folio runs, with the bound values written in: Journal::list
+# without filters (src/journal/journal.cpp); for show, the id lookup of
+# src/store/ids.cpp, then the entry with its tags (journal.cpp, load).
 LIST_SQL = (
     "SELECT e.uid, e.created, e.updated, e.title, substr(e.body, 1, 400), length(e.body), "
     "(SELECT group_concat(t.name, ',') FROM entry_tags et2 JOIN tags t ON t.id = et2.tag_id "

@@ -32,8 +32,9 @@ bool is_below_floor(const KdfParams& p) noexcept;
 bool is_within_bounds(const KdfParams& p) noexcept;
 
 // Measures Argon2id on this machine and returns parameters with `memory`
-// (at least the floor) whose cost is close to `target` (KeePassXC's approach:
-// calibrate to a time, not to fixed numbers). Takes about `target` * 2.
+// whose cost is close to `target` (KeePassXC's approach: calibrate to a time,
+// not to fixed numbers), with at least kKdfFloorOps passes. Takes about the
+// time of four passes.
 KdfParams calibrate_kdf(std::chrono::milliseconds target = std::chrono::milliseconds(1000),
                         std::uint64_t memory = kKdfFloorMemory);
 

@@ -2,7 +2,8 @@
 // lives in.
 //
 // Memory comes from sodium_malloc: guard pages on both sides, mlock'ed so it is
-// not swapped out, and zeroed by sodium_free when the Secret dies. A Secret is
+// not swapped out (where the locked-memory limit allows: libsodium 1.0.18 goes
+// on silently when mlock fails), and zeroed by sodium_free when the Secret dies. A Secret is
 // move-only and never converts to std::string; read it through data()/view().
 //
 //   folio::Secret key(32);
@@ -19,7 +20,7 @@ class Secret {
  public:
   Secret() noexcept = default;
   // Allocates `size` bytes, zero-filled. Throws Error(internal) if the
-  // allocation (or the mlock behind it) fails.
+  // allocation fails.
   explicit Secret(std::size_t size);
   ~Secret();
 

@@ -36,19 +36,22 @@ Secret derive_kek(const Secret& secret, const std::uint8_t* salt, const KdfParam
 
 KdfParams calibrate_kdf(std::chrono::milliseconds target, std::uint64_t memory) {
   using clock = std::chrono::steady_clock;
-  memory = std::max(memory, kKdfFloorMemory);
   Secret probe = Secret::from("calibration");
   std::uint8_t salt[crypto_pwhash_SALTBYTES] = {};
-  KdfParams p{1, memory};
-  auto start = clock::now();
-  Secret kek = derive_kek(probe, salt, p);
-  auto one_pass = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start);
-  // Argon2id's time grows linearly with the number of passes.
-  auto ops = static_cast<std::uint32_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(target).count() /
-      std::max<std::int64_t>(one_pass.count(), 1));
-  p.ops = std::clamp<std::uint32_t>(ops, kKdfFloorOps, kKdfMaxOps);
-  return p;
+  auto time_ops = [&](std::uint32_t ops) {
+    auto start = clock::now();
+    Secret kek = derive_kek(probe, salt, KdfParams{ops, memory});
+    return std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start).count();
+  };
+  // Argon2id costs a fixed part (allocating and filling the memory) plus a
+  // part per pass; timing one and three passes separates the two.
+  std::int64_t t1 = time_ops(1);
+  std::int64_t t3 = time_ops(3);
+  std::int64_t per_pass = std::max<std::int64_t>((t3 - t1) / 2, 1);
+  std::int64_t fixed = std::max<std::int64_t>(t1 - per_pass, 0);
+  std::int64_t budget = std::chrono::duration_cast<std::chrono::microseconds>(target).count() - fixed;
+  auto ops = static_cast<std::uint32_t>(std::max<std::int64_t>(budget / per_pass, 1));
+  return KdfParams{std::clamp<std::uint32_t>(ops, kKdfFloorOps, kKdfMaxOps), memory};
 }
 
 }  // namespace folio

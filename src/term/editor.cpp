@@ -133,11 +133,15 @@ std::string editor_kind(const std::string& command) {
 }
 
 std::vector<std::string> private_flags(const std::string& kind) {
+  // --cmd runs before the user's vimrc, -c after it: a vimrc that turns
+  // undofile or backups on would otherwise win.
   if (kind == "vim") {
-    return {"-n", "-i", "NONE", "--cmd", "set noswapfile nobackup nowritebackup noundofile viminfo="};
+    return {"-n", "-i", "NONE", "--cmd", "set noswapfile nobackup nowritebackup noundofile viminfo=",
+            "-c", "set noswapfile nobackup nowritebackup noundofile viminfo="};
   }
   if (kind == "nvim") {
-    return {"-n", "-i", "NONE", "--cmd", "set noswapfile nobackup nowritebackup noundofile shada="};
+    return {"-n", "-i", "NONE", "--cmd", "set noswapfile nobackup nowritebackup noundofile shada=",
+            "-c", "set noswapfile nobackup nowritebackup noundofile shada="};
   }
   if (kind == "emacs") {
     return {"--eval",

@@ -26,7 +26,8 @@ void add_init(CLI::App& app, Globals& g, Action& run) {
       KdfParams kdf = o->kdf.resolve(std::nullopt);
       Secret pass = new_passphrase(g.passphrase_fd, g.passphrase_file, o->allow_weak);
       Secret code = Vault::create(dir, pass, kdf);
-      note("created a vault in " + dir.string());
+      note("created a vault in " + dir.string() + " (Argon2id: " + std::to_string(kdf.memory >> 10) +
+           " KiB, " + std::to_string(kdf.ops) + " passes)");
       std::cout << "Recovery code: write it on paper and keep it away from this device.\n"
                    "It opens the vault if you forget the passphrase. It is shown only once.\n\n    ";
       std::cout.write(code.view().data(), static_cast<std::streamsize>(code.size()));
