@@ -30,4 +30,12 @@ std::string pad_width(std::string_view s, std::size_t columns);
 // Number of Unicode code points.
 std::size_t count_chars(std::string_view s) noexcept;
 
+// A one-line field (a title, a name): checks UTF-8, refuses line breaks and
+// more than `max_chars` characters (Error(invalid_argument), naming `what`),
+// and returns it without surrounding spaces and tabs ("" if nothing is left).
+std::string single_line(std::string_view text, std::string_view what, std::size_t max_chars);
+
+// A run of ASCII digits as a non-negative int; false for anything else.
+bool parse_digits(std::string_view s, int& out) noexcept;
+
 }  // namespace folio

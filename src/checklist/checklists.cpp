@@ -19,20 +19,9 @@ namespace {
 
 constexpr std::size_t kMaxNameChars = 200;
 
-std::string clean_line(const std::string& text, const char* what, bool allow_empty = false) {
-  require_utf8(text, what);
-  if (text.find_first_of("\r\n") != std::string::npos) {
-    throw Error(Errc::invalid_argument, std::string(what) + " must be a single line");
-  }
-  auto first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) {
-    if (allow_empty) return {};
-    throw Error(Errc::invalid_argument, std::string(what) + " is empty");
-  }
-  std::string t = text.substr(first, text.find_last_not_of(" \t") - first + 1);
-  if (count_chars(t) > kMaxNameChars) {
-    throw Error(Errc::invalid_argument, std::string(what) + " may have at most 200 characters");
-  }
+std::string clean_line(const std::string& text, const char* what) {
+  std::string t = single_line(text, what, kMaxNameChars);
+  if (t.empty()) throw Error(Errc::invalid_argument, std::string(what) + " is empty");
   return t;
 }
 

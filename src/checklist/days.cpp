@@ -1,22 +1,14 @@
 // Calendar days ("2026-12-01"): the dates on documents, in no time zone.
 #include <cctype>
-#include <charconv>
 #include <ctime>
 
 #include "folio/checklist.h"
 #include "folio/error.h"
+#include "folio/text.h"
 
 namespace folio {
 namespace {
 
-bool digits(std::string_view s, int& out) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
 
 bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -45,8 +37,8 @@ Day from_days(long days) {
 }
 
 bool split_day(std::string_view s, int& y, int& m, int& d) {
-  return s.size() == 10 && s[4] == '-' && s[7] == '-' && digits(s.substr(0, 4), y) &&
-         digits(s.substr(5, 2), m) && digits(s.substr(8, 2), d);
+  return s.size() == 10 && s[4] == '-' && s[7] == '-' && parse_digits(s.substr(0, 4), y) &&
+         parse_digits(s.substr(5, 2), m) && parse_digits(s.substr(8, 2), d);
 }
 
 [[noreturn]] void bad(std::string_view text, const std::string& why = "") {
@@ -88,14 +80,14 @@ Day parse_calendar_day(std::string_view text, Timestamp now) {
   if (s.rfind("in ", 0) == 0) {
     std::string rest = s.substr(3);
     auto sp = rest.find(' ');
-    if (sp != std::string::npos && digits(std::string_view(rest).substr(0, sp), n) && n <= 100000 &&
+    if (sp != std::string::npos && parse_digits(std::string_view(rest).substr(0, sp), n) && n <= 100000 &&
         (rest.substr(sp + 1) == "days" || rest.substr(sp + 1) == "day")) {
       return from_days(base + n);
     }
     bad(text);
   }
   if (auto sp = s.find(' '); sp != std::string::npos) {
-    if (digits(std::string_view(s).substr(0, sp), n) && n <= 100000 &&
+    if (parse_digits(std::string_view(s).substr(0, sp), n) && n <= 100000 &&
         (s.substr(sp + 1) == "days ago" || s.substr(sp + 1) == "day ago")) {
       return from_days(base - n);
     }

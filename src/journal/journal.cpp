@@ -22,17 +22,8 @@ constexpr std::size_t kFirstLineBytes = 200;
 
 std::optional<std::string> clean_title(const std::optional<std::string>& title) {
   if (!title) return std::nullopt;
-  require_utf8(*title, "the title");
-  std::string t = *title;
-  if (t.find_first_of("\r\n") != std::string::npos) {
-    throw Error(Errc::invalid_argument, "a title must be a single line");
-  }
-  auto first = t.find_first_not_of(" \t");
-  if (first == std::string::npos) return std::nullopt;
-  t = t.substr(first, t.find_last_not_of(" \t") - first + 1);
-  if (count_chars(t) > kMaxTitleChars) {
-    throw Error(Errc::invalid_argument, "a title may have at most 500 characters");
-  }
+  std::string t = single_line(*title, "the title", kMaxTitleChars);
+  if (t.empty()) return std::nullopt;
   return t;
 }
 

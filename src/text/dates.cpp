@@ -1,12 +1,12 @@
 #include "folio/dates.h"
 
 #include <cctype>
-#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <string>
 
 #include "folio/error.h"
+#include "folio/text.h"
 
 namespace folio {
 namespace {
@@ -58,14 +58,6 @@ Timestamp day_start_offset(Timestamp now, int days_back) {
   return out;
 }
 
-bool parse_int(std::string_view s, int& out) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
 
 }  // namespace
 
@@ -84,7 +76,7 @@ Timestamp parse_day(std::string_view text, Timestamp now) {
     int n = 0;
     std::string rest = s.substr(sp + 1);
     while (!rest.empty() && rest.front() == ' ') rest.erase(rest.begin());
-    if (parse_int(std::string_view(s).substr(0, sp), n) && n <= 100000 &&
+    if (parse_digits(std::string_view(s).substr(0, sp), n) && n <= 100000 &&
         (rest == "days ago" || rest == "day ago")) {
       return day_start_offset(now, n);
     }
@@ -94,9 +86,9 @@ Timestamp parse_day(std::string_view text, Timestamp now) {
   // YYYY-MM-DD
   if (s.size() == 10 && s[4] == '-' && s[7] == '-') {
     int y = 0, m = 0, d = 0;
-    if (parse_int(std::string_view(s).substr(0, 4), y) &&
-        parse_int(std::string_view(s).substr(5, 2), m) &&
-        parse_int(std::string_view(s).substr(8, 2), d) && y >= 1900 && m >= 1 && m <= 12 &&
+    if (parse_digits(std::string_view(s).substr(0, 4), y) &&
+        parse_digits(std::string_view(s).substr(5, 2), m) &&
+        parse_digits(std::string_view(s).substr(8, 2), d) && y >= 1900 && m >= 1 && m <= 12 &&
         d >= 1 && d <= 31) {
       Timestamp out = 0;
       if (local_midnight(y, m, d, out)) return out;
@@ -140,10 +132,10 @@ std::string format_utc(Timestamp t) {
 Timestamp parse_utc(std::string_view s) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
   if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-      s[16] != ':' || s[19] != 'Z' || !parse_int(s.substr(0, 4), y) ||
-      !parse_int(s.substr(5, 2), mo) || !parse_int(s.substr(8, 2), d) ||
-      !parse_int(s.substr(11, 2), h) || !parse_int(s.substr(14, 2), mi) ||
-      !parse_int(s.substr(17, 2), se)) {
+      s[16] != ':' || s[19] != 'Z' || !parse_digits(s.substr(0, 4), y) ||
+      !parse_digits(s.substr(5, 2), mo) || !parse_digits(s.substr(8, 2), d) ||
+      !parse_digits(s.substr(11, 2), h) || !parse_digits(s.substr(14, 2), mi) ||
+      !parse_digits(s.substr(17, 2), se)) {
     throw Error(Errc::corrupt, "a stored time is malformed: '" + std::string(s) + "'");
   }
   std::tm tm{};

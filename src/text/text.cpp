@@ -97,6 +97,32 @@ std::string pad_width(std::string_view s, std::size_t columns) {
   return out;
 }
 
+std::string single_line(std::string_view text, std::string_view what, std::size_t max_chars) {
+  require_utf8(text, what);
+  if (text.find_first_of("\r\n") != std::string_view::npos) {
+    throw Error(Errc::invalid_argument, std::string(what) + " must be a single line");
+  }
+  auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  std::string t(text.substr(first, text.find_last_not_of(" \t") - first + 1));
+  if (count_chars(t) > max_chars) {
+    throw Error(Errc::invalid_argument,
+                std::string(what) + " may have at most " + std::to_string(max_chars) + " characters");
+  }
+  return t;
+}
+
+bool parse_digits(std::string_view s, int& out) noexcept {
+  if (s.empty() || s.size() > 9) return false;
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  out = v;
+  return true;
+}
+
 std::size_t count_chars(std::string_view s) noexcept {
   std::size_t n = 0;
   each_char(s, [&](utf8proc_int32_t, std::size_t, std::size_t) { ++n; });
