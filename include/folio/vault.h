@@ -15,6 +15,7 @@
 #include "folio/checklist.h"
 #include "folio/journal.h"
 #include "folio/kdf.h"
+#include "folio/search.h"
 #include "folio/secret.h"
 
 namespace folio {
@@ -57,6 +58,11 @@ class Vault {
   // header is written to a temporary file, synced, and renamed over the old.
   void change_passphrase(const Secret& new_passphrase, const KdfParams& kdf);
 
+  // Reads and authenticates every page of the database and checks its
+  // structure (SQLite's integrity_check). Error(corrupt) naming the first
+  // problem; returns normally when the vault is whole.
+  void check();
+
   // The cost of the keyslot that opened this vault.
   const KdfParams& kdf() const noexcept;
 
@@ -64,6 +70,7 @@ class Vault {
 
   Journal journal();
   Checklists checklists();
+  Search search();
 
  private:
   struct State;

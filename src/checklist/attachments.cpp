@@ -21,6 +21,7 @@
 #include "folio/text.h"
 #include "store/database.h"
 #include "store/ids.h"
+#include "search/index.h"
 
 namespace folio {
 namespace {
@@ -161,6 +162,7 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
   Statement fin = db_->prepare("UPDATE attachments SET blake2b = ?1 WHERE id = ?2");
   fin.bind(1, hash.hex()).bind(2, row);
   fin.step();
+  index_attachment(*db_, row);
   Attachment a = load_attachment(*db_, row);
   tx.commit();
   return a;
@@ -213,6 +215,7 @@ void Checklists::extract(const std::string& attachment_ref, int fd, const Progre
 void Checklists::remove_attachment(const std::string& ref) {
   Database::Transaction tx(*db_);
   std::int64_t row = resolve_attachment(*db_, ref);
+  unindex_record(*db_, RecordKind::attachment, row);
   Statement del = db_->prepare("DELETE FROM attachments WHERE id = ?1");
   del.bind(1, row);
   del.step();

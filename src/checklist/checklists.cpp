@@ -13,6 +13,8 @@
 #include "folio/text.h"
 #include "store/database.h"
 #include "store/ids.h"
+#include "search/index.h"
+#include "journal/summary.h"
 
 namespace folio {
 namespace {
@@ -125,7 +127,9 @@ std::int64_t insert_item(Database& db, std::int64_t checklist, std::size_t posit
   bind_opt(ins, 8, d.notes);
   ins.bind(9, format_utc(now_utc()));
   ins.step();
-  return db.last_insert_id();
+  std::int64_t row = db.last_insert_id();
+  index_item(db, row);
+  return row;
 }
 
 ItemDraft clean_item(const ItemDraft& d) {
@@ -193,6 +197,7 @@ Checklist Checklists::create(const ChecklistDraft& draft, const std::optional<st
   ins.bind(5, format_utc(now_utc()));
   ins.step();
   std::int64_t row = db_->last_insert_id();
+  index_checklist(*db_, row);
   std::size_t pos = 0;
   for (const auto& t : titles) insert_item(*db_, row, ++pos, ItemDraft{t, "needed", {}, {}, {}});
   Checklist c = load_checklist(*db_, row);
@@ -223,6 +228,7 @@ Checklist Checklists::rename(const std::string& ref, const std::string& new_name
   Statement up = db_->prepare("UPDATE checklists SET name = ?1, updated = ?2 WHERE id = ?3");
   up.bind(1, name).bind(2, format_utc(now_utc())).bind(3, row);
   up.step();
+  index_checklist(*db_, row);
   Checklist c = load_checklist(*db_, row);
   tx.commit();
   return c;
@@ -231,6 +237,8 @@ Checklist Checklists::rename(const std::string& ref, const std::string& new_name
 void Checklists::remove(const std::string& ref) {
   Database::Transaction tx(*db_);
   std::int64_t row = resolve_checklist(*db_, ref);
+  unindex_checklist_children(*db_, row);
+  unindex_record(*db_, RecordKind::checklist, row);
   Statement del = db_->prepare("DELETE FROM checklists WHERE id = ?1");
   del.bind(1, row);
   del.step();
@@ -285,6 +293,7 @@ Item Checklists::change_item(const std::string& ref, const ItemChange& ch) {
   bind_opt(up, 5, d.notes);
   up.bind(6, format_utc(now_utc())).bind(7, row);
   up.step();
+  index_item(*db_, row);
   Item it = load_item(*db_, row);
   tx.commit();
   return it;
@@ -295,6 +304,8 @@ void Checklists::remove_item(const std::string& ref) {
   std::int64_t row = resolve_item(*db_, ref);
   Item it = load_item(*db_, row);
   std::int64_t list = resolve_checklist(*db_, it.checklist_id);
+  unindex_item_children(*db_, row);
+  unindex_record(*db_, RecordKind::item, row);
   Statement del = db_->prepare("DELETE FROM items WHERE id = ?1");
   del.bind(1, row);
   del.step();
@@ -447,23 +458,12 @@ void Checklists::link_entry(const std::string& entry_id, const std::string& item
 
 std::vector<EntrySummary> Checklists::linked_entries(const std::string& item_ref) const {
   std::int64_t item = resolve_item(*db_, item_ref);
-  Statement st = db_->prepare(
-      "SELECT e.uid, e.created, e.updated, e.title, substr(e.body, 1, 200), length(e.body) "
-      "FROM entry_items ei JOIN entries e ON e.id = ei.entry_id WHERE ei.item_id = ?1 "
-      "ORDER BY e.created DESC, e.id DESC");
+  Statement st = db_->prepare(std::string(kSummaryColumns) +
+                              "FROM entry_items ei JOIN entries e ON e.id = ei.entry_id "
+                              "WHERE ei.item_id = ?1 ORDER BY e.created DESC, e.id DESC");
   st.bind(1, item);
   std::vector<EntrySummary> out;
-  while (st.step()) {
-    EntrySummary s;
-    s.id = st.text(0);
-    s.created = parse_utc(st.text(1));
-    s.updated = parse_utc(st.text(2));
-    if (!st.is_null(3)) s.title = st.text(3);
-    std::string head = st.text(4);
-    s.first_line = head.substr(0, head.find('\n'));
-    s.body_chars = static_cast<std::size_t>(st.integer(5));
-    out.push_back(std::move(s));
-  }
+  while (st.step()) out.push_back(read_summary(st));
   return out;
 }
 

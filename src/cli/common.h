@@ -42,6 +42,7 @@ void add_due(CLI::App& app, Globals& g, Action& run);
 void add_attach(CLI::App& app, Globals& g, Action& run);
 void add_attachments(CLI::App& app, Globals& g, Action& run);
 void add_extract(CLI::App& app, Globals& g, Action& run);
+void add_search(CLI::App& app, Globals& g, Action& run);
 
 std::filesystem::path vault_path(const Globals& g);
 

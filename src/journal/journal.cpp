@@ -12,6 +12,8 @@
 #include "folio/text.h"
 #include "store/database.h"
 #include "store/ids.h"
+#include "search/index.h"
+#include "journal/summary.h"
 
 namespace folio {
 namespace {
@@ -42,6 +44,8 @@ void check_body(const std::string& body) {
   }
 }
 
+}  // namespace
+
 std::vector<std::string> split_tags(const std::string& joined) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -68,6 +72,8 @@ std::string first_line(const std::string& text) {
   }
   return line;
 }
+
+namespace {
 
 // Row id of the entry `id` names (full id or unique prefix).
 std::int64_t resolve(Database& db, const std::string& id) {
@@ -162,9 +168,22 @@ Entry Journal::add(const EntryDraft& draft) {
   ins.step();
   std::int64_t row = db_->last_insert_id();
   link_tags(*db_, row, tags);
+  index_entry(*db_, row);
   Entry e = load(*db_, row);
   tx.commit();
   return e;
+}
+
+EntrySummary read_summary(const Statement& st) {
+  EntrySummary s;
+  s.id = st.text(0);
+  s.created = parse_utc(st.text(1));
+  s.updated = parse_utc(st.text(2));
+  if (!st.is_null(3)) s.title = st.text(3);
+  s.first_line = first_line(st.text(4));
+  s.body_chars = static_cast<std::size_t>(st.integer(5));
+  s.tags = split_tags(st.text(6));
+  return s;
 }
 
 Entry Journal::get(const std::string& id) const { return load(*db_, resolve(*db_, id)); }
@@ -172,11 +191,7 @@ Entry Journal::get(const std::string& id) const { return load(*db_, resolve(*db_
 std::vector<EntrySummary> Journal::list(const EntryFilter& f) const {
   // Two fixed statements: one walks the created index, the other starts from
   // the tag's entries. Both sort newest first and stop at the limit.
-  static constexpr char kColumns[] =
-      "SELECT e.uid, e.created, e.updated, e.title, substr(e.body, 1, 400), length(e.body), "
-      "(SELECT group_concat(t.name, ',') FROM entry_tags et2 JOIN tags t ON t.id = et2.tag_id "
-      " WHERE et2.entry_id = e.id) ";
-  std::string sql = kColumns;
+  std::string sql = kSummaryColumns;
   if (f.tag) {
     sql += "FROM entry_tags et JOIN entries e ON e.id = et.entry_id "
            "WHERE et.tag_id = (SELECT id FROM tags WHERE name = ?3) AND ";
@@ -190,17 +205,7 @@ std::vector<EntrySummary> Journal::list(const EntryFilter& f) const {
   if (f.tag) st.bind(3, normalize_tag(*f.tag));
   st.bind(4, f.limit ? static_cast<std::int64_t>(*f.limit) : std::int64_t{-1});
   std::vector<EntrySummary> out;
-  while (st.step()) {
-    EntrySummary s;
-    s.id = st.text(0);
-    s.created = parse_utc(st.text(1));
-    s.updated = parse_utc(st.text(2));
-    if (!st.is_null(3)) s.title = st.text(3);
-    s.first_line = first_line(st.text(4));
-    s.body_chars = static_cast<std::size_t>(st.integer(5));
-    s.tags = split_tags(st.text(6));
-    out.push_back(std::move(s));
-  }
+  while (st.step()) out.push_back(read_summary(st));
   return out;
 }
 
@@ -219,6 +224,7 @@ Entry Journal::update(const std::string& id, const EntryDraft& draft) {
   unlink.step();
   link_tags(*db_, row, tags);
   drop_unused_tags(*db_);
+  index_entry(*db_, row);
   Entry e = load(*db_, row);
   tx.commit();
   return e;
@@ -227,6 +233,7 @@ Entry Journal::update(const std::string& id, const EntryDraft& draft) {
 void Journal::remove(const std::string& id) {
   Database::Transaction tx(*db_);
   std::int64_t row = resolve(*db_, id);
+  unindex_record(*db_, RecordKind::entry, row);
   Statement del = db_->prepare("DELETE FROM entries WHERE id = ?1");
   del.bind(1, row);
   del.step();

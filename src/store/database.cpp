@@ -9,6 +9,12 @@ namespace folio {
 namespace {
 
 constexpr std::size_t kRawKeySize = 32;
+
+}  // namespace
+
+void register_rank_function(sqlite3* db);
+
+namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
 }  // namespace
@@ -95,6 +101,8 @@ std::string Statement::text(int column) const {
 
 std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 
+double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+
 bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
@@ -142,6 +150,8 @@ Database Database::open(const std::filesystem::path& file, const Secret& key, Mo
   text.data()[text.size() - 1] = '\'';
   rc = sqlite3_key(raw, text.data(), static_cast<int>(text.size()));
   if (rc != SQLITE_OK) throw_sqlite(raw, rc, "key");
+
+  register_rank_function(raw);
 
   // folio never reads a database from outside the vault: no ATTACH at all.
   sqlite3_limit(raw, SQLITE_LIMIT_ATTACHED, 0);

@@ -96,23 +96,33 @@ constexpr char kVersion2[] = R"sql(
   PRAGMA user_version = 2;
 )sql";
 
+// Version 3: the search index. folio's own terms (see src/search/tokenize.h),
+// space-separated; the simple tokenizer only splits them at the spaces. The
+// docid is the record's rowid * 4 + its kind (0 entry, 1 checklist, 2 item,
+// 3 attachment).
+constexpr char kVersion3[] = R"sql(
+  CREATE VIRTUAL TABLE search USING fts4(terms, tokenize=simple);
+  PRAGMA user_version = 3;
+)sql";
+
 // kSteps[v] brings a database from version v to v + 1.
-constexpr const char* kSteps[] = {kVersion1, kVersion2};
+constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3};
 static_assert(sizeof kSteps / sizeof kSteps[0] == kSchemaVersion);
 
 int schema_version(Database& db) { return std::stoi(db.query_text("PRAGMA user_version")); }
 
-void upgrade_from(Database& db, int version) {
+void upgrade_from(Database& db, int version, const AfterUpgrade& after) {
   Database::Transaction tx(db);
   for (int v = version; v < kSchemaVersion; ++v) db.exec(kSteps[v]);
+  if (after) after(version);
   tx.commit();
 }
 
 }  // namespace
 
-void create_schema(Database& db) { upgrade_from(db, 0); }
+void create_schema(Database& db) { upgrade_from(db, 0, {}); }
 
-void check_schema(Database& db) {
+void check_schema(Database& db, const AfterUpgrade& after) {
   int version = schema_version(db);
   if (version > kSchemaVersion) {
     throw Error(Errc::unsupported_version,
@@ -125,7 +135,7 @@ void check_schema(Database& db) {
                 "restore the vault folder from a backup");
   }
   // An older vault is upgraded in one transaction: all of it or none.
-  if (version < kSchemaVersion) upgrade_from(db, version);
+  if (version < kSchemaVersion) upgrade_from(db, version, after);
 }
 
 }  // namespace folio

@@ -11,6 +11,7 @@
 #include "folio/error.h"
 #include "store/database.h"
 #include "store/schema.h"
+#include "folio/search.h"
 #include "vault/files.h"
 
 namespace folio {
@@ -136,7 +137,9 @@ Vault Vault::open(const fs::path& dir, const Secret& secret, SecretKind kind) {
                 "restore the vault folder from a backup");
   }
   Database db = Database::open(dir / kDataName, database_key(u.data_key), Database::Mode::open_existing);
-  check_schema(db);
+  check_schema(db, [&db](int from) {
+    if (from < 3) Search(db).rebuild_in_transaction();
+  });
   auto state = std::make_unique<State>(State{dir, std::move(u.data_key), u.cost, std::move(db)});
   return Vault(std::move(state));
 }
@@ -164,6 +167,21 @@ void Vault::change_passphrase(const Secret& new_passphrase, const KdfParams& kdf
   state_->cost = kdf;
 }
 
+void Vault::check() {
+  std::string result = state_->db.query_text("PRAGMA integrity_check(1)");
+  if (result != "ok") {
+    // integrity_check reports "*** in database main ***\nPage N: ...": keep one line.
+    const std::string prefix = "*** in database main ***";
+    if (result.rfind(prefix, 0) == 0) result.erase(0, prefix.size());
+    for (char& c : result) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    result.erase(0, result.find_first_not_of(' '));
+    throw Error(Errc::corrupt, "the vault database is damaged (" + result + ")",
+                "restore the vault folder from a backup");
+  }
+}
+
 const KdfParams& Vault::kdf() const noexcept { return state_->cost; }
 
 const fs::path& Vault::path() const noexcept { return state_->dir; }
@@ -171,5 +189,7 @@ const fs::path& Vault::path() const noexcept { return state_->dir; }
 Journal Vault::journal() { return Journal(state_->db); }
 
 Checklists Vault::checklists() { return Checklists(state_->db); }
+
+Search Vault::search() { return Search(state_->db); }
 
 }  // namespace folio

@@ -9,17 +9,38 @@ Needs python3-nacl (libsodium) and the `sqlcipher` command-line tool
 (SQLCipher 3.4). The database key is fed to `sqlcipher` on standard input,
 never in argv, where other processes could read it.
 
+It reads schema version 2 (journal entries, checklists, items, attachments,
+entry-item links, saved templates) and version 1 (entries only: FORMAT.md
+says folio upgrades a version-1 vault the first time it opens it, but a
+reader that never writes can still read the older schema).
+
 As a command:
 
-    reader.py VAULT_DIR --passphrase-file F [--recovery]
+    reader.py VAULT_DIR --passphrase-file F [--recovery] [WHAT]
 
-prints the entries as a JSON array of {id, created, updated, title, tags,
-body}, oldest first. Exit codes follow folio's: 2 invalid input, 4 wrong
-passphrase or recovery code, 5 damaged vault, 6 made by a newer folio.
+prints, as JSON, by default the entries: an array of {id, created, updated,
+title, tags, body}, oldest first. WHAT is one of
+
+    --checklists            the checklists, each with its items (item_list)
+    --item ITEM_ID          one item with its attachments and linked entries
+    --attachments           every attachment's metadata (no content)
+    --links                 the entry-item links
+    --templates             the saved templates (built-ins are not stored)
+    --all                   all of the above in one object
+    --extract ATTACHMENT_ID OUT
+                            writes an attachment's content to OUT (0600, not
+                            overwritten; "-" for standard output), one
+                            chunk at a time, and checks its size and BLAKE2b
+
+Exit codes follow folio's: 2 invalid input, 3 no such id, 4 wrong
+passphrase or recovery code, 5 damaged vault (including an attachment whose
+content does not match its size or hash), 6 made by a newer folio, 7 OUT
+exists.
 """
 
 import argparse
 import base64
+import hashlib
 import json
 import os
 import subprocess
@@ -27,7 +48,7 @@ import sys
 import unicodedata
 import urllib.parse
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import BinaryIO, Dict, Iterator, List, Optional, Tuple
 
 import nacl.bindings
 import nacl.encoding
@@ -60,7 +81,16 @@ DATABASE_KEY_MESSAGE = b"folio sqlcipher key v1"
 
 # "The database"
 PAGE_SIZE = 4096
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2          # "PRAGMA user_version is the schema version, 2 here"
+SCHEMA_VERSIONS_READ = (1, 2)
+
+# "Schema version 2 (checklists)"
+CHUNK_SIZE = 1048576        # "1 MiB (1048576 bytes) each, the last one shorter"
+ATTACHMENT_HASH_SIZE = 32   # "hex of BLAKE2b-256 (no key)"
+# "Item states". A reader keeps a state it does not know (free text).
+ITEM_STATES = ("needed", "requested", "obtained", "translated", "notarized",
+               "submitted", "done", "n/a")
+STATE_DONE, STATE_NOT_APPLICABLE = "done", "n/a"
 
 # "Secrets": RFC 4648 base32, 32 characters, 8 groups of 4.
 RECOVERY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -99,6 +129,18 @@ class NewerVersion(FormatError):
     """A newer folio wrote this vault."""
 
     exit_code = 6
+
+
+class NotFound(FormatError):
+    """No checklist, item or attachment has that id."""
+
+    exit_code = 3
+
+
+class AlreadyExists(FormatError):
+    """The output file of an extraction exists already."""
+
+    exit_code = 7
 
 
 def blake2b(message: bytes, size: int, key: bytes) -> bytes:
@@ -349,15 +391,86 @@ def _text(hex_value: str, encoding: str) -> str:
     return bytes.fromhex(hex_value).decode(codec)
 
 
+class Database:
+    """The decrypted database: its schema version and text encoding, read
+    once, and a way to run queries on it. Refuses a schema version this reader
+    does not know ("A larger value means a newer folio wrote the vault")."""
+
+    def __init__(self, data_path: str, key: bytes) -> None:
+        self.data_path, self.key = data_path, key
+        rows = run_sql(data_path, key, "PRAGMA user_version;\nPRAGMA encoding;")
+        if len(rows) != 2:
+            raise Damaged(f"unexpected pragma output: {rows}")
+        try:
+            self.version = int(rows[0][0])
+        except ValueError:
+            raise Damaged(f"user_version is {rows[0][0]!r}") from None
+        self.encoding = rows[1][0]
+        if self.version > SCHEMA_VERSION:
+            raise NewerVersion(f"schema version {self.version}: "
+                               "vault made by a newer version of folio")
+        if self.version not in SCHEMA_VERSIONS_READ:
+            raise Damaged(f"schema version {self.version}, expected one of "
+                          f"{SCHEMA_VERSIONS_READ}")
+
+    @property
+    def has_checklists(self) -> bool:
+        """Schema version 2 added checklists, items, attachments, entry-item
+        links and templates; a version-1 vault has none of them."""
+        return self.version >= 2
+
+    def sql(self, sql: str) -> List[List[str]]:
+        return run_sql(self.data_path, self.key, sql)
+
+    def text(self, hex_value: str) -> str:
+        try:
+            return _text(hex_value, self.encoding)
+        except (ValueError, KeyError) as e:
+            raise Damaged(f"a text value does not decode as {self.encoding}: {e}") from None
+
+    def optional(self, value: str) -> Optional[str]:
+        """Decodes an `_optional(column)` value: 'N' is NULL, 'T<hex>' text."""
+        if value == "N":
+            return None
+        if not value.startswith("T"):
+            raise Damaged(f"unexpected sqlcipher output: {value!r}")
+        return self.text(value[1:])
+
+
+def _optional(column: str) -> str:
+    """SQL printing a nullable text column so that NULL and '' differ."""
+    return f"CASE WHEN {column} IS NULL THEN 'N' ELSE 'T' || hex({column}) END"
+
+
+def _integer(value: str, what: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Damaged(f"{what} is {value!r}, not an integer") from None
+
+
+def _quote(text: str) -> str:
+    """A SQL string literal of an id given by the user: X'<UTF-8 hex>' cast
+    to text, so no character of `text` can end the literal."""
+    return f"CAST(X'{text.encode('utf-8').hex()}' AS TEXT)"
+
+
+def _rows(rows: List[List[str]], tag: str, width: int) -> List[List[str]]:
+    """The rows tagged `tag`; each must have `width` fields."""
+    picked = []
+    for row in rows:
+        if row[0] != tag:
+            continue
+        if len(row) != width:
+            raise Damaged(f"unexpected sqlcipher output: {row}")
+        picked.append(row[1:])
+    return picked
+
+
 def read_entries(data_path: str, key: bytes) -> List[dict]:
     """All entries with their tags, oldest first (created, then row id)."""
-    info = database_info(data_path, key)
-    if info.user_version > SCHEMA_VERSION:
-        raise NewerVersion(f"schema version {info.user_version}: "
-                           "vault made by a newer version of folio")
-    if info.user_version != SCHEMA_VERSION:
-        raise Damaged(f"schema version {info.user_version}, expected {SCHEMA_VERSION}")
-    rows = run_sql(data_path, key, """
+    db = Database(data_path, key)
+    rows = db.sql("""
 SELECT 'E', hex(uid), hex(created), hex(updated),
        CASE WHEN title IS NULL THEN 'N' ELSE 'T' || hex(title) END,
        hex(body)
@@ -366,7 +479,7 @@ SELECT 'G', hex(e.uid), hex(t.name)
   FROM entry_tags AS et
   JOIN entries AS e ON e.id = et.entry_id
   JOIN tags AS t ON t.id = et.tag_id;""")
-    text = lambda h: _text(h, info.encoding)  # noqa: E731
+    text = db.text
     entries, by_uid = [], {}
     for row in rows:
         if row[0] == "E" and len(row) == 6:
@@ -385,6 +498,268 @@ SELECT 'G', hex(e.uid), hex(t.name)
     return entries
 
 
+# --- schema version 2: checklists, items, attachments ------------------------
+#
+# The dictionaries use the names folio's --json output uses, so that a test
+# can compare the two; every value is either a column of FORMAT.md's schema or
+# computed as FORMAT.md says (progress: `done` out of the items not `n/a`).
+
+def progress(states: List[str]) -> Tuple[int, int]:
+    """"Item states": (done, applicable): `done` items out of all that are
+    not `n/a`. Unknown states count as applicable and not done."""
+    applicable = [s for s in states if s != STATE_NOT_APPLICABLE]
+    return sum(1 for s in applicable if s == STATE_DONE), len(applicable)
+
+
+_ITEM_COLUMNS = f"""hex(i.uid), CASE WHEN c.id IS NULL THEN 'N' ELSE 'T' || hex(c.uid) END,
+       {_optional('c.name')}, i.position, hex(i.title), hex(i.state),
+       {_optional('i.due')}, {_optional('i.expires')}, {_optional('i.notes')},
+       hex(i.created), hex(i.updated),
+       (SELECT count(*) FROM attachments AS a WHERE a.item_id = i.id)"""
+_ITEM_WIDTH = 1 + 12
+
+
+def _item(db: Database, row: List[str]) -> dict:
+    """An item from the columns `_ITEM_COLUMNS` prints (after the tag)."""
+    checklist = db.optional(row[1])
+    if checklist is None:
+        raise Damaged(f"item {db.text(row[0])} belongs to no checklist")
+    return {"id": db.text(row[0]), "checklist": checklist,
+            "checklist_name": db.optional(row[2]),
+            "number": _integer(row[3], "an item's position"),
+            "title": db.text(row[4]), "state": db.text(row[5]),
+            "due": db.optional(row[6]), "expires": db.optional(row[7]),
+            "notes": db.optional(row[8]), "created": db.text(row[9]),
+            "updated": db.text(row[10]),
+            "attachments": _integer(row[11], "an attachment count")}
+
+
+def read_checklists(data_path: str, key: bytes) -> List[dict]:
+    """Every checklist (oldest first) with its progress and its items in
+    position order: {id, name, description, target, created, updated, items,
+    done, applicable, item_list}."""
+    db = Database(data_path, key)
+    if not db.has_checklists:
+        return []
+    rows = db.sql(f"""
+SELECT 'C', hex(uid), hex(name), {_optional('description')}, {_optional('target')},
+       hex(created), hex(updated)
+  FROM checklists ORDER BY created, id;
+SELECT 'I', {_ITEM_COLUMNS}
+  FROM items AS i LEFT JOIN checklists AS c ON c.id = i.checklist_id
+ ORDER BY i.checklist_id, i.position, i.id;""")
+    checklists, by_uid = [], {}
+    for row in _rows(rows, "C", 7):
+        checklist = {"id": db.text(row[0]), "name": db.text(row[1]),
+                     "description": db.optional(row[2]), "target": db.optional(row[3]),
+                     "created": db.text(row[4]), "updated": db.text(row[5]),
+                     "item_list": []}
+        checklists.append(checklist)
+        by_uid[checklist["id"]] = checklist
+    for row in _rows(rows, "I", _ITEM_WIDTH):
+        item = _item(db, row)
+        by_uid[item["checklist"]]["item_list"].append(item)
+    for checklist in checklists:
+        items = checklist["item_list"]
+        checklist["items"] = len(items)
+        checklist["done"], checklist["applicable"] = progress([i["state"] for i in items])
+    return checklists
+
+
+def _attachment(db: Database, row: List[str]) -> dict:
+    """An attachment from the columns `_ATTACHMENT_COLUMNS` prints."""
+    size = _integer(row[4], "an attachment's size")
+    digest = db.text(row[5])
+    if size < 0:
+        raise Damaged(f"attachment {db.text(row[0])} has size {size}")
+    if len(digest) != 2 * ATTACHMENT_HASH_SIZE or any(
+            c not in "0123456789abcdefABCDEF" for c in digest):
+        raise Damaged(f"attachment {db.text(row[0])} has hash {digest!r}, "
+                      "not 64 hex digits of BLAKE2b-256")
+    return {"id": db.text(row[0]), "item": db.text(row[1]), "name": db.text(row[2]),
+            "media_type": db.text(row[3]), "size": size, "blake2b": digest,
+            "created": db.text(row[6])}
+
+
+_ATTACHMENT_COLUMNS = """hex(a.uid), hex(i.uid), hex(a.name), hex(a.media_type), a.size,
+       hex(a.blake2b), hex(a.created)"""
+_ATTACHMENT_WIDTH = 1 + 7
+
+
+def read_attachments(data_path: str, key: bytes, item: Optional[str] = None) -> List[dict]:
+    """The metadata of every attachment (or of one item's), oldest first:
+    {id, item, name, media_type, size, blake2b, created}. No content."""
+    db = Database(data_path, key)
+    if not db.has_checklists:
+        return []
+    where = "" if item is None else f"WHERE i.uid = {_quote(item)}"
+    rows = db.sql(f"""
+SELECT 'A', {_ATTACHMENT_COLUMNS}
+  FROM attachments AS a JOIN items AS i ON i.id = a.item_id
+  {where} ORDER BY a.created, a.id;""")
+    return [_attachment(db, row) for row in _rows(rows, "A", _ATTACHMENT_WIDTH)]
+
+
+def read_links(data_path: str, key: bytes) -> List[dict]:
+    """The entry-item links, as [{entry, item}] (entry and item ids)."""
+    db = Database(data_path, key)
+    if not db.has_checklists:
+        return []
+    rows = db.sql("""
+SELECT 'L', hex(e.uid), hex(i.uid)
+  FROM entry_items AS ei
+  JOIN entries AS e ON e.id = ei.entry_id
+  JOIN items AS i ON i.id = ei.item_id
+ ORDER BY e.uid, i.uid;""")
+    return [{"entry": db.text(r[0]), "item": db.text(r[1])} for r in _rows(rows, "L", 3)]
+
+
+def read_templates(data_path: str, key: bytes) -> List[dict]:
+    """The saved templates (built-ins are not stored), oldest first, each
+    {name, created, items: [titles in position order]}."""
+    db = Database(data_path, key)
+    if not db.has_checklists:
+        return []
+    rows = db.sql("""
+SELECT 'T', id, hex(name), hex(created) FROM templates ORDER BY created, id;
+SELECT 'U', template_id, hex(title) FROM template_items ORDER BY template_id, position;""")
+    templates, by_row = [], {}
+    for row in _rows(rows, "T", 4):
+        template = {"name": db.text(row[1]), "created": db.text(row[2]), "items": []}
+        templates.append(template)
+        by_row[row[0]] = template
+    for row in _rows(rows, "U", 3):
+        if row[0] not in by_row:
+            raise Damaged(f"template items for template row {row[0]}, which does not exist")
+        by_row[row[0]]["items"].append(db.text(row[1]))
+    return templates
+
+
+def read_item(data_path: str, key: bytes, item: str) -> dict:
+    """One item (by its full id) with `attachment_list` (metadata) and
+    `entries`: the journal entries linked to it, as `read_entries` gives them
+    (oldest first)."""
+    db = Database(data_path, key)
+    if not db.has_checklists:
+        raise NotFound(f"no item {item} (schema version {db.version} has no items)")
+    rows = db.sql(f"""
+SELECT 'I', {_ITEM_COLUMNS}
+  FROM items AS i LEFT JOIN checklists AS c ON c.id = i.checklist_id
+ WHERE i.uid = {_quote(item)};""")
+    found = _rows(rows, "I", _ITEM_WIDTH)
+    if not found:
+        raise NotFound(f"no item {item}")
+    result = _item(db, found[0])
+    result["attachment_list"] = read_attachments(data_path, key, item)
+    linked = {link["entry"] for link in read_links(data_path, key) if link["item"] == item}
+    result["entries"] = [e for e in read_entries(data_path, key) if e["id"] in linked]
+    return result
+
+
+# --- attachment content ------------------------------------------------------
+
+def _attachment_row(db: Database, attachment: str) -> Tuple[int, dict]:
+    """(row id, metadata) of the attachment with this full id."""
+    if not db.has_checklists:
+        raise NotFound(f"no attachment {attachment} (schema version {db.version})")
+    rows = db.sql(f"""
+SELECT 'A', a.id, {_ATTACHMENT_COLUMNS}
+  FROM attachments AS a JOIN items AS i ON i.id = a.item_id
+ WHERE a.uid = {_quote(attachment)};""")
+    found = _rows(rows, "A", _ATTACHMENT_WIDTH + 1)
+    if not found:
+        raise NotFound(f"no attachment {attachment}")
+    return _integer(found[0][0], "a row id"), _attachment(db, found[0][1:])
+
+
+def attachment_chunks(data_path: str, key: bytes, attachment: str) -> List[Tuple[int, int]]:
+    """(seq, length in bytes) of each stored chunk, in seq order, as stored:
+    no check is made here (see `iter_attachment`)."""
+    db = Database(data_path, key)
+    row_id, _ = _attachment_row(db, attachment)
+    rows = db.sql(f"""
+SELECT 'K', seq, length(CAST(data AS BLOB)) FROM attachment_chunks
+ WHERE attachment_id = {row_id} ORDER BY seq;""")
+    return [(_integer(r[0], "a chunk's seq"), _integer(r[1], "a chunk's length"))
+            for r in _rows(rows, "K", 3)]
+
+
+def iter_attachment(data_path: str, key: bytes, attachment: str) -> Iterator[bytes]:
+    """Yields an attachment's content chunk by chunk, in seq order, reading
+    each chunk with its own query, so that at most one chunk (1 MiB, 2 MiB of
+    hex) is in memory. Raises Damaged, after the last chunk, when the
+    content's length or BLAKE2b-256 differs from the attachment row, and
+    before reading, when the chunks are not numbered 0, 1, 2, ... or are not
+    1 MiB each (the last one up to 1 MiB)."""
+    db = Database(data_path, key)
+    row_id, meta = _attachment_row(db, attachment)
+    rows = db.sql(f"""
+SELECT 'K', seq, length(CAST(data AS BLOB)) FROM attachment_chunks
+ WHERE attachment_id = {row_id} ORDER BY seq;""")
+    layout = [(_integer(r[0], "a chunk's seq"), _integer(r[1], "a chunk's length"))
+              for r in _rows(rows, "K", 3)]
+    seqs = [seq for seq, _ in layout]
+    if seqs != list(range(len(layout))):
+        raise Damaged(f"attachment {attachment}: chunks numbered {seqs[:10]}, "
+                      "not 0, 1, 2, ...")
+    for seq, length in layout:
+        last = seq == len(layout) - 1
+        if length > CHUNK_SIZE or (not last and length != CHUNK_SIZE):
+            raise Damaged(f"attachment {attachment}: chunk {seq} of {len(layout)} "
+                          f"is {length} bytes; FORMAT.md says {CHUNK_SIZE} each, "
+                          "the last one shorter")
+    digest = hashlib.blake2b(digest_size=ATTACHMENT_HASH_SIZE)
+    total = 0
+    for seq, _ in layout:
+        rows = db.sql(f"SELECT 'D', hex(CAST(data AS BLOB)) FROM attachment_chunks "
+                      f"WHERE attachment_id = {row_id} AND seq = {seq};")
+        found = _rows(rows, "D", 2)
+        if len(found) != 1:
+            raise Damaged(f"attachment {attachment}: chunk {seq} vanished while reading")
+        chunk = bytes.fromhex(found[0][0])
+        digest.update(chunk)
+        total += len(chunk)
+        yield chunk
+    if total != meta["size"]:
+        raise Damaged(f"attachment {attachment}: the chunks hold {total} bytes, "
+                      f"the attachment row says {meta['size']}")
+    if digest.hexdigest() != meta["blake2b"].lower():
+        raise Damaged(f"attachment {attachment}: content BLAKE2b-256 is "
+                      f"{digest.hexdigest()}, the attachment row says {meta['blake2b']}")
+
+
+def read_attachment(data_path: str, key: bytes, attachment: str) -> bytes:
+    """The whole content, checked; for small attachments only."""
+    return b"".join(iter_attachment(data_path, key, attachment))
+
+
+def extract_attachment(data_path: str, key: bytes, attachment: str, out: str) -> dict:
+    """Writes the content to the new file `out` (0600; an existing file is
+    not overwritten), or to standard output when `out` is "-". Returns the
+    attachment's metadata. A content that fails its check is removed and
+    reported as Damaged (on standard output it cannot be taken back)."""
+    db = Database(data_path, key)
+    _, meta = _attachment_row(db, attachment)
+    if out == "-":
+        sink: BinaryIO = sys.stdout.buffer
+        for chunk in iter_attachment(data_path, key, attachment):
+            sink.write(chunk)
+        sink.flush()
+        return meta
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise AlreadyExists(f"{out} exists; not overwritten") from None
+    try:
+        with os.fdopen(fd, "wb") as sink:
+            for chunk in iter_attachment(data_path, key, attachment):
+                sink.write(chunk)
+    except BaseException:
+        os.unlink(out)
+        raise
+    return meta
+
+
 # --- the whole vault --------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -394,11 +769,52 @@ class OpenVault:
     database_key: bytes
     data_path: str
 
+    def info(self) -> DatabaseInfo:
+        return database_info(self.data_path, self.database_key)
+
     def entries(self) -> List[dict]:
         return read_entries(self.data_path, self.database_key)
 
-    def info(self) -> DatabaseInfo:
-        return database_info(self.data_path, self.database_key)
+    def checklists(self) -> List[dict]:
+        return read_checklists(self.data_path, self.database_key)
+
+    def checklist(self, checklist: str) -> dict:
+        """One checklist by its full id."""
+        for found in self.checklists():
+            if found["id"] == checklist:
+                return found
+        raise NotFound(f"no checklist {checklist}")
+
+    def item(self, item: str) -> dict:
+        return read_item(self.data_path, self.database_key, item)
+
+    def attachments(self, item: Optional[str] = None) -> List[dict]:
+        return read_attachments(self.data_path, self.database_key, item)
+
+    def links(self) -> List[dict]:
+        return read_links(self.data_path, self.database_key)
+
+    def templates(self) -> List[dict]:
+        return read_templates(self.data_path, self.database_key)
+
+    def attachment_chunks(self, attachment: str) -> List[Tuple[int, int]]:
+        return attachment_chunks(self.data_path, self.database_key, attachment)
+
+    def iter_attachment(self, attachment: str) -> Iterator[bytes]:
+        return iter_attachment(self.data_path, self.database_key, attachment)
+
+    def read_attachment(self, attachment: str) -> bytes:
+        return read_attachment(self.data_path, self.database_key, attachment)
+
+    def extract(self, attachment: str, out: str) -> dict:
+        return extract_attachment(self.data_path, self.database_key, attachment, out)
+
+    def everything(self) -> Dict[str, object]:
+        """What --all prints."""
+        return {"schema_version": Database(self.data_path, self.database_key).version,
+                "entries": self.entries(), "checklists": self.checklists(),
+                "attachments": self.attachments(), "links": self.links(),
+                "templates": self.templates()}
 
 
 def open_vault(vault_dir: str, secret_text: str, recovery: bool = False) -> OpenVault:
@@ -424,25 +840,56 @@ def make_slot(secret: bytes, kind: int, dek: bytes, salt: bytes, nonce: bytes,
 
 
 def main(argv: List[str]) -> int:
-    ap = argparse.ArgumentParser(description="Read a folio vault (FORMAT.md v1).")
+    ap = argparse.ArgumentParser(description="Read a folio vault (FORMAT.md, "
+                                 "schema versions 1 and 2).")
     ap.add_argument("vault")
     ap.add_argument("--passphrase-file", required=True,
                     help="first line: the passphrase, or the recovery code")
     ap.add_argument("--recovery", action="store_true",
                     help="the file holds the recovery code")
+    what = ap.add_mutually_exclusive_group()
+    what.add_argument("--entries", action="store_true",
+                      help="the journal entries (the default)")
+    what.add_argument("--checklists", action="store_true",
+                      help="the checklists with their items")
+    what.add_argument("--item", metavar="ITEM_ID", help="one item, with its "
+                      "attachments and linked entries")
+    what.add_argument("--attachments", action="store_true",
+                      help="every attachment's metadata")
+    what.add_argument("--links", action="store_true", help="the entry-item links")
+    what.add_argument("--templates", action="store_true", help="the saved templates")
+    what.add_argument("--all", action="store_true", help="all of it in one object")
+    what.add_argument("--extract", nargs=2, metavar=("ATTACHMENT_ID", "OUT"),
+                      help="write an attachment's content to OUT ('-': stdout)")
     args = ap.parse_args(argv)
     try:
         with open(args.passphrase_file, "rb") as f:
             text = first_line(f.read())
         vault = open_vault(args.vault, text, args.recovery)
-        entries = vault.entries()
+        if args.extract:
+            vault.extract(*args.extract)
+            return 0
+        if args.checklists:
+            result: object = vault.checklists()
+        elif args.item:
+            result = vault.item(args.item)
+        elif args.attachments:
+            result = vault.attachments()
+        elif args.links:
+            result = vault.links()
+        elif args.templates:
+            result = vault.templates()
+        elif args.all:
+            result = vault.everything()
+        else:
+            result = vault.entries()
     except FormatError as e:
         print(f"reader: error: {e}", file=sys.stderr)
         return e.exit_code
     except OSError as e:
         print(f"reader: error: {e}", file=sys.stderr)
         return 8
-    json.dump(entries, sys.stdout, ensure_ascii=False, indent=2)
+    json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0
 

@@ -109,6 +109,15 @@ class VaultFilesLookRandom(unittest.TestCase):
         cls.ascii_marker = f"zqmark{tag}"
         cls.chinese_marker = f"秘密标记{tag}日记"
         cls.deleted_marker = f"gonemark{tag}"
+        # Schema version 2: one marker per kind of field, so a hit names it.
+        cls.checklist_marker = f"cklmark{tag}"
+        cls.description_marker = f"descmark{tag}"
+        cls.item_marker = f"itemmark{tag}"
+        cls.notes_marker = f"notesmark{tag}"
+        cls.file_name_marker = f"fnamemark{tag}"
+        cls.content_marker = f"contentmark{tag}"
+        cls.template_marker = f"tplmark{tag}"
+        cls.chinese_item_marker = f"出生证明{tag}公证"
         cls.passphrases, cls.codes, cls.keys = [], [], []
         cls.vaults = []
         for i in range(VAULTS):
@@ -125,6 +134,7 @@ class VaultFilesLookRandom(unittest.TestCase):
             gone = cls.ws.add(vault, pass_file, f"to be deleted {cls.deleted_marker}\n",
                               title=cls.deleted_marker, tags=[cls.deleted_marker])
             cls.ws.run(vault, pass_file, ["rm", "--yes", gone])
+            cls.add_checklists(vault, pass_file, i)
             if i == VAULTS - 1:
                 # One vault also goes through passwd: the rewritten header
                 # must look as random as a fresh one.
@@ -136,6 +146,39 @@ class VaultFilesLookRandom(unittest.TestCase):
             cls.keys.append((opened.dek, opened.database_key))
             cls.passphrases.append(passphrase)
             cls.vaults.append(vault)
+
+    @classmethod
+    def add_checklists(cls, vault, pass_file, i):
+        """A checklist, an item with notes, an attachment (name and content
+        marked, over one chunk), a linked entry, a saved template; and an
+        item with an attachment that is then deleted."""
+        run = lambda *a: cls.ws.run(vault, pass_file, list(a))  # noqa: E731
+        new = lambda *a, stdin=None: cls.ws.new_id(vault, pass_file, list(a), stdin)  # noqa: E731
+        checklist = f"清单 {cls.checklist_marker} {cls.chinese_marker}"
+        new("checklist", "new", checklist, "--description", f"about {cls.description_marker}",
+            "--template", "study-abroad", "--lang", "zh", "--target", "2026-09-01")
+        item = new("item", "add", checklist, f"Item {cls.item_marker} {cls.chinese_item_marker}",
+                   "--due", "2026-05-01", "--expires", "2030-01-01",
+                   "--notes", f"Notes {cls.notes_marker} 备注")
+        folder = cls.ws.path(f"docs-{i}")
+        os.mkdir(folder)
+        document = os.path.join(folder, f"{cls.file_name_marker} 扫描件.pdf")
+        with open(document, "w", encoding="utf-8") as f:
+            f.write(cls.attachment_text() * (1536 * 1024 // len(cls.attachment_text()) + 1))
+        new("attach", item, document)
+        new("add", "--item", item, stdin="linked entry\n")
+        run("checklist", "save-template", checklist, f"Template {cls.template_marker}")
+        gone = new("item", "add", checklist, f"Gone {cls.deleted_marker}",
+                   "--notes", f"gone notes {cls.deleted_marker}")
+        deleted = os.path.join(folder, f"{cls.deleted_marker}.txt")
+        with open(deleted, "w", encoding="utf-8") as f:
+            f.write(f"deleted attachment {cls.deleted_marker}\n" * 1000)
+        new("attach", gone, deleted)
+        run("item", "rm", "--yes", gone)
+
+    @classmethod
+    def attachment_text(cls):
+        return f"Attachment content {cls.content_marker} 附件内容 {cls.chinese_marker}\n"
 
     @classmethod
     def tearDownClass(cls):
@@ -159,7 +202,11 @@ class VaultFilesLookRandom(unittest.TestCase):
         for text in (self.ascii_marker, self.chinese_marker, self.deleted_marker,
                      self.ascii_marker.upper(), re.sub(r"[^\d]", "", self.chinese_marker),
                      "秘密标记", self.passphrases[i], self.codes[i],
-                     self.codes[i].replace("-", ""), LOREM[:40]):
+                     self.codes[i].replace("-", ""), LOREM[:40],
+                     self.checklist_marker, self.description_marker, self.item_marker,
+                     self.notes_marker, self.file_name_marker, self.content_marker,
+                     self.template_marker, self.chinese_item_marker,
+                     self.attachment_text()[:40], "护照（有效期远超计划停留期）"):
             for codec in ("utf-8", "utf-16-le", "utf-16-be"):
                 found[f"{text!r} in {codec}"] = text.encode(codec)
         dek, db_key = self.keys[i]
@@ -168,9 +215,37 @@ class VaultFilesLookRandom(unittest.TestCase):
         found["the database key in hex"] = db_key.hex().encode()
         for known in (b"SQLite format 3", b"SQLCipher", b"sqlcipher", b"folio", b"Folio",
                       b"FOLIO", b"folio-ks", b"argon2", b"Argon2", b"ARGON2",
-                      b"CREATE TABLE", b"entry_tags", b"entries"):
+                      b"CREATE TABLE", b"entry_tags", b"entries", b"checklists",
+                      b"attachment_chunks", b"template_items", b"text/plain",
+                      b"application/pdf", b"study-abroad", b"needed",
+                      b"2026-09-01", b"2030-01-01"):
             found[repr(known)] = known
         return found
+
+    def test_the_markers_are_in_the_vault_when_decrypted(self):
+        """The control for the test below: the markers were stored, so their
+        absence from the raw files means they are encrypted."""
+        for i, vault in enumerate(self.vaults):
+            with self.subTest(vault=i):
+                opened = reader.open_vault(vault, self.passphrases[i])
+                checklists = opened.checklists()
+                self.assertEqual(len(checklists), 1)
+                checklist = checklists[0]
+                self.assertIn(self.checklist_marker, checklist["name"])
+                self.assertIn(self.description_marker, checklist["description"])
+                items = [it for it in checklist["item_list"] if self.item_marker in it["title"]]
+                self.assertEqual(len(items), 1)
+                self.assertIn(self.notes_marker, items[0]["notes"])
+                self.assertFalse([it for it in checklist["item_list"]
+                                  if self.deleted_marker in it["title"]])
+                attachments = opened.attachments()
+                self.assertEqual(len(attachments), 1, "the deleted item's attachment is gone")
+                self.assertIn(self.file_name_marker, attachments[0]["name"])
+                self.assertGreater(len(opened.attachment_chunks(attachments[0]["id"])), 1)
+                content = opened.read_attachment(attachments[0]["id"]).decode("utf-8")
+                self.assertTrue(content.startswith(self.attachment_text()))
+                self.assertEqual([t["name"] for t in opened.templates()],
+                                 [f"Template {self.template_marker}"])
 
     def test_no_file_holds_a_marker_a_key_or_a_known_string(self):
         for i, vault in enumerate(self.vaults):

@@ -6,6 +6,7 @@ Skips when FOLIO_BIN, the sqlcipher tool or python3-nacl is missing.
 """
 
 import dataclasses
+import hashlib
 import json
 import os
 import re
@@ -42,11 +43,38 @@ def expected_tag(tag: str) -> str:
     return unicodedata.normalize("NFC", tag.casefold())
 
 
-def reader_command(vault: str, secret_file: str, recovery: bool = False):
+MiB = 1048576
+
+
+def chunk_layout(size: int):
+    """FORMAT.md: "1 MiB (1048576 bytes) each, the last one shorter"; read
+    as: ceil(size / 1 MiB) chunks, so none for an empty file and no empty
+    last chunk when the size is a multiple of 1 MiB."""
+    full, rest = divmod(size, reader.CHUNK_SIZE)
+    return [(seq, reader.CHUNK_SIZE) for seq in range(full)] + ([(full, rest)] if rest else [])
+
+
+def blake2b_256(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=32).hexdigest()
+
+
+def by_id(rows):
+    """folio and the reader need not list rows in the same order: FORMAT.md
+    gives no order for checklists, attachments or linked entries."""
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def file_bytes(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def reader_command(vault: str, secret_file: str, recovery: bool = False, args=()):
     argv = [sys.executable, os.path.join(HERE, "reader.py"), vault,
             "--passphrase-file", secret_file]
     if recovery:
         argv.append("--recovery")
+    argv += list(args)
     return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           timeout=120, check=False)
 
@@ -98,7 +126,8 @@ class ReaderReadsAVaultFolioMade(unittest.TestCase):
         vault = self.open()
         self.assertEqual(vault.slot_index, 0)
         info = vault.info()
-        self.assertEqual(info.user_version, 1)
+        self.assertEqual(info.user_version, reader.SCHEMA_VERSION)
+        self.assertEqual(info.user_version, 2)
         self.assertEqual(info.encoding, "UTF-8")
         self.assertEqual(info.integrity, "ok")
 
@@ -169,6 +198,375 @@ class ReaderReadsAVaultFolioMade(unittest.TestCase):
             reader.open_vault(self.vault, self.code)  # the code, as a passphrase
         with self.assertRaises(reader.WrongSecret):
             reader.open_vault(self.vault, self.code.replace("-", ""))
+
+
+# --- schema version 2: checklists, items, attachments -----------------------
+
+STUDY = "德国留学 2026"
+STUDY_DESCRIPTION = "去柏林读硕士 | with a pipe, 'quotes' and \"more\""
+PASSPORT = "Passport renewal 护照"
+EMPTY = "空清单 empty"
+NOTES = "Ask the registry office for 2 copies.\n第二行：要公证 | pipe\ttab"
+
+
+@skip_unless_ready
+class ReaderReadsChecklistsFolioMade(unittest.TestCase):
+    """One vault made by folio with checklists (one from the Chinese
+    study-abroad template), items in several states, attachments of 0 bytes,
+    exactly 2 MiB, about 3.5 MiB and one with a Chinese name, linked journal
+    entries and saved templates. The reader must read exactly what folio's
+    --json output says."""
+
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ws = ws = Workspace()
+        cls.vault = vault = ws.path("vault")
+        cls.pass_file = pf = ws.secret_file(PASSPHRASE)
+        ws.init(vault, pf)
+        run = lambda *a: ws.run(vault, pf, list(a))  # noqa: E731
+        new = lambda *a, stdin=None: ws.new_id(vault, pf, list(a), stdin)  # noqa: E731
+        cls.plain_entry = ws.add(vault, pf, "Not linked to any item.\n", "plain")
+        cls.study = new("checklist", "new", STUDY, "--template", "study-abroad",
+                        "--lang", "zh", "--description", STUDY_DESCRIPTION,
+                        "--target", "2026-09-30")
+        cls.passport = new("checklist", "new", PASSPORT)
+        cls.empty_list = new("checklist", "new", EMPTY)
+        cls.birth = new("item", "add", PASSPORT, "出生证明 Birth certificate",
+                        "--due", "2026-05-01", "--expires", "2031-12-31", "--notes", NOTES)
+        cls.apostille = new("item", "add", PASSPORT, "Apostille | 海牙认证")
+        cls.photos = new("item", "add", PASSPORT, "Photos", "--state", "requested",
+                         "--due", "2026-04-15")
+        run("item", "set", f"{STUDY}:1", "--state", "n/a")
+        run("item", "set", f"{STUDY}:2", "--state", "n/a")
+        run("item", "done", f"{STUDY}:3")
+        run("item", "set", f"{STUDY}:4", "--state", "notarized", "--notes", "公证处 No. 7")
+        run("item", "done", cls.apostille)
+        study = ws.run_json(vault, pf, ["checklist", "show", cls.study, "--json"])
+        cls.study_item3 = study["item_list"][2]["id"]
+        cls.study_item4 = study["item_list"][3]["id"]
+        # Attachments: id -> (item, file name, content).
+        cls.files = {}
+
+        def attach(item, name, content):
+            folder = ws.path(f"docs-{len(cls.files)}")
+            os.mkdir(folder)
+            path = os.path.join(folder, name)
+            with open(path, "wb") as f:
+                f.write(content)
+            attachment = new("attach", item, path)
+            cls.files[attachment] = (item, name, content)
+            return attachment
+
+        cls.big = attach(cls.birth, "scan of birth certificate.bin",
+                         os.urandom(3 * MiB + MiB // 2 + 7))
+        cls.two = attach(cls.birth, "exactly-two-chunks.bin", os.urandom(2 * MiB))
+        cls.empty = attach(cls.birth, "empty.txt", b"")
+        cls.chinese = attach(cls.study_item4, "护照扫描件 第1页.pdf",
+                             b"%PDF-1.4\n" + "护照扫描件".encode() + os.urandom(1000))
+        cls.linked = {
+            new("add", "--item", cls.birth, "--title", "登记处 registry office",
+                "-t", "Documents", "-t", "证件",
+                stdin="Went to the registry office.\n排队两个小时。\n"): cls.birth,
+            new("add", "--item", f"{PASSPORT}:1",
+                stdin="Second note about the birth certificate\n"): cls.birth,
+            new("add", "--item", f"{STUDY}:3", "--title", "offer",
+                stdin="录取通知书到了！\n"): cls.study_item3,
+            new("add", "--item", cls.study_item3, "-t", "Uni",
+                stdin="\n\nAfter two blank lines 空行之后\r\nsecond line\n"): cls.study_item3,
+        }
+        run("checklist", "save-template", STUDY, "我的留学清单")
+        run("checklist", "save-template", PASSPORT, "passport mine")
+        cls.opened = reader.open_vault(vault, PASSPHRASE)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ws.cleanup()
+
+    def folio_json(self, *args):
+        return self.ws.run_json(self.vault, self.pass_file, list(args))
+
+    def all_items(self):
+        return [i for c in self.opened.checklists() for i in c["item_list"]]
+
+    def test_the_database_is_schema_version_2_and_intact(self):
+        info = self.opened.info()
+        self.assertEqual((info.user_version, info.encoding, info.integrity), (2, "UTF-8", "ok"))
+
+    def test_every_checklist_reads_as_folio_shows_it(self):
+        read = self.opened.checklists()
+        self.assertEqual(sorted(c["id"] for c in read),
+                         sorted([self.study, self.passport, self.empty_list]))
+        for checklist in read:
+            with self.subTest(checklist=checklist["name"]):
+                shown = self.folio_json("checklist", "show", checklist["id"], "--json")
+                self.assertEqual(checklist, shown)
+
+    def test_the_checklist_list_reads_as_folio_lists_it(self):
+        read = [{k: v for k, v in c.items() if k != "item_list"}
+                for c in self.opened.checklists()]
+        self.assertEqual(by_id(read), by_id(self.folio_json("checklist", "list", "--json")))
+
+    def test_progress_is_done_out_of_the_items_not_n_a(self):
+        read = {c["id"]: c for c in self.opened.checklists()}
+        # study: 13 template items, 2 n/a, 1 done; passport: 3 items, 1 done.
+        self.assertEqual([(read[c]["done"], read[c]["applicable"], read[c]["items"])
+                          for c in (self.study, self.passport, self.empty_list)],
+                         [(1, 11, 13), (1, 3, 3), (0, 0, 0)])
+        self.assertEqual(read[self.study]["name"], STUDY)
+        self.assertEqual(read[self.study]["description"], STUDY_DESCRIPTION)
+        self.assertEqual(read[self.study]["target"], "2026-09-30")
+        self.assertEqual((read[self.passport]["description"], read[self.passport]["target"]),
+                         (None, None))
+
+    def test_items_are_numbered_1_to_n_in_position_order(self):
+        for checklist in self.opened.checklists():
+            with self.subTest(checklist=checklist["name"]):
+                self.assertEqual([i["number"] for i in checklist["item_list"]],
+                                 list(range(1, checklist["items"] + 1)))
+        passport = self.opened.checklist(self.passport)
+        self.assertEqual([(i["id"], i["title"], i["state"]) for i in passport["item_list"]], [
+            (self.birth, "出生证明 Birth certificate", "needed"),
+            (self.apostille, "Apostille | 海牙认证", "done"),
+            (self.photos, "Photos", "requested")])
+        birth = passport["item_list"][0]
+        self.assertEqual((birth["due"], birth["expires"], birth["notes"]),
+                         ("2026-05-01", "2031-12-31", NOTES))
+        for item in self.all_items():
+            with self.subTest(item=item["id"]):
+                self.assertTrue(re.fullmatch("[%s]{8}" % reader.ENTRY_ID_ALPHABET, item["id"]))
+                self.assertRegex(item["created"], CREATED)
+                self.assertRegex(item["updated"], CREATED)
+                self.assertIn(item["state"], reader.ITEM_STATES)
+
+    def test_every_item_reads_as_folio_shows_it(self):
+        for item in self.all_items():
+            with self.subTest(item=item["id"], title=item["title"]):
+                mine = self.opened.item(item["id"])
+                shown = self.folio_json("item", "show", item["id"], "--json")
+                self.assertEqual(by_id(mine.pop("attachment_list")),
+                                 by_id(shown.pop("attachment_list")))
+                entries, shown_entries = mine.pop("entries"), shown.pop("entries")
+                self.assertEqual(mine, shown)
+                self.assertEqual(mine, item, "item show and checklist show agree")
+                # folio prints entry summaries (as `list --json`); the reader
+                # gives the stored entries: compare the stored fields.
+                self.assertEqual(sorted(e["id"] for e in entries),
+                                 sorted(e["id"] for e in shown_entries))
+                stored = {e["id"]: e for e in entries}
+                for summary in shown_entries:
+                    entry = stored[summary["id"]]
+                    for field in ("created", "updated", "title", "tags"):
+                        self.assertEqual(entry[field], summary[field],
+                                         f"entry {entry['id']}: {field}")
+                    self.assertEqual(summary["chars"], len(entry["body"]))
+
+    def test_item_show_summarises_linked_entries_as_list_does(self):
+        listed = {e["id"]: e for e in self.ws.list_json(self.vault, self.pass_file)}
+        for item in sorted(set(self.linked.values())):
+            shown = self.folio_json("item", "show", item, "--json")
+            for summary in shown["entries"]:
+                with self.subTest(item=item, entry=summary["id"]):
+                    self.assertEqual(summary, listed[summary["id"]])
+
+    def test_entry_item_links_are_the_ones_made(self):
+        self.assertEqual(sorted((l["entry"], l["item"]) for l in self.opened.links()),  # noqa: E741
+                         sorted(self.linked.items()))
+        self.assertEqual(sorted(e["id"] for e in self.opened.entries()),
+                         sorted([self.plain_entry] + list(self.linked)))
+        linked = self.opened.item(self.birth)["entries"]
+        self.assertEqual(sorted(e["id"] for e in linked),
+                         sorted(e for e, i in self.linked.items() if i == self.birth))
+        titled = [e for e in linked if e["title"] == "登记处 registry office"][0]
+        self.assertEqual(titled["tags"], sorted(["documents", "证件"]))
+        self.assertEqual(titled["body"].rstrip("\n"),
+                         "Went to the registry office.\n排队两个小时。")
+
+    def test_attachments_read_as_folio_lists_them(self):
+        for item in self.all_items():
+            with self.subTest(item=item["id"]):
+                shown = self.folio_json("attachments", item["id"], "--json")
+                self.assertEqual(by_id(self.opened.attachments(item["id"])), by_id(shown))
+                self.assertEqual(item["attachments"], len(shown))
+        self.assertEqual(by_id(self.opened.attachments()),
+                         by_id([a for i in self.all_items()
+                                for a in self.folio_json("attachments", i["id"], "--json")]))
+
+    def test_attachment_rows_describe_the_files(self):
+        read = {a["id"]: a for a in self.opened.attachments()}
+        self.assertEqual(sorted(read), sorted(self.files))
+        for attachment, (item, name, content) in self.files.items():
+            with self.subTest(name=name):
+                meta = read[attachment]
+                self.assertEqual((meta["item"], meta["name"], meta["size"], meta["blake2b"]),
+                                 (item, name, len(content), blake2b_256(content)))
+                self.assertRegex(meta["created"], CREATED)
+                self.assertTrue(set(attachment) <= set(reader.ENTRY_ID_ALPHABET))
+        self.assertEqual(read[self.chinese]["media_type"], "application/pdf")
+        self.assertEqual(read[self.empty]["media_type"], "text/plain")
+
+    def test_content_is_stored_in_1_mib_chunks_the_last_shorter(self):
+        for attachment, (_, name, content) in self.files.items():
+            with self.subTest(name=name, size=len(content)):
+                self.assertEqual(self.opened.attachment_chunks(attachment),
+                                 chunk_layout(len(content)))
+        self.assertEqual(len(self.opened.attachment_chunks(self.big)), 4)
+
+    def test_the_reader_and_folio_extract_the_original_bytes(self):
+        for attachment, (_, name, content) in self.files.items():
+            with self.subTest(name=name, size=len(content)):
+                self.assertTrue(self.opened.read_attachment(attachment) == content)
+                by_reader = self.ws.path(f"reader-{attachment}")
+                self.opened.extract(attachment, by_reader)
+                by_folio = self.ws.path(f"folio-{attachment}")
+                self.ws.run(self.vault, self.pass_file, ["extract", attachment, "-o", by_folio])
+                for path in (by_reader, by_folio):
+                    self.assertEqual(os.stat(path).st_mode & 0o777, 0o600, path)
+                    self.assertTrue(file_bytes(path) == content, path)
+                with self.assertRaises(reader.AlreadyExists):
+                    self.opened.extract(attachment, by_reader)
+
+    def test_folio_extracts_to_its_original_name_and_to_stdout(self):
+        folder = self.ws.path("extract-here")
+        os.mkdir(folder)
+        self.ws.run(self.vault, self.pass_file, ["extract", self.chinese], cwd=folder)
+        _, name, content = self.files[self.chinese]
+        self.assertEqual(os.listdir(folder), [name])
+        self.assertTrue(file_bytes(os.path.join(folder, name)) == content)
+        out = self.ws.run(self.vault, self.pass_file, ["extract", self.big, "-o", "-"])
+        self.assertTrue(out.stdout == self.files[self.big][2])
+
+    def test_the_reader_command_extracts_and_reports_unknown_ids(self):
+        out = self.ws.path("reader-command-big")
+        proc = reader_command(self.vault, self.pass_file, args=["--extract", self.big, out])
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+        self.assertTrue(file_bytes(out) == self.files[self.big][2])
+        proc = reader_command(self.vault, self.pass_file, args=["--extract", self.empty, "-"])
+        self.assertEqual((proc.returncode, proc.stdout), (0, b""), proc.stderr.decode())
+        for args in (["--extract", "zzzzzzzz", self.ws.path("never")], ["--item", "zzzzzzzz"]):
+            proc = reader_command(self.vault, self.pass_file, args=args)
+            self.assertEqual(proc.returncode, 3, proc.stderr.decode())
+            self.assertFalse(os.path.exists(self.ws.path("never")))
+
+    def test_saved_templates_read_as_folio_lists_them(self):
+        read = self.opened.templates()
+        listed = self.folio_json("template", "list", "--json")
+        saved = [{"name": t["name"], "items": t["items"]} for t in listed if not t["builtin"]]
+        self.assertEqual(sorted(({"name": t["name"], "items": t["items"]} for t in read),
+                                key=lambda t: t["name"]),
+                         sorted(saved, key=lambda t: t["name"]))
+        self.assertEqual(sorted(t["name"] for t in read), sorted(["我的留学清单", "passport mine"]))
+        by_name = {t["name"]: t for t in read}
+        self.assertEqual(by_name["我的留学清单"]["items"],
+                         [i["title"] for i in self.opened.checklist(self.study)["item_list"]])
+        for template in read:
+            self.assertRegex(template["created"], CREATED)
+        # "built-ins are not stored"
+        builtin = {t["name"] for t in listed if t["builtin"]}
+        self.assertTrue(builtin, "folio lists built-in templates")
+        self.assertFalse(builtin & set(by_name))
+
+    def test_the_command_prints_what_the_functions_return(self):
+        for flag, expected in (("--checklists", self.opened.checklists()),
+                               ("--attachments", self.opened.attachments()),
+                               ("--links", self.opened.links()),
+                               ("--templates", self.opened.templates())):
+            with self.subTest(flag=flag):
+                proc = reader_command(self.vault, self.pass_file, args=[flag])
+                self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+                self.assertEqual(json.loads(proc.stdout.decode("utf-8")), expected)
+        proc = reader_command(self.vault, self.pass_file, args=["--item", self.birth])
+        self.assertEqual(json.loads(proc.stdout.decode("utf-8")), self.opened.item(self.birth))
+        proc = reader_command(self.vault, self.pass_file, args=["--all"])
+        everything = json.loads(proc.stdout.decode("utf-8"))
+        self.assertEqual(everything["schema_version"], 2)
+        self.assertEqual(everything["checklists"], self.opened.checklists())
+        self.assertEqual(everything["entries"], self.opened.entries())
+
+
+@skip_unless_ready
+class DamagedAttachmentsAreDetected(unittest.TestCase):
+    """FORMAT.md: an attachment's chunks, concatenated, have the row's size
+    and BLAKE2b-256. A change made with the key (so every page still
+    authenticates) must be caught by the reader and by `folio extract` (exit 5)."""
+
+    CONTENT_SIZE = 2 * MiB + 4321
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ws = ws = Workspace()
+        cls.source = ws.path("source")
+        cls.pass_file = pf = ws.secret_file(PASSPHRASE)
+        ws.init(cls.source, pf)
+        ws.new_id(cls.source, pf, ["checklist", "new", "签证"])
+        cls.content = os.urandom(cls.CONTENT_SIZE)
+        cls.small = b"a small document that stays intact\n"
+        item = ws.new_id(cls.source, pf, ["item", "add", "签证", "Visa 签证"])
+        cls.attachment = ws.new_id(cls.source, pf, ["attach", item,
+                                                    ws.write_file("scan.pdf", cls.content)])
+        cls.intact = ws.new_id(cls.source, pf, ["attach", item,
+                                                ws.write_file("note.txt", cls.small)])
+        cls.key = reader.open_vault(cls.source, PASSPHRASE).database_key
+        cls.copies = 0
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ws.cleanup()
+
+    def damaged_copy(self, sql: str) -> str:
+        """A copy of the vault with `sql` run on its database; the damage must
+        be to content only: the database stays consistent."""
+        type(self).copies += 1
+        vault = self.ws.path(f"copy-{self.copies}")
+        shutil.copytree(self.source, vault)
+        data = os.path.join(vault, "data")
+        printed = vaults.sqlcipher_write(data, self.key, sql + "\nSELECT changes();")
+        self.assertEqual(printed.split(), ["1"], "exactly one chunk row changed")
+        self.assertEqual(reader.database_info(data, self.key).integrity, "ok")
+        return vault
+
+    def where(self, seq: int) -> str:
+        return (f"WHERE attachment_id = (SELECT id FROM attachments WHERE uid = "
+                f"'{self.attachment}') AND seq = {seq}")
+
+    def assertBothRefuse(self, vault: str, says: str):
+        opened = reader.open_vault(vault, PASSPHRASE)
+        # The row itself still reads; only the content is wrong.
+        self.assertEqual(opened.attachments()[0]["size"], self.CONTENT_SIZE)
+        with self.assertRaises(reader.Damaged) as caught:
+            opened.read_attachment(self.attachment)
+        self.assertIn(says, str(caught.exception))
+        out = self.ws.path(f"by-reader-{self.copies}")
+        proc = reader_command(vault, self.pass_file, args=["--extract", self.attachment, out])
+        self.assertEqual(proc.returncode, 5, proc.stderr.decode())
+        self.assertFalse(os.path.exists(out), "the reader removes what it could not verify")
+        out = self.ws.path(f"by-folio-{self.copies}")
+        proc = self.ws.run(vault, self.pass_file, ["extract", self.attachment, "-o", out],
+                           expect=None)
+        self.assertEqual(proc.returncode, 5, proc.stderr_text)
+        self.assertIn("folio: error:", proc.stderr_text)
+        # The other attachment is not affected.
+        self.assertTrue(opened.read_attachment(self.intact) == self.small)
+        fine = self.ws.path(f"intact-{self.copies}")
+        self.ws.run(vault, self.pass_file, ["extract", self.intact, "-o", fine])
+        self.assertTrue(file_bytes(fine) == self.small)
+
+    def test_the_intact_vault_reads(self):
+        opened = reader.open_vault(self.source, PASSPHRASE)
+        self.assertTrue(opened.read_attachment(self.attachment) == self.content)
+        self.assertEqual(opened.attachment_chunks(self.attachment), chunk_layout(self.CONTENT_SIZE))
+
+    def test_one_changed_byte_in_a_chunk_is_a_hash_mismatch(self):
+        chunk = bytearray(self.content[MiB:2 * MiB])
+        chunk[12345] ^= 0x01
+        vault = self.damaged_copy(f"UPDATE attachment_chunks SET data = X'{chunk.hex()}' "
+                                  + self.where(1) + ";")
+        self.assertBothRefuse(vault, "BLAKE2b")
+
+    def test_a_missing_last_chunk_is_a_size_mismatch(self):
+        vault = self.damaged_copy("DELETE FROM attachment_chunks " + self.where(2) + ";")
+        self.assertBothRefuse(vault, "bytes")
 
 
 @skip_unless_ready
@@ -329,15 +727,23 @@ class FolioReadsHeadersWrittenFromTheSpec(unittest.TestCase):
         proc = self.ws.run(vault, self.ws.secret_file("reserved"), ["list"], expect=None)
         self.assertEqual(proc.returncode, 4, proc.stderr_text)
 
-    def test_folio_reads_a_vault_written_from_format_md_alone(self):
-        """Header: the worked example's slot. Database: the schema block of
-        docs/FORMAT.md itself, created with the sqlcipher tool."""
-        import example
+    @staticmethod
+    def format_md_schema(version: int) -> str:
+        """The ```sql block under "Schema version N" in docs/FORMAT.md."""
         source = os.environ.get("FOLIO_SOURCE_DIR", os.path.join(HERE, "..", ".."))
         with open(os.path.join(source, "docs", "FORMAT.md"), encoding="utf-8") as f:
-            schema = re.search(r"### Schema version 1\s+```sql\n(.*?)```", f.read(), re.S)
-        self.assertIsNotNone(schema, "FORMAT.md has no ```sql block under 'Schema version 1'")
-        vault = self.ws.path("from-the-spec")
+            found = re.search(r"### Schema version %d[^\n]*\s+```sql\n(.*?)```" % version,
+                              f.read(), re.S)
+        if found is None:
+            raise AssertionError(f"FORMAT.md has no ```sql block under 'Schema version {version}'")
+        return found.group(1)
+
+    def vault_from_the_spec(self, name: str, sql: str) -> str:
+        """A vault written from FORMAT.md alone: header = the worked example's
+        slot among random ones; data = `sql` run by the sqlcipher tool with
+        the worked example's database key."""
+        import example
+        vault = self.ws.path(name)
         os.mkdir(vault, 0o700)
         slot = reader.make_slot(reader.passphrase_secret(example.PASSPHRASE),
                                 reader.KIND_PASSPHRASE, example.DEK, example.SALT,
@@ -346,9 +752,18 @@ class FolioReadsHeadersWrittenFromTheSpec(unittest.TestCase):
         fd = os.open(os.path.join(vault, "header"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(header)
-        key = reader.database_key(example.DEK)
-        script = (f"PRAGMA key = \"x'{key.hex()}'\";\nPRAGMA cipher_page_size = 4096;\n"
-                  + schema.group(1) + """
+        data = os.path.join(vault, "data")
+        os.close(os.open(data, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        vaults.sqlcipher_write(data, reader.database_key(example.DEK), sql)
+        return vault
+
+    def test_folio_reads_a_vault_written_from_format_md_alone(self):
+        """Header: the worked example's slot. Database: the schema block of
+        docs/FORMAT.md itself, created with the sqlcipher tool. It is a
+        version-1 vault: the reader reads it as it is, and folio upgrades it
+        to version 2 when it opens it."""
+        import example
+        vault = self.vault_from_the_spec("from-the-spec", self.format_md_schema(1) + """
 PRAGMA user_version = 1;
 INSERT INTO entries VALUES (1, 'k7m2x9qa', '2026-03-01T08:30:00Z', '2026-03-02T09:00:00Z',
                             '春天', 'Written by hand.' || char(10) || '第二行');
@@ -357,11 +772,12 @@ INSERT INTO entries VALUES (2, 'z3p8c4wd', '2026-03-05T20:15:00Z', '2026-03-05T2
 INSERT INTO tags VALUES (1, 'garden'), (2, '花园');
 INSERT INTO entry_tags VALUES (1, 1), (1, 2);
 """)
-        data = os.path.join(vault, "data")
-        os.close(os.open(data, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        subprocess.run(["sqlcipher", "-batch", "-bail", "-init", os.devnull, data],
-                       input=script.encode("utf-8"), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, check=True)
+        opened = reader.open_vault(vault, example.PASSPHRASE)
+        self.assertEqual(opened.info().user_version, 1)
+        before = opened.entries()
+        self.assertEqual([e["id"] for e in before], ["k7m2x9qa", "z3p8c4wd"])
+        self.assertEqual((opened.checklists(), opened.templates(), opened.links(),
+                          opened.attachments()), ([], [], [], []))
         pass_file = self.ws.secret_file(example.PASSPHRASE)
         self.assertEqual(self.ws.show_json(vault, pass_file, "k7m2x9qa"), {
             "id": "k7m2x9qa", "created": "2026-03-01T08:30:00Z",
@@ -370,6 +786,133 @@ INSERT INTO entry_tags VALUES (1, 1), (1, 2);
         listed = self.ws.list_json(vault, pass_file)
         self.assertEqual([(e["id"], e["title"]) for e in listed],
                          [("z3p8c4wd", None), ("k7m2x9qa", "春天")])
+        # "a version-1 vault is upgraded to 2 ... the first time this folio opens it"
+        info = opened.info()
+        self.assertEqual((info.user_version, info.integrity), (2, "ok"))
+        self.assertEqual(opened.entries(), before)
+        self.assertEqual(opened.checklists(), [])
+        tables = {r[0] for r in reader.run_sql(opened.data_path, opened.database_key,
+                                                "SELECT name FROM sqlite_master WHERE type = 'table';")}
+        self.assertLessEqual({"checklists", "items", "attachments", "attachment_chunks",
+                              "entry_items", "templates", "template_items"}, tables)
+        self.assertEqual(self.schema_of(opened.data_path, opened.database_key),
+                         self.spec_schema(), "the upgraded schema is FORMAT.md's")
+        checklist = self.ws.new_id(vault, pass_file, ["checklist", "new", "after the upgrade"])
+        self.assertEqual([c["id"] for c in opened.checklists()], [checklist])
+
+    # --- the schema folio creates is FORMAT.md's ----------------------------
+
+    @staticmethod
+    def schema_of(data_path: str, key: bytes) -> dict:
+        """Every table's columns (name, type, not null, default, primary key),
+        foreign keys and indexes (name, unique, columns), WITHOUT ROWID or not,
+        as the database itself reports them."""
+        names = [r[0] for r in reader.run_sql(data_path, key, (
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name;"))]
+        schema = {}
+        for table in names:
+            rows = reader.run_sql(data_path, key, f"""
+SELECT 'SQL', CASE WHEN sql LIKE '%WITHOUT ROWID%' THEN 'without rowid' ELSE 'rowid' END
+  FROM sqlite_master WHERE name = '{table}';
+SELECT 'COLUMNS';
+PRAGMA table_info('{table}');
+SELECT 'FOREIGN';
+PRAGMA foreign_key_list('{table}');
+SELECT 'INDEXES';
+PRAGMA index_list('{table}');""")
+            part, info = None, {"rowid": rows[0][1], "columns": [], "foreign": [], "indexes": {}}
+            for row in rows[1:]:
+                if row[0] in ("COLUMNS", "FOREIGN", "INDEXES"):
+                    part = row[0]
+                elif part == "COLUMNS":
+                    info["columns"].append(tuple(row[1:]))      # name, type, notnull, dflt, pk
+                elif part == "FOREIGN":
+                    info["foreign"].append(tuple(row[2:]))      # table, from, to, actions, match
+                elif part == "INDEXES":
+                    index, unique = row[1], row[2]
+                    columns = [r[2] for r in reader.run_sql(data_path, key,
+                                                            f"PRAGMA index_info('{index}');")]
+                    # Automatic indexes are named by position; key them by content.
+                    key_name = index if not index.startswith("sqlite_autoindex_") else \
+                        "auto(" + ",".join(columns) + ")"
+                    info["indexes"][key_name] = (unique, columns)
+            info["foreign"].sort()
+            schema[table] = info
+        return schema
+
+    def spec_schema(self) -> dict:
+        """schema_of() a database made from FORMAT.md's two ```sql blocks."""
+        data = self.ws.path(f"spec-schema-{os.getpid()}-{len(os.listdir(self.ws.root))}")
+        key = os.urandom(32)
+        vaults.sqlcipher_write(data, key, self.format_md_schema(1) + self.format_md_schema(2))
+        return self.schema_of(data, key)
+
+    def test_folio_creates_the_schema_format_md_gives(self):
+        key = reader.open_vault(self.source, "source passphrase").database_key
+        self.assertEqual(self.schema_of(os.path.join(self.source, "data"), key),
+                         self.spec_schema())
+
+    def test_folio_reads_checklists_written_from_format_md_alone(self):
+        """A version-2 vault written by hand from FORMAT.md: a checklist with
+        an item in a state folio does not know (FORMAT.md: "a reader must
+        keep and show a state it does not know"), an attachment in two
+        chunks, a linked entry and a saved template."""
+        import example
+        content = os.urandom(MiB + 5)
+        digest = blake2b_256(content)
+        sql = self.format_md_schema(1) + self.format_md_schema(2) + f"""
+PRAGMA user_version = 2;
+INSERT INTO entries VALUES (1, 'k7m2x9qa', '2026-03-01T08:30:00Z', '2026-03-01T08:30:00Z',
+                            '申请', 'Linked by hand.');
+INSERT INTO checklists VALUES (1, 'c4v8n2pq', '手写清单 by hand', NULL, '2026-10-01',
+                               '2026-03-01T08:00:00Z', '2026-03-02T08:00:00Z');
+INSERT INTO items VALUES
+  (1, 'a1b2c3d4', 1, 1, 'Passport 护照', 'done', '2026-04-01', '2036-04-01', 'renewed',
+   '2026-03-01T08:00:00Z', '2026-03-02T08:00:00Z'),
+  (2, 'e5f6g7h8', 1, 2, 'Visa', 'n/a', NULL, NULL, NULL,
+   '2026-03-01T08:00:01Z', '2026-03-01T08:00:01Z'),
+  (3, 'j9k8m7n6', 1, 3, 'Apostille 海牙认证', 'apostilled', NULL, NULL, NULL,
+   '2026-03-01T08:00:02Z', '2026-03-01T08:00:02Z'),
+  (4, 'p5q4r3s2', 1, 4, 'Photos', 'needed', '2026-05-01', NULL, '',
+   '2026-03-01T08:00:03Z', '2026-03-01T08:00:03Z');
+INSERT INTO attachments VALUES (1, 'm9n8p7q6', 1, '扫描 scan.pdf', 'application/pdf',
+                                {len(content)}, '{digest}', '2026-03-02T08:00:00Z');
+INSERT INTO attachment_chunks VALUES (1, 1, 0, X'{content[:MiB].hex()}'),
+                                     (2, 1, 1, X'{content[MiB:].hex()}');
+INSERT INTO entry_items VALUES (1, 1);
+INSERT INTO templates VALUES (1, '手写模板', '2026-03-01T08:00:00Z');
+INSERT INTO template_items VALUES (1, 1, 'Passport 护照'), (1, 2, 'Visa');
+"""
+        vault = self.vault_from_the_spec("checklists-from-the-spec", sql)
+        opened = reader.open_vault(vault, example.PASSPHRASE)
+        pass_file = self.ws.secret_file(example.PASSPHRASE)
+        folio = lambda *a: self.ws.run_json(vault, pass_file, list(a))  # noqa: E731
+
+        checklist = opened.checklist("c4v8n2pq")
+        self.assertEqual((checklist["done"], checklist["applicable"], checklist["items"]),
+                         (1, 3, 4))
+        self.assertEqual([i["state"] for i in checklist["item_list"]],
+                         ["done", "n/a", "apostilled", "needed"])
+        self.assertEqual(folio("checklist", "show", "c4v8n2pq", "--json"), checklist)
+        for item in checklist["item_list"]:
+            with self.subTest(item=item["id"]):
+                shown = folio("item", "show", item["id"], "--json")
+                mine = opened.item(item["id"])
+                self.assertEqual([e["id"] for e in shown.pop("entries")],
+                                 [e["id"] for e in mine.pop("entries")])
+                self.assertEqual(shown, mine)
+        self.assertEqual(folio("attachments", "a1b2c3d4", "--json"), opened.attachments())
+        out = self.ws.path("extracted-from-the-spec-vault")
+        self.ws.run(vault, pass_file, ["extract", "m9n8p7q6", "-o", out])
+        self.assertTrue(file_bytes(out) == content)
+        self.assertTrue(opened.read_attachment("m9n8p7q6") == content)
+        saved = [t for t in folio("template", "list", "--json") if not t["builtin"]]
+        self.assertEqual(saved, [{"builtin": False, "name": "手写模板",
+                                  "items": ["Passport 护照", "Visa"]}])
+        self.assertEqual(opened.links(), [{"entry": "k7m2x9qa", "item": "a1b2c3d4"}])
+        # folio opened it read-write: it must not have changed the schema version.
+        self.assertEqual(opened.info().user_version, 2)
 
     def test_a_newer_schema_version_is_reported_as_such(self):
         secret = reader.passphrase_secret("schema")

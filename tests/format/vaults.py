@@ -85,17 +85,23 @@ class Workspace:
 
     def run(self, vault: str, secret_file: str, args: Sequence[str],
             stdin: Optional[str] = None, recovery: bool = False,
-            expect: Optional[int] = 0) -> subprocess.CompletedProcess:
+            expect: Optional[int] = 0, cwd: Optional[str] = None) -> subprocess.CompletedProcess:
         """Runs `folio --vault V --passphrase-file F [--recovery] ARGS`.
-        With `expect` set, fails unless folio exits with that code."""
+        With `expect` set, fails unless folio exits with that code. stdout
+        is also kept as bytes (`proc.stdout`); `stdout_text` is None when it
+        is not UTF-8 (an attachment extracted to standard output)."""
         argv = [self.binary, "--vault", vault, "--passphrase-file", secret_file]
         if recovery:
             argv.append("--recovery")
         argv += list(args)
         proc = subprocess.run(
             argv, input=(stdin or "").encode("utf-8"), stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, env=self.env(), timeout=TIMEOUT, check=False)
-        proc.stdout_text = proc.stdout.decode("utf-8")
+            stderr=subprocess.PIPE, env=self.env(), timeout=TIMEOUT, check=False,
+            cwd=cwd)
+        try:
+            proc.stdout_text = proc.stdout.decode("utf-8")
+        except UnicodeDecodeError:
+            proc.stdout_text = None
         proc.stderr_text = proc.stderr.decode("utf-8", "replace")
         if expect is not None and proc.returncode != expect:
             shown = [a if a != secret_file else "<secret file>" for a in argv[1:]]
@@ -135,6 +141,39 @@ class Workspace:
     def show_json(self, vault: str, passphrase_file: str, entry_id: str) -> dict:
         out = self.run(vault, passphrase_file, ["show", entry_id, "--json"])
         return json.loads(out.stdout_text)
+
+    def run_json(self, vault: str, passphrase_file: str, args: Sequence[str]):
+        """Runs a folio command that prints JSON (give --json in `args`)."""
+        return json.loads(self.run(vault, passphrase_file, args).stdout_text)
+
+    def new_id(self, vault: str, passphrase_file: str, args: Sequence[str],
+               stdin: Optional[str] = None) -> str:
+        """Runs a command that prints one new id (checklist new, item add,
+        attach, add) and returns it."""
+        out = self.run(vault, passphrase_file, args, stdin=stdin).stdout_text.strip()
+        if not re.fullmatch(r"[0-9a-z]{8}", out):
+            raise FolioError(f"folio {args[0]} printed {out!r}, not an 8-character id")
+        return out
+
+    def write_file(self, name: str, content: bytes) -> str:
+        """A file in the workspace (e.g. a document to attach); returns its path."""
+        path = self.path(name)
+        with open(path, "wb") as f:
+            f.write(content)
+        return path
+
+
+def sqlcipher_write(data_path: str, key: bytes, sql: str) -> str:
+    """Runs `sql` read-write on a vault's database with the raw key (as
+    FORMAT.md's "The database" says to open it); returns what it printed."""
+    script = (f"PRAGMA key = \"x'{key.hex()}'\";\nPRAGMA cipher_page_size = 4096;\n"
+              + sql + "\n")
+    proc = subprocess.run(["sqlcipher", "-batch", "-bail", "-init", os.devnull, data_path],
+                          input=script.encode("utf-8"), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, check=False, timeout=TIMEOUT)
+    if proc.returncode != 0:
+        raise FolioError(f"sqlcipher failed: {proc.stderr.decode('utf-8', 'replace')}")
+    return proc.stdout.decode("utf-8")
 
 
 def skip_unless_ready(cls):

@@ -1,0 +1,76 @@
+// folio/search.h: full-text search inside the encrypted database, Chinese
+// included, without decrypting anything outside SQLCipher.
+//
+// SQLite's FTS4 tokenizers do not split Chinese, so folio tokenizes text
+// itself, the same way when indexing and when querying (see docs/FORMAT.md,
+// "Search index"): NFKC with case folding; Latin words; and for every run of
+// CJK characters, each character and each pair of neighbours, so that any
+// substring of a run is found as a phrase.
+//
+//   folio::Search search = vault.search();
+//   for (const auto& hit : search.find("签证 interview", {})) ...
+//
+// Query syntax: words (all must match), "a phrase", a OR b, -excluded,
+// prefix*. A query with nothing to look for is Error(invalid_argument).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "folio/journal.h"
+
+namespace folio {
+
+class Database;
+
+enum class RecordKind { entry = 0, checklist = 1, item = 2, attachment = 3 };
+
+// "entry", "checklist", "item", "attachment".
+const char* to_string(RecordKind kind) noexcept;
+
+struct SearchOptions {
+  bool entries = true;       // entries only: set the others false
+  bool checklists = true;    // checklists, items and attachment names
+  // These apply to entries; giving any of them leaves out other records.
+  std::optional<std::string> tag;
+  std::optional<Timestamp> since;
+  std::optional<Timestamp> until;
+  std::size_t limit = 20;
+};
+
+struct SearchHit {
+  RecordKind kind = RecordKind::entry;
+  std::string id;            // the record's id (for an attachment, the attachment id)
+  std::string title;         // title, name, or an entry's first line
+  std::string context;       // for items: "CHECKLIST:N"; for attachments: the item
+  Timestamp created = 0;
+  std::string snippet;       // text around the first hit, one line
+  std::size_t match_start = 0;   // byte offset of the hit in `snippet`
+  std::size_t match_length = 0;  // bytes (0 if the hit could not be located)
+  double score = 0;          // higher is better
+};
+
+class Search {
+ public:
+  explicit Search(Database& db) : db_(&db) {}
+
+  // Ranked hits, best first.
+  std::vector<SearchHit> find(const std::string& query, const SearchOptions& options) const;
+
+  // Rebuilds the whole index from the records, in one transaction.
+  // Returns the number of records indexed.
+  std::size_t rebuild();
+  // The same, inside a transaction the caller holds (schema upgrades).
+  std::size_t rebuild_in_transaction();
+
+ private:
+  Database* db_;
+};
+
+// The index terms of `text`, space-separated, as stored (for tests and the
+// format document).
+std::string search_terms(std::string_view text);
+
+}  // namespace folio

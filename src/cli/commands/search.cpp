@@ -1,0 +1,98 @@
+// folio search: ranked full-text search inside the vault; folio reindex.
+#include <iostream>
+
+#include "cli/common.h"
+#include "folio/dates.h"
+#include "folio/text.h"
+
+namespace folio::cli {
+namespace {
+
+// The snippet with its hit in bold yellow, or between [ ] without colour.
+std::string highlighted(const SearchHit& h) {
+  if (h.match_length == 0) return h.snippet;
+  std::string before = h.snippet.substr(0, h.match_start);
+  std::string hit = h.snippet.substr(h.match_start, h.match_length);
+  std::string after = h.snippet.substr(h.match_start + h.match_length);
+  return before + (use_color() ? paint(hit, "1;33") : "[" + hit + "]") + after;
+}
+
+}  // namespace
+
+void add_search(CLI::App& app, Globals& g, Action& run) {
+  struct Opts {
+    std::vector<std::string> words;
+    std::optional<std::string> tag, since, until;
+    long limit = 20;
+    bool json = false, entries = false, checklists = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "search", "search entries, checklists, items and file names (Chinese included)");
+  cmd->add_option("query", o->words,
+                  "words (all must match), \"a phrase\", a OR b, -excluded, prefix*")->required();
+  cmd->add_option("-t,--tag", o->tag, "only entries with this tag");
+  cmd->add_option("--since", o->since, "only entries from this day");
+  cmd->add_option("--until", o->until, "only entries up to the end of this day");
+  cmd->add_option("-n,--limit", o->limit, "at most this many results (default 20)")->check(CLI::PositiveNumber);
+  cmd->add_flag("--entries", o->entries, "only journal entries");
+  cmd->add_flag("--checklists", o->checklists, "only checklists, items and attachments");
+  cmd->add_flag("--json", o->json, "print JSON");
+  cmd->callback([&g, &run, o] {
+    run = [&g, o] {
+      std::string query;
+      for (const auto& w : o->words) query += (query.empty() ? "" : " ") + w;
+      SearchOptions opts;
+      Timestamp now = now_utc();
+      if (o->since) opts.since = parse_day(*o->since, now);
+      if (o->until) opts.until = next_day(parse_day(*o->until, now));
+      opts.tag = o->tag;
+      opts.limit = static_cast<std::size_t>(o->limit);
+      if (o->entries && !o->checklists) opts.checklists = false;
+      if (o->checklists && !o->entries) opts.entries = false;
+      Vault vault = open_vault(g);
+      auto hits = vault.search().find(query, opts);
+      if (o->json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& h : hits) {
+          out.push_back({{"kind", to_string(h.kind)}, {"id", h.id}, {"title", h.title},
+                         {"context", h.context}, {"created", format_utc(h.created)},
+                         {"snippet", h.snippet}, {"match_start", h.match_start},
+                         {"match_length", h.match_length}, {"score", h.score}});
+        }
+        print_json(out);
+        return 0;
+      }
+      for (const auto& h : hits) {
+        std::cout << paint(h.id, "33") << "  " << pad_width(to_string(h.kind), 10) << "  "
+                  << format_local(h.created) << "  " << h.title;
+        if (!h.context.empty()) std::cout << paint("  (" + h.context + ")", "2");
+        std::cout << "\n          " << highlighted(h) << '\n';
+      }
+      if (hits.empty()) note("no matches");
+      return 0;
+    };
+  });
+
+  CLI::App* check = app.add_subcommand("check", "read and verify every page of the vault (exit 5 if damaged)");
+  check->callback([&g, &run] {
+    run = [&g] {
+      Vault vault = open_vault(g);
+      vault.check();
+      note("the vault is intact");
+      return 0;
+    };
+  });
+
+  CLI::App* re = app.add_subcommand("reindex", "rebuild the search index (for a damaged or older index)");
+  re->callback([&g, &run] {
+    run = [&g] {
+      Vault vault = open_vault(g);
+      std::size_t n = vault.search().rebuild();
+      note("indexed " + std::to_string(n) + " records");
+      return 0;
+    };
+  });
+}
+
+}  // namespace folio::cli

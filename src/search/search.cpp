@@ -1,0 +1,355 @@
+// The search index (an FTS4 table of folio's own terms) and queries over it.
+#include <utf8proc.h>
+
+#include <algorithm>
+
+#include "folio/dates.h"
+#include "folio/error.h"
+#include "folio/search.h"
+#include "folio/text.h"
+#include "search/index.h"
+#include "search/tokenize.h"
+
+namespace folio {
+namespace {
+
+std::string join_terms(const std::vector<std::string>& terms) {
+  std::string out;
+  for (const auto& t : terms) {
+    if (!out.empty()) out += ' ';
+    out += t;
+  }
+  return out;
+}
+
+// The text a record is found by, also the text its snippet comes from.
+constexpr const char* kTextSql[] = {
+    // entry: title, tags, body
+    "SELECT coalesce(e.title || char(10), '') || coalesce((SELECT group_concat('#' || t.name, ' ') "
+    " FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = e.id) || char(10), '') "
+    " || e.body FROM entries e WHERE e.id = ?1",
+    "SELECT name || coalesce(char(10) || description, '') FROM checklists WHERE id = ?1",
+    "SELECT title || coalesce(char(10) || notes, '') FROM items WHERE id = ?1",
+    "SELECT name FROM attachments WHERE id = ?1",
+};
+
+std::string record_text(Database& db, RecordKind kind, std::int64_t row) {
+  Statement st = db.prepare(kTextSql[static_cast<int>(kind)]);
+  st.bind(1, row);
+  return st.step() ? st.text(0) : std::string();
+}
+
+void index_from_db(Database& db, RecordKind kind, std::int64_t row) {
+  index_record(db, kind, row, record_text(db, kind, row));
+}
+
+// One unit of a query: a word or a quoted phrase, maybe excluded or a prefix.
+struct Unit {
+  std::string text;
+  bool negated = false;
+  bool prefix = false;
+  bool is_or = false;
+};
+
+std::vector<Unit> split_query(const std::string& q) {
+  std::vector<Unit> units;
+  std::size_t i = 0;
+  while (i < q.size()) {
+    if (q[i] == ' ' || q[i] == '\t' || q[i] == '\n' || q[i] == '\r') {
+      ++i;
+      continue;
+    }
+    Unit u;
+    if (q[i] == '-' && i + 1 < q.size() && q[i + 1] != ' ') {
+      u.negated = true;
+      ++i;
+    }
+    if (q[i] == '"') {
+      auto close = q.find('"', i + 1);
+      if (close == std::string::npos) {
+        throw Error(Errc::invalid_argument, "the search has an unclosed quote",
+                    "put a phrase between two double quotes: \"visa interview\"");
+      }
+      u.text = q.substr(i + 1, close - i - 1);
+      i = close + 1;
+      if (i < q.size() && q[i] == '*') {
+        u.prefix = true;
+        ++i;
+      }
+    } else {
+      std::size_t end = q.find_first_of(" \t\r\n", i);
+      if (end == std::string::npos) end = q.size();
+      u.text = q.substr(i, end - i);
+      i = end;
+      if (!u.negated && u.text == "OR") {
+        u.is_or = true;
+      } else if (!u.text.empty() && u.text.back() == '*') {
+        u.prefix = true;
+        u.text.pop_back();
+      }
+    }
+    units.push_back(std::move(u));
+  }
+  return units;
+}
+
+// The FTS4 (standard syntax) expression for a query. Every term comes from
+// tokenize(), so it holds only letters, digits and CJK characters: no FTS
+// operator or quote can come from the user's text.
+struct Compiled {
+  std::string match;
+  std::vector<std::string> needles;  // folded text to highlight
+};
+
+Compiled compile(const std::string& query) {
+  require_utf8(query, "the search");
+  std::vector<std::string> positive, negative;
+  Compiled c;
+  bool pending_or = false;
+  for (const Unit& u : split_query(query)) {
+    if (u.is_or) {
+      if (positive.empty()) {
+        throw Error(Errc::invalid_argument, "OR needs a word before it", "e.g. visa OR passport");
+      }
+      pending_or = true;
+      continue;
+    }
+    auto terms = tokenize(u.text);
+    if (terms.empty()) continue;
+    std::string expr = terms.size() == 1 ? terms[0] : "\"" + join_terms(terms) + "\"";
+    if (u.prefix) {
+      if (terms.size() == 1) expr += "*";
+      else expr.insert(expr.size() - 1, "*");
+    }
+    if (u.negated) {
+      negative.push_back("-" + expr);
+      continue;
+    }
+    if (pending_or) {
+      positive.back() += " OR " + expr;
+      pending_or = false;
+    } else {
+      positive.push_back(expr);
+    }
+    std::string needle = fold(u.text);
+    c.needles.push_back(needle);
+  }
+  if (pending_or) throw Error(Errc::invalid_argument, "OR needs a word after it", "e.g. visa OR passport");
+  if (positive.empty()) {
+    throw Error(Errc::invalid_argument, "the search has no word to look for",
+                "give at least one word that is not excluded with -");
+  }
+  for (const auto& p : positive) c.match += (c.match.empty() ? "" : " ") + p;
+  for (const auto& n : negative) c.match += " " + n;
+  return c;
+}
+
+// Byte ranges of `text`'s characters, each with its folded form appended to
+// `folded`; map[i] is the original byte offset where folded byte i came from.
+void fold_with_map(const std::string& text, std::string& folded, std::vector<std::size_t>& map) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  auto n = static_cast<utf8proc_ssize_t>(std::min<std::size_t>(text.size(), 1 << 16));
+  for (utf8proc_ssize_t pos = 0; pos < n;) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t len = utf8proc_iterate(p + pos, n - pos, &cp);
+    if (len <= 0) break;
+    std::string f = fold(std::string_view(text).substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(len)));
+    for (std::size_t k = 0; k < f.size(); ++k) map.push_back(static_cast<std::size_t>(pos));
+    folded += f;
+    pos += len;
+  }
+  map.push_back(static_cast<std::size_t>(n));
+}
+
+// Moves `i` back to the start of a UTF-8 character.
+std::size_t char_start(const std::string& s, std::size_t i) {
+  while (i > 0 && i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+  return i;
+}
+
+void make_snippet(const std::string& text, const std::vector<std::string>& needles, SearchHit& hit) {
+  std::string folded;
+  std::vector<std::size_t> map;
+  fold_with_map(text, folded, map);
+  std::size_t best = std::string::npos, best_len = 0;
+  for (const auto& n : needles) {
+    if (n.empty()) continue;
+    auto at = folded.find(n);
+    if (at != std::string::npos && at < best) {
+      best = at;
+      best_len = n.size();
+    }
+  }
+  std::size_t start = 0, end = 0;
+  if (best != std::string::npos) {
+    start = map[best];
+    end = map[std::min(best + best_len, map.size() - 1)];
+    if (end <= start) end = map[std::min(best + best_len + 1, map.size() - 1)];
+  }
+  // About 30 columns of context before the hit and 60 after.
+  std::size_t from = start, cols = 0;
+  while (from > 0 && cols < 30) {
+    from = char_start(text, from - 1);
+    cols += display_width(std::string_view(text).substr(from, 1)) + 1;
+  }
+  std::size_t to = end;
+  cols = 0;
+  while (to < text.size() && cols < 60) {
+    std::size_t next = to + 1;
+    while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) ++next;
+    cols += 1;
+    to = next;
+  }
+  auto flatten = [](std::string s) {
+    for (char& ch : s) {
+      if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
+    }
+    return s;
+  };
+  std::string before = (from > 0 ? "\u2026" : "") + flatten(text.substr(from, start - from));
+  std::string match = flatten(text.substr(start, end - start));
+  std::string after = flatten(text.substr(end, to - end)) + (to < text.size() ? "\u2026" : "");
+  hit.snippet = before + match + after;
+  hit.match_start = before.size();
+  hit.match_length = match.size();
+}
+
+}  // namespace
+
+const char* to_string(RecordKind kind) noexcept {
+  switch (kind) {
+    case RecordKind::entry: return "entry";
+    case RecordKind::checklist: return "checklist";
+    case RecordKind::item: return "item";
+    case RecordKind::attachment: return "attachment";
+  }
+  return "entry";
+}
+
+std::string search_terms(std::string_view text) { return join_terms(tokenize(text)); }
+
+void index_record(Database& db, RecordKind kind, std::int64_t row, const std::string& text) {
+  unindex_record(db, kind, row);
+  Statement ins = db.prepare("INSERT INTO search(docid, terms) VALUES (?1, ?2)");
+  ins.bind(1, search_docid(kind, row)).bind(2, search_terms(text));
+  ins.step();
+}
+
+void unindex_record(Database& db, RecordKind kind, std::int64_t row) {
+  Statement del = db.prepare("DELETE FROM search WHERE docid = ?1");
+  del.bind(1, search_docid(kind, row));
+  del.step();
+}
+
+void index_entry(Database& db, std::int64_t row) { index_from_db(db, RecordKind::entry, row); }
+void index_checklist(Database& db, std::int64_t row) { index_from_db(db, RecordKind::checklist, row); }
+void index_item(Database& db, std::int64_t row) { index_from_db(db, RecordKind::item, row); }
+void index_attachment(Database& db, std::int64_t row) { index_from_db(db, RecordKind::attachment, row); }
+
+void unindex_item_children(Database& db, std::int64_t item_row) {
+  Statement st = db.prepare("DELETE FROM search WHERE docid IN (SELECT id * 4 + 3 FROM attachments WHERE item_id = ?1)");
+  st.bind(1, item_row);
+  st.step();
+}
+
+void unindex_checklist_children(Database& db, std::int64_t checklist_row) {
+  Statement att = db.prepare(
+      "DELETE FROM search WHERE docid IN (SELECT a.id * 4 + 3 FROM attachments a "
+      "JOIN items i ON i.id = a.item_id WHERE i.checklist_id = ?1)");
+  att.bind(1, checklist_row);
+  att.step();
+  Statement items = db.prepare("DELETE FROM search WHERE docid IN (SELECT id * 4 + 2 FROM items WHERE checklist_id = ?1)");
+  items.bind(1, checklist_row);
+  items.step();
+}
+
+std::size_t Search::rebuild() {
+  Database::Transaction tx(*db_);
+  std::size_t n = rebuild_in_transaction();
+  tx.commit();
+  return n;
+}
+
+std::size_t Search::rebuild_in_transaction() {
+  db_->exec("DELETE FROM search");
+  std::size_t n = 0;
+  constexpr const char* kRows[] = {"SELECT id FROM entries", "SELECT id FROM checklists",
+                                   "SELECT id FROM items", "SELECT id FROM attachments"};
+  for (int k = 0; k < 4; ++k) {
+    Statement st = db_->prepare(kRows[k]);
+    std::vector<std::int64_t> rows;
+    while (st.step()) rows.push_back(st.integer(0));
+    for (auto r : rows) {
+      index_from_db(*db_, static_cast<RecordKind>(k), r);
+      ++n;
+    }
+  }
+  db_->exec("INSERT INTO search(search) VALUES ('optimize')");
+  return n;
+}
+
+std::vector<SearchHit> Search::find(const std::string& query, const SearchOptions& o) const {
+  Compiled c = compile(query);
+  bool entry_filters = o.tag || o.since || o.until;
+  int kinds = (o.entries ? 1 : 0) | (o.checklists && !entry_filters ? 14 : 0);
+  if (kinds == 0) return {};
+  // One fixed statement: the kinds are a bit mask, and the entry filters are
+  // NULL when not given.
+  Statement st = db_->prepare(
+      "SELECT s.docid, folio_rank(matchinfo(search, 'pcnx')) AS score FROM search s "
+      "LEFT JOIN entries e ON s.docid % 4 = 0 AND e.id = s.docid / 4 "
+      "WHERE search MATCH ?1 AND ((?2 >> (s.docid % 4)) & 1) = 1 "
+      "AND (s.docid % 4 <> 0 OR ("
+      "  (?3 IS NULL OR e.created >= ?3) AND (?4 IS NULL OR e.created < ?4) AND "
+      "  (?5 IS NULL OR EXISTS (SELECT 1 FROM entry_tags et JOIN tags t ON t.id = et.tag_id "
+      "                         WHERE et.entry_id = e.id AND t.name = ?5)))) "
+      "ORDER BY score DESC, s.docid DESC LIMIT ?6");
+  st.bind(1, c.match).bind(2, static_cast<std::int64_t>(kinds));
+  if (o.since) st.bind(3, format_utc(*o.since)); else st.bind_null(3);
+  if (o.until) st.bind(4, format_utc(*o.until)); else st.bind_null(4);
+  if (o.tag) st.bind(5, normalize_tag(*o.tag)); else st.bind_null(5);
+  st.bind(6, static_cast<std::int64_t>(o.limit));
+  std::vector<std::pair<std::int64_t, double>> ranked;
+  try {
+    while (st.step()) ranked.emplace_back(st.integer(0), st.real(1));
+  } catch (const Error& e) {
+    if (e.code() != Errc::internal) throw;
+    throw Error(Errc::invalid_argument, "cannot understand that search",
+                "use words, \"phrases\", OR, -word to exclude, word* for a prefix");
+  }
+  std::vector<SearchHit> hits;
+  for (auto [docid, score] : ranked) {
+    auto kind = static_cast<RecordKind>(docid % 4);
+    std::int64_t row = docid / 4;
+    SearchHit h;
+    h.kind = kind;
+    h.score = score;
+    Statement meta = db_->prepare(
+        kind == RecordKind::entry
+            ? "SELECT uid, coalesce(title, ''), '', created, body FROM entries WHERE id = ?1"
+        : kind == RecordKind::checklist
+            ? "SELECT uid, name, '', created, '' FROM checklists WHERE id = ?1"
+        : kind == RecordKind::item
+            ? "SELECT i.uid, i.title, c.name || ':' || i.position, i.created, '' FROM items i "
+              "JOIN checklists c ON c.id = i.checklist_id WHERE i.id = ?1"
+            : "SELECT a.uid, a.name, c.name || ':' || i.position, a.created, '' FROM attachments a "
+              "JOIN items i ON i.id = a.item_id JOIN checklists c ON c.id = i.checklist_id WHERE a.id = ?1");
+    meta.bind(1, row);
+    if (!meta.step()) continue;
+    h.id = meta.text(0);
+    h.title = meta.text(1);
+    h.context = meta.text(2);
+    h.created = parse_utc(meta.text(3));
+    if (kind == RecordKind::entry && h.title.empty()) {
+      std::string body = meta.text(4);
+      auto start = body.find_first_not_of(" \t\r\n");
+      if (start != std::string::npos) h.title = body.substr(start, body.find_first_of("\r\n", start) - start);
+      h.title = fit_width(h.title, 60);
+    }
+    make_snippet(record_text(*db_, kind, row), c.needles, h);
+    hits.push_back(std::move(h));
+  }
+  return hits;
+}
+
+}  // namespace folio
