@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh build
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFOLIO_TESTS=OFF >/dev/null
-cmake --build build -j "$(nproc 2>/dev/null || echo 2)" --target folio_cli >/dev/null
+# Its own build folder: the test command configures build/ with the tests on.
+cmake -S . -B build-tour -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFOLIO_TESTS=OFF >/dev/null
+cmake --build build-tour -j "$(nproc 2>/dev/null || echo 2)" --target folio_cli >/dev/null
 
 tour=$(mktemp -d)
 trap 'rm -rf "$tour"' EXIT
@@ -15,7 +16,7 @@ printf 'tour: paper lantern orbit 灯笼 river\n' > "$tour/passphrase"
 chmod 600 "$tour/passphrase"
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/dev/shm}
 
-folio() { build/folio --vault "$tour/vault" --passphrase-file "$tour/passphrase" "$@"; }
+folio() { build-tour/folio --vault "$tour/vault" --passphrase-file "$tour/passphrase" "$@"; }
 step() { printf '\n\033[1m$ folio %s\033[0m\n' "$*"; }
 
 step "init   (Argon2id calibrated to about one second on this machine)"

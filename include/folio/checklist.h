@@ -105,6 +105,7 @@ struct Deadline {
 
 struct Template {
   std::string name;
+  std::string alias;               // a built-in's Chinese name, also accepted
   bool builtin = false;
   std::vector<std::string> items;  // titles, in order
 };

@@ -106,7 +106,8 @@ struct Buffer {
 Attachment Checklists::attach(const std::string& item_ref, const std::filesystem::path& path,
                               const Progress& progress) {
   std::string shown = path.string();
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     int err = errno;
     if (err == ENOENT) throw Error(Errc::not_found, "no file " + shown);
@@ -122,6 +123,7 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
     throw Error(Errc::invalid_argument, shown + " is a folder", "attach one file at a time");
   }
   if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, shown + " is not a regular file");
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   const auto size = static_cast<std::uint64_t>(st.st_size);
   std::string name = path.filename().string();
   if (!is_valid_utf8(name)) name = "attachment";

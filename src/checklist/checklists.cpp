@@ -393,7 +393,7 @@ std::vector<Deadline> Checklists::deadlines(const Day& today, long within_days) 
 std::vector<Template> Checklists::templates() const {
   std::vector<Template> out;
   for (const auto& t : builtin_templates()) {
-    Template tpl{t.name, true, {}};
+    Template tpl{t.name, t.name_zh, true, {}};
     for (const auto& [en, zh] : t.items) tpl.items.push_back(en + " / " + zh);
     out.push_back(std::move(tpl));
   }
@@ -402,7 +402,7 @@ std::vector<Template> Checklists::templates() const {
       "ORDER BY t.name, ti.position");
   while (st.step()) {
     std::string name = st.text(0);
-    if (out.empty() || out.back().builtin || out.back().name != name) out.push_back({name, false, {}});
+    if (out.empty() || out.back().builtin || out.back().name != name) out.push_back({name, "", false, {}});
     if (!st.is_null(1)) out.back().items.push_back(st.text(1));
   }
   return out;
@@ -433,7 +433,7 @@ Template Checklists::save_template(const std::string& checklist_ref, const std::
   for (auto& t : templates()) {
     if (!t.builtin && t.name == n) return t;
   }
-  return {n, false, {}};
+  return {n, "", false, {}};
 }
 
 void Checklists::remove_template(const std::string& name) {

@@ -212,7 +212,12 @@ int Database::changes() const { return sqlite3_changes(db_); }
 Database::Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 
 Database::Transaction::~Transaction() {
-  if (!done_) sqlite3_exec(db_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (done_) return;
+  sqlite3_exec(db_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  // A COMMIT that failed half-way (a full disk) leaves the pager in its error
+  // state with a hot journal; the next read plays the journal back, so that
+  // the files are as they were before we return, not at the next run.
+  sqlite3_exec(db_.db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
 }
 
 void Database::Transaction::commit() {

@@ -10,12 +10,12 @@
 namespace folio::cli {
 namespace {
 
-std::string lang_from_env(const std::string& given) {
-  if (!given.empty()) {
-    if (given != "en" && given != "zh") {
-      throw Error(Errc::invalid_argument, "unknown language '" + given + "'", "use en or zh");
+std::string lang_from_env(const std::optional<std::string>& given) {
+  if (given) {
+    if (*given != "en" && *given != "zh") {
+      throw Error(Errc::invalid_argument, "unknown language '" + *given + "'", "use en or zh");
     }
-    return given;
+    return *given;
   }
   for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
     const char* v = std::getenv(var);
@@ -53,8 +53,8 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   noun->require_subcommand(1);
 
   struct New {
-    std::string name, tpl, lang;
-    std::optional<std::string> description, target;
+    std::string name, tpl;
+    std::optional<std::string> description, target, lang;
   };
   auto n = std::make_shared<New>();
   CLI::App* create = noun->add_subcommand("new", "create a checklist (optionally from a template)");

@@ -53,12 +53,12 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   set->add_option("item", s->ref, "item id or CHECKLIST:N")->required();
   set->add_option("--title", s->title, "new title");
   set->add_option("--state", s->state, "new state");
-  set->add_option("--due", s->due, "new due date");
-  set->add_flag("--no-due", s->no_due, "remove the due date");
-  set->add_option("--expires", s->expires, "new expiry date");
-  set->add_flag("--no-expires", s->no_expires, "remove the expiry date");
-  set->add_option("--notes", s->notes, "new notes");
-  set->add_flag("--no-notes", s->no_notes, "remove the notes");
+  auto* due = set->add_option("--due", s->due, "new due date");
+  set->add_flag("--no-due", s->no_due, "remove the due date")->excludes(due);
+  auto* expires = set->add_option("--expires", s->expires, "new expiry date");
+  set->add_flag("--no-expires", s->no_expires, "remove the expiry date")->excludes(expires);
+  auto* notes = set->add_option("--notes", s->notes, "new notes");
+  set->add_flag("--no-notes", s->no_notes, "remove the notes")->excludes(notes);
   set->callback([&g, &run, s] {
     run = [&g, s] {
       ItemChange ch;
@@ -128,7 +128,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   auto m = std::make_shared<Move>();
   CLI::App* move = noun->add_subcommand("move", "move an item to another position or checklist");
   move->add_option("item", m->ref, "item id or CHECKLIST:N")->required();
-  move->add_option("--to", m->to, "new position (1 = first)")->check(CLI::PositiveNumber);
+  move->add_option("--to", m->to, "new position (1 = first)")->check(CLI::Range(1, 1000000));
   move->add_option("--list", m->list, "move to this checklist (default: the same)");
   move->callback([&g, &run, m] {
     run = [&g, m] {

@@ -18,13 +18,14 @@ void add_template(CLI::App& app, Globals& g, Action& run) {
       if (*json) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& t : templates) {
-          out.push_back({{"name", t.name}, {"builtin", t.builtin}, {"items", t.items}});
+          out.push_back({{"name", t.name}, {"alias", t.alias}, {"builtin", t.builtin}, {"items", t.items}});
         }
         print_json(out);
         return 0;
       }
       for (const auto& t : templates) {
-        std::cout << paint(t.name, "1") << (t.builtin ? "  (built-in)" : "  (saved)") << '\n';
+        std::cout << paint(t.name, "1") << (t.alias.empty() ? "" : " / " + t.alias)
+                  << (t.builtin ? "  (built-in)" : "  (saved)") << '\n';
         for (const auto& i : t.items) std::cout << "  - " << i << '\n';
       }
       return 0;
