@@ -14,6 +14,7 @@ constexpr char kCheck[8] = {'f', 'o', 'l', 'i', 'o', '-', 'k', 's'};
 constexpr char kMaskKey[] = "folio keyslot parameter mask v1";  // 31 bytes, no NUL
 constexpr char kDbKeyLabel[] = "folio sqlcipher key v1";        // 22 bytes, no NUL
 constexpr std::uint8_t kKdfArgon2id = 1;
+constexpr std::uint8_t kKdfNone = 0;  // data-key slots: the key is the vault key itself
 
 static_assert(kSaltSize == crypto_pwhash_SALTBYTES);
 static_assert(kNonceSize == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
@@ -83,14 +84,14 @@ void clear_slot(HeaderBytes& header, std::size_t index) {
   random_bytes(slot_ptr(header, index), kSlotSize);
 }
 
-void seal_slot(HeaderBytes& header, std::size_t index, SlotKind kind, const KdfParams& cost,
-               const Secret& secret, const Secret& data_key) {
-  if (index >= kSlotCount || data_key.size() != kDataKeySize) {
+namespace {
+
+// Fresh salt and nonce, the params, the wrap of `payload` under `wrap_key`.
+void write_slot(HeaderBytes& header, std::size_t index, SlotKind kind, std::uint8_t kdf,
+                const KdfParams& cost, const Secret* secret, const Secret* wrap_key,
+                const Secret& payload) {
+  if (index >= kSlotCount || payload.size() != kDataKeySize) {
     throw Error(Errc::internal, "invalid keyslot request");
-  }
-  if (!is_within_bounds(cost)) {
-    throw Error(Errc::invalid_argument, "KDF parameters out of bounds",
-                "memory must be 8 KiB to 4 GiB in whole KiB, passes 1 to 64");
   }
   std::uint8_t* slot = slot_ptr(header, index);
   random_bytes(slot + kSaltOffset, kSaltSize);
@@ -100,18 +101,65 @@ void seal_slot(HeaderBytes& header, std::size_t index, SlotKind kind, const KdfP
   std::memcpy(params.data(), kCheck, sizeof kCheck);
   put_le(params.data() + 8, kFormatVersion, 2);
   params[10] = static_cast<std::uint8_t>(kind);
-  params[11] = kKdfArgon2id;
+  params[11] = kdf;
   put_le(params.data() + 12, cost.ops, 4);
   put_le(params.data() + 16, cost.memory, 8);
 
-  Secret kek = derive_kek(secret, slot + kSaltOffset, cost);
+  Secret kek = secret != nullptr ? derive_kek(*secret, slot + kSaltOffset, cost) : Secret();
+  const Secret& key = secret != nullptr ? kek : *wrap_key;
   auto ad = associated_data(slot + kSaltOffset, params);
   unsigned long long out_len = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(slot + kWrappedOffset, &out_len, data_key.data(),
-                                             data_key.size(), ad.data(), ad.size(), nullptr,
-                                             slot + kNonceOffset, kek.data());
+  crypto_aead_xchacha20poly1305_ietf_encrypt(slot + kWrappedOffset, &out_len, payload.data(),
+                                             payload.size(), ad.data(), ad.size(), nullptr,
+                                             slot + kNonceOffset, key.data());
   apply_mask(params, slot + kSaltOffset);
   std::memcpy(slot + kParamsOffset, params.data(), kParamsSize);
+}
+
+// The 32 bytes a slot wraps, if `key` opens it.
+std::optional<Secret> unwrap(const HeaderBytes& header, std::size_t index, const Secret& key) {
+  const std::uint8_t* slot = slot_ptr(header, index);
+  Params params = unmasked_params(header, index);
+  auto ad = associated_data(slot + kSaltOffset, params);
+  Secret out(kDataKeySize);
+  unsigned long long out_len = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(out.data(), &out_len, nullptr, slot + kWrappedOffset,
+                                                 kWrappedSize, ad.data(), ad.size(),
+                                                 slot + kNonceOffset, key.data()) != 0) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace
+
+void seal_slot(HeaderBytes& header, std::size_t index, SlotKind kind, const KdfParams& cost,
+               const Secret& secret, const Secret& key) {
+  if (kind == SlotKind::data_key) throw Error(Errc::internal, "a data-key slot has no secret");
+  if (!is_within_bounds(cost)) {
+    throw Error(Errc::invalid_argument, "KDF parameters out of bounds",
+                "memory must be 8 KiB to 4 GiB in whole KiB, passes 1 to 64");
+  }
+  write_slot(header, index, kind, kKdfArgon2id, cost, &secret, nullptr, key);
+}
+
+void seal_data_slot(HeaderBytes& header, std::size_t index, const Secret& vault_key,
+                    const Secret& data_key) {
+  write_slot(header, index, SlotKind::data_key, kKdfNone, KdfParams{0, 0}, nullptr, &vault_key,
+             data_key);
+}
+
+std::vector<DataKey> open_data_slots(const HeaderBytes& header, const Secret& vault_key) {
+  std::vector<DataKey> out;
+  for (std::size_t i = 0; i < kSlotCount; ++i) {
+    auto sp = read_slot(header, i);
+    if (!sp || sp->version != kFormatVersion ||
+        sp->kind != static_cast<std::uint8_t>(SlotKind::data_key)) {
+      continue;
+    }
+    if (auto key = unwrap(header, i, vault_key)) out.push_back({std::move(*key), i});
+  }
+  return out;
 }
 
 Unlocked open_header(const HeaderBytes& header, SlotKind kind, const Secret& secret) {
@@ -132,18 +180,8 @@ Unlocked open_header(const HeaderBytes& header, SlotKind kind, const Secret& sec
                   "restore the vault folder from a backup");
     }
     tried = true;
-    const std::uint8_t* slot = slot_ptr(header, i);
-    Params params = unmasked_params(header, i);
-    auto ad = associated_data(slot + kSaltOffset, params);
-    Secret kek = derive_kek(secret, slot + kSaltOffset, sp->cost);
-    Secret data_key(kDataKeySize);
-    unsigned long long out_len = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(data_key.data(), &out_len, nullptr,
-                                                   slot + kWrappedOffset, kWrappedSize, ad.data(),
-                                                   ad.size(), slot + kNonceOffset,
-                                                   kek.data()) == 0) {
-      return Unlocked{std::move(data_key), i, sp->cost};
-    }
+    Secret kek = derive_kek(secret, slot_ptr(header, i) + kSaltOffset, sp->cost);
+    if (auto key = unwrap(header, i, kek)) return Unlocked{std::move(*key), i, sp->cost};
   }
   if (!tried && newer) {
     throw Error(Errc::unsupported_version,
@@ -167,6 +205,7 @@ Unlocked open_header(const HeaderBytes& header, SlotKind kind, const Secret& sec
 }
 
 Secret database_key(const Secret& data_key) {
+  if (data_key.size() != kDataKeySize) throw Error(Errc::internal, "a data key is 32 bytes");
   Secret key(32);
   crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(kDbKeyLabel),
                      sizeof kDbKeyLabel - 1, data_key.data(), data_key.size());

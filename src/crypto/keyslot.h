@@ -1,6 +1,10 @@
-// The vault header: 8 keyslots of 128 bytes, each wrapping the data key under a
-// key derived from one secret. docs/FORMAT.md is the byte-level contract; the
-// constants below are its tables.
+// The vault header: 8 keyslots of 128 bytes. A passphrase or recovery-code
+// slot wraps the vault key under a key derived from its secret; a data-key
+// slot wraps the database's data key under the vault key. docs/FORMAT.md is
+// the byte-level contract; the constants below are its tables.
+//
+// The extra level lets the data key change (rekey) without the secrets: the
+// data-key slot is rewritten, the secret slots are not.
 //
 // Invariants:
 //  1. A header is exactly kHeaderSize bytes; there is nothing outside the slots.
@@ -14,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "folio/kdf.h"
 #include "folio/secret.h"
@@ -30,9 +35,9 @@ inline constexpr std::size_t kNonceOffset = 56, kNonceSize = 24;
 inline constexpr std::size_t kWrappedOffset = 80, kWrappedSize = 48;  // 32 key + 16 tag
 
 inline constexpr std::uint16_t kFormatVersion = 1;
-inline constexpr std::size_t kDataKeySize = 32;
+inline constexpr std::size_t kDataKeySize = 32;  // the vault key and the data key
 
-enum class SlotKind : std::uint8_t { passphrase = 1, recovery_code = 2 };
+enum class SlotKind : std::uint8_t { passphrase = 1, recovery_code = 2, data_key = 3 };
 
 using HeaderBytes = std::array<std::uint8_t, kHeaderSize>;
 
@@ -51,16 +56,28 @@ std::optional<SlotParams> read_slot(const HeaderBytes& header, std::size_t index
 // A header of random bytes: every slot unused.
 HeaderBytes random_header();
 
-// Writes a slot at `index` wrapping `data_key` under `secret` with a fresh salt
-// and nonce.
+// Writes a passphrase or recovery-code slot at `index` wrapping `key` (the
+// vault key) under `secret`, with a fresh salt and nonce.
 void seal_slot(HeaderBytes& header, std::size_t index, SlotKind kind, const KdfParams& cost,
-               const Secret& secret, const Secret& data_key);
+               const Secret& secret, const Secret& key);
+
+// Writes a data-key slot at `index` wrapping `data_key` under `vault_key`.
+void seal_data_slot(HeaderBytes& header, std::size_t index, const Secret& vault_key,
+                    const Secret& data_key);
+
+struct DataKey {
+  Secret key;
+  std::size_t slot = 0;
+};
+
+// Every data-key slot that `vault_key` opens, in slot order.
+std::vector<DataKey> open_data_slots(const HeaderBytes& header, const Secret& vault_key);
 
 // Overwrites a slot with random bytes.
 void clear_slot(HeaderBytes& header, std::size_t index);
 
 struct Unlocked {
-  Secret data_key;
+  Secret key;  // the vault key
   std::size_t slot = 0;
   KdfParams cost;
 };

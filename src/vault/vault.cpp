@@ -24,6 +24,7 @@ constexpr char kDataName[] = "data";
 
 constexpr std::size_t kPassphraseSlot = 0;
 constexpr std::size_t kRecoverySlot = 1;
+constexpr std::size_t kDataSlot = 2;
 
 HeaderBytes read_header(const fs::path& dir) {
   auto bytes = read_file(dir / kHeaderName, kHeaderSize);
@@ -48,7 +49,9 @@ void write_header(const fs::path& dir, const HeaderBytes& h) {
 
 struct Vault::State {
   fs::path dir;
+  Secret vault_key;
   Secret data_key;
+  std::size_t data_slot = 0;
   KdfParams cost;
   Database db;
 };
@@ -89,14 +92,17 @@ Secret Vault::create(const fs::path& dir, const Secret& passphrase, const KdfPar
   }
   make_private_dir(dir);
 
+  Secret vault_key(kDataKeySize);
+  random_bytes(vault_key.data(), vault_key.size());
   Secret data_key(kDataKeySize);
   random_bytes(data_key.data(), data_key.size());
   Secret recovery = make_recovery_code();
 
   HeaderBytes header = random_header();
-  seal_slot(header, kPassphraseSlot, SlotKind::passphrase, kdf, passphrase, data_key);
+  seal_slot(header, kPassphraseSlot, SlotKind::passphrase, kdf, passphrase, vault_key);
   seal_slot(header, kRecoverySlot, SlotKind::recovery_code, kdf,
-            canonical_recovery_code(recovery), data_key);
+            canonical_recovery_code(recovery), vault_key);
+  seal_data_slot(header, kDataSlot, vault_key, data_key);
 
   // The database first, the header last: a header means a complete vault.
   const fs::path data = dir / kDataName;
@@ -136,11 +142,29 @@ Vault Vault::open(const fs::path& dir, const Secret& secret, SecretKind kind) {
     throw Error(Errc::corrupt, "the vault database is missing from " + dir.string(),
                 "restore the vault folder from a backup");
   }
-  Database db = Database::open(dir / kDataName, database_key(u.data_key), Database::Mode::open_existing);
+  // Normally one data-key slot; two only between the steps of a rekey, when
+  // either may be the one that opens the database.
+  std::vector<DataKey> keys = open_data_slots(header, u.key);
+  if (keys.empty()) {
+    throw Error(Errc::corrupt, "the vault header has no data key for this passphrase: it is damaged",
+                "restore the vault folder from a backup");
+  }
+  std::optional<Database> opened;
+  std::size_t which = 0;
+  for (std::size_t k = 0; k < keys.size() && !opened; ++k) {
+    try {
+      opened.emplace(Database::open(dir / kDataName, database_key(keys[k].key), Database::Mode::open_existing));
+      which = k;
+    } catch (const Error& e) {
+      if (e.code() != Errc::corrupt || k + 1 == keys.size()) throw;
+    }
+  }
+  Database db = std::move(*opened);
   check_schema(db, [&db](int from) {
     if (from < 3) Search(db).rebuild_in_transaction();
   });
-  auto state = std::make_unique<State>(State{dir, std::move(u.data_key), u.cost, std::move(db)});
+  auto state = std::make_unique<State>(State{dir, std::move(u.key), std::move(keys[which].key),
+                                             keys[which].slot, u.cost, std::move(db)});
   return Vault(std::move(state));
 }
 
@@ -162,7 +186,7 @@ void Vault::change_passphrase(const Secret& new_passphrase, const KdfParams& kdf
     }
   }
   if (!target) throw Error(Errc::refused, "the vault header has no free keyslot");
-  seal_slot(header, *target, SlotKind::passphrase, kdf, new_passphrase, state_->data_key);
+  seal_slot(header, *target, SlotKind::passphrase, kdf, new_passphrase, state_->vault_key);
   write_header(state_->dir, header);
   state_->cost = kdf;
 }

@@ -525,12 +525,23 @@ def database_key(vault: Path, passphrase: str) -> bytes:
         kek = nacl.pwhash.argon2id.kdf(32, secret, salt, opslimit=slot.ops,
                                        memlimit=slot.memory)
         try:
-            dek = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            vault_key = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
                 slot.raw[80:128], salt + slot.params, slot.raw[56:80], kek)
         except nacl.exceptions.CryptoError:
             continue
-        return nacl.hash.blake2b(DATABASE_KEY_MESSAGE, key=dek, digest_size=32,
-                                 encoder=nacl.encoding.RawEncoder)
+        # The data key is wrapped under the vault key in the data-key slot (kind 3).
+        for data_slot in read_slots(vault):
+            if not data_slot.used or data_slot.version != 1 or data_slot.kind != 3:
+                continue
+            try:
+                dek = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+                    data_slot.raw[80:128], data_slot.raw[0:16] + data_slot.params,
+                    data_slot.raw[56:80], vault_key)
+            except nacl.exceptions.CryptoError:
+                continue
+            return nacl.hash.blake2b(DATABASE_KEY_MESSAGE, key=dek, digest_size=32,
+                                     encoder=nacl.encoding.RawEncoder)
+        raise AssertionError("no data-key slot opens with the vault key")
     raise AssertionError("no passphrase slot opens with the test passphrase")
 
 

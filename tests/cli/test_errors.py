@@ -110,7 +110,7 @@ class HeaderDamageTest(VaultErrorTestCase):
     def test_a_flipped_byte_in_an_unused_slot_does_not_matter(self):
         need_nacl(self)
         unused = [s.index for s in read_slots(self.vault) if not s.used]
-        self.assertEqual(len(unused), 6, "init leaves 6 random slots")
+        self.assertEqual(len(unused), 5, "init leaves 5 random slots")
         flip_byte(self.vault / "header", unused[0] * 128 + 40)
         self.assertEqual(self.ids(), [self.entry])
 

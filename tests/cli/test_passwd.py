@@ -115,7 +115,7 @@ class PasswdTest(PasswdTestCase):
         before = {s.index: s.raw for s in read_slots(self.vault)}
         self.assertOk(self.passwd())
         after = read_slots(self.vault)
-        self.assertEqual(sorted(s.kind for s in after if s.used), [1, 2])
+        self.assertEqual(sorted(s.kind for s in after if s.used), [1, 2, 3])
         (recovery,) = [s for s in after if s.used and s.kind == 2]
         self.assertEqual(recovery.raw, before[recovery.index], "the recovery slot is kept as is")
         (passphrase,) = [s for s in after if s.used and s.kind == 1]

@@ -65,12 +65,12 @@ struct Sealed {
 TEST_CASE("a sealed slot opens with its secret and gives back the data key", "[crypto]") {
   Sealed s;
   Unlocked u = open_header(s.header, SlotKind::passphrase, s.passphrase);
-  CHECK(u.data_key.equals(s.data_key));
+  CHECK(u.key.equals(s.data_key));
   CHECK(u.slot == 0);
   CHECK(u.cost == kCheap);
 
   Unlocked r = open_header(s.header, SlotKind::recovery_code, s.recovery);
-  CHECK(r.data_key.equals(s.data_key));
+  CHECK(r.key.equals(s.data_key));
   CHECK(r.slot == 1);
 }
 
@@ -82,7 +82,7 @@ TEST_CASE("a slot in any position is found", "[crypto]") {
   Unlocked u = open_header(h, SlotKind::passphrase, pass);
   CHECK(u.slot == kSlotCount - 1);
   CHECK(u.cost == KdfParams{1, 16 << 10});
-  CHECK(u.data_key.equals(key));
+  CHECK(u.key.equals(key));
 }
 
 TEST_CASE("read_slot reports what seal_slot wrote", "[crypto]") {
@@ -154,7 +154,7 @@ TEST_CASE("two seals of the same key use fresh salt, nonce and ciphertext", "[cr
   CHECK(std::memcmp(again.data(), s.header.data(), kSlotSize) != 0);
   CHECK(std::memcmp(again.data() + kSaltOffset, s.header.data() + kSaltOffset, kSaltSize) != 0);
   CHECK(std::memcmp(again.data() + kNonceOffset, s.header.data() + kNonceOffset, kNonceSize) != 0);
-  CHECK(open_header(again, SlotKind::passphrase, s.passphrase).data_key.equals(s.data_key));
+  CHECK(open_header(again, SlotKind::passphrase, s.passphrase).key.equals(s.data_key));
 }
 
 TEST_CASE("seal_slot refuses KDF parameters out of bounds", "[crypto]") {
@@ -237,7 +237,7 @@ TEST_CASE("a slot rewritten as format version 2 gives unsupported_version", "[cr
   CHECK(sp->version == 2);
   CHECK_ERRC(open_header(s.header, SlotKind::passphrase, s.passphrase), Errc::unsupported_version);
   // The recovery slot is still version 1 and still opens.
-  CHECK(open_header(s.header, SlotKind::recovery_code, s.recovery).data_key.equals(s.data_key));
+  CHECK(open_header(s.header, SlotKind::recovery_code, s.recovery).key.equals(s.data_key));
 }
 
 TEST_CASE("a version-2 slot next to a working version-1 slot is skipped", "[crypto]") {

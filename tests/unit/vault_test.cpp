@@ -288,7 +288,9 @@ TEST_CASE("a vault with a newer schema version is unsupported_version", "[vault]
     HeaderBytes h;
     std::copy(bytes.begin(), bytes.end(), h.begin());
     Unlocked u = open_header(h, SlotKind::passphrase, passphrase());
-    Database db = Database::open(m.dir / "data", database_key(u.data_key),
+    auto keys = open_data_slots(h, u.key);
+    REQUIRE(keys.size() == 1);
+    Database db = Database::open(m.dir / "data", database_key(keys[0].key),
                                  Database::Mode::open_existing);
     db.exec("PRAGMA user_version = 1000");
   }
