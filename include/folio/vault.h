@@ -10,6 +10,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "folio/checklist.h"
@@ -58,6 +59,24 @@ class Vault {
   // header is written to a temporary file, synced, and renamed over the old.
   void change_passphrase(const Secret& new_passphrase, const KdfParams& kdf);
 
+  // Re-encrypts the database under a new random data key and destroys the
+  // old one: sqlcipher_export into a new file, synced; the header gets the new
+  // data-key slot; the new file is renamed over the old; the old data-key slot
+  // is overwritten. A crash at any step leaves a vault that opens (with the
+  // old or the new key). Afterwards no key the header yields decrypts a copy
+  // of the old database file. Passphrase and recovery code are unchanged.
+  // Error(io) (e.g. no room for the copy).
+  void rekey();
+
+  // Destroys the vault at `dir` without any secret: first every keyslot is
+  // overwritten with random bytes in place and synced, so nothing is readable
+  // from then on; `keys_gone` is called at that point; then the database and
+  // its side files are overwritten, synced and removed, and the folder too.
+  // Works while another folio process has the vault open. Error(not_found)
+  // if there is no vault header at `dir`; Error(io) if a later step fails
+  // (the keys are gone by then).
+  static void destroy(const std::filesystem::path& dir, const std::function<void()>& keys_gone = {});
+
   // Reads and authenticates every page of the database and checks its
   // structure (SQLite's integrity_check). Error(corrupt) naming the first
   // problem; returns normally when the vault is whole.
@@ -67,6 +86,11 @@ class Vault {
   const KdfParams& kdf() const noexcept;
 
   const std::filesystem::path& path() const noexcept;
+
+  // What kind of record `id` (or a unique prefix of it) names: an entry, a
+  // checklist, an item or an attachment. Error(not_found), or
+  // Error(invalid_argument) when ambiguous.
+  RecordKind record_kind(const std::string& id);
 
   Journal journal();
   Checklists checklists();

@@ -242,6 +242,7 @@ void Checklists::remove(const std::string& ref) {
   Statement del = db_->prepare("DELETE FROM checklists WHERE id = ?1");
   del.bind(1, row);
   del.step();
+  purge_deleted_terms(*db_);
   tx.commit();
 }
 
@@ -314,6 +315,7 @@ void Checklists::remove_item(const std::string& ref) {
   shift.bind(1, list).bind(2, static_cast<std::int64_t>(it.number));
   shift.step();
   touch_checklist(*db_, list);
+  purge_deleted_terms(*db_);
   tx.commit();
 }
 

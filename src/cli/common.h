@@ -43,6 +43,7 @@ void add_attach(CLI::App& app, Globals& g, Action& run);
 void add_attachments(CLI::App& app, Globals& g, Action& run);
 void add_extract(CLI::App& app, Globals& g, Action& run);
 void add_search(CLI::App& app, Globals& g, Action& run);
+void add_wipe(CLI::App& app, Globals& g, Action& run);
 
 std::filesystem::path vault_path(const Globals& g);
 

@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
   folio::cli::add_tags(app, g, run);
   folio::cli::add_passwd(app, g, run);
   folio::cli::add_search(app, g, run);
+  folio::cli::add_wipe(app, g, run);
   folio::cli::add_checklist(app, g, run);
   folio::cli::add_item(app, g, run);
   folio::cli::add_due(app, g, run);

@@ -238,6 +238,7 @@ void Journal::remove(const std::string& id) {
   del.bind(1, row);
   del.step();
   drop_unused_tags(*db_);
+  purge_deleted_terms(*db_);
   tx.commit();
 }
 

@@ -27,6 +27,11 @@ void index_checklist(Database& db, std::int64_t row);
 void index_item(Database& db, std::int64_t row);
 void index_attachment(Database& db, std::int64_t row);
 
+// Merges the index's segments (FTS4 'optimize'), which drops what deleted
+// rows left in them; with secure_delete the freed pages are zeroed. Called
+// after every removal, so a removed record leaves no term in the file.
+void purge_deleted_terms(Database& db);
+
 // Removes the index rows of a checklist's items and attachments, or of an
 // item's attachments (before the cascade deletes the records).
 void unindex_checklist_children(Database& db, std::int64_t checklist_row);

@@ -25,8 +25,9 @@ std::string join_terms(const std::vector<std::string>& terms) {
 // The text a record is found by, also the text its snippet comes from.
 constexpr const char* kTextSql[] = {
     // entry: title, tags, body
-    "SELECT coalesce(e.title || char(10), '') || coalesce((SELECT group_concat('#' || t.name, ' ') "
-    " FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = e.id) || char(10), '') "
+    "SELECT coalesce(e.title || char(10), '') || coalesce((SELECT group_concat('#' || name, ' ') "
+    " FROM (SELECT t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id "
+    "       WHERE et.entry_id = e.id ORDER BY t.name)) || char(10), '') "
     " || e.body FROM entries e WHERE e.id = ?1",
     "SELECT name || coalesce(char(10) || description, '') FROM checklists WHERE id = ?1",
     "SELECT title || coalesce(char(10) || notes, '') FROM items WHERE id = ?1",
@@ -97,7 +98,8 @@ std::vector<Unit> split_query(const std::string& q) {
 // tokenize(), so it holds only letters, digits and CJK characters: no FTS
 // operator or quote can come from the user's text.
 struct Compiled {
-  std::string match;
+  std::string match;                 // what must match
+  std::string exclude;               // what must not (empty: nothing excluded)
   std::vector<std::string> needles;  // folded text to highlight
 };
 
@@ -108,7 +110,7 @@ Compiled compile(const std::string& query) {
   bool pending_or = false;
   for (const Unit& u : split_query(query)) {
     if (u.is_or) {
-      if (positive.empty()) {
+      if (positive.empty() || pending_or) {
         throw Error(Errc::invalid_argument, "OR needs a word before it", "e.g. visa OR passport");
       }
       pending_or = true;
@@ -122,7 +124,9 @@ Compiled compile(const std::string& query) {
       else expr.insert(expr.size() - 1, "*");
     }
     if (u.negated) {
-      negative.push_back("-" + expr);
+      // FTS4's standard syntax cannot exclude a phrase ("-\"a b\"" would
+      // require its words): exclusions become a query of their own.
+      negative.push_back(expr);
       continue;
     }
     if (pending_or) {
@@ -140,25 +144,38 @@ Compiled compile(const std::string& query) {
                 "give at least one word that is not excluded with -");
   }
   for (const auto& p : positive) c.match += (c.match.empty() ? "" : " ") + p;
-  for (const auto& n : negative) c.match += " " + n;
+  for (const auto& n : negative) c.exclude += (c.exclude.empty() ? "" : " OR ") + n;
   return c;
 }
 
 // Byte ranges of `text`'s characters, each with its folded form appended to
 // `folded`; map[i] is the original byte offset where folded byte i came from.
+// Folds `text` one grapheme cluster at a time (so that a letter and its
+// combining accents compose as they do in the index).
 void fold_with_map(const std::string& text, std::string& folded, std::vector<std::size_t>& map) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   auto n = static_cast<utf8proc_ssize_t>(std::min<std::size_t>(text.size(), 1 << 16));
-  for (utf8proc_ssize_t pos = 0; pos < n;) {
+  utf8proc_int32_t state = 0, prev = -1;
+  utf8proc_ssize_t cluster = 0;
+  auto flush = [&](utf8proc_ssize_t end) {
+    if (end <= cluster) return;
+    std::string f = fold(std::string_view(text).substr(static_cast<std::size_t>(cluster),
+                                                       static_cast<std::size_t>(end - cluster)));
+    for (std::size_t k = 0; k < f.size(); ++k) map.push_back(static_cast<std::size_t>(cluster));
+    folded += f;
+    cluster = end;
+  };
+  utf8proc_ssize_t pos = 0;
+  while (pos < n) {
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t len = utf8proc_iterate(p + pos, n - pos, &cp);
     if (len <= 0) break;
-    std::string f = fold(std::string_view(text).substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(len)));
-    for (std::size_t k = 0; k < f.size(); ++k) map.push_back(static_cast<std::size_t>(pos));
-    folded += f;
+    if (prev >= 0 && utf8proc_grapheme_break_stateful(prev, cp, &state)) flush(pos);
+    prev = cp;
     pos += len;
   }
-  map.push_back(static_cast<std::size_t>(n));
+  flush(pos);
+  map.push_back(static_cast<std::size_t>(pos));
 }
 
 // Moves `i` back to the start of a UTF-8 character.
@@ -241,6 +258,8 @@ void unindex_record(Database& db, RecordKind kind, std::int64_t row) {
   del.step();
 }
 
+void purge_deleted_terms(Database& db) { db.exec("INSERT INTO search(search) VALUES ('optimize')"); }
+
 void index_entry(Database& db, std::int64_t row) { index_from_db(db, RecordKind::entry, row); }
 void index_checklist(Database& db, std::int64_t row) { index_from_db(db, RecordKind::checklist, row); }
 void index_item(Database& db, std::int64_t row) { index_from_db(db, RecordKind::item, row); }
@@ -303,12 +322,14 @@ std::vector<SearchHit> Search::find(const std::string& query, const SearchOption
       "  (?3 IS NULL OR e.created >= ?3) AND (?4 IS NULL OR e.created < ?4) AND "
       "  (?5 IS NULL OR EXISTS (SELECT 1 FROM entry_tags et JOIN tags t ON t.id = et.tag_id "
       "                         WHERE et.entry_id = e.id AND t.name = ?5)))) "
+      "AND (?7 IS NULL OR s.docid NOT IN (SELECT docid FROM search WHERE search MATCH ?7)) "
       "ORDER BY score DESC, s.docid DESC LIMIT ?6");
   st.bind(1, c.match).bind(2, static_cast<std::int64_t>(kinds));
   if (o.since) st.bind(3, format_utc(*o.since)); else st.bind_null(3);
   if (o.until) st.bind(4, format_utc(*o.until)); else st.bind_null(4);
   if (o.tag) st.bind(5, normalize_tag(*o.tag)); else st.bind_null(5);
   st.bind(6, static_cast<std::int64_t>(o.limit));
+  if (c.exclude.empty()) st.bind_null(7); else st.bind(7, c.exclude);
   std::vector<std::pair<std::int64_t, double>> ranked;
   try {
     while (st.step()) ranked.emplace_back(st.integer(0), st.real(1));

@@ -1,5 +1,10 @@
 #include "store/database.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include <cstring>
 #include <utility>
 
@@ -16,6 +21,23 @@ void register_rank_function(sqlite3* db);
 
 namespace {
 constexpr char kHex[] = "0123456789abcdef";
+
+// SQLCipher 3 reads a key as raw only when it is exactly x'<64 hex>'; any
+// other length is silently run through PBKDF2 as a passphrase. Refuse it.
+Secret raw_key_text(const Secret& key) {
+  if (key.size() != kRawKeySize) {
+    throw Error(Errc::invalid_argument, "a database key must be exactly 32 bytes");
+  }
+  Secret text(3 + 2 * kRawKeySize);
+  text.data()[0] = 'x';
+  text.data()[1] = '\'';
+  for (std::size_t i = 0; i < kRawKeySize; ++i) {
+    text.data()[2 + 2 * i] = static_cast<std::uint8_t>(kHex[key.data()[i] >> 4]);
+    text.data()[3 + 2 * i] = static_cast<std::uint8_t>(kHex[key.data()[i] & 15]);
+  }
+  text.data()[text.size() - 1] = '\'';
+  return text;
+}
 
 }  // namespace
 
@@ -128,11 +150,7 @@ void Blob::write(const void* data, int n, int offset) {
 }
 
 Database Database::open(const std::filesystem::path& file, const Secret& key, Mode mode) {
-  // SQLCipher 3 reads a key as raw only when it is exactly x'<64 hex>'; any
-  // other length is silently run through PBKDF2 as a passphrase. Refuse it.
-  if (key.size() != kRawKeySize) {
-    throw Error(Errc::invalid_argument, "a database key must be exactly 32 bytes");
-  }
+  Secret key_text = raw_key_text(key);  // checks the length before anything is opened
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
               (mode == Mode::create_new ? SQLITE_OPEN_CREATE : 0);
   sqlite3* raw = nullptr;
@@ -140,15 +158,7 @@ Database Database::open(const std::filesystem::path& file, const Secret& key, Mo
   Database db(raw);  // owns the handle from here, even on failure
   if (rc != SQLITE_OK) throw_sqlite(raw, rc, "open");
 
-  Secret text(3 + 2 * kRawKeySize);  // x'...'
-  text.data()[0] = 'x';
-  text.data()[1] = '\'';
-  for (std::size_t i = 0; i < kRawKeySize; ++i) {
-    text.data()[2 + 2 * i] = static_cast<std::uint8_t>(kHex[key.data()[i] >> 4]);
-    text.data()[3 + 2 * i] = static_cast<std::uint8_t>(kHex[key.data()[i] & 15]);
-  }
-  text.data()[text.size() - 1] = '\'';
-  rc = sqlite3_key(raw, text.data(), static_cast<int>(text.size()));
+  rc = sqlite3_key(raw, key_text.data(), static_cast<int>(key_text.size()));
   if (rc != SQLITE_OK) throw_sqlite(raw, rc, "key");
 
   register_rank_function(raw);
@@ -203,6 +213,48 @@ void Database::exec(const char* sql) {
 std::string Database::query_text(const char* sql) {
   Statement st(db_, sql);
   return st.step() ? st.text(0) : std::string();
+}
+
+void Database::export_to(const std::filesystem::path& file, const Secret& key) {
+  Secret key_text = raw_key_text(key);
+  std::error_code ec;
+  std::filesystem::remove(file, ec);
+  // The connection was opened without SQLITE_OPEN_CREATE, and ATTACH uses
+  // the same flags: make the (empty, private) file first.
+  int made = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (made < 0) throw Error(Errc::io, "cannot create " + file.string() + ": " + std::strerror(errno));
+  ::close(made);
+  sqlite3_limit(db_, SQLITE_LIMIT_ATTACHED, 1);
+  struct Detach {
+    sqlite3* db;
+    bool attached = false;
+    ~Detach() {
+      if (attached) sqlite3_exec(db, "DETACH DATABASE rekey", nullptr, nullptr, nullptr);
+      sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+    }
+  } guard{db_};
+  {
+    // The key is a bound value, never part of the SQL text.
+    Statement attach(db_, "ATTACH DATABASE ?1 AS rekey KEY ?2");
+    attach.bind(1, file.string());
+    attach.bind(2, std::string_view(reinterpret_cast<const char*>(key_text.data()), key_text.size()));
+    attach.step();
+    guard.attached = true;
+  }
+  exec("PRAGMA rekey.cipher_page_size = 4096");
+  std::string version = query_text("PRAGMA main.user_version");
+  query_text("SELECT sqlcipher_export('rekey')");
+  // user_version is not part of what sqlcipher_export copies.
+  exec(("PRAGMA rekey.user_version = " + std::to_string(std::stol(version))).c_str());
+  exec("DETACH DATABASE rekey");
+  guard.attached = false;
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    int err = errno;
+    if (fd >= 0) ::close(fd);
+    throw Error(Errc::io, "cannot sync the re-encrypted database: " + std::string(std::strerror(err)));
+  }
+  ::close(fd);
 }
 
 std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }

@@ -87,6 +87,12 @@ class Database {
   // The first column of the first row of fixed SQL, as text ("" if none).
   std::string query_text(const char* sql);
 
+  // Copies the whole database into a new SQLCipher file at `file` under the
+  // raw 32-byte `key` (sqlcipher_export, plus user_version, which export does
+  // not copy), then syncs that file. The one place folio attaches a
+  // database, and only for the length of this call. Error(io).
+  void export_to(const std::filesystem::path& file, const Secret& key);
+
   std::int64_t last_insert_id() const;
   Blob open_blob(const char* table, const char* column, std::int64_t row, bool writable) {
     return Blob(db_, table, column, row, writable);

@@ -72,4 +72,18 @@ std::optional<std::int64_t> find_uid(Database& db, IdTable table, const std::str
   return row;
 }
 
+std::optional<IdTable> find_any_uid(Database& db, const std::string& id) {
+  std::optional<IdTable> found;
+  for (IdTable t : {IdTable::entries, IdTable::checklists, IdTable::items, IdTable::attachments}) {
+    if (find_uid(db, t, id, "record")) {
+      if (found) {
+        throw Error(Errc::invalid_argument, "'" + id + "' matches more than one record",
+                    "give more characters of the id");
+      }
+      found = t;
+    }
+  }
+  return found;
+}
+
 }  // namespace folio

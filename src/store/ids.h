@@ -27,4 +27,8 @@ bool looks_like_id(const std::string& text);
 std::optional<std::int64_t> find_uid(Database& db, IdTable table, const std::string& id,
                                      const char* what);
 
+// Which table holds the uid `id` (or a unique prefix of it): nullopt if none;
+// Error(invalid_argument) if it is ambiguous within or across tables.
+std::optional<IdTable> find_any_uid(Database& db, const std::string& id);
+
 }  // namespace folio

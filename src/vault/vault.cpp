@@ -1,16 +1,21 @@
 #include "folio/vault.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
+#include <optional>
+#include <vector>
 
 #include "crypto/keyslot.h"
 #include "crypto/recovery.h"
 #include "folio/error.h"
 #include "store/database.h"
 #include "store/schema.h"
+#include "store/ids.h"
 #include "folio/search.h"
 #include "vault/files.h"
 
@@ -206,9 +211,126 @@ void Vault::check() {
   }
 }
 
+void Vault::rekey() {
+  const fs::path data = state_->dir / kDataName;
+  const fs::path fresh = state_->dir / (std::string(kDataName) + ".rekey");
+  Secret data_key(kDataKeySize);
+  random_bytes(data_key.data(), data_key.size());
+
+  // 1. The whole database, re-encrypted, in a new file (synced).
+  try {
+    state_->db.export_to(fresh, database_key(data_key));
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(fresh, ec);
+    throw;
+  }
+  // 2. The header learns the new key; the old one stays until the swap.
+  HeaderBytes header = read_header(state_->dir);
+  std::optional<std::size_t> free_slot;
+  for (std::size_t i = 0; i < kSlotCount && !free_slot; ++i) {
+    if (!read_slot(header, i)) free_slot = i;
+  }
+  if (!free_slot) {
+    std::error_code ec;
+    fs::remove(fresh, ec);
+    throw Error(Errc::refused, "the vault header has no free keyslot for the new key");
+  }
+  seal_data_slot(header, *free_slot, state_->vault_key, data_key);
+  write_header(state_->dir, header);
+  // 3. The new file replaces the old one.
+  if (::rename(fresh.c_str(), data.c_str()) != 0) throw_io("cannot replace " + data.string(), errno);
+  fsync_dir(state_->dir);
+  state_->db = Database::open(data, database_key(data_key), Database::Mode::open_existing);
+  // 4. Every other data-key slot is overwritten: the old key is gone.
+  for (std::size_t i = 0; i < kSlotCount; ++i) {
+    auto sp = read_slot(header, i);
+    if (i != *free_slot && sp && sp->kind == static_cast<std::uint8_t>(SlotKind::data_key)) {
+      clear_slot(header, i);
+    }
+  }
+  write_header(state_->dir, header);
+  state_->data_key = std::move(data_key);
+  state_->data_slot = *free_slot;
+}
+
+namespace {
+
+// Overwrites a file in place with random bytes, syncs it, and unlinks it.
+// Missing files are fine.
+void overwrite_and_remove(const fs::path& file) {
+  int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) return;
+    throw_io("cannot overwrite " + file.string(), errno);
+  }
+  struct stat st {};
+  std::vector<std::uint8_t> noise(1 << 20);
+  random_bytes(noise.data(), noise.size());
+  off_t size = ::fstat(fd, &st) == 0 ? st.st_size : 0;
+  for (off_t done = 0; done < size;) {
+    auto n = ::pwrite(fd, noise.data(), static_cast<std::size_t>(std::min<off_t>(size - done, 1 << 20)), done);
+    if (n <= 0) {
+      int err = errno;
+      ::close(fd);
+      throw_io("cannot overwrite " + file.string(), err);
+    }
+    done += n;
+  }
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) throw_io("cannot sync " + file.string(), err);
+  if (::unlink(file.c_str()) != 0) throw_io("cannot remove " + file.string(), errno);
+}
+
+}  // namespace
+
+void Vault::destroy(const fs::path& dir, const std::function<void()>& keys_gone) {
+  const fs::path header_file = dir / kHeaderName;
+  // The keys first, in place (not by rename), so the bytes that held them are
+  // the ones overwritten, and before anything slower is done.
+  int fd = ::open(header_file.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      throw Error(Errc::not_found, "no vault in " + dir.string(), "check the path given with --vault");
+    }
+    throw_io("cannot overwrite the vault header", errno);
+  }
+  HeaderBytes noise = random_header();
+  ssize_t n = ::pwrite(fd, noise.data(), noise.size(), 0);
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(noise.size()) || rc != 0) throw_io("cannot overwrite the vault header", err);
+  overwrite_and_remove(dir / "header.tmp");  // a passwd caught half-way holds keyslots too
+  if (keys_gone) keys_gone();
+
+  for (const char* name : {"data", "data-journal", "data-wal", "data-shm", "data.rekey", "data.rekey-journal"}) {
+    overwrite_and_remove(dir / name);
+  }
+  overwrite_and_remove(header_file);
+  fsync_dir(dir);
+  std::error_code ec;
+  fs::remove(dir, ec);  // only if nothing else was put there
+  if (!ec && dir.has_parent_path()) fsync_dir(dir.parent_path());
+}
+
 const KdfParams& Vault::kdf() const noexcept { return state_->cost; }
 
 const fs::path& Vault::path() const noexcept { return state_->dir; }
+
+RecordKind Vault::record_kind(const std::string& id) {
+  auto table = find_any_uid(state_->db, id);
+  if (!table) throw Error(Errc::not_found, "no record with id '" + id + "'", "'folio list' and 'folio checklist show' show the ids");
+  switch (*table) {
+    case IdTable::entries: return RecordKind::entry;
+    case IdTable::checklists: return RecordKind::checklist;
+    case IdTable::items: return RecordKind::item;
+    case IdTable::attachments: return RecordKind::attachment;
+  }
+  return RecordKind::entry;
+}
 
 Journal Vault::journal() { return Journal(state_->db); }
 

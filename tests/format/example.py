@@ -47,7 +47,7 @@ def example() -> str:
 
     # The check: reader.py, reading as FORMAT.md says, opens the slot.
     header = slot + bytes(reader.HEADER_SIZE - reader.SLOT_SIZE)
-    dek, index = reader.open_dek(header, secret, reader.KIND_PASSPHRASE)
+    dek, index = reader.open_vault_key(header, secret, reader.KIND_PASSPHRASE)
     assert (dek, index) == (DEK, 0)
     assert reader.parse_slot(header, 0).params == params_obj
 

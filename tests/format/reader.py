@@ -9,10 +9,16 @@ Needs python3-nacl (libsodium) and the `sqlcipher` command-line tool
 (SQLCipher 3.4). The database key is fed to `sqlcipher` on standard input,
 never in argv, where other processes could read it.
 
-It reads schema version 2 (journal entries, checklists, items, attachments,
-entry-item links, saved templates) and version 1 (entries only: FORMAT.md
-says folio upgrades a version-1 vault the first time it opens it, but a
-reader that never writes can still read the older schema).
+It reads schema version 3 (version 2 plus the search index), version 2
+(journal entries, checklists, items, attachments, entry-item links, saved
+templates) and version 1 (entries only). FORMAT.md says folio upgrades an
+older vault the first time it opens it, but a reader that never writes can
+still read the older schemas.
+
+For the search index it has its own implementation of FORMAT.md's term
+rules (`search_terms`), so a test can check that the `terms` folio stored
+for each record are the ones the document says (`expected_search_index`
+against `read_search_index`).
 
 As a command:
 
@@ -26,6 +32,9 @@ title, tags, body}, oldest first. WHAT is one of
     --attachments           every attachment's metadata (no content)
     --links                 the entry-item links
     --templates             the saved templates (built-ins are not stored)
+    --search-index          the search index as stored: [{docid, kind, row,
+                            terms, expected}], `expected` being the terms
+                            FORMAT.md's rules give for the record's text
     --all                   all of the above in one object
     --extract ATTACHMENT_ID OUT
                             writes an attachment's content to OUT (0600, not
@@ -63,14 +72,16 @@ SLOT_COUNT = 8
 SALT_SIZE = 16
 PARAMS_SIZE = 40
 NONCE_SIZE = 24
-WRAPPED_SIZE = 48  # the 32-byte DEK, then the 16-byte tag
-DEK_SIZE = 32
+WRAPPED_SIZE = 48  # a 32-byte key (VK or DEK), then the 16-byte tag
+KEY_SIZE = DEK_SIZE = 32
 
 # "params (40 bytes, before masking)"
 CHECK = b"folio-ks"
 FORMAT_VERSION = 1
 KIND_PASSPHRASE = 1
 KIND_RECOVERY = 2
+KIND_DATA_KEY = 3           # wraps the DEK under the VK; no KDF
+KDF_NONE = 0
 KDF_ARGON2ID13 = 1
 OPS_MIN, OPS_MAX = 1, 64
 MEMORY_MIN, MEMORY_MAX = 8 * 1024, 4 * 1024 ** 3
@@ -81,8 +92,8 @@ DATABASE_KEY_MESSAGE = b"folio sqlcipher key v1"
 
 # "The database"
 PAGE_SIZE = 4096
-SCHEMA_VERSION = 2          # "PRAGMA user_version is the schema version, 2 here"
-SCHEMA_VERSIONS_READ = (1, 2)
+SCHEMA_VERSION = 3          # "PRAGMA user_version is the schema version, 3 here"
+SCHEMA_VERSIONS_READ = (1, 2, 3)
 
 # "Schema version 2 (checklists)"
 CHUNK_SIZE = 1048576        # "1 MiB (1048576 bytes) each, the last one shorter"
@@ -250,20 +261,22 @@ def derive_kek(secret: bytes, slot: Slot) -> bytes:
                                     memlimit=slot.params.memory)
 
 
-def unwrap(kek: bytes, slot: Slot) -> Optional[bytes]:
-    """Step 5: the DEK, or None when the tag does not verify."""
+def unwrap(key: bytes, slot: Slot) -> Optional[bytes]:
+    """Step 5 (and the data key): the 32-byte key the slot wraps under `key`
+    (the KEK for a secret slot, the VK for a data-key slot), or None when the
+    tag does not verify."""
     try:
-        dek = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
-            slot.wrapped, slot.salt + slot.params_raw, slot.nonce, kek)
+        wrapped = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            slot.wrapped, slot.salt + slot.params_raw, slot.nonce, key)
     except nacl.exceptions.CryptoError:
         return None
-    if len(dek) != DEK_SIZE:
-        raise Damaged(f"slot {slot.index} wraps {len(dek)} bytes, not {DEK_SIZE}")
-    return dek
+    if len(wrapped) != KEY_SIZE:
+        raise Damaged(f"slot {slot.index} wraps {len(wrapped)} bytes, not {KEY_SIZE}")
+    return wrapped
 
 
-def open_dek(header: bytes, secret: bytes, kind: int) -> Tuple[bytes, int]:
-    """Follows "Opening a slot": returns (DEK, index of the slot that opened)."""
+def open_vault_key(header: bytes, secret: bytes, kind: int) -> Tuple[bytes, int]:
+    """Follows "Opening a slot": returns (VK, index of the slot that opened)."""
     saw_newer = False
     for slot in parse_slots(header):
         p = slot.params
@@ -277,13 +290,31 @@ def open_dek(header: bytes, secret: bytes, kind: int) -> Tuple[bytes, int]:
         if not p.cost_is_valid():
             raise Damaged(f"slot {slot.index} has kdf {p.kdf}, ops {p.ops}, "
                           f"memory {p.memory}: outside FORMAT.md's bounds")
-        dek = unwrap(derive_kek(secret, slot), slot)
-        if dek is not None:
-            return dek, slot.index
+        vault_key = unwrap(derive_kek(secret, slot), slot)
+        if vault_key is not None:
+            return vault_key, slot.index
     if saw_newer:
         raise NewerVersion("vault made by a newer version of folio")
     what = "passphrase" if kind == KIND_PASSPHRASE else "recovery code"
     raise WrongSecret(f"wrong {what} (or a damaged keyslot)")
+
+
+def open_data_keys(header: bytes, vault_key: bytes) -> List[Tuple[bytes, int]]:
+    """"Then the data key: for every used slot of version 1 and kind 3, DEK =
+    XChaCha20-Poly1305-Decrypt(key = VK, ...)": every (DEK, slot index) that
+    opens, in slot order. Normally one; two during a re-key. FORMAT.md gives
+    kdf, ops and memory as 0 in a data-key slot but not what a reader does
+    with other values: they are bound by the tag, so this reader only
+    decrypts."""
+    found = []
+    for slot in parse_slots(header):
+        p = slot.params
+        if not slot.used or p.version != FORMAT_VERSION or p.kind != KIND_DATA_KEY:
+            continue
+        dek = unwrap(vault_key, slot)
+        if dek is not None:
+            found.append((dek, slot.index))
+    return found
 
 
 def database_key(dek: bytes) -> bytes:
@@ -418,6 +449,11 @@ class Database:
         """Schema version 2 added checklists, items, attachments, entry-item
         links and templates; a version-1 vault has none of them."""
         return self.version >= 2
+
+    @property
+    def has_search_index(self) -> bool:
+        """Schema version 3 added the search index."""
+        return self.version >= 3
 
     def sql(self, sql: str) -> List[List[str]]:
         return run_sql(self.data_path, self.key, sql)
@@ -760,14 +796,190 @@ def extract_attachment(data_path: str, key: bytes, attachment: str, out: str) ->
     return meta
 
 
+# --- schema version 3: the search index --------------------------------------
+#
+# "Schema version 3 (search index)": one FTS4 row per record, docid = rowid *
+# 4 + kind, `terms` = folio's own index terms of the record's text, separated
+# by single spaces. Below, those rules written again from the document, so the
+# terms folio stored can be compared with the ones the document gives.
+
+KIND_ENTRY, KIND_CHECKLIST, KIND_ITEM, KIND_ATTACHMENT = 0, 1, 2, 3
+RECORD_KINDS = {KIND_ENTRY: "entry", KIND_CHECKLIST: "checklist",
+                KIND_ITEM: "item", KIND_ATTACHMENT: "attachment"}
+
+# "a CJK code point (U+2E80–2FDF, ...)", inclusive ranges.
+CJK_RANGES = ((0x2E80, 0x2FDF), (0x3005, 0x3007), (0x3040, 0x30FF), (0x3100, 0x312F),
+              (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
+              (0x20000, 0x3134F))
+
+# utf8proc's IGNORE drops "default-ignorable code points": Unicode's
+# Default_Ignorable_Code_Point (DerivedCoreProperties.txt, Unicode 14 and 15
+# alike). Python's unicodedata has no such property, so here is the list.
+DEFAULT_IGNORABLE_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF))
+
+
+def _in_ranges(ch: str, ranges: Tuple[Tuple[int, int], ...]) -> bool:
+    cp = ord(ch)
+    return any(low <= cp <= high for low, high in ranges)
+
+
+def is_cjk(ch: str) -> bool:
+    return _in_ranges(ch, CJK_RANGES)
+
+
+def is_default_ignorable(ch: str) -> bool:
+    return _in_ranges(ch, DEFAULT_IGNORABLE_RANGES)
+
+
+def fold_search_text(text: str) -> str:
+    """"normalise it with NFKC and Unicode case folding (utf8proc STABLE |
+    COMPOSE | COMPAT | CASEFOLD | IGNORE)": default-ignorable code points
+    dropped, NFKC, full case folding (str.casefold), then composed again.
+    The last NFKC matters: utf8proc composes after folding, so U+01F0 (ǰ),
+    whose folding is j + U+030C, stays U+01F0, where NFKC-then-casefold alone
+    would leave two code points (FORMAT.md does not spell this out)."""
+    kept = "".join(ch for ch in text if not is_default_ignorable(ch))
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", kept).casefold())
+    return "".join(ch for ch in folded if not is_default_ignorable(ch))
+
+
+def search_terms(text: str) -> List[str]:
+    """The index terms of `text`, walking the folded code points: a CJK code
+    point ends the word in progress, gives the pair (previous + this) when
+    the previous one was CJK too, then itself; a letter, mark or digit (L*,
+    M*, N*) extends the word; anything else ends it."""
+    terms: List[str] = []
+    word = ""
+    previous_cjk: Optional[str] = None
+    for ch in fold_search_text(text):
+        if is_cjk(ch):
+            if word:
+                terms.append(word)
+                word = ""
+            if previous_cjk is not None:
+                terms.append(previous_cjk + ch)
+            terms.append(ch)
+            previous_cjk = ch
+            continue
+        previous_cjk = None
+        if unicodedata.category(ch)[0] in "LMN":
+            word += ch
+        elif word:
+            terms.append(word)
+            word = ""
+    if word:
+        terms.append(word)
+    return terms
+
+
+def search_docid(kind: int, row: int) -> int:
+    """"docid = rowid * 4 + kind"."""
+    assert kind in RECORD_KINDS
+    return row * 4 + kind
+
+
+def entry_search_text(title: Optional[str], tags: List[str], body: str) -> str:
+    """"title (if any) + \\n + its tags as #tag #tag (if any) + \\n + body".
+    FORMAT.md gives no order for the tags; folio writes them in the order of
+    their rows in `tags` (the caller's order here). Whether the \\n stands
+    without a title or tags does not change the terms: it only separates."""
+    parts = []
+    if title is not None:
+        parts.append(title)
+    if tags:
+        parts.append(" ".join("#" + t for t in tags))
+    parts.append(body)
+    return "\n".join(parts)
+
+
+def optional_join(first: str, second: Optional[str]) -> str:
+    """name + \\n + description (if any); title + \\n + notes (if any)."""
+    return first if second is None else first + "\n" + second
+
+
+def record_texts(data_path: str, key: bytes) -> Dict[int, Tuple[int, int, str]]:
+    """docid -> (kind, row id, the text FORMAT.md's table gives) for every
+    record the index must hold."""
+    db = Database(data_path, key)
+    sql = """
+SELECT 'E', id, CASE WHEN title IS NULL THEN 'N' ELSE 'T' || hex(title) END, hex(body)
+  FROM entries;
+SELECT 'G', et.entry_id, hex(t.name)
+  FROM entry_tags AS et JOIN tags AS t ON t.id = et.tag_id
+ ORDER BY et.entry_id, t.id;"""
+    if db.has_checklists:
+        sql += f"""
+SELECT 'C', id, hex(name), {_optional('description')} FROM checklists;
+SELECT 'I', id, hex(title), {_optional('notes')} FROM items;
+SELECT 'A', id, hex(name) FROM attachments;"""
+    rows = db.sql(sql)
+    entries: Dict[int, Tuple[Optional[str], List[str], str]] = {}
+    for row in _rows(rows, "E", 4):
+        entries[_integer(row[0], "a row id")] = (db.optional(row[1]), [], db.text(row[2]))
+    for row in _rows(rows, "G", 3):
+        entries[_integer(row[0], "a row id")][1].append(db.text(row[1]))
+    texts = {}
+    for row, (title, tags, body) in entries.items():
+        texts[search_docid(KIND_ENTRY, row)] = (KIND_ENTRY, row,
+                                                entry_search_text(title, tags, body))
+    for tag, kind in (("C", KIND_CHECKLIST), ("I", KIND_ITEM)):
+        for row in _rows(rows, tag, 4):
+            rowid = _integer(row[0], "a row id")
+            texts[search_docid(kind, rowid)] = (kind, rowid, optional_join(
+                db.text(row[1]), db.optional(row[2])))
+    for row in _rows(rows, "A", 3):
+        rowid = _integer(row[0], "a row id")
+        texts[search_docid(KIND_ATTACHMENT, rowid)] = (KIND_ATTACHMENT, rowid, db.text(row[1]))
+    return texts
+
+
+def expected_search_index(data_path: str, key: bytes) -> Dict[int, str]:
+    """docid -> the `terms` FORMAT.md says the index holds for each record."""
+    return {docid: " ".join(search_terms(text))
+            for docid, (_, _, text) in record_texts(data_path, key).items()}
+
+
+def read_search_index(data_path: str, key: bytes) -> Dict[int, str]:
+    """docid -> `terms`, as stored. A version-1 or 2 vault has no index:
+    Damaged is not raised for that, an empty dict is returned."""
+    db = Database(data_path, key)
+    if not db.has_search_index:
+        return {}
+    rows = db.sql("SELECT 'S', docid, hex(terms) FROM search;")
+    index = {}
+    for row in _rows(rows, "S", 3):
+        index[_integer(row[0], "a docid")] = db.text(row[1])
+    return index
+
+
+def search_index_report(data_path: str, key: bytes) -> List[dict]:
+    """What --search-index prints: every stored row and every record, by
+    docid; `terms` is None for a record the index lacks, `expected` None for
+    a row no record explains."""
+    stored = read_search_index(data_path, key)
+    expected = expected_search_index(data_path, key)
+    report = []
+    for docid in sorted(set(stored) | set(expected)):
+        report.append({"docid": docid, "kind": RECORD_KINDS[docid % 4], "row": docid // 4,
+                       "terms": stored.get(docid), "expected": expected.get(docid)})
+    return report
+
+
 # --- the whole vault --------------------------------------------------------
 
 @dataclass(frozen=True)
 class OpenVault:
     dek: bytes
-    slot_index: int
+    slot_index: int          # the passphrase or recovery-code slot that opened
     database_key: bytes
     data_path: str
+    vault_key: bytes
+    data_key_slot: int       # the data-key slot whose DEK opens the database
 
     def info(self) -> DatabaseInfo:
         return database_info(self.data_path, self.database_key)
@@ -809,6 +1021,15 @@ class OpenVault:
     def extract(self, attachment: str, out: str) -> dict:
         return extract_attachment(self.data_path, self.database_key, attachment, out)
 
+    def search_index(self) -> Dict[int, str]:
+        return read_search_index(self.data_path, self.database_key)
+
+    def expected_search_index(self) -> Dict[int, str]:
+        return expected_search_index(self.data_path, self.database_key)
+
+    def record_texts(self) -> Dict[int, Tuple[int, int, str]]:
+        return record_texts(self.data_path, self.database_key)
+
     def everything(self) -> Dict[str, object]:
         """What --all prints."""
         return {"schema_version": Database(self.data_path, self.database_key).version,
@@ -820,20 +1041,50 @@ class OpenVault:
 def open_vault(vault_dir: str, secret_text: str, recovery: bool = False) -> OpenVault:
     """Opens with a passphrase or (recovery=True) a recovery code."""
     secret, kind = secret_for(secret_text, recovery)
-    dek, index = open_dek(read_header(vault_dir), secret, kind)
-    return OpenVault(dek, index, database_key(dek), os.path.join(vault_dir, "data"))
+    header = read_header(vault_dir)
+    vault_key, index = open_vault_key(header, secret, kind)
+    data_path = os.path.join(vault_dir, "data")
+    candidates = open_data_keys(header, vault_key)
+    if not candidates:
+        raise Damaged("no data-key slot opens with the vault key: the header is damaged")
+    # "the database opens with one of them, so a reader tries each"
+    for dek, data_slot in candidates:
+        if len(candidates) == 1 or _database_opens(data_path, database_key(dek)):
+            return OpenVault(dek, index, database_key(dek), data_path, vault_key, data_slot)
+    raise Damaged(f"none of the {len(candidates)} data keys opens the database")
+
+
+def _database_opens(data_path: str, key: bytes) -> bool:
+    try:
+        run_sql(data_path, key, "PRAGMA user_version;")
+    except Damaged:
+        return False
+    return True
 
 
 # --- writing: for tests and the worked example only -------------------------
 
-def make_slot(secret: bytes, kind: int, dek: bytes, salt: bytes, nonce: bytes,
+def make_slot(secret: bytes, kind: int, key: bytes, salt: bytes, nonce: bytes,
               ops: int, memory: int, version: int = FORMAT_VERSION,
               kdf: int = KDF_ARGON2ID13, reserved: bytes = bytes(16)) -> bytes:
-    """A 128-byte keyslot wrapping `dek`, built as "Opening a slot" reads it."""
+    """A 128-byte passphrase or recovery-code slot wrapping `key` (the VK),
+    built as "Opening a slot" reads it."""
     params = Params(CHECK, version, kind, kdf, ops, memory, reserved).to_bytes()
     kek = nacl.pwhash.argon2id.kdf(32, secret, salt, opslimit=ops, memlimit=memory)
+    return _sealed_slot(params, key, salt, nonce, kek)
+
+
+def make_data_key_slot(vault_key: bytes, dek: bytes, salt: bytes, nonce: bytes,
+                       version: int = FORMAT_VERSION, reserved: bytes = bytes(16)) -> bytes:
+    """A 128-byte data-key slot (kind 3, kdf 0, ops 0, memory 0) wrapping the
+    DEK under the VK."""
+    params = Params(CHECK, version, KIND_DATA_KEY, KDF_NONE, 0, 0, reserved).to_bytes()
+    return _sealed_slot(params, dek, salt, nonce, vault_key)
+
+
+def _sealed_slot(params: bytes, key: bytes, salt: bytes, nonce: bytes, wrapping: bytes) -> bytes:
     wrapped = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        dek, salt + params, nonce, kek)
+        key, salt + params, nonce, wrapping)
     slot = salt + xor(params, mask_for(salt)) + nonce + wrapped
     assert len(slot) == SLOT_SIZE
     return slot
@@ -841,7 +1092,7 @@ def make_slot(secret: bytes, kind: int, dek: bytes, salt: bytes, nonce: bytes,
 
 def main(argv: List[str]) -> int:
     ap = argparse.ArgumentParser(description="Read a folio vault (FORMAT.md, "
-                                 "schema versions 1 and 2).")
+                                 "schema versions 1 to 3).")
     ap.add_argument("vault")
     ap.add_argument("--passphrase-file", required=True,
                     help="first line: the passphrase, or the recovery code")
@@ -858,6 +1109,8 @@ def main(argv: List[str]) -> int:
                       help="every attachment's metadata")
     what.add_argument("--links", action="store_true", help="the entry-item links")
     what.add_argument("--templates", action="store_true", help="the saved templates")
+    what.add_argument("--search-index", action="store_true",
+                      help="the search index, with the terms FORMAT.md gives")
     what.add_argument("--all", action="store_true", help="all of it in one object")
     what.add_argument("--extract", nargs=2, metavar=("ATTACHMENT_ID", "OUT"),
                       help="write an attachment's content to OUT ('-': stdout)")
@@ -879,6 +1132,8 @@ def main(argv: List[str]) -> int:
             result = vault.links()
         elif args.templates:
             result = vault.templates()
+        elif args.search_index:
+            result = search_index_report(vault.data_path, vault.database_key)
         elif args.all:
             result = vault.everything()
         else:

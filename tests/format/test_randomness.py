@@ -118,6 +118,11 @@ class VaultFilesLookRandom(unittest.TestCase):
         cls.content_marker = f"contentmark{tag}"
         cls.template_marker = f"tplmark{tag}"
         cls.chinese_item_marker = f"出生证明{tag}公证"
+        # Schema version 3: the search index stores derived text. A marker
+        # typed in full-width capitals is stored folded ("srchmark..."), and
+        # the Chinese markers as their characters and pairs, space-separated.
+        cls.search_marker = f"srchmark{tag}"
+        cls.search_marker_typed = "".join(chr(ord(c) + 0xFEE0) for c in cls.search_marker.upper())
         cls.passphrases, cls.codes, cls.keys = [], [], []
         cls.vaults = []
         for i in range(VAULTS):
@@ -126,7 +131,8 @@ class VaultFilesLookRandom(unittest.TestCase):
             pass_file = cls.ws.secret_file(passphrase)
             cls.codes.append(cls.ws.init(vault, pass_file))
             cls.ws.add(vault, pass_file,
-                       f"Body {cls.ascii_marker} and {cls.chinese_marker}.\n",
+                       f"Body {cls.ascii_marker} and {cls.chinese_marker}, "
+                       f"{cls.search_marker_typed}.\n",
                        title=f"Title {cls.ascii_marker} {cls.chinese_marker}",
                        tags=[cls.ascii_marker, cls.chinese_marker])
             cls.ws.add(vault, pass_file, LOREM * (80 * 1024 // len(LOREM) + 1),
@@ -206,7 +212,11 @@ class VaultFilesLookRandom(unittest.TestCase):
                      self.checklist_marker, self.description_marker, self.item_marker,
                      self.notes_marker, self.file_name_marker, self.content_marker,
                      self.template_marker, self.chinese_item_marker,
-                     self.attachment_text()[:40], "护照（有效期远超计划停留期）"):
+                     self.attachment_text()[:40], "护照（有效期远超计划停留期）",
+                     self.search_marker, self.search_marker_typed,
+                     " ".join(self.search_terms(self.chinese_marker)),
+                     " ".join(self.search_terms(self.chinese_item_marker)),
+                     " ".join(self.search_terms(f"Title {self.ascii_marker}"))):
             for codec in ("utf-8", "utf-16-le", "utf-16-be"):
                 found[f"{text!r} in {codec}"] = text.encode(codec)
         dek, db_key = self.keys[i]
@@ -218,9 +228,27 @@ class VaultFilesLookRandom(unittest.TestCase):
                       b"CREATE TABLE", b"entry_tags", b"entries", b"checklists",
                       b"attachment_chunks", b"template_items", b"text/plain",
                       b"application/pdf", b"study-abroad", b"needed",
+                      b"fts4(terms", b"tokenize=simple", b"search_segdir", b"search_content",
                       b"2026-09-01", b"2030-01-01"):
             found[repr(known)] = known
         return found
+
+    @staticmethod
+    def search_terms(text):
+        return reader.search_terms(text)
+
+    def test_the_search_index_holds_the_marker_terms_when_decrypted(self):
+        """The control for the search-index needles: decrypted, the index
+        holds the folded marker and the Chinese marker's terms, in order."""
+        for i, vault in enumerate(self.vaults):
+            with self.subTest(vault=i):
+                opened = reader.open_vault(vault, self.passphrases[i])
+                terms = " ".join(opened.search_index().values())
+                self.assertIn(self.search_marker, terms.split(" "))
+                self.assertNotIn(self.search_marker_typed, terms)
+                self.assertIn(" ".join(self.search_terms(self.chinese_marker)), terms)
+                self.assertIn(" ".join(self.search_terms(self.chinese_item_marker)), terms)
+                self.assertEqual(opened.search_index(), opened.expected_search_index())
 
     def test_the_markers_are_in_the_vault_when_decrypted(self):
         """The control for the test below: the markers were stored, so their

@@ -101,17 +101,31 @@ class ReaderReadsAVaultFolioMade(unittest.TestCase):
     def open(self):
         return reader.open_vault(self.vault, PASSPHRASE)
 
-    def test_init_writes_a_passphrase_slot_a_recovery_slot_and_six_random_ones(self):
+    def test_init_writes_passphrase_recovery_and_data_key_slots_and_five_random_ones(self):
         header = reader.read_header(self.vault)
         self.assertEqual(len(header), 1024)
         slots = reader.parse_slots(header)
         used = [(s.index, s.params.kind) for s in slots if s.used]
-        self.assertEqual(used, [(0, reader.KIND_PASSPHRASE), (1, reader.KIND_RECOVERY)])
+        self.assertEqual(used, [(0, reader.KIND_PASSPHRASE), (1, reader.KIND_RECOVERY),
+                                (2, reader.KIND_DATA_KEY)])
         for slot in slots[:2]:
             p = slot.params
             self.assertEqual((p.version, p.kdf, p.ops, p.memory, p.reserved),
                              (1, 1, 1, 8192, bytes(16)),
                              f"slot {slot.index} params (asked for --kdf-memory 8K --kdf-ops 1)")
+        p = slots[2].params
+        self.assertEqual((p.version, p.kdf, p.ops, p.memory, p.reserved), (1, 0, 0, 0, bytes(16)),
+                         "a data-key slot has no KDF")
+
+    def test_both_secrets_open_the_same_vault_key_and_one_data_key(self):
+        by_passphrase = self.open()
+        by_code = reader.open_vault(self.vault, self.code, recovery=True)
+        self.assertEqual(by_passphrase.vault_key, by_code.vault_key)
+        self.assertNotEqual(by_passphrase.vault_key, by_passphrase.dek)
+        header = reader.read_header(self.vault)
+        self.assertEqual(reader.open_data_keys(header, by_passphrase.vault_key),
+                         [(by_passphrase.dek, 2)])
+        self.assertEqual(reader.open_data_keys(header, os.urandom(32)), [])
 
     def test_the_folder_holds_header_and_data_only_user_private(self):
         self.assertEqual(sorted(os.listdir(self.vault)), ["data", "header"])
@@ -127,7 +141,7 @@ class ReaderReadsAVaultFolioMade(unittest.TestCase):
         self.assertEqual(vault.slot_index, 0)
         info = vault.info()
         self.assertEqual(info.user_version, reader.SCHEMA_VERSION)
-        self.assertEqual(info.user_version, 2)
+        self.assertEqual(info.user_version, 3)
         self.assertEqual(info.encoding, "UTF-8")
         self.assertEqual(info.integrity, "ok")
 
@@ -290,9 +304,16 @@ class ReaderReadsChecklistsFolioMade(unittest.TestCase):
     def all_items(self):
         return [i for c in self.opened.checklists() for i in c["item_list"]]
 
-    def test_the_database_is_schema_version_2_and_intact(self):
+    def test_the_database_is_schema_version_3_and_intact(self):
         info = self.opened.info()
-        self.assertEqual((info.user_version, info.encoding, info.integrity), (2, "UTF-8", "ok"))
+        self.assertEqual((info.user_version, info.encoding, info.integrity), (3, "UTF-8", "ok"))
+
+    def test_the_search_index_holds_the_terms_format_md_gives(self):
+        stored, expected = self.opened.search_index(), self.opened.expected_search_index()
+        self.assertEqual(sorted(stored), sorted(expected))
+        for docid in sorted(expected):
+            with self.subTest(docid=docid):
+                self.assertEqual(stored[docid], expected[docid])
 
     def test_every_checklist_reads_as_folio_shows_it(self):
         read = self.opened.checklists()
@@ -480,9 +501,305 @@ class ReaderReadsChecklistsFolioMade(unittest.TestCase):
         self.assertEqual(json.loads(proc.stdout.decode("utf-8")), self.opened.item(self.birth))
         proc = reader_command(self.vault, self.pass_file, args=["--all"])
         everything = json.loads(proc.stdout.decode("utf-8"))
-        self.assertEqual(everything["schema_version"], 2)
+        self.assertEqual(everything["schema_version"], 3)
         self.assertEqual(everything["checklists"], self.opened.checklists())
         self.assertEqual(everything["entries"], self.opened.entries())
+
+
+# --- schema version 3: the search index -------------------------------------
+
+# (title, tags as typed, body): every kind of text FORMAT.md's term rules
+# distinguish. Each body has one word no other record has (the last word).
+SEARCH_ENTRIES = [
+    ("签证 Visa", ["签证", "Travel"],
+     "我们在上海封控期间决定申请留学签证。Interview on 3 May, 2026! uniqchinese"),
+    (None, [], "Plain English: the visa's bank-statement (two copies) & photos; "
+               "e-mail a.b@c.de, 50% off, C++ and C#. uniqenglish"),
+    ("Ｆｕｌｌ-width ＡＢＣ １２３", ["全角"],
+     "ｶﾀｶﾅ half-width, ＶＩＳＡ and\u3000ideographic space，全角标点！ ｕｎｉｑｗｉｄｅ"),
+    ("Accents", ["café", "Straße"],
+     "Crème brûlée, naïve, Ångström, Straße, ΣΊΣΥΦΟΣ, İstanbul, ǰ, ﬁne, x² ½ ① ㈱ ㍻ uniqaccent"),
+    ("Decomposed", [], unicodedata.normalize("NFD", "Crème brûlée naïve Ångström 한국어")
+     + " e\u0301 uniqnfd"),
+    ("Emoji 🙂", ["emoji"], "Good day 🙂👍🏽 family 👨\u200d👩\u200d👧 flag 🇨🇳 ✈️ 签证✅通过 uniqemoji"),
+    ("Invisible", [], "soft\u00adhyphen zero\u200bwidth 签\u200b证 bom\ufeffhere "
+                      "word\u2060joiner vs\ufe0f16 uniqinvisible"),
+    ("日本語と한국어", [], "ビザ申請・東京タワー、ひらがな。서울 비자 신청 〇〆々 uniqcjk"),
+    ("Punctuation", ["c++"],
+     "a|b;c'd\"e(f)g[h]{i}<j>k/l\\m*n^o~p`q+r=s%t$u#v@w!x?y:z — “quotes” «guillemets» … "
+     "'; DROP TABLE entries; -- NEAR OR AND NOT uniqpunct"),
+    (None, ["beta"], "tag order one uniqtagone"),
+    (None, ["alpha", "beta", "Gamma"], "tag order two uniqtagtwo"),
+    ("Digits 2026年5月3日", [], "第1页 v2.0 3.14 1,000 ٣٤ ४२ Ⅻ uniqdigits"),
+    ("Tabs\tand CRLF", [], "line one\r\nline\ttwo\r\n\r\nuniqcrlf"),
+]
+
+# Blocks whose every assigned code point (in Python's Unicode database) goes
+# into one entry, each on its own line as "a<c>b <c> 签<c>": inside a word,
+# alone, and after a CJK character. Case folding, compatibility mappings,
+# marks, CJK ranges and default-ignorable code points all show up here.
+SWEEP_BLOCKS = [(0x0020, 0x036F), (0x0370, 0x052F), (0x1E00, 0x1FFF), (0x2000, 0x24FF),
+                (0x2E80, 0x33FF), (0xA640, 0xA7FF), (0xAB70, 0xABBF), (0xF900, 0xFAFF),
+                (0xFB00, 0xFB4F), (0xFE00, 0xFE6F), (0xFF00, 0xFFEF), (0x10400, 0x1044F),
+                (0x1D400, 0x1D4FF), (0x1F100, 0x1F1FF), (0xE0000, 0xE007F)]
+
+
+def sweep_body() -> str:
+    lines = []
+    for low, high in SWEEP_BLOCKS:
+        for cp in range(low, high + 1):
+            ch = chr(cp)
+            if unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs"):
+                continue
+            lines.append(f"a{ch}b {ch} 签{ch}")
+    return "\n".join(lines) + "\nuniqsweep\n"
+
+
+def first_difference(stored: str, expected: str) -> str:
+    """Where two term strings part, for a readable failure."""
+    a, b = stored.split(" "), expected.split(" ")
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return (f"term {i}: folio stored {x!r} ({' '.join(f'U+{ord(c):04X}' for c in x)}), "
+                    f"FORMAT.md gives {y!r} ({' '.join(f'U+{ord(c):04X}' for c in y)}); "
+                    f"before: {' '.join(b[max(0, i - 5):i])!r}")
+    return f"{len(a)} terms stored, {len(b)} expected"
+
+
+@unittest.skipIf(vaults.nacl_missing(), "python3-nacl is missing")
+class TheReadersSearchTermRules(unittest.TestCase):
+    """reader.search_terms follows FORMAT.md's words and examples."""
+
+    def test_a_cjk_run_gives_each_character_and_each_pair(self):
+        self.assertEqual(reader.search_terms("申请留学"),
+                         ["申", "申请", "请", "请留", "留", "留学", "学"])
+        self.assertEqual(reader.search_terms("签"), ["签"])
+        self.assertEqual(reader.search_terms(""), [])
+
+    def test_any_substring_of_a_run_gives_consecutive_terms(self):
+        run = "我们在上海封控期间决定申请留学签证"
+        terms = reader.search_terms(run)
+        for start in range(len(run)):
+            for end in range(start + 1, len(run) + 1):
+                part = reader.search_terms(run[start:end])
+                with self.subTest(part=run[start:end]):
+                    at = 2 * start  # each character after the first adds a pair
+                    self.assertEqual(terms[at:at + len(part)], part)
+
+    def test_a_cjk_code_point_ends_a_word_and_other_characters_separate(self):
+        self.assertEqual(reader.search_terms("签证interview 2026年"),
+                         ["签", "签证", "证", "interview", "2026", "年"])
+        self.assertEqual(reader.search_terms("a:b \"c\" d-e f_g"), ["a", "b", "c", "d", "e", "f", "g"])
+        self.assertEqual(reader.search_terms("naïve e\u0301"), ["naïve", "é"])
+        self.assertEqual(reader.search_terms("上海。东京"), ["上", "上海", "海", "东", "东京", "京"])
+        self.assertEqual(reader.search_terms("🙂签证🙂"), ["签", "签证", "证"])
+
+    def test_text_is_folded_with_nfkc_and_case_folding(self):
+        self.assertEqual(reader.search_terms("Ｖｉｓａ VISA Straße ﬁne ΣΊΣΥΦΟΣ"),
+                         ["visa", "visa", "strasse", "fine", "σίσυφοσ"])
+        self.assertEqual(reader.search_terms("㈱ ① x²"), ["株", "1", "x2"])
+        # utf8proc composes after folding: U+01F0 stays one code point.
+        self.assertEqual(reader.search_terms("ǰ J\u030c"), ["\u01f0", "\u01f0"])
+
+    def test_default_ignorable_code_points_are_dropped(self):
+        self.assertEqual(reader.search_terms("签\u200b证 vi\u00adsa a\ufe0fb"),
+                         ["签", "签证", "证", "visa", "ab"])
+
+    def test_the_docid_is_rowid_times_4_plus_the_kind(self):
+        self.assertEqual([reader.search_docid(k, 7) for k in range(4)], [28, 29, 30, 31])
+
+
+@skip_unless_ready
+class SearchIndexFolioWrote(unittest.TestCase):
+    """A vault made by folio with English, Chinese, Japanese, Korean, mixed,
+    full-width, accented (composed and decomposed), punctuated, emoji and
+    invisible text in entries, tags, checklists, items, notes and file
+    names. The `terms` folio stored for each record must be those the
+    reader's own implementation of FORMAT.md's rules gives."""
+
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ws = ws = Workspace()
+        cls.vault = vault = ws.path("vault")
+        cls.pass_file = pf = ws.secret_file(PASSPHRASE)
+        ws.init(vault, pf)
+        new = lambda *a, stdin=None: ws.new_id(vault, pf, list(a), stdin)  # noqa: E731
+        cls.entries = [ws.add(vault, pf, body, title, tags) for title, tags, body in SEARCH_ENTRIES]
+        cls.sweep = ws.add(vault, pf, sweep_body(), "Unicode sweep")
+        cls.study = new("checklist", "new", "德国留学 2026", "--description",
+                        "去柏林读硕士 | Master's in Berlin, uniqdescription",
+                        "--template", "study-abroad", "--lang", "zh")
+        cls.passport = new("checklist", "new", "Passport renewal 护照 uniqchecklist")
+        cls.birth = new("item", "add", cls.passport, "出生证明 Birth certificate",
+                        "--notes", "Ask the registry office; 要公证 (notarized) ①② uniqnotes")
+        cls.photos = new("item", "add", cls.passport, "Ｐｈｏｔｏｓ 照片 uniqitem")
+        cls.bank = new("item", "add", cls.passport, "Bank statement — ¥50,000 / €3.000")
+        cls.attachments = []
+        for i, name in enumerate(["护照扫描件 第1页.pdf", "Scan_2026-05-03 (final) uniqfile.PDF",
+                                  unicodedata.normalize("NFD", "résumé.docx")]):
+            folder = ws.path(f"docs-{i}")
+            os.mkdir(folder)
+            path = os.path.join(folder, name)
+            with open(path, "wb") as f:
+                f.write(b"content is not indexed\n")
+            cls.attachments.append(new("attach", cls.birth, path))
+        cls.opened = reader.open_vault(vault, PASSPHRASE)
+        cls.stored = cls.opened.search_index()
+        cls.texts = cls.opened.record_texts()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ws.cleanup()
+
+    def uid_of(self, docid: int) -> str:
+        """The user-visible id of the record a docid names, read from its
+        own table with docid // 4 as the row id."""
+        table = ["entries", "checklists", "items", "attachments"][docid % 4]
+        rows = reader.run_sql(self.opened.data_path, self.opened.database_key,
+                              f"SELECT 'U', hex(uid) FROM {table} WHERE id = {docid // 4};")
+        found = [r for r in rows if r[0] == "U"]
+        self.assertEqual(len(found), 1, f"docid {docid}: no row {docid // 4} in {table}")
+        return bytes.fromhex(found[0][1]).decode("utf-8")
+
+    def test_every_record_has_exactly_one_index_row(self):
+        self.assertEqual(sorted(self.stored), sorted(self.texts))
+        kinds = sorted(reader.RECORD_KINDS[d % 4] for d in self.stored)
+        # 13 + 1 entries; 2 checklists; 13 template items + 3; 3 attachments.
+        self.assertEqual([kinds.count(k) for k in ("entry", "checklist", "item", "attachment")],
+                         [14, 2, 16, 3])
+
+    def test_the_docid_is_the_row_id_times_4_plus_the_kind(self):
+        expected = {}
+        for entry in self.entries + [self.sweep]:
+            expected[entry] = 0
+        expected.update({self.study: 1, self.passport: 1, self.birth: 2, self.photos: 2,
+                         self.bank: 2})
+        expected.update({a: 3 for a in self.attachments})
+        by_uid = {self.uid_of(docid): docid % 4 for docid in self.stored}
+        for uid, kind in expected.items():
+            with self.subTest(uid=uid):
+                self.assertEqual(by_uid.get(uid), kind)
+
+    def test_the_stored_terms_are_the_ones_format_md_gives(self):
+        expected = self.opened.expected_search_index()
+        for docid, (kind, row, text) in sorted(self.texts.items()):
+            with self.subTest(docid=docid, kind=reader.RECORD_KINDS[kind], text=text[:60]):
+                self.assertTrue(self.stored[docid] == expected[docid],
+                                first_difference(self.stored[docid], expected[docid]))
+
+    def test_terms_are_single_space_separated_and_hold_no_syntax(self):
+        for docid, terms in self.stored.items():
+            with self.subTest(docid=docid):
+                self.assertNotIn("  ", terms)
+                self.assertEqual(terms, terms.strip())
+                for term in terms.split(" "):
+                    self.assertTrue(all(unicodedata.category(c)[0] in "LMN" or reader.is_cjk(c)
+                                        for c in term), repr(term))
+
+    def test_tags_stand_in_the_order_of_their_rows(self):
+        """FORMAT.md says "its tags as #tag #tag" without an order; folio
+        writes them in the order of their rows in `tags` (beta was made
+        before alpha and gamma), which the reader follows."""
+        docid = [d for d in self.stored if d % 4 == 0 and self.uid_of(d) == self.entries[10]][0]
+        self.assertEqual(self.stored[docid], "beta alpha gamma tag order two uniqtagtwo")
+
+    def test_search_finds_each_record_by_a_word_of_its_own(self):
+        by_uid = {self.uid_of(d): d for d in self.stored}
+        cases = [("uniqchinese", self.entries[0]), ("uniqwide", self.entries[2]),
+                 ("ＵＮＩＱＡＣＣＥＮＴ", self.entries[3]), ("uniqsweep", self.sweep),
+                 ("uniqdescription", self.study), ("uniqchecklist", self.passport),
+                 ("uniqnotes", self.birth), ("uniqitem", self.photos),
+                 ("uniqfile", self.attachments[1])]
+        for query, uid in cases:
+            with self.subTest(query=query):
+                hits = self.ws.run_json(self.vault, self.pass_file, ["search", query, "--json"])
+                self.assertEqual([h["id"] for h in hits], [uid])
+                self.assertEqual(hits[0]["kind"], reader.RECORD_KINDS[by_uid[uid] % 4])
+
+    def test_the_reader_command_prints_the_index_beside_the_expected_terms(self):
+        proc = reader_command(self.vault, self.pass_file, args=["--search-index"])
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+        report = json.loads(proc.stdout.decode("utf-8"))
+        self.assertEqual([r["docid"] for r in report], sorted(self.stored))
+        for row in report:
+            self.assertEqual(row["terms"], self.stored[row["docid"]])
+            self.assertEqual(row["kind"], reader.RECORD_KINDS[row["docid"] % 4])
+
+
+@skip_unless_ready
+class SearchIndexFollowsChanges(unittest.TestCase):
+    """Every command that changes a record changes its index row in the same
+    way FORMAT.md's rules say, and `reindex` writes the same rows again."""
+
+    maxDiff = None
+
+    def setUp(self):
+        self.ws = Workspace()
+        self.addCleanup(self.ws.cleanup)
+        self.vault = self.ws.path("vault")
+        self.pass_file = self.ws.secret_file(PASSPHRASE)
+        self.ws.init(self.vault, self.pass_file)
+        self.opened = reader.open_vault(self.vault, PASSPHRASE)
+
+    def run_folio(self, *args, stdin=None):
+        return self.ws.run(self.vault, self.pass_file, list(args), stdin=stdin)
+
+    def assertIndexAsSpecified(self, step: str):
+        stored, expected = self.opened.search_index(), self.opened.expected_search_index()
+        self.assertEqual(sorted(stored), sorted(expected), f"after {step}: one row per record")
+        for docid in expected:
+            self.assertTrue(stored[docid] == expected[docid],
+                            f"after {step}: docid {docid}: "
+                            + first_difference(stored[docid], expected[docid]))
+
+    def test_each_change_leaves_the_index_as_format_md_says(self):
+        new = lambda *a, stdin=None: self.ws.new_id(self.vault, self.pass_file, list(a), stdin)  # noqa: E731
+        entry = self.ws.add(self.vault, self.pass_file, "旧的正文 old body", "旧标题", ["first"])
+        other = self.ws.add(self.vault, self.pass_file, "to be removed 删除", None, ["second"])
+        checklist = new("checklist", "new", "签证 Visa", "--description", "材料 papers")
+        item = new("item", "add", checklist, "护照 Passport", "--notes", "原件 original")
+        second = new("item", "add", checklist, "照片 Photos")
+        folder = self.ws.path("docs")
+        os.mkdir(folder)
+        path = os.path.join(folder, "扫描件 scan.pdf")
+        with open(path, "wb") as f:
+            f.write(b"%PDF-1.4\n")
+        new("attach", item, path)
+        self.assertIndexAsSpecified("adding")
+        steps = [
+            ("edit the body", ["edit", entry, "--stdin"], "新的正文 new body\n"),
+            ("edit the title", ["edit", entry, "--title", "新标题 New"], None),
+            ("remove the title", ["edit", entry, "--title", ""], None),
+            ("add and remove tags", ["edit", entry, "--add-tag", "Later", "--rm-tag", "first"], None),
+            ("rename the checklist", ["checklist", "rename", checklist, "居留 Residence"], None),
+            ("set the item's title and notes", ["item", "set", item, "--title", "新护照",
+                                                "--notes", "复印件 copy"], None),
+            ("remove the notes", ["item", "set", item, "--no-notes"], None),
+            ("move an item", ["item", "move", second, "--to", "1"], None),
+            ("remove an entry", ["rm", "--yes", other], None),
+            ("remove an item with an attachment", ["item", "rm", "--yes", item], None),
+        ]
+        for step, args, stdin in steps:
+            with self.subTest(step=step):
+                self.run_folio(*args, stdin=stdin)
+                self.assertIndexAsSpecified(step)
+        self.run_folio("checklist", "rm", "--yes", checklist)
+        self.assertIndexAsSpecified("removing the checklist")
+        self.assertEqual([d % 4 for d in self.opened.search_index()], [0],
+                         "only the remaining entry is indexed")
+
+    def test_reindex_writes_the_same_rows(self):
+        self.ws.add(self.vault, self.pass_file, "我们在上海封控期间决定申请留学签证", "留学", ["签证"])
+        checklist = self.ws.new_id(self.vault, self.pass_file,
+                                   ["checklist", "new", "Study", "--template", "study-abroad",
+                                    "--lang", "zh"])
+        self.ws.run(self.vault, self.pass_file, ["item", "rm", "--yes", f"{checklist}:2"])
+        before = self.opened.search_index()
+        self.run_folio("reindex")
+        self.assertEqual(self.opened.search_index(), before)
+        self.assertIndexAsSpecified("reindex")
 
 
 @skip_unless_ready
@@ -583,8 +900,10 @@ class PassphrasesAreNfcNormalised(unittest.TestCase):
         self.ws.init(vault, self.ws.secret_file(decomposed))
         entry_id = self.ws.add(vault, self.ws.secret_file(composed), "body")
         # The slot holds a KEK of the NFC bytes: reader feeds exactly those.
-        dek, _ = reader.open_dek(reader.read_header(vault), composed.encode("utf-8"),
-                                 reader.KIND_PASSPHRASE)
+        header = reader.read_header(vault)
+        vault_key, _ = reader.open_vault_key(header, composed.encode("utf-8"),
+                                             reader.KIND_PASSPHRASE)
+        [(dek, _)] = reader.open_data_keys(header, vault_key)
         entries = reader.read_entries(os.path.join(vault, "data"), reader.database_key(dek))
         self.assertEqual([e["id"] for e in entries], [entry_id])
 
@@ -655,20 +974,26 @@ class FolioReadsHeadersWrittenFromTheSpec(unittest.TestCase):
         cls.source_pass = cls.ws.secret_file("source passphrase")
         cls.ws.init(cls.source, cls.source_pass)
         cls.entry_id = cls.ws.add(cls.source, cls.source_pass, "entry 条目", "t", ["x"])
-        cls.dek = reader.open_vault(cls.source, "source passphrase").dek
+        opened = reader.open_vault(cls.source, "source passphrase")
+        cls.dek, cls.vault_key = opened.dek, opened.vault_key
+        index = opened.data_key_slot
+        cls.data_key_slot = reader.read_header(cls.source)[128 * index:128 * (index + 1)]
         cls.copies = 0
 
     @classmethod
     def tearDownClass(cls):
         cls.ws.cleanup()
 
-    def vault_with_header(self, slots):
+    def vault_with_header(self, slots, data_key_at=7):
         """A copy of the source vault whose header is `slots` (index -> 128
-        bytes), every other slot random."""
+        bytes), with the source's data-key slot at `data_key_at` (None: no
+        data-key slot, unless `slots` has one), every other slot random."""
         type(self).copies += 1
         vault = self.ws.path(f"copy-{self.copies}")
         shutil.copytree(self.source, vault)
         header = bytearray(os.urandom(1024))
+        if data_key_at is not None:
+            header[128 * data_key_at:128 * (data_key_at + 1)] = self.data_key_slot
         for index, slot in slots.items():
             header[128 * index:128 * (index + 1)] = slot
         with open(os.path.join(vault, "header"), "wb") as f:
@@ -678,7 +1003,54 @@ class FolioReadsHeadersWrittenFromTheSpec(unittest.TestCase):
     def slot(self, secret: bytes, kind: int, **kw):
         args = dict(ops=1, memory=8192)
         args.update(kw)
-        return reader.make_slot(secret, kind, self.dek, os.urandom(16), os.urandom(24), **args)
+        return reader.make_slot(secret, kind, self.vault_key, os.urandom(16), os.urandom(24),
+                                **args)
+
+    def data_slot(self, dek=None, **kw):
+        """A data-key slot written from FORMAT.md, wrapping `dek` (default:
+        the source's) under the source's vault key."""
+        return reader.make_data_key_slot(self.vault_key, dek or self.dek, os.urandom(16),
+                                         os.urandom(24), **kw)
+
+    def test_folio_opens_a_data_key_slot_written_from_the_spec_anywhere(self):
+        secret = reader.passphrase_secret("data key by hand")
+        for index in (0, 3, 7):
+            with self.subTest(index=index):
+                passphrase_slot = self.slot(secret, reader.KIND_PASSPHRASE)
+                vault = self.vault_with_header({5: passphrase_slot, index: self.data_slot()},
+                                               data_key_at=None)
+                self.assertEqual(reader.open_vault(vault, "data key by hand").data_key_slot, index)
+                listed = self.ws.list_json(vault, self.ws.secret_file("data key by hand"))
+                self.assertEqual([e["id"] for e in listed], [self.entry_id])
+
+    def test_of_two_data_key_slots_the_one_that_opens_the_database_is_used(self):
+        """FORMAT.md: "During a re-key there may be two for a moment (the old
+        and the new DEK); the database opens with one of them, so a reader
+        tries each"."""
+        secret = reader.passphrase_secret("two data keys")
+        for order in ("other first", "right first"):
+            with self.subTest(order=order):
+                other, right = self.data_slot(os.urandom(32)), self.data_slot()
+                first, second = (other, right) if order == "other first" else (right, other)
+                vault = self.vault_with_header({0: self.slot(secret, reader.KIND_PASSPHRASE),
+                                                2: first, 6: second}, data_key_at=None)
+                self.assertEqual(reader.open_vault(vault, "two data keys").dek, self.dek)
+                listed = self.ws.list_json(vault, self.ws.secret_file("two data keys"))
+                self.assertEqual([e["id"] for e in listed], [self.entry_id])
+
+    def test_a_header_without_a_data_key_that_opens_is_damaged(self):
+        secret = reader.passphrase_secret("no data key")
+        wrong_vault_key = reader.make_data_key_slot(os.urandom(32), self.dek, os.urandom(16),
+                                                    os.urandom(24))
+        for name, extra in (("none", {}), ("under another vault key", {4: wrong_vault_key}),
+                            ("of a newer version", {4: self.data_slot(version=2)})):
+            with self.subTest(data_key=name):
+                vault = self.vault_with_header({0: self.slot(secret, reader.KIND_PASSPHRASE),
+                                                **extra}, data_key_at=None)
+                with self.assertRaises(reader.Damaged):
+                    reader.open_vault(vault, "no data key")
+                proc = self.ws.run(vault, self.ws.secret_file("no data key"), ["list"], expect=None)
+                self.assertEqual(proc.returncode, 5, proc.stderr_text)
 
     def test_folio_opens_slots_anywhere_at_any_valid_cost(self):
         code = reader.format_recovery_code(os.urandom(20))
@@ -738,17 +1110,23 @@ class FolioReadsHeadersWrittenFromTheSpec(unittest.TestCase):
             raise AssertionError(f"FORMAT.md has no ```sql block under 'Schema version {version}'")
         return found.group(1)
 
+    SPEC_VAULT_KEY = bytes(range(0x60, 0x80))
+
     def vault_from_the_spec(self, name: str, sql: str) -> str:
-        """A vault written from FORMAT.md alone: header = the worked example's
-        slot among random ones; data = `sql` run by the sqlcipher tool with
-        the worked example's database key."""
+        """A vault written from FORMAT.md alone: header = a passphrase slot
+        with the worked example's inputs wrapping a fixed VK, and a data-key
+        slot wrapping the worked example's DEK under it, among random ones;
+        data = `sql` run by the sqlcipher tool with the worked example's
+        database key."""
         import example
         vault = self.ws.path(name)
         os.mkdir(vault, 0o700)
         slot = reader.make_slot(reader.passphrase_secret(example.PASSPHRASE),
-                                reader.KIND_PASSPHRASE, example.DEK, example.SALT,
+                                reader.KIND_PASSPHRASE, self.SPEC_VAULT_KEY, example.SALT,
                                 example.NONCE, example.OPS, example.MEMORY)
-        header = os.urandom(128 * 3) + slot + os.urandom(128 * 4)
+        data_slot = reader.make_data_key_slot(self.SPEC_VAULT_KEY, example.DEK,
+                                              bytes(range(0x80, 0x90)), bytes(range(0x90, 0xa8)))
+        header = os.urandom(128 * 3) + slot + os.urandom(128 * 2) + data_slot + os.urandom(128)
         fd = os.open(os.path.join(vault, "header"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(header)
@@ -761,7 +1139,8 @@ class FolioReadsHeadersWrittenFromTheSpec(unittest.TestCase):
         """Header: the worked example's slot. Database: the schema block of
         docs/FORMAT.md itself, created with the sqlcipher tool. It is a
         version-1 vault: the reader reads it as it is, and folio upgrades it
-        to version 2 when it opens it."""
+        to version 3 when it opens it, filling the search index from the
+        entries."""
         import example
         vault = self.vault_from_the_spec("from-the-spec", self.format_md_schema(1) + """
 PRAGMA user_version = 1;
@@ -786,9 +1165,15 @@ INSERT INTO entry_tags VALUES (1, 1), (1, 2);
         listed = self.ws.list_json(vault, pass_file)
         self.assertEqual([(e["id"], e["title"]) for e in listed],
                          [("z3p8c4wd", None), ("k7m2x9qa", "春天")])
-        # "a version-1 vault is upgraded to 2 ... the first time this folio opens it"
+        # "An older vault is upgraded, in one transaction, the first time
+        # this folio opens it (to 3: the search index is created and filled)"
         info = opened.info()
-        self.assertEqual((info.user_version, info.integrity), (2, "ok"))
+        self.assertEqual((info.user_version, info.integrity), (3, "ok"))
+        self.assertIndexAsSpecified(opened)
+        found = self.ws.run_json(vault, pass_file, ["search", "第二行", "--json"])
+        self.assertEqual([(h["kind"], h["id"]) for h in found], [("entry", "k7m2x9qa")])
+        found = self.ws.run_json(vault, pass_file, ["search", "花园", "--json"])
+        self.assertEqual([h["id"] for h in found], ["k7m2x9qa"], "tags are indexed")
         self.assertEqual(opened.entries(), before)
         self.assertEqual(opened.checklists(), [])
         tables = {r[0] for r in reader.run_sql(opened.data_path, opened.database_key,
@@ -815,6 +1200,8 @@ INSERT INTO entry_tags VALUES (1, 1), (1, 2);
             rows = reader.run_sql(data_path, key, f"""
 SELECT 'SQL', CASE WHEN sql LIKE '%WITHOUT ROWID%' THEN 'without rowid' ELSE 'rowid' END
   FROM sqlite_master WHERE name = '{table}';
+SELECT 'VIRTUAL', hex(sql) FROM sqlite_master
+ WHERE name = '{table}' AND sql LIKE 'CREATE VIRTUAL TABLE%';
 SELECT 'COLUMNS';
 PRAGMA table_info('{table}');
 SELECT 'FOREIGN';
@@ -823,7 +1210,11 @@ SELECT 'INDEXES';
 PRAGMA index_list('{table}');""")
             part, info = None, {"rowid": rows[0][1], "columns": [], "foreign": [], "indexes": {}}
             for row in rows[1:]:
-                if row[0] in ("COLUMNS", "FOREIGN", "INDEXES"):
+                if row[0] == "VIRTUAL" and part is None:
+                    # A virtual table (the FTS4 index): its module and
+                    # arguments are only in its CREATE statement.
+                    info["virtual"] = " ".join(bytes.fromhex(row[1]).decode("utf-8").split())
+                elif row[0] in ("COLUMNS", "FOREIGN", "INDEXES"):
                     part = row[0]
                 elif part == "COLUMNS":
                     info["columns"].append(tuple(row[1:]))      # name, type, notnull, dflt, pk
@@ -841,12 +1232,27 @@ PRAGMA index_list('{table}');""")
             schema[table] = info
         return schema
 
+    def spec_sql(self, up_to: int = reader.SCHEMA_VERSION) -> str:
+        """FORMAT.md's ```sql blocks of schema versions 1 to `up_to`."""
+        return "".join(self.format_md_schema(v) for v in range(1, up_to + 1))
+
     def spec_schema(self) -> dict:
-        """schema_of() a database made from FORMAT.md's two ```sql blocks."""
+        """schema_of() a database made from FORMAT.md's ```sql blocks (versions
+        1, 2 and 3: journal, checklists, search index)."""
         data = self.ws.path(f"spec-schema-{os.getpid()}-{len(os.listdir(self.ws.root))}")
         key = os.urandom(32)
-        vaults.sqlcipher_write(data, key, self.format_md_schema(1) + self.format_md_schema(2))
+        vaults.sqlcipher_write(data, key, self.spec_sql())
         return self.schema_of(data, key)
+
+    def assertIndexAsSpecified(self, opened):
+        """The search index holds one row per record, docid = rowid * 4 +
+        kind, with the terms FORMAT.md's rules give for the record's text."""
+        stored, expected = opened.search_index(), opened.expected_search_index()
+        self.assertTrue(expected, "the vault has records")
+        self.assertEqual(sorted(stored), sorted(expected), "one index row per record")
+        for docid in sorted(expected):
+            with self.subTest(docid=docid):
+                self.assertEqual(stored[docid], expected[docid])
 
     def test_folio_creates_the_schema_format_md_gives(self):
         key = reader.open_vault(self.source, "source passphrase").database_key
@@ -857,11 +1263,12 @@ PRAGMA index_list('{table}');""")
         """A version-2 vault written by hand from FORMAT.md: a checklist with
         an item in a state folio does not know (FORMAT.md: "a reader must
         keep and show a state it does not know"), an attachment in two
-        chunks, a linked entry and a saved template."""
+        chunks, a linked entry and a saved template. folio upgrades it to
+        version 3 and indexes every record."""
         import example
         content = os.urandom(MiB + 5)
         digest = blake2b_256(content)
-        sql = self.format_md_schema(1) + self.format_md_schema(2) + f"""
+        sql = self.spec_sql(2) + f"""
 PRAGMA user_version = 2;
 INSERT INTO entries VALUES (1, 'k7m2x9qa', '2026-03-01T08:30:00Z', '2026-03-01T08:30:00Z',
                             '申请', 'Linked by hand.');
@@ -907,12 +1314,27 @@ INSERT INTO template_items VALUES (1, 1, 'Passport 护照'), (1, 2, 'Visa');
         self.ws.run(vault, pass_file, ["extract", "m9n8p7q6", "-o", out])
         self.assertTrue(file_bytes(out) == content)
         self.assertTrue(opened.read_attachment("m9n8p7q6") == content)
-        saved = [t for t in folio("template", "list", "--json") if not t["builtin"]]
+        # Only the fields the database holds (template list also prints others,
+        # such as a built-in's Chinese alias).
+        saved = [{k: t[k] for k in ("builtin", "name", "items")}
+                 for t in folio("template", "list", "--json") if not t["builtin"]]
         self.assertEqual(saved, [{"builtin": False, "name": "手写模板",
                                   "items": ["Passport 护照", "Visa"]}])
         self.assertEqual(opened.links(), [{"entry": "k7m2x9qa", "item": "a1b2c3d4"}])
-        # folio opened it read-write: it must not have changed the schema version.
-        self.assertEqual(opened.info().user_version, 2)
+        # folio opened it read-write and upgraded it to version 3.
+        info = opened.info()
+        self.assertEqual((info.user_version, info.integrity), (3, "ok"))
+        self.assertEqual(self.schema_of(opened.data_path, opened.database_key),
+                         self.spec_schema(), "the upgraded schema is FORMAT.md's")
+        self.assertIndexAsSpecified(opened)
+        for query, kind, record in (("海牙认证", "item", "j9k8m7n6"),
+                                    ("手写清单", "checklist", "c4v8n2pq"),
+                                    ("扫描", "attachment", "m9n8p7q6"),
+                                    ("renewed", "item", "a1b2c3d4"),
+                                    ("linked", "entry", "k7m2x9qa")):
+            with self.subTest(query=query):
+                found = folio("search", query, "--json")
+                self.assertEqual([(h["kind"], h["id"]) for h in found], [(kind, record)])
 
     def test_a_newer_schema_version_is_reported_as_such(self):
         secret = reader.passphrase_secret("schema")

@@ -1,4 +1,5 @@
-// folio rm: delete entries, after confirmation.
+// folio rm: delete entries, checklists, items or attachments, after
+// confirmation; --shred also re-keys the vault.
 #include <iostream>
 
 #include "cli/common.h"
@@ -10,31 +11,76 @@ namespace folio::cli {
 void add_rm(CLI::App& app, Globals& g, Action& run) {
   struct Opts {
     std::vector<std::string> ids;
-    bool yes = false;
+    bool yes = false, shred = false;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
-      "rm", "delete entries (content is zeroed inside the encrypted database)");
-  cmd->add_option("id", o->ids, "entry ids")->required();
+      "rm",
+      "delete records by id: entries, checklists, items, attachments. Their content, tags, links, "
+      "attachment data and search terms are removed and zeroed inside the encrypted database. "
+      "Older encrypted copies of the file (SSD, snapshots, backups) stay readable with the "
+      "current key; --shred also re-keys the vault so that they are not");
+  cmd->add_option("id", o->ids, "record ids (or unique prefixes of 4+ characters)")->required();
   cmd->add_flag("-y,--yes", o->yes, "do not ask for confirmation");
+  cmd->add_flag("--shred", o->shred,
+                "then re-encrypt the vault under a new data key and destroy the old one (see 'rekey')");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       if (!o->yes && !have_terminal()) {
         throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
       }
       Vault vault = open_vault(g);
-      Journal journal = vault.journal();
-      std::vector<Entry> entries;  // all ids are checked before anything is deleted
-      for (const auto& id : o->ids) entries.push_back(journal.get(id));
+      // Every id is resolved before anything is deleted.
+      std::vector<std::pair<std::string, RecordKind>> records;
+      std::vector<std::string> names;
+      for (const auto& id : o->ids) {
+        RecordKind kind = vault.record_kind(id);
+        std::string full, name;
+        switch (kind) {
+          case RecordKind::entry: {
+            Entry e = vault.journal().get(id);
+            full = e.id;
+            name = e.title.value_or("");
+            break;
+          }
+          case RecordKind::checklist: {
+            Checklist c = vault.checklists().get(id);
+            full = c.id;
+            name = c.name + " (with its " + std::to_string(c.items) + " items)";
+            break;
+          }
+          case RecordKind::item: {
+            Item it = vault.checklists().get_item(id);
+            full = it.id;
+            name = it.title;
+            break;
+          }
+          case RecordKind::attachment: {
+            Attachment a = vault.checklists().get_attachment(id);
+            full = a.id;
+            name = a.name;
+            break;
+          }
+        }
+        records.emplace_back(full, kind);
+        names.push_back(std::string(to_string(kind)) + " " + full + (name.empty() ? "" : " \"" + name + "\""));
+      }
       if (!o->yes) {
-        std::string what = entries.size() == 1 ? "entry " + entries[0].id
-                                               : std::to_string(entries.size()) + " entries";
-        if (entries.size() == 1 && entries[0].title) what += " (\"" + *entries[0].title + "\")";
+        std::string what = names.size() == 1 ? names[0] : std::to_string(names.size()) + " records";
         if (!ask_yes_no("Delete " + what + "?")) throw Error(Errc::cancelled, "nothing was deleted");
       }
-      for (const auto& e : entries) {
-        journal.remove(e.id);
-        std::cout << "deleted " << e.id << '\n';
+      for (const auto& [id, kind] : records) {
+        switch (kind) {
+          case RecordKind::entry: vault.journal().remove(id); break;
+          case RecordKind::checklist: vault.checklists().remove(id); break;
+          case RecordKind::item: vault.checklists().remove_item(id); break;
+          case RecordKind::attachment: vault.checklists().remove_attachment(id); break;
+        }
+        std::cout << "deleted " << id << '\n';
+      }
+      if (o->shred) {
+        vault.rekey();
+        note("re-keyed the vault: older copies of its file no longer open with this header");
       }
       return 0;
     };

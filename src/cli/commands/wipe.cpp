@@ -1,0 +1,70 @@
+// folio rekey, folio destroy, folio panic.
+#include <chrono>
+#include <iostream>
+
+#include "cli/common.h"
+#include "folio/error.h"
+#include "folio/terminal.h"
+
+namespace folio::cli {
+
+void add_wipe(CLI::App& app, Globals& g, Action& run) {
+  CLI::App* rekey = app.add_subcommand(
+      "rekey",
+      "re-encrypt the vault under a new data key and destroy the old key: copies of the old "
+      "file (disk remnants, snapshots) can no longer be decrypted with this header. Needs free "
+      "space for a second copy; the passphrase and recovery code stay the same");
+  rekey->callback([&g, &run] {
+    run = [&g] {
+      Vault vault = open_vault(g);
+      vault.rekey();
+      note("re-keyed the vault");
+      return 0;
+    };
+  });
+
+  auto yes = std::make_shared<bool>(false);
+  CLI::App* destroy = app.add_subcommand(
+      "destroy",
+      "destroy the whole vault: keyslots first (from then on nothing is readable), then the "
+      "database, side files and folder. Asks first unless --yes. No passphrase needed");
+  destroy->add_flag("-y,--yes", *yes, "do not ask for confirmation");
+  destroy->callback([&g, &run, yes] {
+    run = [&g, yes] {
+      auto dir = vault_path(g);
+      if (!Vault::exists(dir)) {
+        throw Error(Errc::not_found, "no vault in " + dir.string(), "check the path given with --vault");
+      }
+      if (!*yes) {
+        if (!have_terminal()) throw Error(Errc::refused, "not destroying without confirmation", "add --yes");
+        if (!ask_yes_no("Destroy the vault in " + dir.string() + "? Everything in it will be unreadable, for good.")) {
+          throw Error(Errc::cancelled, "nothing was destroyed");
+        }
+      }
+      Vault::destroy(dir, [] { note("keys destroyed: the vault can no longer be opened"); });
+      note("removed " + dir.string());
+      return 0;
+    };
+  });
+
+  CLI::App* panic = app.add_subcommand(
+      "panic",
+      "destroy the vault at once: no prompt, no passphrase. The keyslots are overwritten first, "
+      "then the rest is removed");
+  panic->callback([&g, &run] {
+    run = [&g] {
+      auto dir = vault_path(g);
+      auto start = std::chrono::steady_clock::now();
+      double keys_ms = 0;
+      Vault::destroy(dir, [&] {
+        keys_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      });
+      char line[96];
+      std::snprintf(line, sizeof line, "vault destroyed (keys gone after %.1f ms)", keys_ms);
+      note(line);
+      return 0;
+    };
+  });
+}
+
+}  // namespace folio::cli

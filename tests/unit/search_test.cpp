@@ -1,0 +1,462 @@
+// The search index: folio's own terms (docs/FORMAT.md, "Schema version 3"),
+// and Search::find through a vault, with every query form docs/CLI.md lists.
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "folio/checklist.h"
+#include "folio/dates.h"
+#include "folio/journal.h"
+#include "folio/kdf.h"
+#include "folio/search.h"
+#include "folio/vault.h"
+#include "support.h"
+
+using namespace folio;
+namespace fs = std::filesystem;
+using folio_test::draft;
+using folio_test::error_code_of;
+using folio_test::TempDir;
+
+namespace {
+
+const Secret& passphrase() {
+  static const Secret p = Secret::from("search test passphrase");
+  return p;
+}
+
+// A vault in a fresh temp folder (cheapest KDF) and its journal, checklists
+// and search, which hold references into the open vault.
+struct Fixture {
+  TempDir tmp;
+  fs::path dir = tmp / "vault";
+  Secret recovery = Vault::create(dir, passphrase(), kKdfCheapest);
+  Vault vault = Vault::open(dir, passphrase());
+  Journal journal = vault.journal();
+  Checklists lists = vault.checklists();
+  Search search = vault.search();
+
+  std::string add(std::string body, std::vector<std::string> tags = {},
+                  std::optional<std::string> title = std::nullopt,
+                  std::optional<Timestamp> created = std::nullopt) {
+    EntryDraft d = draft(std::move(body), std::move(tags), std::move(title));
+    d.created = created;
+    return journal.add(d).id;
+  }
+
+  fs::path file(const std::string& name, const std::string& content = "scan\n") {
+    fs::path folder = tmp / ("docs-" + std::to_string(files_++));
+    fs::create_directory(folder);
+    std::ofstream(folder / name) << content;
+    return folder / name;
+  }
+
+  std::vector<SearchHit> find(const std::string& query, const SearchOptions& options = {}) const {
+    return search.find(query, options);
+  }
+
+  // The ids found, sorted (for queries whose order does not matter).
+  std::vector<std::string> ids(const std::string& query, const SearchOptions& options = {}) const {
+    std::vector<std::string> out;
+    for (const auto& h : search.find(query, options)) out.push_back(h.id);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  int files_ = 0;
+};
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+SearchOptions entries_only() {
+  SearchOptions o;
+  o.checklists = false;
+  return o;
+}
+
+SearchOptions checklists_only() {
+  SearchOptions o;
+  o.entries = false;
+  return o;
+}
+
+const std::string kChinese = "我们在上海封控期间决定申请留学签证";
+
+}  // namespace
+
+// --- search_terms ----------------------------------------------------------------
+
+TEST_CASE("search_terms gives each character of a CJK run and each pair of neighbours",
+          "[search]") {
+  CHECK(search_terms("申请留学") == "申 申请 请 请留 留 留学 学");
+  CHECK(search_terms("签") == "签");
+  CHECK(search_terms("签证") == "签 签证 证");
+}
+
+TEST_CASE("search_terms of any substring of a CJK run stand consecutively in the run's terms",
+          "[search]") {
+  std::string all = " " + search_terms(kChinese) + " ";
+  // Whole characters: every CJK character here is 3 bytes of UTF-8.
+  for (std::size_t from = 0; from < kChinese.size(); from += 3) {
+    for (std::size_t len = 3; from + len <= kChinese.size(); len += 3) {
+      std::string part = kChinese.substr(from, len);
+      INFO(part);
+      CHECK(all.find(" " + search_terms(part) + " ") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("search_terms splits words at anything that is not a letter, mark or digit",
+          "[search]") {
+  CHECK(search_terms("Visa interview, 3 May") == "visa interview 3 may");
+  CHECK(search_terms("a:b \"c\" d-e f_g h'i (j) k*") == "a b c d e f g h i j k");
+  CHECK(search_terms("line one\r\nline\ttwo") == "line one line two");
+  CHECK(search_terms("#travel #签证") == "travel 签 签证 证");
+  CHECK(search_terms("v2.0 3.14") == "v2 0 3 14");
+  CHECK(search_terms(std::string("vi\0sa", 5)) == "vi sa");  // a control character separates
+}
+
+TEST_CASE("search_terms ends a word at a CJK character and starts a new one after it",
+          "[search]") {
+  CHECK(search_terms("签证interview") == "签 签证 证 interview");
+  CHECK(search_terms("visa签证") == "visa 签 签证 证");
+  CHECK(search_terms("2026年5月") == "2026 年 5 月");
+  CHECK(search_terms("上海。东京") == "上 上海 海 东 东京 京");
+}
+
+TEST_CASE("search_terms handles mixed scripts: Cyrillic words, Hangul and kana runs", "[search]") {
+  CHECK(search_terms("Hello世界 Мир") == "hello 世 世界 界 мир");
+  CHECK(search_terms("한국어") == "한 한국 국 국어 어");
+  // Hiragana and katakana are one CJK range: a mixed run pairs across them.
+  CHECK(search_terms("ひらカナ") == "ひ ひら ら らカ カ カナ ナ");
+  CHECK(search_terms("naïve café") == "naïve café");
+}
+
+TEST_CASE("search_terms folds full-width forms to their ASCII letters and digits", "[search]") {
+  CHECK(search_terms("Ｖｉｓａ") == "visa");
+  CHECK(search_terms("ＶＩＳＡ　１２３") == "visa 123");  // with an ideographic space
+  CHECK(search_terms("ｶﾀｶﾅ") == "カ カタ タ タカ カ カナ ナ");  // half-width katakana
+  CHECK(search_terms("全角，标点！") == "全 全角 角 标 标点 点");
+}
+
+TEST_CASE("search_terms folds case fully and applies compatibility mappings", "[search]") {
+  CHECK(search_terms("VISA Visa visa") == "visa visa visa");
+  CHECK(search_terms("Straße STRASSE") == "strasse strasse");
+  CHECK(search_terms("ΣΊΣΥΦΟΣ") == "σίσυφοσ");
+  CHECK(search_terms("ﬁne") == "fine");
+  CHECK(search_terms("x² ①") == "x2 1");
+  CHECK(search_terms("㈱") == "株");
+  // Decomposed and composed accents give the same term.
+  CHECK(search_terms("e\xcc\x81") == search_terms("\xc3\xa9"));
+  // Folding j-caron gives j + U+030C, which composes back to U+01F0.
+  CHECK(search_terms("\xc7\xb0") == "\xc7\xb0");
+}
+
+TEST_CASE("search_terms drops default-ignorable code points", "[search]") {
+  CHECK(search_terms("签\u200b证") == "签 签证 证");   // zero-width space
+  CHECK(search_terms("vi\u00adsa") == "visa");          // soft hyphen
+  CHECK(search_terms("a\ufe0fb") == "ab");              // variation selector
+  CHECK(search_terms("\ufeffbom") == "bom");            // byte-order mark
+}
+
+TEST_CASE("search_terms of empty text or text without words is empty", "[search]") {
+  CHECK(search_terms("") == "");
+  CHECK(search_terms("   ") == "");
+  CHECK(search_terms(",.!?;:'\"()[]{}<>/\\|@#$%^&*~`") == "");
+  CHECK(search_terms("\xf0\x9f\x99\x82 \xe2\x9c\x88") == "");  // emoji
+  CHECK(search_terms("\u200b\u00ad") == "");
+}
+
+TEST_CASE("search_terms of invalid UTF-8 is empty rather than a failure", "[search]") {
+  CHECK(search_terms("visa \xff\xfe") == "");
+}
+
+// --- Search::find: the query forms -----------------------------------------------------
+
+TEST_CASE("find locates Chinese text by a word, a character, a phrase and a mixed query",
+          "[search]") {
+  Fixture f;
+  std::string study = f.add(kChinese + "。The interview is next week.");
+  std::string other = f.add("上海的天气很好。");
+  std::string english = f.add("Interview tips.");
+  CHECK(f.ids("签证") == std::vector<std::string>{study});
+  CHECK(f.ids("上海") == sorted({study, other}));
+  CHECK(f.ids("签") == std::vector<std::string>{study});
+  CHECK(f.ids("\"申请留学\"") == std::vector<std::string>{study});
+  CHECK(f.ids("申请留学") == std::vector<std::string>{study});
+  CHECK(f.ids("签证 interview") == std::vector<std::string>{study});
+  CHECK(f.ids("interview") == sorted({study, english}));
+  CHECK(f.ids("证签").empty());
+  CHECK(f.ids("签证 tips").empty());
+}
+
+TEST_CASE("find matches whole words: no stemming, a prefix with *", "[search]") {
+  Fixture f;
+  std::string visa = f.add("Picked up the visa.");
+  std::string visas = f.add("Two visas arrived.");
+  CHECK(f.ids("visa") == std::vector<std::string>{visa});
+  CHECK(f.ids("visas") == std::vector<std::string>{visas});
+  CHECK(f.ids("visa*") == sorted({visa, visas}));
+  CHECK(f.ids("vis*") == sorted({visa, visas}));
+  CHECK(f.ids("Ｖｉｓａ") == std::vector<std::string>{visa});
+  CHECK(f.ids("VISA") == std::vector<std::string>{visa});
+}
+
+TEST_CASE("find needs every word, a phrase in order, and OR binds tighter than AND",
+          "[search]") {
+  Fixture f;
+  std::string bank = f.add("The bank statement for the visa.");
+  std::string embassy = f.add("Picked up the visa at the embassy.");
+  std::string holiday = f.add("Bank holiday.");
+  CHECK(f.ids("visa embassy") == std::vector<std::string>{embassy});
+  CHECK(f.ids("\"bank statement\"") == std::vector<std::string>{bank});
+  CHECK(f.ids("\"statement bank\"").empty());
+  CHECK(f.ids("embassy OR holiday") == sorted({embassy, holiday}));
+  // a b OR c is a AND (b OR c)
+  CHECK(f.ids("bank statement OR holiday") == sorted({bank, holiday}));
+  CHECK(f.ids("visa embassy OR statement") == sorted({bank, embassy}));
+  CHECK(f.ids("visa OR holiday OR embassy") == sorted({bank, embassy, holiday}));
+}
+
+TEST_CASE("find leaves out what an excluded word matches", "[search]") {
+  Fixture f;
+  std::string bank = f.add("The bank statement for the visa.");
+  std::string embassy = f.add("Picked up the visa at the embassy.");
+  CHECK(f.ids("visa -bank") == std::vector<std::string>{embassy});
+  CHECK(f.ids("-bank visa") == std::vector<std::string>{embassy});
+  CHECK(f.ids("visa -bank*") == std::vector<std::string>{embassy});
+  CHECK(f.ids("visa -签") == sorted({bank, embassy}));
+}
+
+TEST_CASE("find leaves out what an excluded phrase or Chinese word matches", "[search]") {
+  Fixture f;
+  std::string bank = f.add("The bank statement for the visa. 银行签证");
+  std::string embassy = f.add("Picked up the visa at the embassy. 大使馆");
+  CHECK(f.ids("visa -\"bank statement\"") == std::vector<std::string>{embassy});
+  CHECK(f.ids("visa -银行") == std::vector<std::string>{embassy});
+  CHECK(f.ids("visa -大使馆") == std::vector<std::string>{bank});
+  CHECK(f.ids("visa -\"statement bank\"") == sorted({bank, embassy}));
+}
+
+TEST_CASE("a malformed query is invalid_argument", "[search]") {
+  Fixture f;
+  f.add("visa");
+  for (const char* q : {"\"visa", "visa \"", "OR", "OR visa", "visa OR", "OR OR", "-visa",
+                        "-visa -bank", "", "   ", "*", "!?", "\"\"", "\xff\xfe"}) {
+    INFO(q);
+    CHECK_ERRC(f.find(q), Errc::invalid_argument);
+  }
+}
+
+TEST_CASE("an OR without a word on each side is invalid_argument", "[search]") {
+  // docs/CLI.md: "an OR without a word on each side ... is an error".
+  Fixture f;
+  f.add("visa bank");
+  CHECK_ERRC(f.find("visa OR OR bank"), Errc::invalid_argument);
+  CHECK_ERRC(f.find("visa OR -bank"), Errc::invalid_argument);
+}
+
+TEST_CASE("SQL and FTS syntax in a query are only words", "[search]") {
+  Fixture f;
+  std::string drop = f.add("Never drop the table of entries.");
+  std::string near = f.add("The visa office is near the bank.");
+  CHECK(f.ids("'; DROP TABLE entries; --") == std::vector<std::string>{drop});
+  CHECK(f.ids("visa NEAR bank") == std::vector<std::string>{near});
+  CHECK(f.ids("visa NEAR/2 bank").empty());  // "2" is a word too
+  CHECK(f.ids("visa AND bank").empty());      // "and" is not in the entry
+  CHECK(f.ids("terms:visa").empty());         // the phrase "terms visa"
+  CHECK(f.ids("(visa)") == std::vector<std::string>{near});
+  CHECK(f.ids("^visa") == std::vector<std::string>{near});
+  for (const char* q : {"NEAR", "a:b", "^", "(", ")", ")) OR ((", "\x01\x02", "visa**", "*visa",
+                        "docid:1", "x'00'", "visa\"", "vi\"sa", "- visa", "visa -"}) {
+    INFO(q);
+    auto code = error_code_of([&] { f.find(q); });
+    CHECK((!code || *code == Errc::invalid_argument));
+  }
+  CHECK(f.journal.count() == 2);
+  CHECK(f.ids("entries") == std::vector<std::string>{drop});
+}
+
+// --- kinds, filters, limit, ranking, snippets ------------------------------------------
+
+TEST_CASE("find returns entries, checklists, items and attachments with their context",
+          "[search]") {
+  Fixture f;
+  std::string entry = f.add("Passport photos at the embassy.", {}, std::string("Passport day"));
+  Checklist list = f.lists.create({"Passport renewal 护照", std::string("at the embassy"), {}});
+  ItemDraft d;
+  d.title = "Old passport";
+  d.notes = "embassy copy";
+  Item item = f.lists.add_item(list.id, d);
+  Attachment scan = f.lists.attach(item.id, f.file("passport-scan.pdf"));
+
+  auto hits = f.find("passport");
+  REQUIRE(hits.size() == 4);
+  std::set<std::pair<RecordKind, std::string>> got;
+  for (const auto& h : hits) got.insert({h.kind, h.id});
+  CHECK(got == std::set<std::pair<RecordKind, std::string>>{{RecordKind::entry, entry},
+                                                             {RecordKind::checklist, list.id},
+                                                             {RecordKind::item, item.id},
+                                                             {RecordKind::attachment, scan.id}});
+  for (const auto& h : hits) {
+    INFO(to_string(h.kind));
+    CHECK(h.score > 0);
+    CHECK(h.created > 0);
+    switch (h.kind) {
+      case RecordKind::entry: CHECK(h.title == "Passport day"); CHECK(h.context.empty()); break;
+      case RecordKind::checklist: CHECK(h.title == "Passport renewal 护照"); break;
+      case RecordKind::item: CHECK(h.title == "Old passport");
+                             CHECK(h.context == "Passport renewal 护照:1"); break;
+      case RecordKind::attachment: CHECK(h.title == "passport-scan.pdf");
+                                   CHECK(h.context == "Passport renewal 护照:1"); break;
+    }
+  }
+  CHECK(std::string(to_string(RecordKind::attachment)) == "attachment");
+  CHECK(f.ids("护照") == std::vector<std::string>{list.id});
+  CHECK(f.ids("embassy", entries_only()) == std::vector<std::string>{entry});
+  CHECK(f.ids("embassy", checklists_only()) == sorted({list.id, item.id}));
+}
+
+TEST_CASE("a tag, since or until restrict the search to entries", "[search]") {
+  Fixture f;
+  Timestamp march = parse_utc("2026-03-01T10:00:00Z");
+  Timestamp may = parse_utc("2026-05-01T10:00:00Z");
+  std::string old_entry = f.add("passport in March", {"Travel"}, std::nullopt, march);
+  std::string new_entry = f.add("passport in May", {}, std::nullopt, may);
+  f.lists.create({"passport list", std::nullopt, std::nullopt});
+
+  SearchOptions tagged;
+  tagged.tag = "TRAVEL";
+  CHECK(f.ids("passport", tagged) == std::vector<std::string>{old_entry});
+  SearchOptions since;
+  since.since = parse_utc("2026-04-01T00:00:00Z");
+  CHECK(f.ids("passport", since) == std::vector<std::string>{new_entry});
+  SearchOptions until;
+  until.until = parse_utc("2026-04-01T00:00:00Z");
+  CHECK(f.ids("passport", until) == std::vector<std::string>{old_entry});
+  SearchOptions both;
+  both.since = march;
+  both.until = may + 1;
+  CHECK(f.ids("passport", both) == sorted({old_entry, new_entry}));
+  CHECK(f.ids("passport").size() == 3);
+}
+
+TEST_CASE("limit gives the best hits only", "[search]") {
+  Fixture f;
+  for (int i = 0; i < 25; ++i) f.add("quokka number " + std::to_string(i));
+  CHECK(f.find("quokka").size() == 20);
+  SearchOptions three;
+  three.limit = 3;
+  CHECK(f.find("quokka", three).size() == 3);
+  SearchOptions many;
+  many.limit = 100;
+  CHECK(f.find("quokka", many).size() == 25);
+}
+
+TEST_CASE("several hits of a rare word rank above a single hit", "[search]") {
+  Fixture f;
+  std::string many = f.add("axolotl, axolotl and another axolotl; axolotl food");
+  for (int i = 0; i < 4; ++i) f.add("filler " + std::to_string(i));
+  std::string once = f.add("an axolotl once");
+  auto hits = f.find("axolotl");
+  REQUIRE(hits.size() == 2);
+  CHECK(hits[0].id == many);
+  CHECK(hits[1].id == once);
+  CHECK(hits[0].score > hits[1].score);
+}
+
+TEST_CASE("the snippet holds the first hit at match_start, match_length bytes long",
+          "[search]") {
+  Fixture f;
+  f.add("前面的文字，然后是签证，再后面还有很多很多的文字。\nsecond line with the VISA word");
+  auto hits = f.find("签证");
+  REQUIRE(hits.size() == 1);
+  const SearchHit& h = hits[0];
+  CHECK(h.snippet.find('\n') == std::string::npos);
+  REQUIRE(h.match_start + h.match_length <= h.snippet.size());
+  CHECK(h.snippet.substr(h.match_start, h.match_length) == "签证");
+
+  auto visa = f.find("visa");
+  REQUIRE(visa.size() == 1);
+  CHECK(visa[0].snippet.substr(visa[0].match_start, visa[0].match_length) == "VISA");
+}
+
+TEST_CASE("the snippet locates a hit in full-width and in decomposed text", "[search]") {
+  Fixture f;
+  f.add("The ＶＩＳＡ came.");
+  f.add("We ate cre\xcc\x80me bru\xcc\x82le\xcc\x81""e.");  // NFD crème brûlée
+  auto wide = f.find("visa");
+  REQUIRE(wide.size() == 1);
+  CHECK(wide[0].snippet.substr(wide[0].match_start, wide[0].match_length) == "ＶＩＳＡ");
+  auto nfd = f.find("brûlée");
+  REQUIRE(nfd.size() == 1);
+  CHECK(nfd[0].match_length > 0);
+}
+
+// --- the index follows the records ---------------------------------------------------------
+
+TEST_CASE("an updated entry is found by its new words only; a removed one not at all",
+          "[search]") {
+  Fixture f;
+  std::string id = f.add("old words 旧护照", {"first"}, std::string("Old title"));
+  f.journal.update(id, draft("new words 新签证", {"second"}, std::string("New title")));
+  CHECK(f.ids("old").empty());
+  CHECK(f.ids("旧护照").empty());
+  CHECK(f.ids("first").empty());
+  CHECK(f.ids("新签证") == std::vector<std::string>{id});
+  CHECK(f.ids("second") == std::vector<std::string>{id});
+  CHECK(f.ids("title new") == std::vector<std::string>{id});
+  f.journal.remove(id);
+  CHECK(f.ids("words").empty());
+}
+
+TEST_CASE("checklist and item changes are found; removals take their children along",
+          "[search]") {
+  Fixture f;
+  Checklist list = f.lists.create({"Visa 签证", std::string("papers"), std::nullopt});
+  ItemDraft d;
+  d.title = "Photos";
+  d.notes = "biometric";
+  Item item = f.lists.add_item(list.id, d);
+  Attachment scan = f.lists.attach(item.id, f.file("照片 scan.jpg"));
+  CHECK(f.ids("照片") == std::vector<std::string>{scan.id});
+
+  f.lists.rename(list.id, "Residence 居留");
+  CHECK(f.ids("签证").empty());
+  CHECK(f.ids("居留") == std::vector<std::string>{list.id});
+
+  ItemChange change;
+  change.notes = std::optional<std::string>("fingerprints");
+  f.lists.change_item(item.id, change);
+  CHECK(f.ids("biometric").empty());
+  CHECK(f.ids("fingerprints") == std::vector<std::string>{item.id});
+
+  f.lists.remove_attachment(scan.id);
+  CHECK(f.ids("照片").empty());
+  f.lists.attach(item.id, f.file("second scan.pdf"));
+  f.lists.remove(list.id);
+  CHECK(f.ids("scan").empty());
+  CHECK(f.ids("fingerprints").empty());
+  CHECK(f.ids("photos").empty());
+  CHECK(f.ids("residence").empty());
+}
+
+TEST_CASE("rebuild indexes every record and keeps the results", "[search]") {
+  Fixture f;
+  f.add(kChinese, {"签证"}, std::string("留学"));
+  f.add("The bank statement for the visa.");
+  Checklist list = f.lists.create({"Passport", std::string("renewal"), std::nullopt}, "study-abroad");
+  Item item = f.lists.items(list.id).front();
+  f.lists.attach(item.id, f.file("scan.pdf"));
+  auto before = f.ids("签证 OR visa OR passport OR scan");
+  std::size_t items = f.lists.items(list.id).size();
+  CHECK(f.search.rebuild() == 2 + 1 + items + 1);
+  CHECK(f.ids("签证 OR visa OR passport OR scan") == before);
+  CHECK(f.ids("申请留学").size() == 1);
+}
