@@ -178,10 +178,10 @@ class EnglishTest(SearchTestCase):
         self.assertEqual([h["id"] for h in json.loads(r.out)], [self.embassy])
 
     def test_exclusion_after_a_word(self):
-        """CLI.md: "write `folio search -- -bank visa` or put it after a
-        word, since a leading - reads as an option": `folio search visa -bank`."""
-        r = self.folio("search", "--json", "visa", "-bank")
-        self.assertOk(r, "search visa -bank")
+        """CLI.md: an exclusion needs `--` before the query, since a word
+        starting with - reads as an option: `folio search -- visa -bank`."""
+        r = self.folio("search", "--json", "--", "visa", "-bank")
+        self.assertOk(r, "search -- visa -bank")
         self.assertEqual([h["id"] for h in json.loads(r.out)], [self.embassy])
 
     def test_an_excluded_phrase(self):

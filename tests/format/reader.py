@@ -885,14 +885,14 @@ def search_docid(kind: int, row: int) -> int:
 
 def entry_search_text(title: Optional[str], tags: List[str], body: str) -> str:
     """"title (if any) + \\n + its tags as #tag #tag (if any) + \\n + body".
-    FORMAT.md gives no order for the tags; folio writes them in the order of
-    their rows in `tags` (the caller's order here). Whether the \\n stands
-    without a title or tags does not change the terms: it only separates."""
+    The tags are sorted by name (byte order), as FORMAT.md says. Whether the
+    \\n stands without a title or tags does not change the terms: it only
+    separates."""
     parts = []
     if title is not None:
         parts.append(title)
     if tags:
-        parts.append(" ".join("#" + t for t in tags))
+        parts.append(" ".join("#" + t for t in sorted(tags, key=lambda t: t.encode("utf-8"))))
     parts.append(body)
     return "\n".join(parts)
 

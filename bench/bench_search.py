@@ -1,0 +1,1018 @@
+#!/usr/bin/python3
+"""How long `folio search` (and add, show, list) take on a large vault.
+
+For each size (number of journal entries, default 1000, 10000 and 100000)
+this script:
+
+1. creates a vault with the real binary at the cheapest key-derivation cost
+   folio accepts (`init --kdf-memory 8K --kdf-ops 1 --allow-weak-kdf
+   --allow-weak`, passphrase from a 0600 file), so that the figures measure
+   the process and the store, not Argon2id;
+2. fills it through the `sqlcipher` command-line tool, following
+   docs/FORMAT.md, with generated entries: a journal of someone moving
+   abroad, in Chinese, in English or in both, 200 to 2000 characters each,
+   from word lists written below and a fixed seed (nothing is downloaded).
+   Each entry has a topic; `签证` (visa) comes up in the visa topic only, so
+   it is in a realistic fraction of the entries, while `签` and `证` alone are
+   everywhere (签名, 书签, 身份证, 证明...). A few rare words are planted in a
+   handful of entries (`quokka` in 5, whatever the size);
+3. runs `folio reindex` once to build the search index with folio's own
+   tokenizer, and times it;
+4. checks the index and the queries: the number of records each query
+   matches equals what the generator wrote, `folio search quokka` finds
+   exactly the planted entries, and folio's top 20 for the other two queries
+   are the rows, in the order, that the raw SQL below returns;
+5. times whole processes (median and p90 over --runs runs, after one untimed
+   warm-up): `folio add` (an entry on stdin), `folio show ID`, `folio list
+   --limit 20`, and `folio search` of a rare word, a common English word and a
+   two-character Chinese word; beside each search, the same query through the
+   `sqlcipher` tool with the raw database key: the bare MATCH, and folio's
+   own statement (src/search/search.cpp, Search::find) with its ranking and
+   the display columns of the 20 rows it shows (see SEARCH_SQL below);
+6. unless --no-pass: puts the same texts in a `pass` store (Debian's `pass`
+   and `gnupg`, installed with apt-get when missing; a throwaway GNUPGHOME
+   with a key without passphrase) and times `pass grep -i WORD` for the rare
+   word: the decrypt-everything approach;
+7. prints the table, the ratios (search at the largest size vs the smallest,
+   folio vs raw sqlcipher, folio vs pass grep) and PASS/MISS against the
+   targets: a search at 100,000 entries under 50 ms median end to end
+   excluding the KDF; each operation at 100,000 within 2x of its time at
+   1,000; folio's search within 1.5x of the raw sqlcipher query.
+
+It exits non-zero only when something does not work (missing binary or tool,
+a command failing, a check failing); never because of a figure.
+
+Standard library only, plus python3-nacl (the key derivation, through
+tests/format/reader.py via bench_store.py). Run it with /usr/bin/python3:
+
+    /usr/bin/python3 bench/bench_search.py --sizes 1000 --runs 5 --no-pass
+    /usr/bin/python3 bench/bench_search.py            # 1000,10000,100000 x 15
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_store import (  # noqa: E402  (the store benchmark's helpers)
+    CHEAPEST_KDF, ID_ALPHABET, PASSPHRASE, BenchError, database_key, measure, p90, run,
+    sql_text, sqlcipher_cmd, sqlcipher_prelude, utc, version_of)
+
+LIMIT = 20               # folio search's and list's default limit
+PASS_GREP_TIMEOUT = 3 * 3600
+
+
+# --- word lists ---------------------------------------------------------------
+#
+# A journal kept over eight years by someone preparing to move abroad. Each
+# entry has a topic; a sentence comes from the topic's own list half the time
+# and from the everyday lists otherwise.
+
+TOPIC_WEIGHTS = {"visa": 10, "work": 15, "school": 10, "family": 14, "money": 10,
+                 "housing": 10, "health": 7, "daily": 24}
+
+EN_SUBJECTS = ["I", "We", "My sister", "Mum", "Dad", "Tom", "Our neighbour", "My colleague Anna",
+               "The landlord", "Grandpa", "My roommate", "Lily", "Everyone", "Nobody"]
+EN_VERBS = ["cooked", "talked about", "walked to", "cleaned", "forgot about", "looked for",
+            "paid for", "fixed", "complained about", "kept thinking about", "wrote about",
+            "cancelled", "finally found", "laughed about", "argued about", "took photos of"]
+EN_OBJECTS = {
+    "daily": ["dinner", "the kitchen", "the old bicycle", "the garden", "the library books",
+              "the train timetable", "the weekend plans", "a new phone", "the laundry",
+              "the broken heater", "the market", "a birthday present", "the neighbour's cat",
+              "the leaking tap", "the noodle shop", "the bus pass", "the groceries"],
+    "visa": ["the visa application", "the visa interview", "the consulate", "the passport photos",
+             "the biometrics appointment", "the residence permit", "the invitation letter",
+             "the travel insurance", "the visa fee", "the embassy queue", "the entry stamp"],
+    "work": ["the quarterly report", "the new manager", "the job interview", "the contract renewal",
+             "the overtime", "the team meeting", "my performance review", "the client call",
+             "the office move", "the project deadline"],
+    "school": ["the enrolment form", "the tuition fee", "the language course", "the thesis draft",
+               "the transcript", "the professor's email", "the scholarship", "the exam results",
+               "the reading list", "the seminar"],
+    "family": ["Grandma's birthday", "the family dinner", "my brother's wedding",
+               "the video call with Mum", "the kids' school trip", "the photo albums",
+               "Dad's health", "the holiday plans"],
+    "money": ["the bank statement", "the savings account", "the tax return", "the exchange rate",
+              "the credit card bill", "the transfer fee", "the budget", "the pension papers"],
+    "housing": ["the lease", "the deposit", "the moving boxes", "the new flat", "the plumber",
+                "the electricity bill", "the furniture", "the keys", "the landlord's rules"],
+    "health": ["the blood test", "the medical exam", "the insurance claim", "the pharmacy",
+               "my back pain", "the dentist", "the vaccination record", "the eye test"],
+}
+EN_TAILS = ["after work", "at home", "on the way home", "this morning",
+            "late at night", "in the rain", "with a cup of tea", "without much success",
+            "for two hours", "again", "on Sunday", "and then went to bed", "with Lily",
+            "while the radio was on", "before lunch", "in the end", "for no reason"]
+EN_EXTRA = ["It's strange how quiet the flat feels now.",
+            "Remember: the appointment is at 9:30, gate B, bring two photos.",
+            "Slept badly. Dreamt about the airport again.",
+            "Total so far: 2,340 for fees, 780 for translations.",
+            "Nobody at work knows yet.",
+            "The weather was grey all day, and the tea went cold twice.",
+            "Called home. Everyone is fine, more or less."]
+
+ZH_TIMES = ["今天", "昨天", "早上", "晚上", "下午", "周末", "刚才", "中午", "前天", "这几天", "上个月"]
+ZH_SUBJECTS = ["我", "我们", "妈妈", "爸爸", "姐姐", "弟弟", "室友", "同事小王", "邻居", "朋友", "房东"]
+ZH_VERBS = ["做了", "买了", "打扫了", "找到了", "讨论了", "想起了", "收拾了", "修好了", "忘了",
+            "整理了", "签收了", "检查了", "复印了", "准备了", "寄出了", "担心"]
+# `签` and `证` are common on their own (签名, 书签, 身份证, 证明...), `签证` is not:
+# it is in the visa topic's lists only, besides its title and tag.
+ZH_OBJECTS = {
+    "daily": ["晚饭", "厨房", "自行车", "花园", "图书馆的书", "周末计划", "新手机", "衣服",
+              "暖气", "菜市场", "生日礼物", "书签", "快递单上的签名", "身份证复印件", "驾驶证",
+              "学生证", "保修证明", "公交卡", "水龙头", "面条店"],
+    "visa": ["签证材料", "签证申请表", "签证面试", "工作签证", "学生签证", "签证中心的预约",
+             "护照照片", "邀请函", "旅行保险", "居留许可", "签证费"],
+    "work": ["季度报告", "新经理", "面试", "合同续签", "加班", "周会", "绩效评估", "客户电话",
+             "项目截止日期", "工作证明"],
+    "school": ["入学申请", "学费", "语言课", "论文初稿", "成绩单", "导师的邮件", "奖学金",
+               "考试成绩", "学历证明", "书单"],
+    "family": ["奶奶的生日", "家庭聚餐", "哥哥的婚礼", "和妈妈视频", "孩子的春游", "老照片",
+               "爸爸的身体", "假期安排", "户口本"],
+    "money": ["银行流水", "存款证明", "退税", "汇率", "信用卡账单", "转账手续费", "预算", "养老金材料"],
+    "housing": ["租房合同", "押金", "搬家的箱子", "新公寓", "水管工", "电费单", "家具", "钥匙",
+                "房产证"],
+    "health": ["验血", "体检报告", "保险理赔", "药店", "腰疼", "牙医", "疫苗接种证明", "视力检查"],
+}
+ZH_TAILS = ["，花了一个小时。", "，心情不错。", "，累死了。", "，还挺顺利的。", "，外面下着雨。",
+            "，明天继续。", "。", "，然后回家了。", "，真是忙碌的一天。", "，没告诉任何人。",
+            "，希望一切顺利。", "，排了很久的队。"]
+ZH_EXTRA = ["晚上睡不着，又想起了机场的那个梦。", "费用一共两千三百四十元，翻译费另算。",
+            "妈妈还不知道，我还没想好怎么说。", "今天什么也没做，就在家看书。",
+            "楼下的猫又来了，给它喂了点吃的。"]
+
+TITLES = {
+    "daily": (["A quiet day", "Sunday", "Notes", "Rain again"], ["日记", "周末", "随便写写", "下雨天"]),
+    "visa": (["Visa appointment", "Consulate, second visit", "Documents"], ["签证", "签证面试", "材料清单"]),
+    "work": (["Work", "The new manager", "Deadline"], ["工作", "加班", "面试准备"]),
+    "school": (["Language course", "Thesis", "Scholarship"], ["语言课", "论文", "奖学金"]),
+    "family": (["Grandma", "Family dinner", "What to tell Mum"], ["家人", "奶奶", "怎么跟妈妈说"]),
+    "money": (["Money", "Bank", "Budget"], ["银行", "存款", "预算"]),
+    "housing": (["The new flat", "Moving", "Lease"], ["搬家", "新公寓", "租房"]),
+    "health": (["Doctor", "Medical exam"], ["体检", "看医生"]),
+}
+TOPIC_TAGS = {"daily": ["diary", "日记", "mood"], "visa": ["visa", "签证", "embassy"],
+              "work": ["work", "工作"], "school": ["school", "学习"], "family": ["family", "家人"],
+              "money": ["money", "bank", "银行"], "housing": ["housing", "房子"],
+              "health": ["health", "医院"]}
+EXTRA_TAGS = ["plans", "weekend", "travel", "important"]
+ALL_TAGS = sorted({t for ts in TOPIC_TAGS.values() for t in ts} | set(EXTRA_TAGS))
+
+# Rare words, each planted in that many entries whatever the size of the vault.
+RARE = {"quokka": 5, "zeppelin": 3, "marzipan": 4}
+RARE_SENTENCES = {
+    "quokka": ["Saw a poster of a quokka at the station and laughed out loud.",
+               "在网上看到一只quokka的照片，笑了半天。"],
+    "zeppelin": ["Dad told the old story about the zeppelin again.",
+                 "爸爸又讲了那个zeppelin的老故事。"],
+    "marzipan": ["Bought marzipan for Grandma, she loves it.",
+                 "给奶奶买了marzipan，她最喜欢。"],
+}
+
+QUERIES = [("rare word", "quokka"), ("common word", "home"), ("2-char Chinese", "签证")]
+
+
+class Entry:
+    __slots__ = ("uid", "created", "updated", "title", "tags", "body")
+
+    def __init__(self, uid, created, updated, title, tags, body):
+        self.uid, self.created, self.updated = uid, created, updated
+        self.title, self.tags, self.body = title, tags, body
+
+    def text(self) -> str:
+        """What folio indexes (FORMAT.md, schema version 3): title, tags, body."""
+        out = (self.title + "\n") if self.title is not None else ""
+        if self.tags:
+            out += " ".join("#" + t for t in self.tags) + "\n"
+        return out + self.body
+
+
+class Corpus:
+    """Deterministic entries: the same seed and size give the same vault."""
+
+    def __init__(self, seed: int, n: int) -> None:
+        self.seed, self.n = seed, n
+        r = random.Random(seed)
+        self.en = {t: [f"{r.choice(EN_SUBJECTS)} {r.choice(EN_VERBS)} {r.choice(objs)} "
+                       f"{r.choice(EN_TAILS)}." for _ in range(400)]
+                   for t, objs in EN_OBJECTS.items()}
+        self.en["daily"] += EN_EXTRA
+        self.zh = {t: [f"{r.choice(ZH_TIMES)}{r.choice(ZH_SUBJECTS)}{r.choice(ZH_VERBS)}"
+                       f"{r.choice(objs)}{r.choice(ZH_TAILS)}" for _ in range(400)]
+                   for t, objs in ZH_OBJECTS.items()}
+        self.zh["daily"] += ZH_EXTRA
+        self.topics = list(TOPIC_WEIGHTS)
+        self.weights = [TOPIC_WEIGHTS[t] for t in self.topics]
+        # Which entries get a rare word: spread over the vault, drawn once.
+        pr = random.Random(seed * 7 + n)
+        self.planted: Dict[int, List[str]] = {}
+        for word, count in RARE.items():
+            for i in pr.sample(range(n), min(count, n)):
+                self.planted.setdefault(i, []).append(word)
+
+    def _sentence(self, r: random.Random, topic: str, zh: bool) -> str:
+        pool = self.zh if zh else self.en
+        t = topic if topic != "daily" and r.random() < 0.5 else "daily"
+        return r.choice(pool[t])
+
+    def _body(self, r: random.Random, topic: str, plant: List[str]) -> str:
+        target = r.randint(200, 2000)
+        mode = r.random()  # 40% mostly English, 40% mostly Chinese, 20% both
+        paras: List[str] = []
+        length = 0
+        while length < target:
+            if mode < 0.4 or (mode >= 0.8 and r.random() < 0.5):
+                zh = r.random() < 0.1
+            else:
+                zh = r.random() < 0.9
+            k = r.randint(2, 6)
+            if zh:
+                para = "".join(self._sentence(r, topic, True) for _ in range(k))
+            else:
+                para = " ".join(self._sentence(r, topic, False) for _ in range(k))
+            paras.append(para)
+            length += len(para) + 2
+        text = "\n\n".join(paras)[:target].rstrip()
+        if plant:
+            extra = [r.choice(RARE_SENTENCES[w]) for w in plant]
+            cut = max(0, len(text) - 10 * len(extra) - 60)  # stay within 2000 characters
+            text = text[:cut].rstrip() + "\n\n" + " ".join(extra)
+        return text + "\n"
+
+    def entries(self) -> Iterator[Entry]:
+        r = random.Random(self.seed + 1)
+        uids = set()
+        start = datetime.datetime(2018, 1, 1, 6, 0, 0)
+        step = datetime.timedelta(days=8 * 365) / self.n
+        for i in range(self.n):
+            while True:
+                uid = "".join(r.choice(ID_ALPHABET) for _ in range(8))
+                if uid not in uids:
+                    uids.add(uid)
+                    break
+            created = start + step * i + datetime.timedelta(
+                seconds=r.randint(0, max(0, int(step.total_seconds()) - 1)))
+            updated = created
+            if r.random() < 0.1:
+                updated = created + datetime.timedelta(minutes=r.randint(1, 60 * 24 * 30))
+            topic = r.choices(self.topics, self.weights)[0]
+            x = r.random()
+            title = (r.choice(TITLES[topic][0]) if x < 0.3 else
+                     r.choice(TITLES[topic][1]) if x < 0.6 else None)
+            tags: List[str] = []
+            if r.random() < 0.6:
+                tags.append(r.choice(TOPIC_TAGS[topic]))
+            if r.random() < 0.2:
+                tags.append(r.choice(EXTRA_TAGS))
+            tags = sorted(set(tags))
+            body = self._body(r, topic, self.planted.get(i, []))
+            yield Entry(uid, utc(created), utc(updated), title, tags, body)
+
+
+# --- folio's tokenizer, from FORMAT.md (for the MATCH expressions and checks) --
+
+def _is_cjk(c: int) -> bool:
+    return (0x2E80 <= c <= 0x2FDF or 0x3005 <= c <= 0x3007 or 0x3040 <= c <= 0x30FF or
+            0x3100 <= c <= 0x312F or 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF or
+            0xAC00 <= c <= 0xD7AF or 0xF900 <= c <= 0xFAFF or 0x20000 <= c <= 0x3134F)
+
+
+def tokenize(text: str) -> List[str]:
+    """FORMAT.md "Schema version 3": NFKC + case folding, CJK characters and pairs."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    terms: List[str] = []
+    word, prev = "", ""
+    for ch in folded:
+        if _is_cjk(ord(ch)):
+            if word:
+                terms.append(word)
+                word = ""
+            if prev:
+                terms.append(prev + ch)
+            terms.append(ch)
+            prev = ch
+            continue
+        prev = ""
+        if unicodedata.category(ch)[0] in "LMN":
+            word += ch
+        elif word:
+            terms.append(word)
+            word = ""
+    if word:
+        terms.append(word)
+    return terms
+
+
+def match_expr(word: str) -> str:
+    """The MATCH expression folio compiles for a one-word query (Search::find)."""
+    terms = tokenize(word)
+    return terms[0] if len(terms) == 1 else '"' + " ".join(terms) + '"'
+
+
+def contains(entry_text: str, word: str) -> bool:
+    """Whether folio's index finds `word` in a text of this corpus."""
+    if _is_cjk(ord(word[0])):
+        return word in entry_text  # a CJK run: any substring matches
+    return word in set(re.findall(r"[0-9a-z]+", entry_text.lower()))
+
+
+# --- the SQL timed through the sqlcipher tool ---------------------------------
+
+# The raw query for `folio search WORD`: the MATCH expression folio builds
+# (FORMAT.md: the word's terms, a phrase when it gives several), ranked as
+# folio ranks, the first 20, then the columns folio shows for them.
+#
+# folio ranks with folio_rank(matchinfo(search, 'pcnx')), its own SQL function,
+# which the sqlcipher tool does not have. For a one-phrase query that BM25
+# score is idf * h * 2.2 / (h + 1.2) with the same idf for every row, so it
+# orders rows exactly as h, the phrase's hits in the row (the 4th u32 of the
+# same matchinfo blob, little-endian), which the tool reads from its hex. The
+# subquery's LIMIT -1 keeps it from being flattened, so matchinfo runs once
+# a row. Ties go to the larger docid, as in folio. Then the display columns
+# of the 20 hits: uid, title, created, and the text a snippet is made from
+# (title, tags, body), which folio reads with one statement each.
+RANK_SQL = (
+    "SELECT docid, substr(mi, 31, 2) || substr(mi, 29, 2) || substr(mi, 27, 2) || substr(mi, 25, 2) "
+    "AS score FROM (SELECT docid, hex(matchinfo(search, 'pcnx')) AS mi FROM search "
+    "WHERE search MATCH '{match}' LIMIT -1) ORDER BY score DESC, docid DESC LIMIT " + str(LIMIT))
+SEARCH_SQL = (
+    "WITH hits AS (" + RANK_SQL + ") "
+    "SELECT e.uid, coalesce(e.title, ''), e.created, "
+    "coalesce(e.title || char(10), '') || coalesce((SELECT group_concat('#' || t.name, ' ') "
+    "FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = e.id) || char(10), '') "
+    "|| e.body FROM hits h JOIN entries e ON e.id = h.docid / 4 "
+    "ORDER BY h.score DESC, h.docid DESC;\n")
+# The bare full-text query: the same MATCH, newest 20 by docid, no ranking.
+BARE_SQL = ("SELECT docid FROM search WHERE search MATCH '{match}' "
+            "ORDER BY docid DESC LIMIT " + str(LIMIT) + ";\n")
+COUNT_SQL = "SELECT count(*) FROM search WHERE search MATCH '{match}';\n"
+
+# For --analyze: the statement folio runs (Search::find in src/search/
+# search.cpp, as of this script) with its parameters written in: ?2 = 15
+# (every kind), ?3..?5 NULL (no --since, --until, --tag), ?6 = 20. It joins
+# every match to its entry row for the --since/--until/--tag filters, even
+# when none is given. folio_rank() replaced as in RANK_SQL.
+FOLIO_STMT_SQL = (
+    "SELECT docid, substr(mi, 31, 2) || substr(mi, 29, 2) || substr(mi, 27, 2) || substr(mi, 25, 2) "
+    "AS score FROM (SELECT s.docid AS docid, hex(matchinfo(search, 'pcnx')) AS mi FROM search s "
+    "LEFT JOIN entries e ON s.docid % 4 = 0 AND e.id = s.docid / 4 "
+    "WHERE search MATCH '{match}' AND ((15 >> (s.docid % 4)) & 1) = 1 "
+    "AND (s.docid % 4 <> 0 OR ("
+    "(NULL IS NULL OR e.created >= NULL) AND (NULL IS NULL OR e.created < NULL) AND "
+    "(NULL IS NULL OR EXISTS (SELECT 1 FROM entry_tags et JOIN tags t ON t.id = et.tag_id "
+    "WHERE et.entry_id = e.id AND t.name = NULL)))) LIMIT -1) "
+    "ORDER BY score DESC, docid DESC LIMIT " + str(LIMIT))
+# The join alone: each match's entry row read, no ranking.
+JOIN_ONLY_SQL = (
+    "SELECT count(c) FROM (SELECT e.created AS c FROM search s "
+    "LEFT JOIN entries e ON s.docid % 4 = 0 AND e.id = s.docid / 4 "
+    "WHERE search MATCH '{match}' LIMIT -1)")
+
+
+# --- building the vault ---------------------------------------------------------
+
+def build_vault(folio: str, vault: str, pass_file: str, n: int, seed: int) -> Dict:
+    t0 = time.perf_counter()
+    run([folio, "--vault", vault, "--passphrase-file", pass_file, "init"] + CHEAPEST_KDF,
+        what="folio init")
+    key, key_source = database_key(vault, PASSPHRASE)
+    data = os.path.join(vault, "data")
+    corpus = Corpus(seed, n)
+    expected = {w: 0 for _, w in QUERIES}
+    planted_uids: Dict[str, List[str]] = {w: [] for w in RARE}
+    sample: List[str] = []
+    keep_every = max(1, n // 200)
+    chars = 0
+
+    out_f, err_f = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    proc = subprocess.Popen(sqlcipher_cmd(data), stdin=subprocess.PIPE, stdout=out_f, stderr=err_f)
+    w = proc.stdin
+    try:
+        w.write(sqlcipher_prelude(key).encode("ascii"))
+        w.write(b"PRAGMA secure_delete = ON;\nPRAGMA temp_store = MEMORY;\n"
+                b"PRAGMA journal_mode = DELETE;\nPRAGMA foreign_keys = ON;\n"
+                b"PRAGMA cache_size = -65536;\nBEGIN;\n")
+        for i, name in enumerate(ALL_TAGS, start=1):
+            w.write(f"INSERT INTO tags(id, name) VALUES ({i}, {sql_text(name)});\n".encode())
+        tag_id = {name: i for i, name in enumerate(ALL_TAGS, start=1)}
+        buf: List[str] = []
+        for i, e in enumerate(corpus.entries()):
+            row = i + 1
+            chars += len(e.body)
+            text = e.text()
+            for _, word in QUERIES:
+                if contains(text, word):
+                    expected[word] += 1
+            for word in corpus.planted.get(i, []):
+                planted_uids[word].append(e.uid)
+            if i % keep_every == 0:
+                sample.append(e.uid)
+            buf.append(f"INSERT INTO entries(id, uid, created, updated, title, body) VALUES "
+                       f"({row}, '{e.uid}', '{e.created}', '{e.updated}', "
+                       f"{sql_text(e.title)}, {sql_text(e.body)});\n")
+            for t in e.tags:
+                buf.append(f"INSERT INTO entry_tags(entry_id, tag_id) VALUES ({row}, {tag_id[t]});\n")
+            if len(buf) >= 2000:
+                w.write("".join(buf).encode("utf-8"))
+                buf.clear()
+        w.write("".join(buf).encode("utf-8"))
+        w.write(b"COMMIT;\nSELECT 'rows', count(*) FROM entries;\n")
+        w.close()
+    except BrokenPipeError:
+        pass
+    rc = proc.wait()
+    out_f.seek(0)
+    err_f.seek(0)
+    out = out_f.read().decode("utf-8", "replace")
+    err = err_f.read().decode("utf-8", "replace").strip()
+    if rc != 0 or f"rows|{n}" not in out.splitlines():
+        raise BenchError(f"filling the vault through sqlcipher failed (exit {rc}): {err or out[-500:]}")
+    return {"key": key, "key_source": key_source, "build_s": time.perf_counter() - t0,
+            "chars": chars, "expected": expected, "planted": planted_uids, "sample": sample,
+            "data_before": os.path.getsize(data)}
+
+
+def reindex(folio: str, vault: str, pass_file: str, n: int) -> float:
+    cmd = [folio, "--vault", vault, "--passphrase-file", pass_file, "reindex"]
+    t = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=3600, check=False)
+    elapsed = time.perf_counter() - t
+    err = p.stderr.decode("utf-8", "replace")
+    if p.returncode != 0:
+        raise BenchError(f"folio reindex failed with exit code {p.returncode}: {err.strip()}")
+    if f"indexed {n} records" not in err:
+        raise BenchError(f"folio reindex did not index {n} records: {err.strip()}")
+    return elapsed
+
+
+def sql(data: str, key: bytes, text: str, what: str) -> str:
+    return run(sqlcipher_cmd(data), (sqlcipher_prelude(key) + text).encode("utf-8"),
+               what=what).decode("utf-8")
+
+
+def check_search(folio: str, vault: str, pass_file: str, key: bytes, info: Dict) -> None:
+    """The index holds what FORMAT.md says, and the raw SQL is folio's query."""
+    data = os.path.join(vault, "data")
+    base = [folio, "--vault", vault, "--passphrase-file", pass_file]
+    info["df"] = {}
+    for _, word in QUERIES:
+        m = match_expr(word)
+        got = int(sql(data, key, COUNT_SQL.format(match=m), "sqlcipher count").strip())
+        if got != info["expected"][word]:
+            raise BenchError(f"the index finds {word!r} in {got} records; the generator wrote it "
+                             f"in {info['expected'][word]}")
+        info["df"][word] = got
+    rare = QUERIES[0][1]
+    hits = json.loads(run(base + ["search", rare, "--json", "-n", "100000"], what="folio search"))
+    if sorted(h["id"] for h in hits) != sorted(info["planted"][rare]):
+        raise BenchError(f"folio search {rare} found {sorted(h['id'] for h in hits)}, "
+                         f"planted in {sorted(info['planted'][rare])}")
+    for _, word in QUERIES:
+        hits = json.loads(run(base + ["search", word, "--json"], what="folio search"))
+        folio_ids = [h["id"] for h in hits]
+        raw = sql(data, key, "SELECT e.uid FROM (" + RANK_SQL.format(match=match_expr(word)) +
+                  ") h JOIN entries e ON e.id = h.docid / 4 ORDER BY h.score DESC, h.docid DESC;\n",
+                  "sqlcipher search")
+        if folio_ids != raw.split():
+            raise BenchError(f"folio search {word} and the raw SQL disagree:\n"
+                             f"  folio:     {folio_ids}\n  sqlcipher: {raw.split()}")
+
+
+def statement_ms(data: str, key: bytes, statement: str, runs: int = 5) -> float:
+    """The median time of one statement, each run in a fresh sqlcipher process
+    (cold SQLite cache, warm OS cache, as for a folio command), as `.timer`
+    reports it: the statement alone, not the process or the key."""
+    times = []
+    for _ in range(runs + 1):
+        # The first statement of a process also reads the schema: not counted.
+        out = sql(data, key, "SELECT count(*) FROM sqlite_master;\n.timer on\n" + statement + ";\n",
+                  "sqlcipher analyze")
+        m = re.findall(r"Run Time: real ([0-9.]+)", out)
+        if not m:
+            raise BenchError(f"no .timer output for: {statement[:80]}")
+        times.append(float(m[-1]) * 1000)
+    return statistics.median(times[1:])
+
+
+def analyze(data: str, key: bytes, n: int) -> List[str]:
+    """Where the time of a search goes: its parts, timed one by one."""
+    lines = [f"where a search's time goes at {n} entries: each statement alone, in a fresh "
+             f"sqlcipher process, median of 5 (`.timer`, ms; it counts 1 ms steps)"]
+    for label, word in QUERIES:
+        m = match_expr(word)
+        parts = [("count(*) MATCH (bare)", f"SELECT count(*) FROM search WHERE search MATCH '{m}'"),
+                 ("ranked by matchinfo (RANK_SQL)", RANK_SQL.format(match=m)),
+                 ("the LEFT JOIN entries alone", JOIN_ONLY_SQL.format(match=m)),
+                 ("folio's statement: ranked + LEFT JOIN", FOLIO_STMT_SQL.format(match=m))]
+        terms = tokenize(word)
+        if len(terms) == 3 and terms[1] == terms[0] + terms[2]:
+            # A two-character CJK word: its pair term alone finds the same records.
+            parts += [(f"count(*) MATCH '{terms[1]}' (the pair term alone)",
+                       f"SELECT count(*) FROM search WHERE search MATCH '{terms[1]}'"),
+                      (f"ranked, MATCH '{terms[1]}'", RANK_SQL.format(match=terms[1]))]
+        for name, statement in parts:
+            lines.append(f"  {pad(word, 8)} {pad(name, 44)} {statement_ms(data, key, statement):8.1f}")
+    plan = sql(data, key, "EXPLAIN QUERY PLAN " + FOLIO_STMT_SQL.format(match="home") + ";\n",
+               "sqlcipher explain")
+    lines.append("EXPLAIN QUERY PLAN of folio's statement:")
+    lines += ["  " + l for l in plan.strip().splitlines()]
+    sizes = sql(data, key, "SELECT (SELECT sum(length(CAST(body AS BLOB))) FROM entries), "
+                "(SELECT sum(length(CAST(c0terms AS BLOB))) FROM search_content), "
+                "(SELECT sum(length(block)) FROM search_segments);\n", "sqlcipher sizes")
+    body, content, segs = (int(x or 0) for x in sizes.strip().split("|"))
+    lines.append(f"bytes: entry bodies {body / 2**20:.1f} MiB; the FTS4 table's own copy of the "
+                 f"terms (search_content) {content / 2**20:.1f} MiB; the index (search_segments) "
+                 f"{segs / 2**20:.1f} MiB")
+    return lines
+
+
+# --- pass (the decrypt-everything approach) --------------------------------------
+
+def ensure_pass() -> Optional[str]:
+    """Installs Debian's pass and gnupg when missing; returns why not, or None."""
+    if all(shutil.which(t) for t in ("pass", "gpg", "gpgconf", "gpg-agent")):
+        return None
+    if os.geteuid() == 0:
+        prefix: List[str] = []
+    elif shutil.which("sudo"):
+        prefix = ["sudo", "-n"]
+    else:
+        return "pass/gnupg are missing and this is neither root nor sudo"
+    if not shutil.which("apt-get"):
+        return "pass/gnupg are missing and there is no apt-get"
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    install = prefix + ["apt-get", "install", "-y", "-q", "--no-install-recommends", "pass", "gnupg"]
+    print("bench: installing pass and gnupg with apt-get ...", file=sys.stderr, flush=True)
+    for attempt in (1, 2):
+        p = subprocess.run(install, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                           check=False)
+        if p.returncode == 0 and shutil.which("pass"):
+            return None
+        if attempt == 1:
+            subprocess.run(prefix + ["apt-get", "update", "-q"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, env=env, check=False)
+    return "apt-get install pass gnupg failed: " + p.stderr.decode("utf-8", "replace").strip()[-200:]
+
+
+class PassStore:
+    """A throwaway GNUPGHOME with a key without passphrase, and pass stores."""
+
+    def __init__(self, root: str) -> None:
+        self.home = os.path.join(root, "gnupg")
+        os.makedirs(self.home, mode=0o700)
+        self.env = dict(os.environ, GNUPGHOME=self.home)
+        p = subprocess.run(["gpg", "--batch", "--passphrase", "", "--pinentry-mode", "loopback",
+                            "--quick-gen-key", "folio bench <bench@folio.invalid>",
+                            "default", "default", "never"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env, check=False)
+        if p.returncode != 0:
+            raise BenchError("gpg --quick-gen-key failed: " + p.stderr.decode("utf-8", "replace"))
+        out = subprocess.run(["gpg", "--batch", "--with-colons", "--list-keys"], env=self.env,
+                             stdout=subprocess.PIPE, check=True).stdout.decode()
+        self.fpr = next(l.split(":")[9] for l in out.splitlines() if l.startswith("fpr:"))
+        algos = {"1": "rsa", "18": "ecdh", "22": "eddsa"}
+        subs = [l.split(":") for l in out.splitlines() if l.startswith("sub:")]
+        self.algo = ", ".join(f"{algos.get(s[3], 'algo ' + s[3])}{s[2]}" for s in subs) or "?"
+        self.grep_per_entry: Optional[float] = None  # seconds, at the last size measured
+        self.grep_size = 0
+
+    def close(self) -> None:
+        subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=self.env, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def build(self, store: str, corpus: Corpus, limit_s: float) -> Tuple[Optional[float], str]:
+        """Fills `store` like `pass insert` would (one .gpg file per entry under journal/,
+        gpg --encrypt-files in batches). Returns (seconds, note), or (None, why not)
+        when the first batches show that it would take longer than limit_s."""
+        env = dict(self.env, PASSWORD_STORE_DIR=store)
+        subprocess.run(["pass", "init", self.fpr], env=env, check=True, stdout=subprocess.DEVNULL)
+        folder = os.path.join(store, "journal")
+        os.makedirs(folder)
+        t0 = time.perf_counter()
+        batch: List[str] = []
+        done = 0
+
+        def flush() -> None:
+            # The options pass uses for `pass insert` (GPG_OPTS, --compress-algo=none,
+            # --no-encrypt-to), several files per gpg process instead of one each.
+            p = subprocess.run(["gpg", "--batch", "--quiet", "--yes", "--compress-algo=none",
+                                "--no-encrypt-to", "--trust-model", "always", "-r", self.fpr,
+                                "--encrypt-files"],
+                               input="\n".join(batch).encode() + b"\n", env=self.env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+            if p.returncode != 0:
+                raise BenchError("gpg --encrypt-files failed: " + p.stderr.decode("utf-8", "replace"))
+            for f in batch:
+                os.unlink(f)
+            batch.clear()
+
+        for e in corpus.entries():
+            path = os.path.join(folder, e.uid)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(e.text())
+            batch.append(path)
+            if len(batch) == 1000:
+                flush()
+                done += 1000
+                elapsed = time.perf_counter() - t0
+                if done >= 2000 and done < corpus.n:
+                    estimate = elapsed * corpus.n / done
+                    if estimate > limit_s:
+                        return None, (f"building it would take about {estimate / 60:.0f} min "
+                                      f"({done / elapsed:.0f} entries/s over the first {done}), "
+                                      f"over the {limit_s / 60:.0f} min limit")
+        if batch:
+            flush()
+        return time.perf_counter() - t0, ""
+
+    def grep_cmd(self, word: str) -> List[str]:
+        return ["pass", "grep", "-i", word]
+
+    def grep(self, store: str, word: str, expect: List[str]) -> None:
+        env = dict(self.env, PASSWORD_STORE_DIR=store)
+        p = subprocess.run(self.grep_cmd(word), env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=PASS_GREP_TIMEOUT, check=False)
+        out = re.sub(r"\x1b\[[0-9;]*m", "", p.stdout.decode("utf-8", "replace"))
+        found = sorted(set(re.findall(r"^journal/([0-9a-z]{8}):$", out, re.M)))
+        if found != sorted(expect):
+            raise BenchError(f"pass grep {word} found {found}, expected {sorted(expect)}; "
+                             f"stderr: {p.stderr.decode('utf-8', 'replace')[-300:]}")
+
+
+def measure_budget(fn, runs: int, budget_s: float) -> List[float]:
+    """Like measure(), for slow commands: a first run longer than 2 s is counted
+    rather than thrown away as a warm-up, and runs stop once budget_s is spent."""
+    t = time.perf_counter()
+    fn()
+    first = time.perf_counter() - t
+    times: List[float] = [] if first < 2 else [first]
+    spent = first
+    while len(times) < runs and (spent < budget_s or not times):
+        t = time.perf_counter()
+        fn()
+        d = time.perf_counter() - t
+        times.append(d)
+        spent += d
+    return times
+
+
+# --- one size -------------------------------------------------------------------
+
+def bench_size(folio: str, root: str, n: int, args, pass_store: Optional[PassStore],
+               pass_why: str) -> Dict:
+    vault = os.path.join(root, f"vault-{n}")
+    pass_file = os.path.join(root, "passphrase")
+    print(f"bench: {n} entries: filling {vault} through sqlcipher ...", file=sys.stderr, flush=True)
+    info = build_vault(folio, vault, pass_file, n, args.seed)
+    key = info["key"]
+    data = os.path.join(vault, "data")
+    print(f"bench: {n} entries: filled in {info['build_s']:.1f} s; folio reindex ...",
+          file=sys.stderr, flush=True)
+    info["reindex_s"] = reindex(folio, vault, pass_file, n)
+    info["data_after"] = os.path.getsize(data)
+    seg = sql(data, key, "SELECT (SELECT count(*) FROM search_segdir), "
+              "(SELECT coalesce(sum(length(block)), 0) FROM search_segments), "
+              "(SELECT coalesce(sum(length(root)), 0) FROM search_segdir);\n"
+              "PRAGMA freelist_count;\n", "sqlcipher segments").split()
+    info["segments"] = int(seg[0].split("|")[0])
+    info["segment_bytes"] = int(seg[0].split("|")[1]) + int(seg[0].split("|")[2])
+    info["free_pages"] = int(seg[1])
+    check_search(folio, vault, pass_file, key, info)
+    print(f"bench: {n} entries: reindex took {info['reindex_s']:.1f} s; timing {args.runs} runs ...",
+          file=sys.stderr, flush=True)
+
+    base = [folio, "--vault", vault, "--passphrase-file", pass_file]
+    rows: List[Tuple[str, List[float]]] = []
+    uids = random.Random(args.seed + n).sample(info["sample"], min(args.runs + 1, len(info["sample"])))
+    k = {"i": 0}
+
+    def show() -> None:
+        uid = uids[k["i"] % len(uids)]
+        k["i"] += 1
+        run(base + ["show", uid], what="folio show")
+
+    rows.append(("show ID", measure(show, args.runs)))
+    rows.append((f"list --limit {LIMIT}",
+                 measure(lambda: run(base + ["list", "--limit", str(LIMIT)], what="folio list"),
+                         args.runs)))
+    searches = []
+    for label, word in QUERIES:
+        m = match_expr(word)
+        f = measure(lambda: run(base + ["search", word], what="folio search"), args.runs)
+        bare = (sqlcipher_prelude(key) + BARE_SQL.format(match=m)).encode()
+        full = (sqlcipher_prelude(key) + SEARCH_SQL.format(match=m)).encode()
+        b = measure(lambda: run(sqlcipher_cmd(data), bare, what="sqlcipher bare MATCH"), args.runs)
+        s = measure(lambda: run(sqlcipher_cmd(data), full, what="sqlcipher search"), args.runs)
+        rows.append((f"search {word}", f))
+        searches.append({"label": label, "word": word, "match": m, "folio": f, "bare": b,
+                         "sql": s, "pass": None})
+    info["analysis"] = analyze(data, key, n) if args.analyze and n == max(args.size_list) else []
+    # Last, since it changes the vault (one more entry a run).
+    extra = Corpus(args.seed + 99, 1)
+    extra.planted = {}  # no rare word in the added entries
+    add_body = next(extra.entries()).body.encode("utf-8")
+    rows.append(("add (body on stdin)",
+                 measure(lambda: run(base + ["add"], add_body, what="folio add"), args.runs)))
+    info["rows"] = rows
+    info["searches"] = searches
+    info["n"] = n
+
+    # pass grep, on the same texts. A pass store is given up when building it,
+    # or one `pass grep` over it, would take longer than the limits: the grep
+    # time is judged from the time an entry took at the previous size.
+    info["pass_note"] = pass_why
+    if pass_store is not None:
+        per_entry = pass_store.grep_per_entry
+        if per_entry is not None and per_entry * n > args.pass_grep_limit:
+            info["pass_note"] = (f"one pass grep would take about {per_entry * n / 60:.0f} min "
+                                 f"({per_entry * 1000:.1f} ms an entry at {pass_store.grep_size}), "
+                                 f"over the {args.pass_grep_limit / 60:.0f} min limit "
+                                 f"(--pass-grep-limit)")
+            print(f"bench: {n} entries: pass not measured: {info['pass_note']}",
+                  file=sys.stderr, flush=True)
+        else:
+            store = os.path.join(root, f"pass-{n}")
+            print(f"bench: {n} entries: building the pass store {store} ...",
+                  file=sys.stderr, flush=True)
+            built, why = pass_store.build(store, Corpus(args.seed, n), args.pass_build_limit)
+            info["pass_build_s"] = built
+            if built is None:
+                info["pass_note"] = why
+                print(f"bench: {n} entries: pass not measured: {why}", file=sys.stderr, flush=True)
+            else:
+                word = QUERIES[0][1]
+                expect = info["planted"][word]
+                print(f"bench: {n} entries: pass store built in {built:.0f} s; timing pass grep "
+                      f"(at most {args.runs} runs or about {args.pass_grep_budget:.0f} s) ...",
+                      file=sys.stderr, flush=True)
+                times = measure_budget(lambda: pass_store.grep(store, word, expect),
+                                       args.runs, args.pass_grep_budget)
+                searches[0]["pass"] = times
+                pass_store.grep_per_entry = statistics.median(times) / n
+                pass_store.grep_size = n
+            if not args.keep:
+                shutil.rmtree(store, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(vault, ignore_errors=True)
+    return info
+
+
+# --- output ---------------------------------------------------------------------
+
+def pad(s: str, width: int) -> str:
+    """Left-aligns `s` in `width` terminal columns (a CJK character takes two)."""
+    cols = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    return s + " " * max(0, width - cols)
+
+
+def ms(x: float) -> str:
+    return f"{x * 1000:.1f}"
+
+
+def med(xs: Optional[List[float]]) -> Optional[float]:
+    return statistics.median(xs) if xs else None
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def print_report(results: List[Dict], args, kdf_ms: float, pass_algo: str) -> None:
+    runs = args.runs
+    print("build (vault filled through sqlcipher; index built by one `folio reindex` process)")
+    print(f"{'entries':>8}  {'chars/body':>10}  {'fill s':>7}  {'reindex s':>9}  "
+          f"{'data MiB before':>15}  {'after':>7}  {'of it free':>10}  {'index MiB':>9}  {'segments':>8}")
+    for r in results:
+        print(f"{r['n']:>8}  {r['chars'] / r['n']:>10.0f}  {r['build_s']:>7.1f}  {r['reindex_s']:>9.1f}  "
+              f"{r['data_before'] / 2**20:>15.1f}  {r['data_after'] / 2**20:>7.1f}  "
+              f"{r['free_pages'] * 4096 / 2**20:>10.1f}  "
+              f"{r['segment_bytes'] / 2**20:>9.1f}  {r['segments']:>8}")
+    print()
+    print("queries: records matched (the count the generator wrote, checked against the index)")
+    for label, word in QUERIES:
+        cells = "  ".join(f"{r['n']:>7}: {r['df'][word]:>6} ({100 * r['df'][word] / r['n']:4.1f}%)"
+                          for r in results)
+        print(f"  {pad(label, 15)} {pad(word, 8)} MATCH {pad(match_expr(word), 14)} {cells}")
+    print()
+    print(f"wall time of whole processes, ms (pass grep: s); median and p90 of {runs} runs after "
+          f"one warm-up (pass grep: 'runs')")
+    print("f/sql and f-sql: folio's median against 'sql same'; pass/f: pass grep's median "
+          "against folio's")
+    head = (f"{'entries':>8}  {'operation':<20} {'folio':>7} {'p90':>7}  "
+            f"{'sql bare':>8} {'p90':>6}  {'sql same':>8} {'p90':>6} {'f/sql':>6} {'f-sql':>6}  "
+            f"{'pass grep s':>11} {'p90':>6} {'runs':>4} {'pass/f':>7}")
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        by_word = {s["word"]: s for s in r["searches"]}
+        for name, times in r["rows"]:
+            line = f"{r['n']:>8}  {pad(name, 20)} {ms(med(times)):>7} {ms(p90(times)):>7}"
+            s = by_word.get(name[len("search "):]) if name.startswith("search ") else None
+            if s:
+                fm, bm, sm = med(s["folio"]), med(s["bare"]), med(s["sql"])
+                line += (f"  {ms(bm):>8} {ms(p90(s['bare'])):>6}  {ms(sm):>8} {ms(p90(s['sql'])):>6}"
+                         f" {fm / sm:>6.2f} {ms(fm - sm):>6}")
+                if s["pass"]:
+                    pm = med(s["pass"])
+                    line += (f"  {pm:>11.1f} {p90(s['pass']):>6.1f} {len(s['pass']):>4} "
+                             f"{pm / fm:>7.0f}")
+                elif s is r["searches"][0]:
+                    line += "  not measured"
+            print(line)
+    print()
+    print("sql bare: " + BARE_SQL.format(match="<MATCH>").strip())
+    print("sql same: " + SEARCH_SQL.format(match="<MATCH>").strip())
+    print("          (folio's Search::find statement with its parameters written in; folio_rank() "
+          "replaced by the phrase's hit count read from the same matchinfo blob, which orders "
+          "rows the same for a one-word query; then the display columns of the 20 hits)")
+    print(f"pass grep: pass grep -i {QUERIES[0][1]}  (pass 1.7, one gpg -d process per entry; "
+          f"key: {pass_algo}, no passphrase, gpg-agent running)")
+    for r in results:
+        if not r["searches"][0]["pass"]:
+            print(f"pass at {r['n']}: not measured: {r['pass_note']}")
+    print(f"KDF: Argon2id at 8 KiB, 1 pass takes {kdf_ms:.3f} ms (python3-nacl, in-process); "
+          f"it is inside every folio figure and subtracted for the first target")
+    print()
+
+    lo, hi = results[0], results[-1]
+    print("targets")
+    if hi["n"] != 100000:
+        print(f"  (the largest size measured is {hi['n']}, not 100000: read 'at 100000' as at {hi['n']})")
+    for s in hi["searches"]:
+        v = med(s["folio"]) * 1000 - kdf_ms
+        print(f"  search at {hi['n']} under 50 ms (median less the KDF): {pad(s['word'], 8)} "
+              f"{v:7.1f} ms   {verdict(v < 50)}")
+    if hi is not lo:
+        lo_rows = dict(lo["rows"])
+        for name, times in hi["rows"]:
+            g = med(times) / med(lo_rows[name])
+            print(f"  {pad(name, 20)} at {hi['n']} within 2x of {lo['n']}: "
+                  f"{ms(med(times)):>7} / {ms(med(lo_rows[name])):>6} ms = {g:5.2f}x   {verdict(g <= 2)}")
+    else:
+        print("  growth: one size only, not judged")
+    for r in results:
+        for s in r["searches"]:
+            q = med(s["folio"]) / med(s["sql"])
+            print(f"  {r['n']:>6} search {pad(s['word'], 8)} folio within 1.5x of raw sqlcipher: "
+                  f"{ms(med(s['folio'])):>7} / {ms(med(s['sql'])):>6} ms = {q:5.2f}x   {verdict(q <= 1.5)}")
+    print()
+    for r in results:
+        if r["analysis"]:
+            print("\n".join(r["analysis"]))
+            print()
+    print("ratios (no target)")
+    for s_lo, s_hi in zip(lo["searches"], hi["searches"]):
+        print(f"  search {pad(s_lo['word'], 8)} {hi['n']} vs {lo['n']}: "
+              f"{med(s_hi['folio']) / med(s_lo['folio']):5.2f}x;  raw sqlcipher: "
+              f"{med(s_hi['sql']) / med(s_lo['sql']):5.2f}x;  bare MATCH: "
+              f"{med(s_hi['bare']) / med(s_lo['bare']):5.2f}x")
+    for r in results:
+        s = r["searches"][0]
+        if s["pass"]:
+            print(f"  {r['n']:>6} pass grep {s['word']} / folio search {s['word']}: "
+                  f"{med(s['pass']) / med(s['folio']):,.0f}x slower "
+                  f"(pass store built in {r['pass_build_s']:.0f} s)")
+        else:
+            print(f"  {r['n']:>6} pass grep: not measured")
+
+
+def kdf_time_ms() -> float:
+    import nacl.pwhash.argon2id
+    salt = bytes(16)
+    times = []
+    for _ in range(50):
+        t = time.perf_counter()
+        nacl.pwhash.argon2id.kdf(32, PASSPHRASE.encode(), salt, opslimit=1, memlimit=8192)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def main(argv: List[str]) -> int:
+    ap = argparse.ArgumentParser(description="Time folio search (and add/show/list) against raw "
+                                             "sqlcipher and pass grep on generated vaults.")
+    ap.add_argument("--sizes", default="1000,10000,100000",
+                    help="comma-separated numbers of entries (default: 1000,10000,100000)")
+    ap.add_argument("--runs", type=int, default=15, help="timed runs of each command (default: 15)")
+    ap.add_argument("--bin", default="./build/folio", help="the folio binary (default: ./build/folio)")
+    ap.add_argument("--no-pass", action="store_true", help="skip the pass grep comparison")
+    ap.add_argument("--pass-build-limit", type=float, default=600, metavar="S",
+                    help="give up a pass store that would take longer than this to build (default 600 s)")
+    ap.add_argument("--pass-grep-budget", type=float, default=300, metavar="S",
+                    help="stop timing pass grep runs after about this long (default 300 s a size)")
+    ap.add_argument("--pass-grep-limit", type=float, default=600, metavar="S",
+                    help="skip pass at a size where one pass grep would take longer than this, "
+                         "judged from the previous size (default 600 s)")
+    ap.add_argument("--no-analyze", dest="analyze", action="store_false",
+                    help="skip timing the parts of the search statement at the largest size")
+    ap.add_argument("--seed", type=int, default=20261123, help="generator seed")
+    ap.add_argument("--workdir", help="where to build the vaults (default: a new folder in $TMPDIR)")
+    ap.add_argument("--keep", action="store_true", help="keep the vaults and pass stores afterwards")
+    args = ap.parse_args(argv)
+
+    try:
+        sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
+    except ValueError:
+        ap.error(f"--sizes: not a list of numbers: {args.sizes}")
+    args.size_list = sizes
+    if not sizes or any(s < 100 for s in sizes):
+        ap.error("--sizes: each size must be at least 100")
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+
+    folio = os.path.abspath(args.bin)
+    if not os.access(folio, os.X_OK):
+        print(f"bench: error: no folio binary at {folio} (give --bin PATH)", file=sys.stderr)
+        return 2
+    if shutil.which("sqlcipher") is None:
+        print("bench: error: the sqlcipher command-line tool is missing "
+              "(Debian: apt-get install sqlcipher)", file=sys.stderr)
+        return 2
+    try:
+        import nacl.bindings  # noqa: F401
+    except ImportError:
+        print("bench: error: python3-nacl is missing (Debian: apt-get install python3-nacl); "
+              "run this script with /usr/bin/python3", file=sys.stderr)
+        return 2
+
+    pass_why = "--no-pass" if args.no_pass else (ensure_pass() or "")
+    root = args.workdir or tempfile.mkdtemp(prefix="folio-search-")
+    own_root = not args.workdir
+    os.makedirs(root, mode=0o700, exist_ok=True)
+    pass_file = os.path.join(root, "passphrase")
+    fd = os.open(pass_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.write(fd, (PASSPHRASE + "\n").encode())
+    os.close(fd)
+
+    pass_store: Optional[PassStore] = None
+    pass_algo = "-"
+    kdf_ms = 0.0
+    results: List[Dict] = []
+    status = 0
+    try:
+        if not pass_why:
+            if os.path.exists(os.path.join(root, "gnupg")):
+                shutil.rmtree(os.path.join(root, "gnupg"))
+            pass_store = PassStore(root)
+            pass_algo = pass_store.algo
+        print(f"folio:     {version_of([folio, 'version'])}")
+        print(f"sqlcipher: {version_of(['sqlcipher', '-version'])}")
+        if pass_store:
+            print(f"pass:      {_pass_version()}; {version_of(['gpg', '--version'])}")
+        print(f"machine:   {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
+        print(f"command:   {' '.join([os.path.relpath(sys.argv[0])] + argv)}")
+        print()
+        sys.stdout.flush()
+        kdf_ms = kdf_time_ms()
+        for n in sizes:
+            for d in (f"vault-{n}", f"pass-{n}"):
+                if os.path.exists(os.path.join(root, d)):
+                    shutil.rmtree(os.path.join(root, d))
+            results.append(bench_size(folio, root, n, args, pass_store, pass_why))
+    except BenchError as e:
+        print(f"bench: error: {e}", file=sys.stderr)
+        status = 1
+    except subprocess.TimeoutExpired as e:
+        print(f"bench: error: a command ran too long: {' '.join(e.cmd)}", file=sys.stderr)
+        status = 1
+    finally:
+        if pass_store:
+            pass_store.close()
+        if results:
+            print_report(results, args, kdf_ms, pass_algo)
+        if args.keep:
+            print(f"\nvaults kept in {root} (passphrase file: {pass_file})")
+        elif own_root:
+            shutil.rmtree(root, ignore_errors=True)
+        else:
+            for n in sizes:
+                shutil.rmtree(os.path.join(root, f"vault-{n}"), ignore_errors=True)
+                shutil.rmtree(os.path.join(root, f"pass-{n}"), ignore_errors=True)
+            shutil.rmtree(os.path.join(root, "gnupg"), ignore_errors=True)
+            os.unlink(pass_file)
+    return status
+
+
+def _pass_version() -> str:
+    try:
+        out = subprocess.run(["pass", "version"], stdout=subprocess.PIPE, check=False).stdout.decode()
+        m = re.search(r"v\d+(\.\d+)+", out)
+        return "pass " + (m.group(0) if m else "?")
+    except OSError:
+        return "pass ?"
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
