@@ -52,8 +52,13 @@ step "due --within 7d"
 folio due --within 7d || true
 step "tags"
 folio tags
-step "rm $id --yes"
-folio rm "$id" --yes
+step "search 签证"
+folio search 签证
+step "rm $id --yes --shred    (delete, then re-key so that old copies of the file cannot be read)"
+folio rm "$id" --yes --shred
 step "list"
 folio list
-printf '\nThe vault lived in %s; every byte there is encrypted. It is removed now.\n' "$tour/vault"
+step "panic    (no passphrase: the keys are destroyed first, then the files)"
+build-tour/folio --vault "$tour/vault" panic
+ls "$tour/vault" 2>/dev/null || printf '(the vault folder is gone)\n'
+
