@@ -229,6 +229,7 @@ Checklist Checklists::rename(const std::string& ref, const std::string& new_name
   up.bind(1, name).bind(2, format_utc(now_utc())).bind(3, row);
   up.step();
   index_checklist(*db_, row);
+  purge_deleted_terms(*db_);
   Checklist c = load_checklist(*db_, row);
   tx.commit();
   return c;
@@ -295,6 +296,7 @@ Item Checklists::change_item(const std::string& ref, const ItemChange& ch) {
   up.bind(6, format_utc(now_utc())).bind(7, row);
   up.step();
   index_item(*db_, row);
+  purge_deleted_terms(*db_);
   Item it = load_item(*db_, row);
   tx.commit();
   return it;

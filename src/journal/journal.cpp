@@ -225,6 +225,7 @@ Entry Journal::update(const std::string& id, const EntryDraft& draft) {
   link_tags(*db_, row, tags);
   drop_unused_tags(*db_);
   index_entry(*db_, row);
+  purge_deleted_terms(*db_);  // the old text's terms go too
   Entry e = load(*db_, row);
   tx.commit();
   return e;

@@ -29,7 +29,8 @@ void index_attachment(Database& db, std::int64_t row);
 
 // Merges the index's segments (FTS4 'optimize'), which drops what deleted
 // rows left in them; with secure_delete the freed pages are zeroed. Called
-// after every removal, so a removed record leaves no term in the file.
+// after every removal or change of text, so that text no longer in a record
+// leaves no term in the file.
 void purge_deleted_terms(Database& db);
 
 // Removes the index rows of a checklist's items and attachments, or of an
