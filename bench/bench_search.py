@@ -26,14 +26,23 @@ this script:
    warm-up): `folio add` (an entry on stdin), `folio show ID`, `folio list
    --limit 20`, and `folio search` of a rare word, a common English word and a
    two-character Chinese word; beside each search, the same query through the
-   `sqlcipher` tool with the raw database key: the bare MATCH, and folio's
-   own statement (src/search/search.cpp, Search::find) with its ranking and
-   the display columns of the 20 rows it shows (see SEARCH_SQL below);
+   `sqlcipher` tool with the raw database key: the bare MATCH (newest 20),
+   and the MATCH ranked as folio ranks it (matchinfo), first 20, with the
+   columns folio shows for them (see RANK_SQL and SEARCH_SQL below);
 6. unless --no-pass: puts the same texts in a `pass` store (Debian's `pass`
    and `gnupg`, installed with apt-get when missing; a throwaway GNUPGHOME
    with a key without passphrase) and times `pass grep -i WORD` for the rare
-   word: the decrypt-everything approach;
-7. prints the table, the ratios (search at the largest size vs the smallest,
+   word: the decrypt-everything approach. A size is skipped ('not measured',
+   with the reason) when building its store would take over
+   --pass-build-limit (600 s, judged from the first 2000 entries) or one
+   `pass grep` over it over --pass-grep-limit (600 s, judged from the time an
+   entry took at the previous size); runs stop after --pass-grep-budget;
+7. at the largest size, unless --no-analyze: times the parts of the search
+   one by one inside a sqlcipher process (bare MATCH, ranking, the join to
+   the entries that folio's statement makes, the pair term alone for the
+   Chinese word) and prints folio's statement's query plan and the bytes the
+   index takes;
+8. prints the table, the ratios (search at the largest size vs the smallest,
    folio vs raw sqlcipher, folio vs pass grep) and PASS/MISS against the
    targets: a search at 100,000 entries under 50 ms median end to end
    excluding the KDF; each operation at 100,000 within 2x of its time at
@@ -63,7 +72,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_store import (  # noqa: E402  (the store benchmark's helpers)
@@ -581,7 +590,8 @@ class PassStore:
         if p.returncode != 0:
             raise BenchError("gpg --quick-gen-key failed: " + p.stderr.decode("utf-8", "replace"))
         out = subprocess.run(["gpg", "--batch", "--with-colons", "--list-keys"], env=self.env,
-                             stdout=subprocess.PIPE, check=True).stdout.decode()
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             check=True).stdout.decode()
         self.fpr = next(l.split(":")[9] for l in out.splitlines() if l.startswith("fpr:"))
         algos = {"1": "rsa", "18": "ecdh", "22": "eddsa"}
         subs = [l.split(":") for l in out.splitlines() if l.startswith("sub:")]
@@ -598,7 +608,8 @@ class PassStore:
         gpg --encrypt-files in batches). Returns (seconds, note), or (None, why not)
         when the first batches show that it would take longer than limit_s."""
         env = dict(self.env, PASSWORD_STORE_DIR=store)
-        subprocess.run(["pass", "init", self.fpr], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["pass", "init", self.fpr], env=env, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
         folder = os.path.join(store, "journal")
         os.makedirs(folder)
         t0 = time.perf_counter()
@@ -696,7 +707,12 @@ def bench_size(folio: str, root: str, n: int, args, pass_store: Optional[PassSto
 
     base = [folio, "--vault", vault, "--passphrase-file", pass_file]
     rows: List[Tuple[str, List[float]]] = []
-    uids = random.Random(args.seed + n).sample(info["sample"], min(args.runs + 1, len(info["sample"])))
+    # Different entries for show, edit and rm (each run one more), none with a rare word.
+    planted = {u for us in info["planted"].values() for u in us}
+    pool = [u for u in info["sample"] if u not in planted]
+    picked = random.Random(args.seed + n).sample(pool, min(3 * (args.runs + 1), len(pool)))
+    third = len(picked) // 3
+    uids, edit_uids, rm_uids = picked[:third], picked[third:2 * third], picked[2 * third:]
     k = {"i": 0}
 
     def show() -> None:
@@ -726,6 +742,22 @@ def bench_size(folio: str, root: str, n: int, args, pass_store: Optional[PassSto
     add_body = next(extra.entries()).body.encode("utf-8")
     rows.append(("add (body on stdin)",
                  measure(lambda: run(base + ["add"], add_body, what="folio add"), args.runs)))
+    # edit and rm: since 25d23d5 folio also runs an FTS4 'optimize' (a merge of
+    # the whole index) after every change or removal of text.
+    k["e"] = k["r"] = 0
+
+    def edit() -> None:
+        uid = edit_uids[k["e"] % len(edit_uids)]
+        k["e"] += 1
+        run(base + ["edit", uid, "--stdin"], add_body, what="folio edit")
+
+    def rm() -> None:
+        uid = rm_uids[k["r"]]  # each run removes another entry
+        k["r"] += 1
+        run(base + ["rm", uid, "--yes"], what="folio rm")
+
+    rows.append(("edit ID (stdin)", measure(edit, args.runs)))
+    rows.append(("rm ID --yes", measure(rm, min(args.runs, len(rm_uids) - 1))))
     info["rows"] = rows
     info["searches"] = searches
     info["n"] = n
@@ -809,10 +841,10 @@ def print_report(results: List[Dict], args, kdf_ms: float, pass_algo: str) -> No
     print()
     print(f"wall time of whole processes, ms (pass grep: s); median and p90 of {runs} runs after "
           f"one warm-up (pass grep: 'runs')")
-    print("f/sql and f-sql: folio's median against 'sql same'; pass/f: pass grep's median "
+    print("f/sql and f-sql: folio's median against 'sql ranked'; pass/f: pass grep's median "
           "against folio's")
     head = (f"{'entries':>8}  {'operation':<20} {'folio':>7} {'p90':>7}  "
-            f"{'sql bare':>8} {'p90':>6}  {'sql same':>8} {'p90':>6} {'f/sql':>6} {'f-sql':>6}  "
+            f"{'sql bare':>8} {'p90':>6}  {'sql ranked':>10} {'p90':>6} {'f/sql':>6} {'f-sql':>6}  "
             f"{'pass grep s':>11} {'p90':>6} {'runs':>4} {'pass/f':>7}")
     print(head)
     print("-" * len(head))
@@ -823,7 +855,7 @@ def print_report(results: List[Dict], args, kdf_ms: float, pass_algo: str) -> No
             s = by_word.get(name[len("search "):]) if name.startswith("search ") else None
             if s:
                 fm, bm, sm = med(s["folio"]), med(s["bare"]), med(s["sql"])
-                line += (f"  {ms(bm):>8} {ms(p90(s['bare'])):>6}  {ms(sm):>8} {ms(p90(s['sql'])):>6}"
+                line += (f"  {ms(bm):>8} {ms(p90(s['bare'])):>6}  {ms(sm):>10} {ms(p90(s['sql'])):>6}"
                          f" {fm / sm:>6.2f} {ms(fm - sm):>6}")
                 if s["pass"]:
                     pm = med(s["pass"])
@@ -833,11 +865,10 @@ def print_report(results: List[Dict], args, kdf_ms: float, pass_algo: str) -> No
                     line += "  not measured"
             print(line)
     print()
-    print("sql bare: " + BARE_SQL.format(match="<MATCH>").strip())
-    print("sql same: " + SEARCH_SQL.format(match="<MATCH>").strip())
-    print("          (folio's Search::find statement with its parameters written in; folio_rank() "
-          "replaced by the phrase's hit count read from the same matchinfo blob, which orders "
-          "rows the same for a one-word query; then the display columns of the 20 hits)")
+    print("sql bare:   " + BARE_SQL.format(match="<MATCH>").strip())
+    print("sql ranked: " + SEARCH_SQL.format(match="<MATCH>").strip())
+    print("            (<MATCH> as under 'queries'; the hit count read from matchinfo orders rows "
+          "as folio_rank() does for a one-word query; then the columns folio shows for the 20 hits)")
     print(f"pass grep: pass grep -i {QUERIES[0][1]}  (pass 1.7, one gpg -d process per entry; "
           f"key: {pass_algo}, no passphrase, gpg-agent running)")
     for r in results:
@@ -879,6 +910,8 @@ def print_report(results: List[Dict], args, kdf_ms: float, pass_algo: str) -> No
               f"{med(s_hi['folio']) / med(s_lo['folio']):5.2f}x;  raw sqlcipher: "
               f"{med(s_hi['sql']) / med(s_lo['sql']):5.2f}x;  bare MATCH: "
               f"{med(s_hi['bare']) / med(s_lo['bare']):5.2f}x")
+    print("  load at the end: %.2f %.2f %.2f (1, 5, 15 min): other work on the machine moves "
+          "the figures" % os.getloadavg())
     for r in results:
         s = r["searches"][0]
         if s["pass"]:
@@ -972,6 +1005,7 @@ def main(argv: List[str]) -> int:
         if pass_store:
             print(f"pass:      {_pass_version()}; {version_of(['gpg', '--version'])}")
         print(f"machine:   {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
+        print("load:      %.2f %.2f %.2f (1, 5, 15 min) at the start" % os.getloadavg())
         print(f"command:   {' '.join([os.path.relpath(sys.argv[0])] + argv)}")
         print()
         sys.stdout.flush()
