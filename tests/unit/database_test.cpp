@@ -38,7 +38,9 @@ int raw_first_read(const std::filesystem::path& file, const Secret& key, bool se
 }
 
 std::int64_t count_rows(Database& db, const char* table) {
-  Statement st = db.prepare(std::string("SELECT count(*) FROM ") + table);
+  std::string sql = "SELECT count(*) FROM ";
+  sql += table;
+  Statement st = db.prepare(sql);
   REQUIRE(st.step());
   return st.integer(0);
 }
