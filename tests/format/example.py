@@ -18,7 +18,10 @@ import reader  # noqa: E402
 PASSPHRASE = "correct horse battery staple"
 SALT = bytes(range(0x00, 0x10))     # 16 bytes
 NONCE = bytes(range(0x10, 0x28))    # 24 bytes
-DEK = bytes(range(0x40, 0x60))      # 32 bytes
+VK = bytes(range(0x60, 0x80))       # 32 bytes: the vault key
+DATA_SALT = bytes(range(0x80, 0x90))   # the data-key slot's salt
+DATA_NONCE = bytes(range(0x90, 0xa8))  # and nonce
+DEK = bytes(range(0x40, 0x60))      # 32 bytes: the data key
 OPS = 2
 MEMORY = 65536                       # bytes (64 KiB)
 RECOVERY_RAW = bytes(range(0xa0, 0xb4))  # 20 bytes
@@ -40,16 +43,21 @@ def example() -> str:
     masked = reader.xor(params, mask)
     kek = reader.nacl.pwhash.argon2id.kdf(32, secret, SALT, opslimit=OPS,
                                           memlimit=MEMORY)
-    slot = reader.make_slot(secret, reader.KIND_PASSPHRASE, DEK, SALT, NONCE,
+    slot = reader.make_slot(secret, reader.KIND_PASSPHRASE, VK, SALT, NONCE,
                             OPS, MEMORY)
     wrapped = slot[80:128]
+    data_params = reader.Params(reader.CHECK, reader.FORMAT_VERSION, reader.KIND_DATA_KEY,
+                                reader.KDF_NONE, 0, 0, bytes(16)).to_bytes()
+    data_mask = reader.mask_for(DATA_SALT)
+    data_slot = reader.make_data_key_slot(VK, DEK, DATA_SALT, DATA_NONCE)
     db_key = reader.database_key(DEK)
 
-    # The check: reader.py, reading as FORMAT.md says, opens the slot.
-    header = slot + bytes(reader.HEADER_SIZE - reader.SLOT_SIZE)
-    dek, index = reader.open_vault_key(header, secret, reader.KIND_PASSPHRASE)
-    assert (dek, index) == (DEK, 0)
+    # The check: reader.py, reading as FORMAT.md says, opens both slots.
+    header = slot + data_slot + bytes(reader.HEADER_SIZE - 2 * reader.SLOT_SIZE)
+    vk, index = reader.open_vault_key(header, secret, reader.KIND_PASSPHRASE)
+    assert (vk, index) == (VK, 0)
     assert reader.parse_slot(header, 0).params == params_obj
+    assert reader.open_data_keys(header, VK) == [(DEK, 1)]
 
     code = reader.format_recovery_code(RECOVERY_RAW)
     typed = code.lower().replace("-", " ")
@@ -67,7 +75,7 @@ Inputs:
 passphrase      "{PASSPHRASE}" ({len(secret)} bytes of UTF-8, NFC, no line ending)
 salt            {SALT.hex()}
 nonce           {NONCE.hex()}
-DEK             {DEK.hex()}
+VK              {VK.hex()}
 slot kind       1 (passphrase)
 ops             {OPS}
 memory          {MEMORY} bytes (64 KiB)
@@ -97,7 +105,7 @@ KEK = Argon2id(output 32, password = passphrase, salt, opslimit {OPS}, memlimit 
 {kek.hex()}
 ```
 
-wrapped key = XChaCha20-Poly1305(key = KEK, nonce, message = DEK, associated data = salt || params),
+wrapped key = XChaCha20-Poly1305(key = KEK, nonce, message = VK, associated data = salt || params),
 32 bytes of ciphertext then the 16-byte tag:
 
 ```
@@ -108,6 +116,32 @@ The 128-byte slot (salt, masked params, nonce, wrapped key), by offset:
 
 ```
 {hexlines(slot)}
+```
+
+The data-key slot, with its own inputs:
+
+```
+salt            {DATA_SALT.hex()}
+nonce           {DATA_NONCE.hex()}
+DEK             {DEK.hex()}
+slot kind       3 (data key), kdf 0, ops 0, memory 0
+```
+
+params, mask, masked params:
+
+```
+{data_params.hex()}
+{data_mask.hex()}
+{reader.xor(data_params, data_mask).hex()}
+```
+
+wrapped key = XChaCha20-Poly1305(key = VK, nonce, message = DEK, associated data = salt || params),
+and the 128-byte slot:
+
+```
+{data_slot[80:128].hex()}
+
+{hexlines(data_slot)}
 ```
 
 database key = BLAKE2b(output 32, key = DEK, message = "folio sqlcipher key v1"),
