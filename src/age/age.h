@@ -1,0 +1,110 @@
+// The age v1 file format (C2SP age.md), written and read with folio's own code
+// on libsodium: X25519 and scrypt recipients, the STREAM payload in 64 KiB
+// chunks, the ASCII armor. Streaming both ways: memory stays constant whatever
+// the payload size.
+//
+// Errors (folio::Error):
+//   corrupt            a header, HMAC, payload, chunk or armor failure,
+//                      truncation, trailing data, non-canonical encodings
+//   wrong_passphrase   no stanza opened with the identities or passphrase given
+//   refused            a scrypt work factor above the caller's bound
+//   unsupported_version  "age-encryption.org/v1" is not the version line
+//   invalid_argument   a malformed recipient or identity string
+//   io                 the Sink or Source failed
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "folio/secret.h"
+
+namespace folio::age {
+
+// Where bytes go and come from (a file descriptor, a buffer, a test double).
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void write(std::span<const std::uint8_t> bytes) = 0;
+};
+class Source {
+ public:
+  virtual ~Source() = default;
+  // Up to out.size() bytes; 0 only at the end of the input.
+  virtual std::size_t read(std::span<std::uint8_t> out) = 0;
+};
+
+struct X25519Recipient {
+  std::array<std::uint8_t, 32> point{};
+};
+struct X25519Identity {
+  Secret scalar;  // 32 bytes
+  X25519Recipient recipient() const;
+};
+
+// "age1..." (bech32, lower case) <-> recipient.
+X25519Recipient parse_recipient(std::string_view text);
+std::string encode_recipient(const X25519Recipient& recipient);
+// "AGE-SECRET-KEY-1..." (bech32, upper case) <-> identity.
+X25519Identity parse_identity(std::string_view text);
+Secret encode_identity(const X25519Identity& identity);
+X25519Identity generate_identity();
+// An identity file as age-keygen writes it: '#' comments, blank lines, one
+// AGE-SECRET-KEY-1 per line.
+std::vector<X25519Identity> parse_identity_file(std::string_view contents);
+
+struct EncryptOptions {
+  std::vector<X25519Recipient> recipients;
+  // Set for a passphrase file. age allows the scrypt stanza only alone, so a
+  // passphrase together with recipients is invalid_argument.
+  const Secret* passphrase = nullptr;
+  unsigned scrypt_work_factor = 18;
+  bool armor = false;
+};
+
+class Writer {
+ public:
+  // Writes the header to `out` at once.
+  Writer(Sink& out, const EncryptOptions& options);
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+  void write(std::span<const std::uint8_t> plaintext);
+  // Seals the last chunk (and writes the armor footer). Must be called once;
+  // a Writer destroyed without finish() has written a file age rejects.
+  void finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+struct DecryptOptions {
+  std::vector<X25519Identity> identities;
+  const Secret* passphrase = nullptr;
+  unsigned max_scrypt_work_factor = 22;
+};
+
+class Reader {
+ public:
+  // Reads the header (armored or not, detected), checks its MAC and unwraps
+  // the file key.
+  Reader(Source& in, const DecryptOptions& options);
+  ~Reader();
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+  // Authenticated plaintext, up to out.size() bytes. Returns 0 only after the
+  // final chunk has been verified and the input is at its end.
+  std::size_t read(std::span<std::uint8_t> out);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace folio::age
