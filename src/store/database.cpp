@@ -243,7 +243,14 @@ void Database::export_to(const std::filesystem::path& file, const Secret& key) {
   }
   exec("PRAGMA rekey.cipher_page_size = 4096");
   std::string version = query_text("PRAGMA main.user_version");
-  query_text("SELECT sqlcipher_export('rekey')");
+  try {
+    query_text("SELECT sqlcipher_export('rekey')");
+  } catch (const Error&) {
+    // sqlcipher_export reports every failure as a plain SQLITE_ERROR, most
+    // often a full disk; its message says which.
+    throw Error(Errc::io, "cannot write the re-encrypted copy of the database: " + std::string(sqlite3_errmsg(db_)),
+                "re-keying needs free space for a second copy of the database file");
+  }
   // user_version is not part of what sqlcipher_export copies.
   exec(("PRAGMA rekey.user_version = " + std::to_string(std::stol(version))).c_str());
   exec("DETACH DATABASE rekey");

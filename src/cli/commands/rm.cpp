@@ -79,7 +79,14 @@ void add_rm(CLI::App& app, Globals& g, Action& run) {
         std::cout << "deleted " << id << '\n';
       }
       if (o->shred) {
-        vault.rekey();
+        try {
+          vault.rekey();
+        } catch (const Error& e) {
+          // The deletion stands; the user must learn that the old key did not go.
+          throw Error(e.code(), std::string("deleted, but the vault was not re-keyed: ") + e.what(),
+                      "older copies of the vault file still open with the current key; "
+                      "once the cause is fixed, run 'folio rekey'");
+        }
         note("re-keyed the vault: older copies of its file no longer open with this header");
       }
       return 0;
