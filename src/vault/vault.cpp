@@ -257,11 +257,15 @@ void Vault::rekey() {
 namespace {
 
 // Overwrites a file in place with random bytes, syncs it, and unlinks it.
-// Missing files are fine.
+// Missing files are fine; a symbolic link is unlinked, its target left alone.
 void overwrite_and_remove(const fs::path& file) {
   int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
     if (errno == ENOENT) return;
+    if (errno == ELOOP) {
+      if (::unlink(file.c_str()) != 0) throw_io("cannot remove " + file.string(), errno);
+      return;
+    }
     throw_io("cannot overwrite " + file.string(), errno);
   }
   struct stat st {};
@@ -289,8 +293,9 @@ void overwrite_and_remove(const fs::path& file) {
 void Vault::destroy(const fs::path& dir, const std::function<void()>& keys_gone) {
   const fs::path header_file = dir / kHeaderName;
   // The keys first, in place (not by rename), so the bytes that held them are
-  // the ones overwritten, and before anything slower is done.
-  int fd = ::open(header_file.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  // the ones overwritten, and before anything slower is done. A header behind
+  // a symbolic link is followed, as Vault::open follows it.
+  int fd = ::open(header_file.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) {
       throw Error(Errc::not_found, "no vault in " + dir.string(), "check the path given with --vault");
