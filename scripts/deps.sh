@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config libsodium-dev libsqlcipher-dev
             libcli11-dev nlohmann-json3-dev libutf8proc-dev libzxcvbn-dev)
-test_pkgs=(catch2 sqlcipher age python3-nacl python3 tmux)
+test_pkgs=(catch2 sqlcipher age python3-nacl python3 tmux strace openssl)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then want+=("${test_pkgs[@]}"); fi
