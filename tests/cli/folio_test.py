@@ -493,13 +493,17 @@ class Slot:
         return int.from_bytes(self.params[16:24], "little")
 
 
-def read_slots(vault: Path) -> List[Slot]:
-    header = (Path(vault) / "header").read_bytes()
+def slots_of(header: bytes) -> List[Slot]:
+    """The slots of a header's bytes, unmasked."""
     slots = []
     for i in range(len(header) // SLOT_SIZE):
         raw = header[i * SLOT_SIZE:(i + 1) * SLOT_SIZE]
         slots.append(Slot(i, raw, xor(raw[16:56], slot_mask(raw[0:16]))))
     return slots
+
+
+def read_slots(vault: Path) -> List[Slot]:
+    return slots_of((Path(vault) / "header").read_bytes())
 
 
 def with_params(slot: Slot, params: bytes) -> bytes:
@@ -557,6 +561,92 @@ def run_sql(vault: Path, passphrase: str, sql: str) -> str:
     if r.returncode != 0 or "Error" in r.stderr:
         raise AssertionError(f"sqlcipher failed: {r.stderr}")
     return r.stdout
+
+
+def recovery_secret(code: str) -> bytes:
+    """A recovery code as the KDF takes it (FORMAT.md, "Secrets"): upper case,
+    no spaces or dashes, 0/1/8 read as O/I/B."""
+    s = code.upper().replace(" ", "").replace("-", "")
+    return s.translate(str.maketrans({"0": "O", "1": "I", "8": "B"})).encode("ascii")
+
+
+def open_secret_slot(header: bytes, secret: bytes, kind: int) -> Optional[bytes]:
+    """The vault key from the first slot of `kind` (1 passphrase, 2 recovery
+    code) that opens with `secret` (its KDF input bytes), or None."""
+    import nacl.bindings
+    import nacl.exceptions
+    import nacl.pwhash.argon2id
+    for slot in slots_of(header):
+        if not slot.used or slot.version != 1 or slot.kind != kind:
+            continue
+        raw = slot.raw
+        kek = nacl.pwhash.argon2id.kdf(32, secret, raw[0:16], opslimit=slot.ops,
+                                       memlimit=slot.memory)
+        try:
+            return nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+                raw[80:128], raw[0:16] + slot.params, raw[56:80], kek)
+        except nacl.exceptions.CryptoError:
+            continue
+    return None
+
+
+def database_keys(vault: Path, secret: str, recovery: bool = False,
+                  header: Optional[bytes] = None) -> List[bytes]:
+    """Every database key the header yields for a passphrase (or, with
+    `recovery`, a recovery code): one per data-key slot that opens with the
+    vault key, in slot order. Empty when no secret slot opens. `header`: the
+    1024 bytes to use instead of the vault's `header` file."""
+    import unicodedata
+
+    import nacl.bindings
+    import nacl.encoding
+    import nacl.exceptions
+    import nacl.hash
+    if header is None:
+        header = (Path(vault) / "header").read_bytes()
+    if recovery:
+        key = open_secret_slot(header, recovery_secret(secret), 2)
+    else:
+        key = open_secret_slot(header, unicodedata.normalize("NFC", secret).encode("utf-8"), 1)
+    if key is None:
+        return []
+    keys = []
+    for slot in slots_of(header):
+        if not slot.used or slot.version != 1 or slot.kind != 3:
+            continue
+        raw = slot.raw
+        try:
+            dek = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+                raw[80:128], raw[0:16] + slot.params, raw[56:80], key)
+        except nacl.exceptions.CryptoError:
+            continue
+        keys.append(nacl.hash.blake2b(DATABASE_KEY_MESSAGE, key=dek, digest_size=32,
+                                      encoder=nacl.encoding.RawEncoder))
+    return keys
+
+
+def sqlcipher_run(path: Path, key: Optional[bytes], sql: str,
+                  timeout: float = 60) -> subprocess.CompletedProcess:
+    """Runs `sql` with the sqlcipher tool on the database file `path`, opened
+    with the raw 32-byte `key` (on stdin, not argv), or as a plaintext SQLite
+    file when `key` is None. Stops at the first error (-bail); returns the
+    finished process (text), for the caller to judge."""
+    script = ""
+    if key is not None:
+        script = f"PRAGMA key = \"x'{key.hex()}'\";\nPRAGMA cipher_page_size = 4096;\n"
+    script += sql + "\n"
+    return subprocess.run(["sqlcipher", "-batch", "-bail", "-init", os.devnull, str(path)],
+                          input=script, capture_output=True, text=True, timeout=timeout)
+
+
+def sqlcipher_open_error(path: Path, key: bytes) -> Optional[str]:
+    """None when `key` opens the SQLCipher database `path` (its schema can be
+    read), else what sqlcipher said. Only reads (give a copy when a hot journal
+    may lie beside it: SQLite would roll it back)."""
+    r = sqlcipher_run(path, key, "SELECT count(*) FROM sqlite_master;")
+    if r.returncode == 0 and "Error" not in r.stderr and r.stdout.strip().isdigit():
+        return None
+    return (r.stderr or r.stdout).strip() or f"sqlcipher exited {r.returncode}"
 
 
 def flip_byte(path: Path, offset: int, mask: int = 0x01):
