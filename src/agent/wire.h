@@ -27,7 +27,7 @@ class Connection {
   // failure (a timeout, a closed peer).
   bool send_all(const void* data, std::size_t size);
   bool recv_all(void* data, std::size_t size);
-  // One line without its '\n', at most `limit` bytes; nullopt on failure.
+  // One line without its '\n', at most `limit` bytes; false on failure.
   bool recv_line(std::string& line, std::size_t limit);
 
  private:

@@ -16,7 +16,7 @@ void add_status(CLI::App& app, Globals& g, Action& run) {
       auto dir = vault_path(g);
       auto s = agent::status(dir);
       if (*json) {
-        nlohmann::json j = {{"vault", dir.string()}, {"unlocked", s.has_value()}};
+        nlohmann::json j = {{"vault", std::filesystem::absolute(dir).string()}, {"unlocked", s.has_value()}};
         if (s) {
           j["agent_pid"] = s->pid;
           j["unlocked_for"] = s->unlocked_for.count();

@@ -70,7 +70,7 @@ void add_unlock(CLI::App& app, Globals& g, Action& run) {
       }
       Vault vault = open_vault(g, /*use_agent=*/false);
       agent::start(vault, options, this_executable());
-      note("unlocked " + vault.path().string() + " until " + describe_duration(options.idle) +
+      note("unlocked " + std::filesystem::absolute(vault.path()).string() + " until " + describe_duration(options.idle) +
            " without use (at most " + describe_duration(options.max_lifetime) + "); 'folio lock' locks it now");
       return 0;
     };
