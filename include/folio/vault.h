@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "folio/checklist.h"
 #include "folio/journal.h"
@@ -22,6 +23,8 @@
 namespace folio {
 
 class Database;
+class Vault;
+const Secret& vault_key_of(const Vault& vault);  // internal: for the session agent
 
 // What the secret given to open() is.
 enum class SecretKind { passphrase, recovery_code };
@@ -49,6 +52,12 @@ class Vault {
   // Error(corrupt), Error(unsupported_version).
   static Vault open(const std::filesystem::path& dir, const Secret& secret,
                     SecretKind kind = SecretKind::passphrase);
+
+  // Opens the vault with data keys handed over by the session agent
+  // (folio/agent.h), without a KDF run. Such a Vault cannot change the
+  // passphrase or rekey: those need the passphrase (Error(refused)).
+  // Error(not_found), Error(corrupt) as open().
+  static Vault open_with_data_keys(const std::filesystem::path& dir, std::vector<Secret> data_keys);
 
   Vault(Vault&&) noexcept;
   Vault& operator=(Vault&&) noexcept;
@@ -98,6 +107,7 @@ class Vault {
 
  private:
   struct State;
+  friend const Secret& vault_key_of(const Vault& vault);
   explicit Vault(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
 };

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "folio/agent.h"
 #include "folio/dates.h"
 #include "folio/error.h"
 #include "folio/terminal.h"
@@ -30,11 +31,19 @@ Secret read_given_secret(std::optional<int> fd, const std::string& file, const s
 
 }  // namespace
 
-Vault open_vault(const Globals& g) {
+Vault open_vault(const Globals& g, bool use_agent) {
   auto dir = vault_path(g);
   if (!Vault::exists(dir) && !std::filesystem::exists(dir / "data")) {
     throw Error(Errc::not_found, "no vault in " + dir.string(),
                 "create one with 'folio init', or point to yours with --vault PATH");
+  }
+  if (use_agent && !g.no_agent && !g.recovery) {
+    try {
+      if (auto keys = agent::data_keys(dir)) return Vault::open_with_data_keys(dir, std::move(*keys));
+    } catch (const Error& e) {
+      if (e.code() != Errc::refused) throw;
+      note(std::string("warning: ") + e.what());
+    }
   }
   if (g.recovery) {
     Secret code = read_given_secret(g.passphrase_fd, g.passphrase_file, "Recovery code: ");
@@ -231,6 +240,15 @@ Progress progress_bar(const std::string& label) {
     if (done >= total) std::fprintf(stderr, "\n");
     std::fflush(stderr);
   };
+}
+
+std::string describe_duration(std::chrono::seconds s) {
+  const long total = static_cast<long>(s.count());
+  std::string out;
+  if (total >= 3600) out += std::to_string(total / 3600) + "h";
+  if (total % 3600 >= 60) out += std::to_string(total % 3600 / 60) + "m";
+  if (total < 3600 && (total % 60 != 0 || total == 0)) out += std::to_string(total % 60) + "s";
+  return out;
 }
 
 void note(const std::string& line) { std::cerr << "folio: " << line << '\n'; }

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@ struct Globals {
   std::optional<int> passphrase_fd;
   std::string passphrase_file;
   bool recovery = false;
+  bool no_agent = false;
 };
 
 // A command's work, run after parsing succeeded. Returns the exit code.
@@ -44,12 +46,18 @@ void add_attachments(CLI::App& app, Globals& g, Action& run);
 void add_extract(CLI::App& app, Globals& g, Action& run);
 void add_search(CLI::App& app, Globals& g, Action& run);
 void add_wipe(CLI::App& app, Globals& g, Action& run);
+void add_unlock(CLI::App& app, Globals& g, Action& run);
+void add_lock(CLI::App& app, Globals& g, Action& run);
+void add_status(CLI::App& app, Globals& g, Action& run);
 
 std::filesystem::path vault_path(const Globals& g);
 
-// Reads the passphrase (or recovery code, with --recovery) as the globals say
-// and opens the vault. Fails with not_found before asking if there is none.
-Vault open_vault(const Globals& g);
+// Opens the vault: through the session agent when one serves it (unless
+// --no-agent or --recovery, or `use_agent` is false: commands that change
+// keys always want the secret), else with the passphrase (or recovery code,
+// with --recovery) read as the globals say. Fails with not_found before
+// asking if there is none.
+Vault open_vault(const Globals& g, bool use_agent = true);
 
 // A new passphrase: read once from fd/file if given, else asked twice on the
 // terminal. Shows the strength estimate on stderr; refuses a weak one unless
@@ -93,6 +101,9 @@ std::string progress_text(const Checklist& c);
 std::string size_text(std::uint64_t bytes);
 // A progress line on stderr when it is a terminal; nothing otherwise.
 Progress progress_bar(const std::string& label);
+// "1h5m", "10m", "42s".
+std::string describe_duration(std::chrono::seconds s);
+
 void note(const std::string& line);  // a line on stderr, "folio: ..."
 
 }  // namespace folio::cli

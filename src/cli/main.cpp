@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   app.add_option("--passphrase-fd", g.passphrase_fd, "read the passphrase from this file descriptor");
   app.add_option("--passphrase-file", g.passphrase_file, "read the passphrase from this file (first line)");
   app.add_flag("--recovery", g.recovery, "the secret given is the recovery code");
+  app.add_flag("--no-agent", g.no_agent, "ask for the passphrase even when 'folio unlock' left an agent running");
 
   folio::cli::Action run;
   folio::cli::add_init(app, g, run);
@@ -79,6 +80,9 @@ int main(int argc, char** argv) {
   folio::cli::add_passwd(app, g, run);
   folio::cli::add_search(app, g, run);
   folio::cli::add_wipe(app, g, run);
+  folio::cli::add_unlock(app, g, run);
+  folio::cli::add_lock(app, g, run);
+  folio::cli::add_status(app, g, run);
   folio::cli::add_checklist(app, g, run);
   folio::cli::add_item(app, g, run);
   folio::cli::add_due(app, g, run);

@@ -17,6 +17,7 @@
 #include "store/schema.h"
 #include "store/ids.h"
 #include "folio/search.h"
+#include "vault/agent_access.h"
 #include "vault/files.h"
 
 namespace folio {
@@ -129,27 +130,28 @@ Secret Vault::create(const fs::path& dir, const Secret& passphrase, const KdfPar
   return recovery;
 }
 
-Vault Vault::open(const fs::path& dir, const Secret& secret, SecretKind kind) {
+namespace {
+
+void require_vault(const fs::path& dir) {
   std::error_code ec;
-  if (!exists(dir)) {
-    if (fs::exists(dir / kDataName, ec)) {
-      throw Error(Errc::corrupt, "the vault in " + dir.string() + " has lost its header",
-                  "restore the vault folder from a backup");
-    }
-    throw Error(Errc::not_found, "no vault in " + dir.string(),
-                "create one with 'folio init', or point to yours with --vault PATH");
+  if (Vault::exists(dir)) return;
+  if (fs::exists(dir / kDataName, ec)) {
+    throw Error(Errc::corrupt, "the vault in " + dir.string() + " has lost its header",
+                "restore the vault folder from a backup");
   }
-  HeaderBytes header = read_header(dir);
-  Unlocked u = kind == SecretKind::passphrase
-                   ? open_header(header, SlotKind::passphrase, secret)
-                   : open_header(header, SlotKind::recovery_code, canonical_recovery_code(secret));
+  throw Error(Errc::not_found, "no vault in " + dir.string(),
+              "create one with 'folio init', or point to yours with --vault PATH");
+}
+
+// Opens the database with the first of `keys` that fits (normally there is
+// one; two only between the steps of a rekey) and upgrades its schema.
+// Returns the index of the key that opened it.
+std::pair<Database, std::size_t> open_database(const fs::path& dir, const std::vector<DataKey>& keys) {
+  std::error_code ec;
   if (!fs::exists(dir / kDataName, ec)) {
     throw Error(Errc::corrupt, "the vault database is missing from " + dir.string(),
                 "restore the vault folder from a backup");
   }
-  // Normally one data-key slot; two only between the steps of a rekey, when
-  // either may be the one that opens the database.
-  std::vector<DataKey> keys = open_data_slots(header, u.key);
   if (keys.empty()) {
     throw Error(Errc::corrupt, "the vault header has no data key for this passphrase: it is damaged",
                 "restore the vault folder from a backup");
@@ -168,12 +170,60 @@ Vault Vault::open(const fs::path& dir, const Secret& secret, SecretKind kind) {
   check_schema(db, [&db](int from) {
     if (from < 3) Search(db).rebuild_in_transaction();
   });
+  return {std::move(db), which};
+}
+
+}  // namespace
+
+Vault Vault::open(const fs::path& dir, const Secret& secret, SecretKind kind) {
+  require_vault(dir);
+  HeaderBytes header = read_header(dir);
+  Unlocked u = kind == SecretKind::passphrase
+                   ? open_header(header, SlotKind::passphrase, secret)
+                   : open_header(header, SlotKind::recovery_code, canonical_recovery_code(secret));
+  std::vector<DataKey> keys = open_data_slots(header, u.key);
+  auto [db, which] = open_database(dir, keys);
   auto state = std::make_unique<State>(State{dir, std::move(u.key), std::move(keys[which].key),
                                              keys[which].slot, u.cost, std::move(db)});
   return Vault(std::move(state));
 }
 
+Vault Vault::open_with_data_keys(const fs::path& dir, std::vector<Secret> data_keys) {
+  require_vault(dir);
+  std::vector<DataKey> keys;
+  for (Secret& k : data_keys) {
+    if (k.size() != kDataKeySize) throw Error(Errc::internal, "a data key of the wrong size");
+    keys.push_back(DataKey{std::move(k), 0});
+  }
+  auto [db, which] = open_database(dir, keys);
+  auto state = std::make_unique<State>(State{dir, Secret(), std::move(keys[which].key), 0,
+                                             KdfParams{}, std::move(db)});
+  return Vault(std::move(state));
+}
+
+const Secret& vault_key_of(const Vault& vault) { return vault.state_->vault_key; }
+
+std::vector<Secret> current_data_keys(const fs::path& dir, const Secret& vault_key) {
+  require_vault(dir);
+  HeaderBytes header = read_header(dir);
+  std::vector<Secret> out;
+  for (DataKey& k : open_data_slots(header, vault_key)) out.push_back(std::move(k.key));
+  return out;
+}
+
+namespace {
+
+void require_vault_key(const Secret& vault_key, const char* what) {
+  if (vault_key.empty()) {
+    throw Error(Errc::refused, std::string(what) + " needs the passphrase, not the session agent's key",
+                "run the command again with --no-agent");
+  }
+}
+
+}  // namespace
+
 void Vault::change_passphrase(const Secret& new_passphrase, const KdfParams& kdf) {
+  require_vault_key(state_->vault_key, "changing the passphrase");
   if (new_passphrase.empty()) throw Error(Errc::invalid_argument, "the new passphrase is empty");
   HeaderBytes header = read_header(state_->dir);
   std::optional<std::size_t> target;
@@ -212,6 +262,7 @@ void Vault::check() {
 }
 
 void Vault::rekey() {
+  require_vault_key(state_->vault_key, "re-keying");
   const fs::path data = state_->dir / kDataName;
   const fs::path fresh = state_->dir / (std::string(kDataName) + ".rekey");
   Secret data_key(kDataKeySize);

@@ -8,6 +8,7 @@
 #include "folio/kdf.h"
 #include "folio/vault.h"
 #include "store/database.h"
+#include "vault/agent_access.h"
 #include "support.h"
 
 using namespace folio;
@@ -422,4 +423,29 @@ TEST_CASE("default_path prefers FOLIO_VAULT, then an absolute XDG_DATA_HOME, the
     folio_test::EnvGuard h("HOME", nullptr);
     CHECK_ERRC(Vault::default_path(), Errc::not_found);
   }
+}
+
+TEST_CASE("the agent's data keys open the vault, follow a rekey, and cannot change keys", "[vault][agent]") {
+  Made m;
+  const fs::path& v = m.dir;
+  Vault owner = Vault::open(v, passphrase());
+  std::string id = owner.journal().add(draft("kept")).id;
+
+  auto keys = current_data_keys(v, vault_key_of(owner));
+  REQUIRE(keys.size() == 1);
+  Vault served = Vault::open_with_data_keys(v, std::move(keys));
+  CHECK(served.journal().get(id).body == "kept");
+  CHECK(error_code_of([&] { served.rekey(); }) == Errc::refused);
+  CHECK(error_code_of([&] { served.change_passphrase(passphrase(), kCheap); }) == Errc::refused);
+
+  // After a rekey the old data key no longer opens the file; a fresh read of
+  // the header gives the new one.
+  owner.rekey();
+  auto fresh = current_data_keys(v, vault_key_of(owner));
+  REQUIRE(fresh.size() == 1);
+  CHECK(Vault::open_with_data_keys(v, std::move(fresh)).journal().get(id).body == "kept");
+
+  // A destroyed header yields nothing.
+  Vault::destroy(v);
+  CHECK(error_code_of([&] { current_data_keys(v, vault_key_of(owner)); }) == Errc::not_found);
 }

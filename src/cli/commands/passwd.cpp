@@ -19,7 +19,7 @@ void add_passwd(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("--new-passphrase-file", o->new_file, "read the new passphrase from this file");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, /*use_agent=*/false);
       KdfParams kdf = o->kdf.resolve(vault.kdf());
       Secret pass = new_passphrase(o->new_fd, o->new_file, o->allow_weak);
       vault.change_passphrase(pass, kdf);

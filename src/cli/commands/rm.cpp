@@ -29,7 +29,7 @@ void add_rm(CLI::App& app, Globals& g, Action& run) {
       if (!o->yes && !have_terminal()) {
         throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
       }
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, /*use_agent=*/!o->shred);  // re-keying needs the passphrase
       // Every id is resolved before anything is deleted.
       std::vector<std::pair<std::string, RecordKind>> records;
       std::vector<std::string> names;

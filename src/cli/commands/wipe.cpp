@@ -3,10 +3,25 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/agent.h"
 #include "folio/error.h"
 #include "folio/terminal.h"
 
 namespace folio::cli {
+
+namespace {
+
+// After the keys are gone: an agent of the vault has nothing left to serve,
+// but it still holds the old vault key in memory. End it; never fail here.
+void stop_agent(const std::filesystem::path& dir) {
+  try {
+    agent::lock(dir);
+  } catch (const std::exception&) {
+    // A foreign or broken socket: the agent ends by itself at its next request.
+  }
+}
+
+}  // namespace
 
 void add_wipe(CLI::App& app, Globals& g, Action& run) {
   CLI::App* rekey = app.add_subcommand(
@@ -16,7 +31,7 @@ void add_wipe(CLI::App& app, Globals& g, Action& run) {
       "space for a second copy; the passphrase and recovery code stay the same");
   rekey->callback([&g, &run] {
     run = [&g] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, /*use_agent=*/false);
       vault.rekey();
       note("re-keyed the vault");
       return 0;
@@ -41,7 +56,10 @@ void add_wipe(CLI::App& app, Globals& g, Action& run) {
           throw Error(Errc::cancelled, "nothing was destroyed");
         }
       }
-      Vault::destroy(dir, [] { note("keys destroyed: the vault can no longer be opened"); });
+      Vault::destroy(dir, [&dir] {
+        note("keys destroyed: the vault can no longer be opened");
+        stop_agent(dir);
+      });
       note("removed " + dir.string());
       return 0;
     };
@@ -58,6 +76,7 @@ void add_wipe(CLI::App& app, Globals& g, Action& run) {
       double keys_ms = 0;
       Vault::destroy(dir, [&] {
         keys_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        stop_agent(dir);
       });
       char line[96];
       std::snprintf(line, sizeof line, "vault destroyed (keys gone after %.1f ms)", keys_ms);

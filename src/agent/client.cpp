@@ -1,0 +1,104 @@
+// The client side of the agent: used by every command that opens a vault.
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "agent/wire.h"
+#include "folio/agent.h"
+#include "folio/error.h"
+#include "vault/files.h"
+
+namespace folio::agent {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kKeySize = 32;
+constexpr std::size_t kMaxKeys = 8;
+
+// A connection to the agent of `vault_dir`, or nullptr when none listens. A
+// socket left by a dead agent is removed.
+std::unique_ptr<Connection> connect_agent(const fs::path& vault_dir) {
+  fs::path path = socket_path(vault_dir);
+  fs::path dir = socket_dir(false);
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) return nullptr;  // no folder, no agent
+  if (::lstat(path.c_str(), &st) != 0) return nullptr;
+  if (!S_ISSOCK(st.st_mode) || st.st_uid != ::geteuid()) {
+    throw Error(Errc::refused, "the agent socket " + path.string() + " is not yours: not using it",
+                "remove it, then unlock again");
+  }
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw_io("cannot create a socket", errno);
+  auto conn = std::make_unique<Connection>(fd);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    if (errno == ECONNREFUSED || errno == ENOENT) {
+      ::unlink(path.c_str());  // the agent died without cleaning up
+      return nullptr;
+    }
+    throw_io("cannot reach the agent at " + path.string(), errno);
+  }
+  if (peer_uid(fd) != static_cast<long>(::geteuid())) {
+    throw Error(Errc::refused, "the agent at " + path.string() + " runs as another user: not using it",
+                "remove the socket, then unlock again");
+  }
+  set_timeouts(fd, std::chrono::seconds(5));
+  return conn;
+}
+
+}  // namespace
+
+std::optional<std::vector<Secret>> data_keys(const fs::path& vault_dir) {
+  auto conn = connect_agent(vault_dir);
+  if (!conn) return std::nullopt;
+  std::string line;
+  if (!conn->send_all("key\n", 4) || !conn->recv_line(line, 32)) return std::nullopt;
+  if (line.rfind("ok ", 0) != 0) return std::nullopt;  // "locked": the agent is ending
+  std::size_t count = 0;
+  try {
+    count = std::stoul(line.substr(3));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (count == 0 || count > kMaxKeys) return std::nullopt;
+  std::vector<Secret> keys;
+  for (std::size_t i = 0; i < count; ++i) {
+    Secret key(kKeySize);
+    if (!conn->recv_all(key.data(), key.size())) return std::nullopt;
+    keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+std::optional<Status> status(const fs::path& vault_dir) {
+  auto conn = connect_agent(vault_dir);
+  if (!conn) return std::nullopt;
+  std::string line;
+  if (!conn->send_all("status\n", 7) || !conn->recv_line(line, 4096)) return std::nullopt;
+  auto j = nlohmann::json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  Status s;
+  s.pid = j.value("pid", 0L);
+  s.unlocked_for = std::chrono::seconds(j.value("unlocked_for", 0L));
+  s.idle_left = std::chrono::seconds(j.value("idle_left", 0L));
+  s.lifetime_left = std::chrono::seconds(j.value("lifetime_left", 0L));
+  return s;
+}
+
+bool lock(const fs::path& vault_dir) {
+  auto conn = connect_agent(vault_dir);
+  if (!conn) return false;
+  std::string line;
+  return conn->send_all("lock\n", 5) && conn->recv_line(line, 16) && line == "ok";
+}
+
+}  // namespace folio::agent

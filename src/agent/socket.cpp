@@ -1,0 +1,122 @@
+#include <pwd.h>
+#include <sodium.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "agent/wire.h"
+#include "folio/agent.h"
+#include "folio/error.h"
+#include "vault/files.h"
+
+namespace folio::agent {
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path socket_base() {
+  if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x != nullptr && *x == '/') {
+    return fs::path(x) / "folio";
+  }
+  return fs::path("/tmp") / ("folio-" + std::to_string(::getuid()));
+}
+
+}  // namespace
+
+fs::path socket_dir(bool create) {
+  fs::path dir = socket_base();
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) {
+    if (errno != ENOENT) throw_io("cannot inspect " + dir.string(), errno);
+    if (!create) return dir;
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      throw_io("cannot create " + dir.string(), errno);
+    }
+    if (::lstat(dir.c_str(), &st) != 0) throw_io("cannot inspect " + dir.string(), errno);
+  }
+  if (!S_ISDIR(st.st_mode) || st.st_uid != ::geteuid() || (st.st_mode & 077) != 0) {
+    throw Error(Errc::refused,
+                "the agent folder " + dir.string() + " is not a private folder of yours: not using it",
+                "remove it (someone else may have made it), then unlock again");
+  }
+  return dir;
+}
+
+fs::path socket_path(const fs::path& vault_dir) {
+  // The canonical absolute path, so every spelling of one vault meets one agent.
+  std::error_code ec;
+  fs::path canonical = fs::weakly_canonical(fs::absolute(vault_dir), ec);
+  if (ec) canonical = fs::absolute(vault_dir);
+  const std::string text = canonical.string();
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(text.data()),
+                     text.size(), nullptr, 0);
+  char hex[2 * sizeof digest + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  fs::path path = socket_base() / (std::string(hex) + ".sock");
+  if (path.string().size() >= sizeof(sockaddr_un{}.sun_path)) {
+    throw Error(Errc::refused, "the agent socket path is too long: " + path.string(),
+                "set XDG_RUNTIME_DIR to a shorter folder");
+  }
+  return path;
+}
+
+Connection::~Connection() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool Connection::send_all(const void* data, std::size_t size) {
+  const auto* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::send(fd_, p, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool Connection::recv_all(void* data, std::size_t size) {
+  auto* p = static_cast<char*>(data);
+  while (size > 0) {
+    ssize_t n = ::recv(fd_, p, size, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool Connection::recv_line(std::string& line, std::size_t limit) {
+  line.clear();
+  for (;;) {
+    char c = 0;
+    if (!recv_all(&c, 1)) return false;
+    if (c == '\n') return true;
+    if (line.size() == limit) return false;
+    line.push_back(c);
+  }
+}
+
+void set_timeouts(int fd, std::chrono::milliseconds timeout) {
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+long peer_uid(int fd) {
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return -1;
+  return static_cast<long>(cred.uid);
+}
+
+}  // namespace folio::agent
