@@ -4,7 +4,8 @@
 set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config libsodium-dev libsqlcipher-dev
-            libcli11-dev nlohmann-json3-dev libutf8proc-dev libzxcvbn-dev)
+            libcli11-dev nlohmann-json3-dev libutf8proc-dev libzxcvbn-dev
+            zlib1g-dev)  # zlib: the unit tests inflate the compressed CCTV age vectors
 test_pkgs=(catch2 sqlcipher age python3-nacl python3 tmux)
 
 want=("${build_pkgs[@]}")
