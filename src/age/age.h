@@ -123,8 +123,11 @@ class Reader {
   ~Reader();
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
-  // Authenticated plaintext, up to out.size() bytes. Returns 0 only after the
-  // final chunk has been verified and the input is at its end.
+  // Authenticated plaintext, up to out.size() bytes (fewer at a chunk
+  // boundary: what is verified is handed over before the next chunk is
+  // read). Returns 0 only after the final chunk has been verified and the
+  // input is at its end; until then, a payload failure may still come, so
+  // a caller must not act on the plaintext as complete before that 0.
   std::size_t read(std::span<std::uint8_t> out);
 
  private:
