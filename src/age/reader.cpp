@@ -55,6 +55,7 @@ struct Reader::State {
   std::size_t pos = 0, len = 0;
   bool done = false;
   bool trailing = false;  // data follows the final chunk: an error once it is read
+  bool broken = false;    // a chunk failed: no later read may resume past it
 
   void next_chunk();
 };
@@ -137,8 +138,17 @@ std::size_t Reader::read(std::span<std::uint8_t> out) {
     if (s.pos == s.len) {
       // Hand over what is verified before touching the next chunk, which may fail.
       if (s.done || done > 0) break;
-      if (s.trailing) fail(Failure::payload, "the age file has data after its final chunk");
-      s.next_chunk();
+      if (s.broken) fail(Failure::payload, "the age payload has already failed to verify");
+      if (s.trailing) {
+        s.broken = true;
+        fail(Failure::payload, "the age file has data after its final chunk");
+      }
+      try {
+        s.next_chunk();
+      } catch (...) {
+        s.broken = true;
+        throw;
+      }
       continue;
     }
     const std::size_t take = std::min(out.size() - done, s.len - s.pos);

@@ -290,6 +290,44 @@ TEST_CASE("a passphrase with recipients, or neither, is refused by the writer", 
   CHECK_ERRC(age::Writer(sink, age::EncryptOptions{}), Errc::invalid_argument);
 }
 
+TEST_CASE("a low-order recipient is refused by the writer", "[age]") {
+  BufferSink sink;
+  age::EncryptOptions options;
+  options.recipients = {age::X25519Recipient{}};  // the all-zero point
+  CHECK_ERRC(age::Writer(sink, options), Errc::invalid_argument);
+}
+
+TEST_CASE("after a payload failure, further reads fail too", "[age]") {
+  const auto identity = age::generate_identity();
+  age::EncryptOptions options;
+  options.recipients = {identity.recipient()};
+  Bytes file = encrypt(pattern(65536 * 3), options);
+  file[file.size() - 65552 - 20] ^= 1;  // in the second chunk
+  BufferSource source(file);
+  age::Reader reader(source, with_identity(identity));
+  std::array<std::uint8_t, 65536> buf;
+  CHECK(reader.read(buf) == 65536);
+  CHECK_ERRC(reader.read(buf), Errc::corrupt);
+  CHECK_ERRC(reader.read(buf), Errc::corrupt);
+}
+
+TEST_CASE("a writer whose sink failed refuses to go on", "[age]") {
+  class FailingSink : public age::Sink {
+   public:
+    void write(std::span<const std::uint8_t> bytes) override {
+      written += bytes.size();
+      if (written > 1000) throw folio::Error(Errc::io, "disk full");
+    }
+    std::size_t written = 0;
+  } sink;
+  age::EncryptOptions options;
+  options.recipients = {age::generate_identity().recipient()};
+  age::Writer writer(sink, options);
+  const Bytes plain = pattern(65536 + 1);
+  CHECK_ERRC(writer.write(plain), Errc::io);
+  CHECK_ERRC(writer.finish(), Errc::io);
+}
+
 TEST_CASE("an armored file has 64-column lines and round-trips", "[age]") {
   const auto identity = age::generate_identity();
   age::EncryptOptions options;
