@@ -5,7 +5,9 @@ set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config libsodium-dev libsqlcipher-dev
             libcli11-dev nlohmann-json3-dev libutf8proc-dev libzxcvbn-dev)
-test_pkgs=(catch2 sqlcipher age python3-nacl python3 tmux strace openssl)
+# strace, openssl: the wipe tests; zlib1g-dev: the unit tests inflate the
+# compressed CCTV age vectors; clang: the libFuzzer run.
+test_pkgs=(catch2 sqlcipher age python3-nacl python3 tmux strace openssl zlib1g-dev clang)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then want+=("${test_pkgs[@]}"); fi
