@@ -44,6 +44,8 @@ void add_attachments(CLI::App& app, Globals& g, Action& run);
 void add_extract(CLI::App& app, Globals& g, Action& run);
 void add_search(CLI::App& app, Globals& g, Action& run);
 void add_wipe(CLI::App& app, Globals& g, Action& run);
+void add_vectors(CLI::App& app, Globals& g, Action& run);
+void add_selftest(CLI::App& app, Globals& g, Action& run);
 
 std::filesystem::path vault_path(const Globals& g);
 

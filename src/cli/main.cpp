@@ -87,6 +87,8 @@ int main(int argc, char** argv) {
   folio::cli::add_extract(app, g, run);
   folio::cli::add_template(app, g, run);
   folio::cli::add_version(app, g, run);
+  folio::cli::add_selftest(app, g, run);
+  folio::cli::add_vectors(app, g, run);
   CLI::App* help = app.add_subcommand("help", "show help for every command");
   help->callback([&] {
     run = [&] {
