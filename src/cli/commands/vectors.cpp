@@ -23,8 +23,10 @@ std::string flags_text(const std::vector<std::string>& flags) {
 void print_line(const Result& r) {
   const char* sgr = r.verdict == Verdict::pass ? "32" : r.verdict == Verdict::fail ? "1;31" : "33";
   std::string verdict = r.verdict == Verdict::fail ? "FAIL" : std::string(to_string(r.verdict));
-  std::cout << paint(verdict, sgr) << "  " << r.file << " " << r.id << "  expected " << r.expected
-            << ", got " << r.got;
+  // A text vector's id is its file name: show the path once.
+  bool named_by_file = r.file.size() > r.id.size() && r.file.ends_with("/" + r.id);
+  std::cout << paint(verdict, sgr) << "  " << r.file << (named_by_file ? "" : " #" + r.id)
+            << "  expected " << r.expected << ", got " << r.got;
   if (!r.flags.empty()) std::cout << "  [" << flags_text(r.flags) << "]";
   if (!r.note.empty() && r.verdict != Verdict::pass) std::cout << "  (" << r.note << ")";
   std::cout << '\n';

@@ -1,0 +1,209 @@
+#!/usr/bin/python3
+"""Writes folio's own format vectors, in the style of C2SP CCTV: one file per
+case, "key: value" lines, a blank line, then the bytes under test.
+
+    /usr/bin/python3 tests/vectors/generate.py [--check]
+
+Deterministic: every "random" byte comes from SHAKE-256 of a label, so a run
+writes the same files byte for byte, and --check (used by the tests) fails
+when a checked-in file differs from what this script writes. The slots are
+built by tests/format/reader.py, the reader written from docs/FORMAT.md alone,
+never by folio: the vectors test folio against the document.
+
+header/ (format: folio-header-v1): a 1024-byte vault header and a secret.
+    expect: success | wrong passphrase | header failure | unsupported version
+    passphrase: (UTF-8, NFC) or recovery code: (as written down)
+    vault key:, data key: (hex; on success)
+    kdf: the slot's Argon2id cost, for the reader of the file
+    comment: what the case is
+
+The key-derivation costs are the cheapest FORMAT.md allows (1 pass, 8 KiB),
+except `success_production_kdf` (2 passes, 256 MiB: folio's floor).
+
+Needs python3-nacl.
+"""
+
+import hashlib
+import os
+import sys
+from typing import Dict, List, Optional, Tuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "format"))
+
+import reader  # noqa: E402  (tests/format/reader.py)
+
+HEADER_FORMAT = "folio-header-v1"
+PASSPHRASE = "correct horse battery staple"
+CHINESE_PASSPHRASE = "护照 签证 公证 二〇二六"  # NFC already
+CHEAP = (1, 8 * 1024)
+PRODUCTION = (2, 256 * 1024 * 1024)
+
+
+def det(label: str, size: int) -> bytes:
+    """The selftest's derivation (src/vectors/selftest.cpp, "folio keyslot")."""
+    return hashlib.blake2b(label.encode(), digest_size=size).digest()
+
+
+def rand(label: str, size: int) -> bytes:
+    return hashlib.shake_256(b"folio test vectors v1|" + label.encode()).digest(size)
+
+
+VAULT_KEY = det("selftest vault key", 32)
+DATA_KEY = det("selftest data key", 32)
+RECOVERY_CODE = reader.format_recovery_code(rand("recovery code", 20))
+
+
+def passphrase_slot(secret: str, cost=CHEAP, version: int = reader.FORMAT_VERSION) -> bytes:
+    """Slot 0: the selftest's passphrase slot when secret and cost are the defaults."""
+    return reader.make_slot(reader.passphrase_secret(secret), reader.KIND_PASSPHRASE, VAULT_KEY,
+                            det("selftest salt 0", 16), det("selftest nonce 0", 24),
+                            ops=cost[0], memory=cost[1], version=version)
+
+
+def data_key_slot() -> bytes:
+    """Slot 1: the data key under the vault key (the selftest's slot 1)."""
+    return reader.make_data_key_slot(VAULT_KEY, DATA_KEY, det("selftest salt 1", 16),
+                                     det("selftest nonce 1", 24))
+
+
+def recovery_slot() -> bytes:
+    return reader.make_slot(reader.recovery_secret(RECOVERY_CODE), reader.KIND_RECOVERY,
+                            VAULT_KEY, rand("salt 2", 16), rand("nonce 2", 24),
+                            ops=CHEAP[0], memory=CHEAP[1])
+
+
+def header(slot0: bytes, slot1: Optional[bytes] = None) -> bytes:
+    """Slot 0 (given), the data-key slot, the recovery slot, then five unused
+    (random) slots: the layout `folio init` writes, in that order."""
+    slots = [slot0, slot1 if slot1 is not None else data_key_slot(), recovery_slot()]
+    slots += [rand(f"unused slot {i}", reader.SLOT_SIZE) for i in range(3, reader.SLOT_COUNT)]
+    out = b"".join(slots)
+    assert len(out) == reader.HEADER_SIZE
+    return out
+
+
+def flip(data: bytes, offset: int, mask: int = 0x01) -> bytes:
+    out = bytearray(data)
+    out[offset] ^= mask
+    return bytes(out)
+
+
+def with_params(slot: bytes, **changes) -> bytes:
+    """The slot with unmasked params fields changed, re-masked. The tag is
+    left as it was: a reader must refuse on the params before the tag."""
+    salt = slot[:16]
+    params = reader.Params.parse(reader.xor(slot[16:56], reader.mask_for(salt)))
+    fields = params.__dict__ | changes
+    raw = reader.Params(**fields).to_bytes()
+    return salt + reader.xor(raw, reader.mask_for(salt)) + slot[56:]
+
+
+def params_flip(slot: bytes, param_offset: int, mask: int) -> bytes:
+    """One bit of the unmasked params flipped (the masked byte flips the same way)."""
+    return flip(slot, reader.SALT_SIZE + param_offset, mask)
+
+
+def cases() -> List[Tuple[str, Dict[str, str], bytes]]:
+    base = passphrase_slot(PASSPHRASE)
+    good = header(base)
+    keys = {"vault key": VAULT_KEY.hex(), "data key": DATA_KEY.hex()}
+    cheap = {"kdf": "argon2id ops 1 memory 8192"}
+    ok = dict(expect="success", passphrase=PASSPHRASE, **keys, **cheap)
+    wrong = dict(expect="wrong passphrase", passphrase=PASSPHRASE, **cheap)
+    damaged = dict(expect="header failure", passphrase=PASSPHRASE, **cheap)
+    out = [
+        ("success", dict(ok, comment="init's layout: passphrase, data key, recovery code, unused"),
+         good),
+        ("success_recovery_code",
+         dict(expect="success", **{"recovery code": RECOVERY_CODE.lower()}, **keys, **cheap,
+              comment="the recovery code as typed: lower case, with dashes"), good),
+        ("success_chinese_passphrase",
+         dict(ok, passphrase=CHINESE_PASSPHRASE, comment="a passphrase in Chinese, UTF-8 after NFC"),
+         header(passphrase_slot(CHINESE_PASSPHRASE))),
+        ("success_production_kdf",
+         dict(ok, kdf="argon2id ops 2 memory 268435456",
+              comment="folio's floor: 2 passes, 256 MiB (takes a second)"),
+         header(passphrase_slot(PASSPHRASE, PRODUCTION))),
+        ("wrong_passphrase", dict(wrong, passphrase=PASSPHRASE + "!",
+                                  comment="one character more than the slot's passphrase"), good),
+        ("wrong_kind", dict(wrong, passphrase=RECOVERY_CODE,
+                            comment="the recovery code typed as the passphrase"), good),
+        # A flipped byte in each field of the passphrase slot.
+        ("flipped_salt", dict(damaged, comment="salt byte 0: the mask changes, the check word "
+                              "is lost, so no passphrase slot is left"), header(flip(base, 0))),
+        ("flipped_check", dict(damaged, comment="params byte 0 (check word): no passphrase slot"),
+         header(params_flip(base, 0, 0x01))),
+        ("flipped_version", dict(damaged, expect="unsupported version",
+                                 comment="params byte 9: format version 1 + 256, from a newer folio"),
+         header(params_flip(base, 9, 0x01))),
+        ("flipped_kind", dict(damaged, comment="params byte 10: kind 1 -> 0x81, unknown; no "
+                              "passphrase slot is left"), header(params_flip(base, 10, 0x80))),
+        ("flipped_kdf", dict(damaged, comment="params byte 11: kdf 1 -> 3, unknown"),
+         header(params_flip(base, 11, 0x02))),
+        ("flipped_ops", dict(wrong, comment="params byte 12: ops 1 -> 3, in bounds; the tag "
+                             "(associated data) fails"), header(params_flip(base, 12, 0x02))),
+        ("flipped_memory", dict(wrong, comment="params byte 18: memory 8 KiB -> 72 KiB, in bounds; "
+                                "the tag fails"), header(params_flip(base, 18, 0x01))),
+        ("flipped_reserved", dict(wrong, comment="params byte 39 (reserved): the tag fails"),
+         header(params_flip(base, 39, 0x01))),
+        ("flipped_nonce", dict(wrong, comment="nonce byte 0"), header(flip(base, 56))),
+        ("flipped_wrapped_key", dict(wrong, comment="wrapped key byte 0"), header(flip(base, 80))),
+        ("flipped_tag", dict(wrong, comment="tag byte 15 (the slot's last byte)"),
+         header(flip(base, 127))),
+        ("flipped_data_key_slot", dict(damaged, comment="the data-key slot's wrapped key, byte 0: "
+                                       "the passphrase opens, no data key does"),
+         header(base, flip(data_key_slot(), 80))),
+        ("unknown_version", dict(damaged, expect="unsupported version",
+                                 comment="a slot sealed with format version 2"),
+         header(passphrase_slot(PASSPHRASE, version=2))),
+        ("truncated", dict(damaged, comment="1023 bytes"), good[:-1]),
+    ]
+    # KDF parameters outside FORMAT.md's bounds, refused before any KDF runs.
+    for name, change, why in (
+            ("ops_zero", {"ops": 0}, "ops 0"),
+            ("ops_65", {"ops": 65}, "ops 65 (the bound is 64)"),
+            ("memory_4k", {"memory": 4096}, "memory 4 KiB (the bound is 8 KiB)"),
+            ("memory_over_4g", {"memory": 4 * 1024 ** 3 + 1024}, "memory 4 GiB + 1 KiB"),
+            ("memory_not_kib", {"memory": 8192 + 512}, "memory 8.5 KiB, not whole KiB"),
+            ("kdf_2", {"kdf": 2}, "kdf 2, unknown")):
+        out.append((f"kdf_{name}", dict(damaged, comment=f"{why}: out of bounds"),
+                    header(with_params(base, **change))))
+    return out
+
+
+def render(fields: Dict[str, str], body: bytes) -> bytes:
+    lines = [f"format: {HEADER_FORMAT}"] + [f"{k}: {v}" for k, v in fields.items()]
+    for line in lines:
+        assert "\n" not in line
+    return ("\n".join(lines) + "\n\n").encode("utf-8") + body
+
+
+def main(argv: List[str]) -> int:
+    check = "--check" in argv
+    folder = os.path.join(HERE, "header")
+    os.makedirs(folder, exist_ok=True)
+    differ = []
+    written = set()
+    for name, fields, body in cases():
+        path = os.path.join(folder, name)
+        data = render(fields, body)
+        written.add(name)
+        if check:
+            with open(path, "rb") as f:
+                if f.read() != data:
+                    differ.append(name)
+        else:
+            with open(path, "wb") as f:
+                f.write(data)
+    stale = sorted(set(os.listdir(folder)) - written)
+    if check and (differ or stale):
+        print(f"generate.py: differs: {differ}, not generated: {stale}", file=sys.stderr)
+        return 1
+    if not check:
+        print(f"wrote {len(written)} vectors to {folder}" + (f"; stale: {stale}" if stale else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
