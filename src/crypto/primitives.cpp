@@ -137,6 +137,37 @@ std::optional<Bytes> chacha20poly1305_open(ByteView key, ByteView nonce, ByteVie
                    crypto_aead_chacha20poly1305_ietf_NPUBBYTES, key, nonce, ad, sealed);
 }
 
+std::size_t chacha20poly1305_seal_into(ByteView key, ByteView nonce, ByteView ad,
+                                       ByteView plaintext, std::span<std::uint8_t> out) {
+  ensure_sodium();
+  require_size(key, 32, "an AEAD key");
+  require_size(nonce, crypto_aead_chacha20poly1305_ietf_NPUBBYTES, "an AEAD nonce");
+  if (out.size() < plaintext.size() + 16) {
+    throw Error(Errc::invalid_argument, "the AEAD output buffer is too small");
+  }
+  unsigned long long out_len = 0;
+  crypto_aead_chacha20poly1305_ietf_encrypt(out.data(), &out_len, ptr(plaintext),
+                                            plaintext.size(), ptr(ad), ad.size(), nullptr,
+                                            nonce.data(), key.data());
+  return static_cast<std::size_t>(out_len);
+}
+
+bool chacha20poly1305_open_into(ByteView key, ByteView nonce, ByteView ad, ByteView sealed,
+                                std::span<std::uint8_t> out) {
+  ensure_sodium();
+  require_size(key, 32, "an AEAD key");
+  require_size(nonce, crypto_aead_chacha20poly1305_ietf_NPUBBYTES, "an AEAD nonce");
+  if (sealed.size() < 16) return false;
+  if (out.size() < sealed.size() - 16) {
+    throw Error(Errc::invalid_argument, "the AEAD output buffer is too small");
+  }
+  unsigned char scratch = 0;
+  unsigned long long out_len = 0;
+  return crypto_aead_chacha20poly1305_ietf_decrypt(out.empty() ? &scratch : out.data(), &out_len,
+                                                   nullptr, sealed.data(), sealed.size(), ptr(ad),
+                                                   ad.size(), nonce.data(), key.data()) == 0;
+}
+
 Bytes xchacha20poly1305_seal(ByteView key, ByteView nonce, ByteView ad, ByteView plaintext) {
   return aead_seal(crypto_aead_xchacha20poly1305_ietf_encrypt,
                    crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, key, nonce, ad, plaintext);

@@ -3,6 +3,8 @@
 // it must and refuses what it does not know.
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -160,4 +162,75 @@ TEST_CASE("hex helpers refuse odd lengths and non-hex", "[vectors]") {
   CHECK(to_hex(from_hex("00ff10Ab")) == "00ff10ab");
   CHECK(folio_test::error_code_of([] { from_hex("abc"); }) == folio::Errc::invalid_argument);
   CHECK(folio_test::error_code_of([] { from_hex("zz"); }) == folio::Errc::invalid_argument);
+}
+
+namespace {
+
+std::vector<std::uint8_t> read_bytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+// The vector with its first line matching `from` replaced by `to`.
+std::vector<std::uint8_t> with_line(std::vector<std::uint8_t> bytes, const std::string& from,
+                                    const std::string& to) {
+  std::string text(bytes.begin(), bytes.end());
+  auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  auto end = text.find('\n', at);
+  text.replace(at, end - at, to);
+  return std::vector<std::uint8_t>(text.begin(), text.end());
+}
+
+}  // namespace
+
+TEST_CASE("the C2SP age vectors in ../shared match, post-quantum ones unsupported", "[vectors][shared]") {
+  std::filesystem::path dir = std::filesystem::path(FOLIO_SHARED_VECTORS) / "age-cctv";
+  if (!std::filesystem::is_directory(dir)) {
+    WARN("skipped: " << dir << " is absent");
+    return;
+  }
+  Collected c;
+  Summary s = run({dir}, c.callbacks());
+  for (const auto& r : c.results) {
+    if (r.verdict == Verdict::fail) FAIL_CHECK(r.id << ": expected " << r.expected << ", got " << r.got << " (" << r.note << ")");
+    if (r.verdict == Verdict::unsupported) CHECK(r.note.find("AGE-SECRET-KEY-PQ") != std::string::npos);
+  }
+  CHECK(s.failed == 0);
+  CHECK(s.refused == 0);
+  CHECK(s.passed > 100);
+}
+
+TEST_CASE("an age vector fails when the outcome or the payload hash differs", "[vectors][shared]") {
+  std::filesystem::path x25519 = std::filesystem::path(FOLIO_SHARED_VECTORS) / "age-cctv" / "x25519";
+  if (!std::filesystem::exists(x25519)) {
+    WARN("skipped: " << x25519 << " is absent");
+    return;
+  }
+  auto bytes = read_bytes(x25519);
+  Collected good, outcome, hash;
+  run_text_vector("x25519", "x25519", bytes, good.callbacks());
+  run_text_vector("x25519", "x25519", with_line(bytes, "expect: ", "expect: no match"), outcome.callbacks());
+  run_text_vector("x25519", "x25519",
+                  with_line(bytes, "payload: ", "payload: " + std::string(64, '0')), hash.callbacks());
+  REQUIRE(good.results.size() == 1);
+  CHECK(good.results[0].verdict == Verdict::pass);
+  REQUIRE(outcome.results.size() == 1);
+  CHECK(outcome.results[0].verdict == Verdict::fail);
+  CHECK(outcome.results[0].got == "success");
+  REQUIRE(hash.results.size() == 1);
+  CHECK(hash.results[0].verdict == Verdict::fail);
+  CHECK(hash.results[0].note.find("SHA-256") != std::string::npos);
+}
+
+TEST_CASE("a text vector of an unknown format, or no vector at all, is refused", "[vectors]") {
+  std::string unknown = "format: folio-something-v9\nexpect: success\n\nbytes";
+  std::string junk = "just some text without a header\n";
+  Collected a, b;
+  run_text_vector("u", "u", std::vector<std::uint8_t>(unknown.begin(), unknown.end()), a.callbacks());
+  run_text_vector("j", "j", std::vector<std::uint8_t>(junk.begin(), junk.end()), b.callbacks());
+  CHECK(a.results.empty());
+  CHECK(a.refusals.size() == 1);
+  CHECK(b.results.empty());
+  CHECK(b.refusals.size() == 1);
 }

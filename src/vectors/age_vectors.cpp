@@ -1,0 +1,168 @@
+// C2SP CCTV age vectors (age/testdata), decrypted with folio::age::Reader,
+// the reader folio's backups use. Per the CCTV README: the outcome must be the
+// `expect` line, and all plaintext the reader released, even before a
+// payload failure, must hash (SHA-256) to `payload`.
+//
+// The outcome is the part of the file the Reader's FormatError names (armor,
+// header, hmac, no_match, payload); any other error is a failure of the test.
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "age/age.h"
+#include "crypto/sha256.h"
+#include "folio/error.h"
+#include "vectors/text_vector.h"
+
+namespace folio::vectors {
+namespace {
+
+class BufferSource : public age::Source {
+ public:
+  explicit BufferSource(const std::vector<std::uint8_t>& bytes) : bytes_(bytes) {}
+  std::size_t read(std::span<std::uint8_t> out) override {
+    std::size_t n = std::min(out.size(), bytes_.size() - pos_);
+    std::memcpy(out.data(), bytes_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  const std::vector<std::uint8_t>& bytes_;
+  std::size_t pos_ = 0;
+};
+
+// zlib-compressed vectors (`compressed: zlib`); some inflate to megabytes.
+std::vector<std::uint8_t> inflate_zlib(const std::vector<std::uint8_t>& in) {
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) throw Error(Errc::internal, "zlib could not start");
+  std::vector<std::uint8_t> out;
+  std::vector<std::uint8_t> chunk(1 << 16);
+  z.next_in = const_cast<Bytef*>(in.data());
+  z.avail_in = static_cast<uInt>(in.size());
+  int status = Z_OK;
+  while (status == Z_OK) {
+    z.next_out = chunk.data();
+    z.avail_out = static_cast<uInt>(chunk.size());
+    status = inflate(&z, Z_NO_FLUSH);
+    out.insert(out.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(chunk.size() - z.avail_out));
+    if (status == Z_BUF_ERROR && z.avail_in == 0) break;
+  }
+  inflateEnd(&z);
+  if (status != Z_STREAM_END) throw Error(Errc::corrupt, "the zlib stream is damaged");
+  return out;
+}
+
+std::string outcome_of(age::Failure failure) {
+  switch (failure) {
+    case age::Failure::armor: return "armor failure";
+    case age::Failure::header: return "header failure";
+    case age::Failure::hmac: return "HMAC failure";
+    case age::Failure::no_match: return "no match";
+    case age::Failure::payload: return "payload failure";
+  }
+  return "error";
+}
+
+bool supported_identity(const std::string& text) {
+  return text.rfind("AGE-SECRET-KEY-1", 0) == 0;
+}
+
+struct Decrypted {
+  std::string outcome;
+  std::string note;
+  std::string payload_hash;  // of everything released before the end or the error
+};
+
+Decrypted decrypt(const std::vector<std::uint8_t>& file, const age::DecryptOptions& options) {
+  BufferSource source(file);
+  crypto::Sha256 hash;
+  Decrypted out;
+  try {
+    age::Reader reader(source, options);
+    std::vector<std::uint8_t> buffer(1 << 16);
+    while (std::size_t n = reader.read(buffer)) hash.update(buffer.data(), n);
+    out.outcome = "success";
+  } catch (const age::FormatError& e) {
+    out.outcome = outcome_of(e.failure());
+    out.note = e.what();
+  } catch (const Error& e) {
+    out.outcome = "error (" + std::string(to_string(e.code())) + ")";
+    out.note = e.what();
+  }
+  auto digest = hash.finish();
+  out.payload_hash = to_hex(digest.data(), digest.size());
+  return out;
+}
+
+}  // namespace
+
+void run_age_vector(const std::string& file, const std::string& name, const TextVector& v,
+                    const Callbacks& report) {
+  Result r;
+  r.file = file;
+  r.id = name;
+  r.expected = v.first("expect");
+
+  age::DecryptOptions options;
+  for (const auto& identity : v.all("identity")) {
+    if (!supported_identity(identity)) {
+      r.got = "unsupported";
+      r.verdict = Verdict::unsupported;
+      r.note = "identity type " + identity.substr(0, identity.find('1')) + " is not one folio has";
+      report.result(r);
+      return;
+    }
+    try {
+      options.identities.push_back(age::parse_identity(identity));
+    } catch (const Error& e) {
+      r.got = "error (identity)";
+      r.verdict = Verdict::fail;
+      r.note = std::string("the vector's identity was refused: ") + e.what();
+      report.result(r);
+      return;
+    }
+  }
+  // age takes one passphrase; CCTV's two-passphrase vector expects a header
+  // failure whichever is tried.
+  auto passphrases = v.all("passphrase");
+  Secret passphrase;
+  if (!passphrases.empty()) {
+    passphrase = Secret::from(passphrases[0]);
+    options.passphrase = &passphrase;
+  }
+
+  std::vector<std::uint8_t> bytes;
+  try {
+    std::string compressed = v.first("compressed");
+    if (compressed.empty()) {
+      bytes = v.body;
+    } else if (compressed == "zlib") {
+      bytes = inflate_zlib(v.body);
+    } else {
+      report.refusal({file, "compression \"" + compressed + "\" is not one folio knows"});
+      return;
+    }
+  } catch (const Error& e) {
+    report.refusal({file, e.what()});
+    return;
+  }
+
+  Decrypted d = decrypt(bytes, options);
+  r.got = d.outcome;
+  r.note = d.note;
+  std::string want_hash = v.first("payload");
+  if (r.got != r.expected) {
+    r.verdict = Verdict::fail;
+  } else if (!want_hash.empty() && want_hash != d.payload_hash) {
+    r.verdict = Verdict::fail;
+    r.note = "payload SHA-256 " + d.payload_hash + ", the vector says " + want_hash;
+  } else {
+    r.verdict = Verdict::pass;
+  }
+  report.result(r);
+}
+
+}  // namespace folio::vectors
