@@ -1,11 +1,17 @@
-// C2SP CCTV age vectors (age/testdata), decrypted with folio::age::Reader,
-// the reader folio's backups use. Per the CCTV README: the outcome must be the
-// `expect` line, and all plaintext the reader released, even before a
-// payload failure, must hash (SHA-256) to `payload`.
+// Age-file vectors, decrypted with folio::age::Reader, the reader folio's
+// backups use:
+//   - C2SP CCTV age vectors (age/testdata). Per the CCTV README, the outcome
+//     must be the `expect` line, and all plaintext the reader released, even
+//     before a payload failure, must hash (SHA-256) to `payload`.
+//   - folio's backup vectors (tests/vectors/backup, `format: folio-backup-v1`):
+//     the same, and the plaintext must begin with a folio backup's first line,
+//     {"format": "folio-backup", "version": N} with N at most kPayloadVersion.
 //
 // The outcome is the part of the file the Reader's FormatError names (armor,
 // header, hmac, no_match, payload); any other error is a failure of the test.
 #include <zlib.h>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -70,10 +76,18 @@ bool supported_identity(const std::string& text) {
   return text.rfind("AGE-SECRET-KEY-1", 0) == 0;
 }
 
+// The newest backup payload version folio reads (include/folio/backup.h's
+// kBackupVersion on the backup branch; the vectors are version 1).
+constexpr int kPayloadVersion = 1;
+// A folio backup's first line is short (backup/payload.h: 4096 bytes at most).
+constexpr std::size_t kFirstLineMax = 4096;
+
 struct Decrypted {
   std::string outcome;
   std::string note;
   std::string payload_hash;  // of everything released before the end or the error
+  std::string first_line;    // the plaintext up to its first '\n' (at most kFirstLineMax bytes)
+  bool has_newline = false;
 };
 
 Decrypted decrypt(const std::vector<std::uint8_t>& file, const age::DecryptOptions& options) {
@@ -83,7 +97,16 @@ Decrypted decrypt(const std::vector<std::uint8_t>& file, const age::DecryptOptio
   try {
     age::Reader reader(source, options);
     std::vector<std::uint8_t> buffer(1 << 16);
-    while (std::size_t n = reader.read(buffer)) hash.update(buffer.data(), n);
+    while (std::size_t n = reader.read(buffer)) {
+      hash.update(buffer.data(), n);
+      for (std::size_t i = 0; i < n && !out.has_newline && out.first_line.size() <= kFirstLineMax; ++i) {
+        if (buffer[i] == '\n') {
+          out.has_newline = true;
+        } else {
+          out.first_line.push_back(static_cast<char>(buffer[i]));
+        }
+      }
+    }
     out.outcome = "success";
   } catch (const age::FormatError& e) {
     out.outcome = outcome_of(e.failure());
@@ -97,7 +120,55 @@ Decrypted decrypt(const std::vector<std::uint8_t>& file, const age::DecryptOptio
   return out;
 }
 
+// What a decrypted payload is: "success" for a folio backup folio reads,
+// "unsupported version" for a newer one, else "not a folio backup".
+std::string payload_kind(const Decrypted& d, std::string& note) {
+  if (!d.has_newline) {
+    note = "the plaintext has no short first line";
+    return "not a folio backup";
+  }
+  auto head = nlohmann::json::parse(d.first_line, nullptr, false);
+  if (head.is_discarded() || !head.is_object() || head.value("format", "") != "folio-backup" ||
+      !head.contains("version") || !head["version"].is_number_integer()) {
+    note = "the first line is not {\"format\": \"folio-backup\", \"version\": N}";
+    return "not a folio backup";
+  }
+  if (head["version"].get<long long>() > kPayloadVersion) {
+    note = "payload version " + std::to_string(head["version"].get<long long>());
+    return "unsupported version";
+  }
+  return "success";
+}
+
 }  // namespace
+
+void run_backup_vector(const std::string& file, const std::string& name, const TextVector& v,
+                       const Callbacks& report) {
+  Result r;
+  r.file = file;
+  r.id = name;
+  r.expected = v.first("expect");
+  age::DecryptOptions options;
+  try {
+    for (const auto& identity : v.all("identity")) options.identities.push_back(age::parse_identity(identity));
+  } catch (const Error& e) {
+    report.refusal({file, std::string("the vector's identity was refused: ") + e.what()});
+    return;
+  }
+  Decrypted d = decrypt(v.body, options);
+  r.got = d.outcome;
+  r.note = d.note;
+  if (d.outcome == "success") r.got = payload_kind(d, r.note);
+  if (r.got != r.expected) {
+    r.verdict = Verdict::fail;
+  } else if (v.first("payload") != d.payload_hash) {
+    r.verdict = Verdict::fail;
+    r.note = "payload SHA-256 " + d.payload_hash + ", the vector says " + v.first("payload");
+  } else {
+    r.verdict = Verdict::pass;
+  }
+  report.result(r);
+}
 
 void run_age_vector(const std::string& file, const std::string& name, const TextVector& v,
                     const Callbacks& report) {

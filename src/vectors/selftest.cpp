@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <string>
 
+#include "age/age.h"
 #include "crypto/keyslot.h"
 #include "crypto/primitives.h"
+#include "crypto/sha256.h"
 #include "folio/error.h"
 #include "vectors/vectors.h"
 
@@ -34,6 +36,21 @@ template <std::size_t N>
 std::string hex(const std::array<std::uint8_t, N>& a) {
   return to_hex(a.data(), a.size());
 }
+
+class MemorySource : public age::Source {
+ public:
+  explicit MemorySource(const Bytes& bytes) : bytes_(bytes) {}
+  std::size_t read(std::span<std::uint8_t> out) override {
+    std::size_t n = std::min(out.size(), bytes_.size() - pos_);
+    std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(pos_), n, out.begin());
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  const Bytes& bytes_;
+  std::size_t pos_ = 0;
+};
 
 // An AEAD answer is the sealed bytes, and only if opening them gives the
 // plaintext back and a flipped tag bit is refused.
@@ -95,7 +112,24 @@ std::string answer(const KnownAnswer& k) {
       if (data_keys.size() != 1) return "data-key slots opened: " + std::to_string(data_keys.size());
       return hex(unlocked.key) + hex(data_keys[0].key);
     }
-    case Primitive::backup: break;
+    case Primitive::backup: {
+      // The age file through folio's age reader; the answer is the SHA-256 of
+      // the plaintext, which must begin with a folio backup's first line.
+      Bytes file = hex_input(k, "file");
+      MemorySource source(file);
+      age::DecryptOptions options;
+      options.identities.push_back(age::parse_identity(field(k, "identity")));
+      age::Reader reader(source, options);
+      std::string plaintext;
+      std::array<std::uint8_t, 4096> buffer{};
+      while (std::size_t n = reader.read(buffer)) plaintext.append(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
+      if (plaintext.rfind("{\"format\":\"folio-backup\",\"version\":1,", 0) != 0) {
+        return "not a folio backup payload";
+      }
+      crypto::Sha256 sha;
+      sha.update(reinterpret_cast<const std::uint8_t*>(plaintext.data()), plaintext.size());
+      return hex(sha.finish());
+    }
   }
   throw Error(Errc::internal, "known answer " + k.name + ": no runner for its primitive");
 }
@@ -225,6 +259,25 @@ std::vector<KnownAnswer> known_answers() {
        // the vault key, then the data key
        "9f4659a84bd89a192fab0945af943c0175c1d5fa0e54d06c0759f27b631968b0"
        "edf17d805faca89f217fc04fc98631ad667ed391308852e5e28b9842d5353bc8"},
+      {"folio backup", "tests/vectors/backup/success (written by tests/format/age_file.py)",
+       Primitive::backup,
+       {{"identity", "AGE-SECRET-KEY-18U753GKTQ24P2AH9WMXW0PRQXJS5PV25V0UVLZX38TDAQZ0MZ9CQK093HA"},
+        {"file",
+         "6167652d656e6372797074696f6e2e6f72672f76310a2d3e2058323535313920456443316a4d4979747a2b42542f7574"
+         "4d64336578424a7a696c4a756b52754c5235796151434d317853490a4c4b49764c65554a6e3955744d5a596269677656"
+         "764c78474555646a444d385461746a54784d394f58764d0a2d2d2d206a58654d383641456c78514a724e72375354686b"
+         "6d57436f72742b7172662f5762702f71484c6f594d31550addf756e2880f682158e37b50f993ee2d21dc5c1768dc8061"
+         "3f6d94d7858121128a665a1b31c20fcb60a8e32aa13bff2630ffc8f97be6e131e0e248a6a721771d5b6f41304b7f2c4e"
+         "0d078ff17e1fad0827b2206a5e5844ec9aa253dba414a0212174da54bd220069132815ad97d0956400bb8117ea2a217a"
+         "a767f31e2903868a2877aadec1ce0c78d02ef34805fd671cce437fb234f82410a3ec6627d7ae25805fa6a8f46a2ad2a0"
+         "017e27acac6f1da74d7197a328234d59749b57ef2d665ae18485db5ea2bfc36ed3bf3b726808a53f80e0a11c129b168e"
+         "ddc9089888a87031961828d4395db748d65e59e556d37d8529d1d41fdd6552ad778ebbaf1d61697c23bc9bfce952f923"
+         "b125f8c378a8512270c4c62869065be5bb6ab19027992112832922244a81feaaaca37f45b0f651a9192d8c6bce9ab1fd"
+         "b3cee9751716a5eb22e8ec23bb695987dc36edc3c1f82a5f37d91a3af64457ddba33d6459464cea7d994a13d71a42e93"
+         "bafc4e95beade1743109a054beb1af975dc161e55655e229258ffbd67cd22935a70fc818dc86305940bd544e606675fd"
+         "875e14d166dc50f3e74c418ce1d25344deea9ebfb9fe99f85a63950d2a"}},
+       // SHA-256 of the payload: a folio-backup head line, one entry, the end line
+       "5ee459953ac531b7c3190ef015c221a34228066371194c3c0bb6acd68083c24b"},
   };
 }
 

@@ -26,5 +26,8 @@ TextVector parse_text_vector(const std::vector<std::uint8_t>& contents);
 // One C2SP CCTV age vector, through folio::age::Reader (age_vectors.cpp).
 void run_age_vector(const std::string& file, const std::string& name, const TextVector& v,
                     const Callbacks& report);
+// One of folio's backup vectors (format: folio-backup-v1), likewise.
+void run_backup_vector(const std::string& file, const std::string& name, const TextVector& v,
+                       const Callbacks& report);
 
 }  // namespace folio::vectors

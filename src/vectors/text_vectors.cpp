@@ -2,6 +2,8 @@
 // then the bytes under test. The `format` key picks the runner:
 //   (none)            an age file (CCTV's age/testdata), see age_vectors.cpp
 //   folio-header-v1   a folio vault header (tests/vectors/header), here
+//   folio-backup-v1   a folio backup, an age file (tests/vectors/backup), see
+//                     age_vectors.cpp
 // An unknown format is refused.
 //
 // folio header vectors (written by tests/vectors/generate.py):
@@ -151,6 +153,8 @@ void run_text_vector(const std::string& file, const std::string& name,
     run_age_vector(file, name, v, report);
   } else if (format == "folio-header-v1") {
     run_header_vector(file, name, v, report);
+  } else if (format == "folio-backup-v1") {
+    run_backup_vector(file, name, v, report);
   } else {
     report.refusal({file, "vector format \"" + format + "\" is not one folio knows"});
   }

@@ -17,6 +17,16 @@ header/ (format: folio-header-v1): a 1024-byte vault header and a secret.
     kdf: the slot's Argon2id cost, for the reader of the file
     comment: what the case is
 
+backup/ (format: folio-backup-v1): an age v1 file (X25519) holding a folio
+backup payload (JSON Lines, first line {"format": "folio-backup", "version":
+1, ...}), written by tests/format/age_file.py, an age implementation of its
+own, from C2SP age.md.
+    expect: success | no match | header failure | HMAC failure |
+            payload failure | not a folio backup | unsupported version
+    identity: the AGE-SECRET-KEY-1 that opens it
+    payload: SHA-256 (hex) of all plaintext a reader releases, as in CCTV:
+             on a payload failure, what came before the failing chunk
+
 The key-derivation costs are the cheapest FORMAT.md allows (1 pass, 8 KiB),
 except `success_production_kdf` (2 passes, 256 MiB: folio's floor).
 
@@ -24,6 +34,7 @@ Needs python3-nacl.
 """
 
 import hashlib
+import json
 import os
 import sys
 from typing import Dict, List, Optional, Tuple
@@ -31,9 +42,12 @@ from typing import Dict, List, Optional, Tuple
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "format"))
 
+import age_file  # noqa: E402  (tests/format/age_file.py)
 import reader  # noqa: E402  (tests/format/reader.py)
+import nacl.bindings  # noqa: E402
 
 HEADER_FORMAT = "folio-header-v1"
+BACKUP_FORMAT = "folio-backup-v1"
 PASSPHRASE = "correct horse battery staple"
 CHINESE_PASSPHRASE = "护照 签证 公证 二〇二六"  # NFC already
 CHEAP = (1, 8 * 1024)
@@ -172,22 +186,121 @@ def cases() -> List[Tuple[str, Dict[str, str], bytes]]:
     return out
 
 
-def render(fields: Dict[str, str], body: bytes) -> bytes:
-    lines = [f"format: {HEADER_FORMAT}"] + [f"{k}: {v}" for k, v in fields.items()]
+# --- backups ----------------------------------------------------------------
+
+IDENTITY = rand("age identity", 32)
+OTHER_IDENTITY = rand("another age identity", 32)
+
+
+def payload_lines(body: str, version: int = 1) -> bytes:
+    """A folio backup payload with one journal entry (the record layout of
+    src/backup/export.cpp: a head line, the records, an end line)."""
+    records = [
+        {"format": "folio-backup", "version": version, "folio": "0.1.0",
+         "created": "2026-11-23T12:00:00Z"},
+        {"type": "entry", "id": "7k2m9xqa", "created": "2026-11-20T08:30:00Z",
+         "updated": "2026-11-20T08:30:00Z", "title": "签证 visa", "tags": ["visa"], "body": body},
+        {"type": "end", "entries": 1, "checklists": 0, "items": 0, "links": 0, "templates": 0,
+         "attachments": 0, "chunks": 0},
+    ]
+    return b"".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+                    for r in records)
+
+
+SMALL = payload_lines("预约了十二月一日的面试。Interview booked for 1 December.")
+# Two chunks: a body long enough to pass 64 KiB.
+LARGE = payload_lines("银行流水 bank statement. " * 2600)
+assert age_file.CHUNK < len(LARGE) < 2 * age_file.CHUNK
+
+
+def age_encrypt(payload: bytes, label: str) -> bytes:
+    recipient = nacl.bindings.crypto_scalarmult_base(IDENTITY)
+    return age_file.encrypt(payload, recipient, rand(label + " file key", 16),
+                            rand(label + " ephemeral", 32), rand(label + " nonce", 16))
+
+
+def header_length(data: bytes) -> int:
+    return data.index(b"\n---") + data[data.index(b"\n---") + 1:].index(b"\n") + 2
+
+
+def backup_cases() -> List[Tuple[str, Dict[str, str], bytes]]:
+    small = age_encrypt(SMALL, "small")
+    large = age_encrypt(LARGE, "large")
+    head = header_length(small)
+    first_chunk = LARGE[:age_file.CHUNK]
+    chunk2_end = header_length(large) + 16 + age_file.CHUNK + age_file.TAG
+    me = age_file.identity_string(IDENTITY)
+
+    def sha(b: bytes) -> str:
+        return hashlib.sha256(b).hexdigest()
+
+    def case(name, expect, data, released=b"", comment="", identity=me):
+        fields = dict(expect=expect, identity=identity, payload=sha(released), comment=comment)
+        return (name, fields, data)
+
+    # The same file with its last chunk sealed as a middle chunk (no final one).
+    key_nonce = small[head:head + 16]
+    payload_key = age_file.hkdf(rand("small file key", 16), key_nonce, b"payload")
+    not_final = small[:head + 16] + age_file.seal(payload_key, age_file.stream_nonce(0, False), SMALL)
+    mac_at = small.index(b"\n--- ") + 5
+    assert small[:head] == age_file.header_for(rand("small file key", 16),
+                                               nacl.bindings.crypto_scalarmult_base(IDENTITY),
+                                               rand("small ephemeral", 32))
+    bad_mac = bytearray(small)
+    bad_mac[mac_at] = ord("A") if bad_mac[mac_at] != ord("A") else ord("B")
+    return [
+        case("success", "success", small, SMALL, "one chunk: a folio payload with one entry"),
+        case("success_two_chunks", "success", large, LARGE, "a payload of two chunks"),
+        case("wrong_identity", "no match", small, comment="an identity the file is not for",
+             identity=age_file.identity_string(OTHER_IDENTITY)),
+        case("bad_mac", "HMAC failure", bytes(bad_mac), comment="one character of the MAC changed"),
+        case("truncated_in_header", "header failure", small[:head // 2],
+             comment="cut in the middle of the header"),
+        case("truncated_before_mac", "header failure", small[:mac_at - 1],
+             comment="cut inside the MAC line"),
+        case("truncated_after_header", "header failure", small[:head],
+             comment="the header and nothing else (no payload nonce)"),
+        case("truncated_in_nonce", "header failure", small[:head + 8],
+             comment="half of the payload nonce"),
+        case("truncated_after_nonce", "payload failure", small[:head + 16],
+             comment="the nonce and no chunk"),
+        case("truncated_in_last_chunk", "payload failure", small[:-1],
+             comment="the last byte (of the tag) missing"),
+        case("truncated_at_chunk_boundary", "payload failure", large[:chunk2_end], first_chunk,
+             comment="cut exactly after chunk 0 of 2: the first chunk is released, then the "
+                     "missing last chunk is an error"),
+        case("bad_tag_chunk_1", "payload failure", flip(small, len(small) - 1),
+             comment="the tag of the first (and last) chunk"),
+        case("bad_tag_chunk_2", "payload failure", flip(large, len(large) - 1), first_chunk,
+             comment="the tag of chunk 2 of 2: chunk 1 is released first"),
+        case("missing_final_chunk", "payload failure", not_final,
+             comment="the only chunk sealed as a middle chunk: no final chunk"),
+        case("trailing_data", "payload failure", small + b"\n",
+             comment="one byte after the last chunk"),
+        case("not_a_folio_payload", "not a folio backup", age_encrypt(b"hello\n", "hello"),
+             b"hello\n", "a good age file whose plaintext is not a folio backup"),
+        case("empty_payload", "not a folio backup", age_encrypt(b"", "empty"),
+             comment="a good age file with nothing inside"),
+        case("newer_payload_version", "unsupported version",
+             age_encrypt(payload_lines("from the future", version=2), "v2"),
+             payload_lines("from the future", version=2), "payload version 2"),
+    ]
+
+
+def render(fields: Dict[str, str], body: bytes, fmt: str = HEADER_FORMAT) -> bytes:
+    lines = [f"format: {fmt}"] + [f"{k}: {v}" for k, v in fields.items()]
     for line in lines:
         assert "\n" not in line
     return ("\n".join(lines) + "\n\n").encode("utf-8") + body
 
 
-def main(argv: List[str]) -> int:
-    check = "--check" in argv
-    folder = os.path.join(HERE, "header")
+def write(folder: str, fmt: str, vectors, check: bool) -> Tuple[List[str], List[str], int]:
+    """(names that differ, files not generated, count)."""
     os.makedirs(folder, exist_ok=True)
-    differ = []
-    written = set()
-    for name, fields, body in cases():
+    differ, written = [], set()
+    for name, fields, body in vectors:
         path = os.path.join(folder, name)
-        data = render(fields, body)
+        data = render(fields, body, fmt)
         written.add(name)
         if check:
             with open(path, "rb") as f:
@@ -197,11 +310,23 @@ def main(argv: List[str]) -> int:
             with open(path, "wb") as f:
                 f.write(data)
     stale = sorted(set(os.listdir(folder)) - written)
-    if check and (differ or stale):
-        print(f"generate.py: differs: {differ}, not generated: {stale}", file=sys.stderr)
+    return differ, stale, len(written)
+
+
+def main(argv: List[str]) -> int:
+    check = "--check" in argv
+    problems = []
+    for sub, fmt, vectors in (("header", HEADER_FORMAT, cases()),
+                              ("backup", BACKUP_FORMAT, backup_cases())):
+        folder = os.path.join(HERE, sub)
+        differ, stale, count = write(folder, fmt, vectors, check)
+        if differ or stale:
+            problems.append(f"{sub}: differs: {differ}, not generated: {stale}")
+        if not check:
+            print(f"wrote {count} vectors to {folder}")
+    if check and problems:
+        print("generate.py: " + "; ".join(problems), file=sys.stderr)
         return 1
-    if not check:
-        print(f"wrote {len(written)} vectors to {folder}" + (f"; stale: {stale}" if stale else ""))
     return 0
 
 
