@@ -18,7 +18,8 @@ std::optional<std::string> armor_line(Input& in, std::size_t max) {
   auto line = in.line(max + 1);  // + 1 for a CR
   if (!line) return std::nullopt;
   if (!line->text.empty() && line->text.back() == '\r') line->text.pop_back();
-  if (line->text.size() > max) fail(Failure::armor, "an armored age file has a line over 64 columns");
+  if (line->text.size() > max)
+    fail(Failure::armor, "an armored age file has a line over 64 columns");
   return std::move(line->text);
 }
 
@@ -96,7 +97,8 @@ std::size_t ArmorSource::read(std::span<std::uint8_t> out) {
       continue;
     }
     const std::size_t take = std::min(out.size() - done, len_ - pos_);
-    std::copy_n(decoded_.begin() + static_cast<std::ptrdiff_t>(pos_), take, out.begin() + static_cast<std::ptrdiff_t>(done));
+    std::copy_n(decoded_.begin() + static_cast<std::ptrdiff_t>(pos_), take,
+                out.begin() + static_cast<std::ptrdiff_t>(done));
     pos_ += take;
     done += take;
   }

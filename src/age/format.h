@@ -68,7 +68,7 @@ class Input {
   // The next `n` bytes (fewer at the end of the input) without consuming them.
   std::string_view peek(std::size_t n);
   struct Line {
-    std::string text;  // without the LF
+    std::string text;    // without the LF
     bool ended = false;  // true when an LF ended it (not the end of input)
   };
   // Reads up to and including the next LF, or `max` + 1 bytes, whichever

@@ -7,8 +7,8 @@
 // data follows the final chunk. A full chunk at the very end may be either;
 // if it is not last, the next read finds nothing and the final chunk is
 // missing. A full chunk that opens only as "last" with data behind it is
-// released, and the next read reports the trailing data. Plaintext is released one verified chunk at a time, so what a
-// caller got before a payload failure is authentic, but only a read that
+// released, and the next read reports the trailing data. Plaintext is released one verified chunk
+// at a time, so what a caller got before a payload failure is authentic, but only a read that
 // returns 0 proves the file complete.
 // Memory: a sealed chunk, a plaintext chunk (sodium_malloc) and the header.
 #include <sodium.h>
@@ -55,6 +55,7 @@ struct Reader::State {
   std::size_t pos = 0, len = 0;
   bool done = false;
   bool trailing = false;  // data follows the final chunk: an error once it is read
+  bool broken = false;    // a chunk failed: no later read may resume past it
 
   void next_chunk();
 };
@@ -107,8 +108,9 @@ void Reader::State::next_chunk() {
     } else if (n == kSealedChunkSize && (size = cipher->open(chunk, false, out))) {
       len = *size;
     } else {
-      fail(Failure::payload, "chunk " + std::to_string(index + 1) +
-                                 " of the age payload does not authenticate (changed or truncated)");
+      fail(Failure::payload,
+           "chunk " + std::to_string(index + 1) +
+               " of the age payload does not authenticate (changed or truncated)");
     }
     pos = 0;
     return;
@@ -137,8 +139,17 @@ std::size_t Reader::read(std::span<std::uint8_t> out) {
     if (s.pos == s.len) {
       // Hand over what is verified before touching the next chunk, which may fail.
       if (s.done || done > 0) break;
-      if (s.trailing) fail(Failure::payload, "the age file has data after its final chunk");
-      s.next_chunk();
+      if (s.broken) fail(Failure::payload, "the age payload has already failed to verify");
+      if (s.trailing) {
+        s.broken = true;
+        fail(Failure::payload, "the age file has data after its final chunk");
+      }
+      try {
+        s.next_chunk();
+      } catch (...) {
+        s.broken = true;
+        throw;
+      }
       continue;
     }
     const std::size_t take = std::min(out.size() - done, s.len - s.pos);

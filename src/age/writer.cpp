@@ -19,10 +19,22 @@ struct Writer::State {
   std::size_t used = 0;
   Bytes sealed = Bytes(kSealedChunkSize);
   bool finished = false;
+  bool broken = false;  // the Sink failed: the file is unusable, later calls refuse
+
+  void check_usable(const char* call) const {
+    if (broken) throw Error(Errc::io, "the age file could not be written");
+    if (finished)
+      throw Error(Errc::internal, std::string("age::Writer::") + call + " after finish");
+  }
 
   void emit_chunk(bool last) {
     const std::size_t n = cipher->seal({plain.data(), used}, last, sealed);
-    sink->write({sealed.data(), n});
+    try {
+      sink->write({sealed.data(), n});
+    } catch (...) {
+      broken = true;
+      throw;
+    }
     used = 0;
   }
 };
@@ -74,7 +86,7 @@ Writer::~Writer() = default;
 
 void Writer::write(std::span<const std::uint8_t> plaintext) {
   auto& s = *state_;
-  if (s.finished) throw Error(Errc::internal, "age::Writer::write after finish");
+  s.check_usable("write");
   while (!plaintext.empty()) {
     if (s.used == kChunkSize) s.emit_chunk(false);
     const std::size_t take = std::min(plaintext.size(), kChunkSize - s.used);
@@ -86,10 +98,17 @@ void Writer::write(std::span<const std::uint8_t> plaintext) {
 
 void Writer::finish() {
   auto& s = *state_;
-  if (s.finished) throw Error(Errc::internal, "age::Writer::finish called twice");
-  s.finished = true;
+  s.check_usable("finish");
   s.emit_chunk(true);
-  if (s.armor) s.armor->finish();
+  if (s.armor) {
+    try {
+      s.armor->finish();
+    } catch (...) {
+      s.broken = true;
+      throw;
+    }
+  }
+  s.finished = true;
 }
 
 }  // namespace folio::age
