@@ -11,10 +11,9 @@
 // header, hmac, no_match, payload); any other error is a failure of the test.
 #include <zlib.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "age/age.h"
@@ -30,7 +29,7 @@ class BufferSource : public age::Source {
   explicit BufferSource(const std::vector<std::uint8_t>& bytes) : bytes_(bytes) {}
   std::size_t read(std::span<std::uint8_t> out) override {
     std::size_t n = std::min(out.size(), bytes_.size() - pos_);
-    std::memcpy(out.data(), bytes_.data() + pos_, n);
+    if (n > 0) std::memcpy(out.data(), bytes_.data() + pos_, n);
     pos_ += n;
     return n;
   }
@@ -53,7 +52,8 @@ std::vector<std::uint8_t> inflate_zlib(const std::vector<std::uint8_t>& in) {
     z.next_out = chunk.data();
     z.avail_out = static_cast<uInt>(chunk.size());
     status = inflate(&z, Z_NO_FLUSH);
-    out.insert(out.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(chunk.size() - z.avail_out));
+    out.insert(out.end(), chunk.begin(),
+               chunk.begin() + static_cast<std::ptrdiff_t>(chunk.size() - z.avail_out));
     if (status == Z_BUF_ERROR && z.avail_in == 0) break;
   }
   inflateEnd(&z);
@@ -63,18 +63,21 @@ std::vector<std::uint8_t> inflate_zlib(const std::vector<std::uint8_t>& in) {
 
 std::string outcome_of(age::Failure failure) {
   switch (failure) {
-    case age::Failure::armor: return "armor failure";
-    case age::Failure::header: return "header failure";
-    case age::Failure::hmac: return "HMAC failure";
-    case age::Failure::no_match: return "no match";
-    case age::Failure::payload: return "payload failure";
+    case age::Failure::armor:
+      return "armor failure";
+    case age::Failure::header:
+      return "header failure";
+    case age::Failure::hmac:
+      return "HMAC failure";
+    case age::Failure::no_match:
+      return "no match";
+    case age::Failure::payload:
+      return "payload failure";
   }
   return "error";
 }
 
-bool supported_identity(const std::string& text) {
-  return text.rfind("AGE-SECRET-KEY-1", 0) == 0;
-}
+bool supported_identity(const std::string& text) { return text.rfind("AGE-SECRET-KEY-1", 0) == 0; }
 
 // The newest backup payload version folio reads (include/folio/backup.h's
 // kBackupVersion on the backup branch; the vectors are version 1).
@@ -99,7 +102,8 @@ Decrypted decrypt(const std::vector<std::uint8_t>& file, const age::DecryptOptio
     std::vector<std::uint8_t> buffer(1 << 16);
     while (std::size_t n = reader.read(buffer)) {
       hash.update(buffer.data(), n);
-      for (std::size_t i = 0; i < n && !out.has_newline && out.first_line.size() <= kFirstLineMax; ++i) {
+      for (std::size_t i = 0; i < n && !out.has_newline && out.first_line.size() <= kFirstLineMax;
+           ++i) {
         if (buffer[i] == '\n') {
           out.has_newline = true;
         } else {
@@ -150,7 +154,8 @@ void run_backup_vector(const std::string& file, const std::string& name, const T
   r.expected = v.first("expect");
   age::DecryptOptions options;
   try {
-    for (const auto& identity : v.all("identity")) options.identities.push_back(age::parse_identity(identity));
+    for (const auto& identity : v.all("identity"))
+      options.identities.push_back(age::parse_identity(identity));
   } catch (const Error& e) {
     report.refusal({file, std::string("the vector's identity was refused: ") + e.what()});
     return;

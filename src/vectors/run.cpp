@@ -27,7 +27,8 @@ bool is_documentation(const fs::path& p) {
   std::string name = p.filename().string();
   if (name.empty() || name[0] == '.') return true;
   std::string stem = p.stem().string();
-  std::transform(stem.begin(), stem.end(), stem.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::transform(stem.begin(), stem.end(), stem.begin(),
+                 [](unsigned char c) { return std::toupper(c); });
   auto ext = p.extension();
   return stem == "README" || stem == "LICENSE" || stem == "NOTICE" || ext == ".md" ||
          ext == ".py" || ext == ".pyc";
@@ -52,35 +53,47 @@ void run_file(const fs::path& path, const std::string& shown, const Callbacks& r
 
 std::string_view to_string(Verdict v) noexcept {
   switch (v) {
-    case Verdict::pass: return "pass";
-    case Verdict::fail: return "fail";
-    case Verdict::acceptable: return "acceptable";
-    case Verdict::unsupported: return "unsupported";
+    case Verdict::pass:
+      return "pass";
+    case Verdict::fail:
+      return "fail";
+    case Verdict::acceptable:
+      return "acceptable";
+    case Verdict::unsupported:
+      return "unsupported";
   }
   return "fail";
 }
 
 Summary run(const std::vector<fs::path>& paths, const Callbacks& report) {
   Summary summary;
-  Callbacks counting{
-      [&](const Result& r) {
-        switch (r.verdict) {
-          case Verdict::pass: ++summary.passed; break;
-          case Verdict::fail: ++summary.failed; break;
-          case Verdict::acceptable: ++summary.acceptable; break;
-          case Verdict::unsupported: ++summary.unsupported; break;
-        }
-        report.result(r);
-      },
-      [&](const Refusal& r) {
-        ++summary.refused;
-        report.refusal(r);
-      }};
+  Callbacks counting{[&](const Result& r) {
+                       switch (r.verdict) {
+                         case Verdict::pass:
+                           ++summary.passed;
+                           break;
+                         case Verdict::fail:
+                           ++summary.failed;
+                           break;
+                         case Verdict::acceptable:
+                           ++summary.acceptable;
+                           break;
+                         case Verdict::unsupported:
+                           ++summary.unsupported;
+                           break;
+                       }
+                       report.result(r);
+                     },
+                     [&](const Refusal& r) {
+                       ++summary.refused;
+                       report.refusal(r);
+                     }};
   for (const auto& path : paths) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
       std::vector<fs::path> files;
-      for (auto it = fs::recursive_directory_iterator(path); it != fs::recursive_directory_iterator(); ++it) {
+      for (auto it = fs::recursive_directory_iterator(path);
+           it != fs::recursive_directory_iterator(); ++it) {
         std::string name = it->path().filename().string();
         if (it->is_directory() && (name.starts_with(".") || name == "__pycache__")) {
           it.disable_recursion_pending();

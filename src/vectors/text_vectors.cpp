@@ -34,14 +34,19 @@ struct Opened {
 
 std::string outcome_of(Errc code) {
   switch (code) {
-    case Errc::wrong_passphrase: return "wrong passphrase";
-    case Errc::corrupt: return "header failure";
-    case Errc::unsupported_version: return "unsupported version";
-    default: return "error: " + std::string(to_string(code));
+    case Errc::wrong_passphrase:
+      return "wrong passphrase";
+    case Errc::corrupt:
+      return "header failure";
+    case Errc::unsupported_version:
+      return "unsupported version";
+    default:
+      return "error: " + std::string(to_string(code));
   }
 }
 
-Opened open_header_bytes(const std::vector<std::uint8_t>& body, SlotKind kind, const Secret& secret) {
+Opened open_header_bytes(const std::vector<std::uint8_t>& body, SlotKind kind,
+                         const Secret& secret) {
   if (body.size() != kHeaderSize) {
     return {"header failure", "header of " + std::to_string(body.size()) + " bytes", {}};
   }
@@ -51,7 +56,8 @@ Opened open_header_bytes(const std::vector<std::uint8_t>& body, SlotKind kind, c
     Unlocked unlocked = open_header(header, kind, secret);
     Opened out{"success", {}, {to_hex(unlocked.key.data(), unlocked.key.size())}};
     auto data_keys = open_data_slots(header, unlocked.key);
-    if (data_keys.empty()) return {"header failure", "no data-key slot opens with the vault key", {}};
+    if (data_keys.empty())
+      return {"header failure", "no data-key slot opens with the vault key", {}};
     for (const auto& dk : data_keys) out.keys.push_back(to_hex(dk.key.data(), dk.key.size()));
     return out;
   } catch (const Error& e) {
@@ -68,7 +74,8 @@ void run_header_vector(const std::string& file, const std::string& name, const T
   auto passphrase = v.all("passphrase");
   auto code = v.all("recovery code");
   if (r.expected.empty() || passphrase.size() + code.size() != 1) {
-    report.refusal({file, "a folio header vector needs expect: and one passphrase: or recovery code:"});
+    report.refusal(
+        {file, "a folio header vector needs expect: and one passphrase: or recovery code:"});
     return;
   }
   SlotKind kind = passphrase.empty() ? SlotKind::recovery_code : SlotKind::passphrase;
@@ -89,7 +96,8 @@ void run_header_vector(const std::string& file, const std::string& name, const T
     if (opened.keys.empty() || opened.keys[0] != vault_key) {
       r.verdict = Verdict::fail;
       r.note = "opened, but not to the vault key the vector gives";
-    } else if (std::find(opened.keys.begin() + 1, opened.keys.end(), data_key) == opened.keys.end()) {
+    } else if (std::find(opened.keys.begin() + 1, opened.keys.end(), data_key) ==
+               opened.keys.end()) {
       r.verdict = Verdict::fail;
       r.note = "opened, but no data-key slot gave the data key the vector gives";
     }

@@ -38,7 +38,7 @@ struct Result {
   std::string got;       // what folio did, in the same words
   std::vector<std::string> flags;  // Wycheproof's flags
   Verdict verdict = Verdict::fail;
-  std::string note;      // why, when it is not a plain pass (never a secret)
+  std::string note;  // why, when it is not a plain pass (never a secret)
 };
 
 struct Refusal {
@@ -77,8 +77,18 @@ void run_text_vector(const std::string& file, const std::string& name,
 // ---- known answers (`folio selftest`) --------------------------------------
 
 enum class Primitive {
-  argon2id, xchacha20poly1305, chacha20poly1305, hmac_sha256, hmac_sha512, hkdf_sha256,
-  scrypt, x25519, x25519_base, blake2b, keyslot, backup
+  argon2id,
+  xchacha20poly1305,
+  chacha20poly1305,
+  hmac_sha256,
+  hmac_sha512,
+  hkdf_sha256,
+  scrypt,
+  x25519,
+  x25519_base,
+  blake2b,
+  keyslot,
+  backup
 };
 
 // One known-answer test. Inputs are named fields, hex unless the primitive

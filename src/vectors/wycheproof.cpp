@@ -7,9 +7,8 @@
 // or "invalid" (folio rejected it: a failed tag, a wrong size refused by the
 // wrapper, a zero shared secret). A wrapper that throws anything but
 // Error(invalid_argument) is a failure of the test, reported with its message.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -20,9 +19,9 @@
 namespace folio::vectors {
 namespace {
 
-using nlohmann::json;
 using crypto::Bytes;
 using crypto::ByteView;
+using nlohmann::json;
 
 // What folio made of one test: accepted (with the reason when not), or
 // rejected and why.
@@ -122,12 +121,16 @@ using Runner = std::function<Answer(const json& test)>;
 std::optional<Runner> runner_for(const std::string& schema, const std::string& algorithm,
                                  const json& group, std::string& why) {
   if (schema == "aead_test_schema_v1.json") {
-    if (algorithm == "CHACHA20-POLY1305") return Runner([](const json& t) { return aead(false, t); });
-    if (algorithm == "XCHACHA20-POLY1305") return Runner([](const json& t) { return aead(true, t); });
+    if (algorithm == "CHACHA20-POLY1305")
+      return Runner([](const json& t) { return aead(false, t); });
+    if (algorithm == "XCHACHA20-POLY1305")
+      return Runner([](const json& t) { return aead(true, t); });
   } else if (schema == "mac_test_schema_v1.json") {
     auto bits = group.at("tagSize").get<std::size_t>();
-    if (algorithm == "HMACSHA256") return Runner([bits](const json& t) { return mac(false, bits, t); });
-    if (algorithm == "HMACSHA512") return Runner([bits](const json& t) { return mac(true, bits, t); });
+    if (algorithm == "HMACSHA256")
+      return Runner([bits](const json& t) { return mac(false, bits, t); });
+    if (algorithm == "HMACSHA512")
+      return Runner([bits](const json& t) { return mac(true, bits, t); });
   } else if (schema == "hkdf_test_schema_v1.json") {
     if (algorithm == "HKDF-SHA-256") return Runner(hkdf);
   } else if (schema == "xdh_comp_schema_v1.json") {
@@ -166,7 +169,8 @@ Result judge(const std::string& file, const json& test, const Answer& answer) {
 
 }  // namespace
 
-void run_wycheproof(const std::string& file, const std::string& json_text, const Callbacks& report) {
+void run_wycheproof(const std::string& file, const std::string& json_text,
+                    const Callbacks& report) {
   json doc = json::parse(json_text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("testGroups")) {
     report.refusal({file, "not a Wycheproof test file (no JSON object with testGroups)"});

@@ -1,6 +1,8 @@
 // The known-answer table of `folio selftest` and the Wycheproof runner: the
 // table passes, an altered entry fails by name, and the runner rejects what
 // it must and refuses what it does not know.
+#include "vectors/vectors.h"
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -9,7 +11,6 @@
 #include <vector>
 
 #include "support.h"
-#include "vectors/vectors.h"
 
 using namespace folio::vectors;
 
@@ -57,7 +58,8 @@ TEST_CASE("an altered known answer fails, by name, and makes the exit code non-z
         INFO(r.name << ": " << r.detail);
         CHECK(r.passed == (r.name != k.name));
       }
-      auto failed = std::find_if(results.begin(), results.end(), [](const auto& r) { return !r.passed; });
+      auto failed =
+          std::find_if(results.begin(), results.end(), [](const auto& r) { return !r.passed; });
       REQUIRE(failed != results.end());
       CHECK(failed->name == k.name);
       CHECK(failed->detail.rfind("got ", 0) == 0);
@@ -72,7 +74,8 @@ TEST_CASE("an empty known-answer table is not a pass", "[vectors]") {
 
 TEST_CASE("a wrong-size AEAD nonce or key is rejected, not run", "[vectors]") {
   // RFC 8439 2.8.2's key, with an 8-byte nonce and then a 31-byte key.
-  const std::string file = R"({"algorithm": "CHACHA20-POLY1305", "schema": "aead_test_schema_v1.json",
+  const std::string file =
+      R"({"algorithm": "CHACHA20-POLY1305", "schema": "aead_test_schema_v1.json",
     "testGroups": [{"type": "AeadTest", "ivSize": 64, "keySize": 256, "tagSize": 128, "tests": [
       {"tcId": 1, "comment": "", "flags": ["InvalidNonceSize"], "result": "invalid",
        "key": "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f",
@@ -93,7 +96,8 @@ TEST_CASE("a wrong-size AEAD nonce or key is rejected, not run", "[vectors]") {
   }
 }
 
-TEST_CASE("a truncated HMAC tag is compared on its own length, and a wrong one fails", "[vectors]") {
+TEST_CASE("a truncated HMAC tag is compared on its own length, and a wrong one fails",
+          "[vectors]") {
   // RFC 4231 test case 2 ("Jefe"), the tag cut to 128 bits; then one bit off.
   const std::string file = R"({"algorithm": "HMACSHA256", "schema": "mac_test_schema_v1.json",
     "testGroups": [{"type": "MacTest", "keySize": 32, "tagSize": 128, "tests": [
@@ -184,7 +188,8 @@ std::vector<std::uint8_t> with_line(std::vector<std::uint8_t> bytes, const std::
 
 }  // namespace
 
-TEST_CASE("the C2SP age vectors in ../shared match, post-quantum ones unsupported", "[vectors][shared]") {
+TEST_CASE("the C2SP age vectors in ../shared match, post-quantum ones unsupported",
+          "[vectors][shared]") {
   std::filesystem::path dir = std::filesystem::path(FOLIO_SHARED_VECTORS) / "age-cctv";
   if (!std::filesystem::is_directory(dir)) {
     WARN("skipped: " << dir << " is absent");
@@ -193,8 +198,10 @@ TEST_CASE("the C2SP age vectors in ../shared match, post-quantum ones unsupporte
   Collected c;
   Summary s = run({dir}, c.callbacks());
   for (const auto& r : c.results) {
-    if (r.verdict == Verdict::fail) FAIL_CHECK(r.id << ": expected " << r.expected << ", got " << r.got << " (" << r.note << ")");
-    if (r.verdict == Verdict::unsupported) CHECK(r.note.find("AGE-SECRET-KEY-PQ") != std::string::npos);
+    if (r.verdict == Verdict::fail)
+      FAIL_CHECK(r.id << ": expected " << r.expected << ", got " << r.got << " (" << r.note << ")");
+    if (r.verdict == Verdict::unsupported)
+      CHECK(r.note.find("AGE-SECRET-KEY-PQ") != std::string::npos);
   }
   CHECK(s.failed == 0);
   CHECK(s.refused == 0);
@@ -202,7 +209,8 @@ TEST_CASE("the C2SP age vectors in ../shared match, post-quantum ones unsupporte
 }
 
 TEST_CASE("an age vector fails when the outcome or the payload hash differs", "[vectors][shared]") {
-  std::filesystem::path x25519 = std::filesystem::path(FOLIO_SHARED_VECTORS) / "age-cctv" / "x25519";
+  std::filesystem::path x25519 =
+      std::filesystem::path(FOLIO_SHARED_VECTORS) / "age-cctv" / "x25519";
   if (!std::filesystem::exists(x25519)) {
     WARN("skipped: " << x25519 << " is absent");
     return;
@@ -210,9 +218,11 @@ TEST_CASE("an age vector fails when the outcome or the payload hash differs", "[
   auto bytes = read_bytes(x25519);
   Collected good, outcome, hash;
   run_text_vector("x25519", "x25519", bytes, good.callbacks());
-  run_text_vector("x25519", "x25519", with_line(bytes, "expect: ", "expect: no match"), outcome.callbacks());
+  run_text_vector("x25519", "x25519", with_line(bytes, "expect: ", "expect: no match"),
+                  outcome.callbacks());
   run_text_vector("x25519", "x25519",
-                  with_line(bytes, "payload: ", "payload: " + std::string(64, '0')), hash.callbacks());
+                  with_line(bytes, "payload: ", "payload: " + std::string(64, '0')),
+                  hash.callbacks());
   REQUIRE(good.results.size() == 1);
   CHECK(good.results[0].verdict == Verdict::pass);
   REQUIRE(outcome.results.size() == 1);
@@ -227,7 +237,8 @@ TEST_CASE("a text vector of an unknown format, or no vector at all, is refused",
   std::string unknown = "format: folio-something-v9\nexpect: success\n\nbytes";
   std::string junk = "just some text without a header\n";
   Collected a, b;
-  run_text_vector("u", "u", std::vector<std::uint8_t>(unknown.begin(), unknown.end()), a.callbacks());
+  run_text_vector("u", "u", std::vector<std::uint8_t>(unknown.begin(), unknown.end()),
+                  a.callbacks());
   run_text_vector("j", "j", std::vector<std::uint8_t>(junk.begin(), junk.end()), b.callbacks());
   CHECK(a.results.empty());
   CHECK(a.refusals.size() == 1);

@@ -20,17 +20,22 @@ void add_selftest(CLI::App& app, Globals&, Action& run) {
     run = [json] {
       auto start = std::chrono::steady_clock::now();
       auto results = vectors::run_known_answers(vectors::known_answers());
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       int code = vectors::selftest_exit_code(results);
       if (*json) {
         nlohmann::json tests = nlohmann::json::array();
         for (const auto& r : results) {
-          tests.push_back({{"name", r.name}, {"source", r.source}, {"passed", r.passed},
-                           {"detail", r.detail}});
+          tests.push_back(
+              {{"name", r.name}, {"source", r.source}, {"passed", r.passed}, {"detail", r.detail}});
         }
-        print_json({{"passed", code == 0}, {"tests", tests}, {"libsodium", sodium_version()},
-                    {"sqlcipher", sqlcipher_version()}, {"folio", kVersion},
-                    {"seconds", seconds}, {"notes", vectors::selftest_notes()}});
+        print_json({{"passed", code == 0},
+                    {"tests", tests},
+                    {"libsodium", sodium_version()},
+                    {"sqlcipher", sqlcipher_version()},
+                    {"folio", kVersion},
+                    {"seconds", seconds},
+                    {"notes", vectors::selftest_notes()}});
         return code;
       }
       std::size_t name_width = 4, source_width = 6;
@@ -38,7 +43,8 @@ void add_selftest(CLI::App& app, Globals&, Action& run) {
         name_width = std::max(name_width, r.name.size());
         source_width = std::max(source_width, r.source.size());
       }
-      auto row = [&](const std::string& name, const std::string& source, const std::string& result) {
+      auto row = [&](const std::string& name, const std::string& source,
+                     const std::string& result) {
         std::cout << std::left << std::setw(static_cast<int>(name_width)) << name << "  "
                   << std::setw(static_cast<int>(source_width)) << source << "  " << result << '\n';
       };

@@ -2,11 +2,12 @@
 // folio's own format vectors through folio's crypto layer. One line per test
 // (or one JSON object per line), then what was acceptable, unsupported or
 // refused, then a summary. Exit 1 when a test failed or nothing ran.
+#include "vectors/vectors.h"
+
 #include <iostream>
 #include <map>
 
 #include "cli/common.h"
-#include "vectors/vectors.h"
 
 namespace folio::cli {
 namespace {
@@ -33,8 +34,8 @@ void print_line(const Result& r) {
 }
 
 nlohmann::json to_json(const Result& r) {
-  return {{"file", r.file},         {"tcId", r.id},    {"expected", r.expected},
-          {"got", r.got},           {"flags", r.flags}, {"verdict", to_string(r.verdict)},
+  return {{"file", r.file}, {"tcId", r.id},     {"expected", r.expected},
+          {"got", r.got},   {"flags", r.flags}, {"verdict", to_string(r.verdict)},
           {"note", r.note}};
 }
 
@@ -77,7 +78,8 @@ void add_vectors(CLI::App& app, Globals&, Action& run) {
     bool json = false, quiet = false;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("vectors", "run published test vectors through folio's crypto");
+  CLI::App* cmd =
+      app.add_subcommand("vectors", "run published test vectors through folio's crypto");
   cmd->require_subcommand(1);
   CLI::App* run_cmd = cmd->add_subcommand(
       "run", "run Wycheproof .json files and folders of C2SP age or folio vectors");
@@ -89,26 +91,30 @@ void add_vectors(CLI::App& app, Globals&, Action& run) {
       std::vector<std::filesystem::path> paths(o->paths.begin(), o->paths.end());
       std::vector<Result> acceptable, unsupported;
       std::vector<vectors::Refusal> refused;
-      vectors::Callbacks report{
-          [&](const Result& r) {
-            if (r.verdict == Verdict::acceptable) acceptable.push_back(r);
-            if (r.verdict == Verdict::unsupported) unsupported.push_back(r);
-            if (o->json) {
-              print_json_line(to_json(r));
-            } else if (!o->quiet || r.verdict == Verdict::fail) {
-              print_line(r);
-            }
-          },
-          [&](const vectors::Refusal& r) {
-            refused.push_back(r);
-            if (o->json) print_json_line({{"file", r.file}, {"refused", r.reason}});
-          }};
+      vectors::Callbacks report{[&](const Result& r) {
+                                  if (r.verdict == Verdict::acceptable) acceptable.push_back(r);
+                                  if (r.verdict == Verdict::unsupported) unsupported.push_back(r);
+                                  if (o->json) {
+                                    print_json_line(to_json(r));
+                                  } else if (!o->quiet || r.verdict == Verdict::fail) {
+                                    print_line(r);
+                                  }
+                                },
+                                [&](const vectors::Refusal& r) {
+                                  refused.push_back(r);
+                                  if (o->json)
+                                    print_json_line({{"file", r.file}, {"refused", r.reason}});
+                                }};
       vectors::Summary s = vectors::run(paths, report);
       if (o->json) {
         print_json_line({{"summary",
-                          {{"passed", s.passed}, {"failed", s.failed}, {"acceptable", s.acceptable},
-                           {"unsupported", s.unsupported}, {"files", s.files},
-                           {"refused", s.refused}, {"ok", s.ok()}}}});
+                          {{"passed", s.passed},
+                           {"failed", s.failed},
+                           {"acceptable", s.acceptable},
+                           {"unsupported", s.unsupported},
+                           {"files", s.files},
+                           {"refused", s.refused},
+                           {"ok", s.ok()}}}});
         return s.ok() ? 0 : 1;
       }
       print_acceptable(acceptable);
