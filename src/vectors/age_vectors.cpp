@@ -39,7 +39,10 @@ class BufferSource : public age::Source {
   std::size_t pos_ = 0;
 };
 
-// zlib-compressed vectors (`compressed: zlib`); some inflate to megabytes.
+// zlib-compressed vectors (`compressed: zlib`); some inflate to megabytes,
+// none near the bound, which keeps a hostile file from filling memory.
+constexpr std::size_t kMaxInflated = std::size_t{256} << 20;
+
 std::vector<std::uint8_t> inflate_zlib(const std::vector<std::uint8_t>& in) {
   z_stream z{};
   if (inflateInit(&z) != Z_OK) throw Error(Errc::internal, "zlib could not start");
@@ -55,6 +58,10 @@ std::vector<std::uint8_t> inflate_zlib(const std::vector<std::uint8_t>& in) {
     out.insert(out.end(), chunk.begin(),
                chunk.begin() + static_cast<std::ptrdiff_t>(chunk.size() - z.avail_out));
     if (status == Z_BUF_ERROR && z.avail_in == 0) break;
+    if (out.size() > kMaxInflated) {
+      inflateEnd(&z);
+      throw Error(Errc::refused, "the vector inflates to more than 256 MiB");
+    }
   }
   inflateEnd(&z);
   if (status != Z_STREAM_END) throw Error(Errc::corrupt, "the zlib stream is damaged");

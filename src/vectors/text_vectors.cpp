@@ -8,7 +8,7 @@
 //
 // folio header vectors (written by tests/vectors/generate.py):
 //   expect:      success | wrong passphrase | header failure | unsupported version
-//   passphrase:  the secret (UTF-8, as typed), or
+//   passphrase:  the secret (UTF-8, as typed; NFC-normalised as folio does), or
 //   recovery code: the recovery code, as written down
 //   vault key:   hex, on success
 //   data key:    hex, on success
@@ -19,6 +19,7 @@
 #include "crypto/keyslot.h"
 #include "crypto/recovery.h"
 #include "folio/error.h"
+#include "folio/terminal.h"
 #include "vectors/text_vector.h"
 #include "vectors/vectors.h"
 
@@ -83,7 +84,9 @@ void run_header_vector(const std::string& file, const std::string& name, const T
   Secret secret = Secret::from(passphrase.empty() ? code[0] : passphrase[0]);
   Opened opened;
   try {
-    if (kind == SlotKind::recovery_code) secret = canonical_recovery_code(secret);
+    // As the CLI reads them: a passphrase in NFC, a recovery code canonical.
+    secret = kind == SlotKind::recovery_code ? canonical_recovery_code(secret)
+                                             : normalize_secret(secret);
     opened = open_header_bytes(v.body, kind, secret);
   } catch (const Error& e) {
     opened = {"invalid secret", e.what(), {}};

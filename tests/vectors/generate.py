@@ -37,6 +37,7 @@ import hashlib
 import json
 import os
 import sys
+import unicodedata
 from typing import Dict, List, Optional, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -135,6 +136,10 @@ def cases() -> List[Tuple[str, Dict[str, str], bytes]]:
         ("success_chinese_passphrase",
          dict(ok, passphrase=CHINESE_PASSPHRASE, comment="a passphrase in Chinese, UTF-8 after NFC"),
          header(passphrase_slot(CHINESE_PASSPHRASE))),
+        ("success_decomposed_passphrase",
+         dict(ok, passphrase=unicodedata.normalize("NFD", "café résumé 護照"),
+              comment="typed decomposed (NFD): the secret is the passphrase after NFC"),
+         header(passphrase_slot("café résumé 護照"))),
         ("success_production_kdf",
          dict(ok, kdf="argon2id ops 2 memory 268435456",
               comment="folio's floor: 2 passes, 256 MiB (takes a second)"),
