@@ -11,6 +11,7 @@ Run: FOLIO_BIN=build/folio /usr/bin/python3 tests/cli/test_vectors.py
 """
 
 import json
+import re
 import shutil
 import time
 import unittest
@@ -193,6 +194,41 @@ class OwnVectors(FolioTestCase):
         self.assertRegex(r.out, r"(?m)^\d+ passed, 0 failed, 0 acceptable, 0 unsupported; "
                                 r"\d+ files, 0 refused$")
         self.assertIn("header/success_production_kdf  expected success, got success", r.out)
+
+
+# What `folio import` must do with each backup vector (docs/CLI.md exit codes).
+IMPORT_EXIT = {"success": 0, "no match": 4, "header failure": 5, "HMAC failure": 5,
+               "payload failure": 5, "not a folio backup": 5, "unsupported version": 6}
+
+
+class BackupVectorsThroughImport(FolioTestCase):
+    """folio's backup vectors through `folio import`, the whole backup path
+    (age reader and payload reader). Skips in a build without the command."""
+
+    def setUp(self):
+        super().setUp()
+        commands = self.folio("help", vault=None, passphrase_file=None).out
+        if not re.search(r"(?m)^\s+import\b", commands):
+            self.skipTest("this build has no import command")
+        self.init_vault()
+
+    def test_each_backup_vector_is_imported_or_refused_with_its_exit_code(self):
+        folder = OWN / "backup"
+        for path in sorted(folder.iterdir()):
+            head, body = path.read_bytes().split(b"\n\n", 1)
+            fields = dict(line.split(": ", 1) for line in head.decode().splitlines())
+            with self.subTest(vector=path.name):
+                key = self.write_secret_file("key", fields["identity"] + "\n")
+                backup = self.tmp / "backup.age"
+                backup.write_bytes(body)
+                before = self.snapshot()
+                r = self.folio("import", "--json", "-i", str(key), str(backup))
+                if fields["expect"] == "success":
+                    self.assertOk(r)
+                    self.assertEqual(json.loads(r.out)["in_backup"]["entries"], 1)
+                else:
+                    self.assertFails(r, IMPORT_EXIT[fields["expect"]])
+                    self.assertUnchanged(before, context=" " + path.name, mtimes=False)
 
 
 class BadInput(FolioTestCase):
