@@ -139,8 +139,9 @@ std::string payload_kind(const Decrypted& d, std::string& note) {
     return "not a folio backup";
   }
   auto head = nlohmann::json::parse(d.first_line, nullptr, false);
-  if (head.is_discarded() || !head.is_object() || head.value("format", "") != "folio-backup" ||
-      !head.contains("version") || !head["version"].is_number_integer()) {
+  bool ours = head.is_object() && head.contains("format") && head["format"] == "folio-backup" &&
+              head.contains("version") && head["version"].is_number_integer();
+  if (!ours) {
     note = "the first line is not {\"format\": \"folio-backup\", \"version\": N}";
     return "not a folio backup";
   }

@@ -176,12 +176,12 @@ void run_wycheproof(const std::string& file, const std::string& json_text,
     report.refusal({file, "not a Wycheproof test file (no JSON object with testGroups)"});
     return;
   }
-  std::string schema = doc.value("schema", std::string());
-  std::string algorithm = doc.value("algorithm", std::string());
   // Every group must be one folio runs before any test counts: a file is
   // taken whole or refused whole.
   std::vector<Runner> runners;
   try {
+    std::string schema = doc.value("schema", std::string());
+    std::string algorithm = doc.value("algorithm", std::string());
     for (const auto& group : doc.at("testGroups")) {
       std::string why;
       auto runner = runner_for(schema, algorithm, group, why);
@@ -200,6 +200,8 @@ void run_wycheproof(const std::string& file, const std::string& json_text,
         } catch (const Error& e) {
           // An unexpected error is never a pass, even for an invalid test.
           answer = {false, std::string("error: ") + e.what(), true};
+        } catch (const json::exception& e) {
+          answer = {false, std::string("malformed test: ") + e.what(), true};
         }
         report.result(judge(file, test, answer));
       }

@@ -245,3 +245,24 @@ TEST_CASE("a text vector of an unknown format, or no vector at all, is refused",
   CHECK(b.results.empty());
   CHECK(b.refusals.size() == 1);
 }
+
+TEST_CASE("malformed files and fields are refused or failed, never thrown", "[vectors]") {
+  Collected c;
+  run_wycheproof("odd.json", R"({"schema": 5, "algorithm": [], "testGroups": []})", c.callbacks());
+  CHECK(c.refusals.size() == 1);
+
+  Collected missing;
+  run_wycheproof("missing.json", R"({"algorithm": "HMACSHA256", "schema": "mac_test_schema_v1.json",
+    "testGroups": [{"type": "MacTest", "keySize": 32, "tagSize": 256, "tests": [
+      {"tcId": 1, "flags": [], "result": "invalid", "msg": "00", "tag": "00"}]}]})",
+                 missing.callbacks());
+  REQUIRE(missing.results.size() == 1);
+  CHECK(missing.results[0].verdict == Verdict::fail);
+
+  // A vector whose identity is not one.
+  std::string odd = "format: folio-backup-v1\nexpect: success\nidentity: AGE-SECRET-KEY-1\n\n";
+  Collected backup;
+  run_text_vector("b", "b", std::vector<std::uint8_t>(odd.begin(), odd.end()), backup.callbacks());
+  CHECK(backup.results.empty());
+  CHECK(backup.refusals.size() == 1);
+}
