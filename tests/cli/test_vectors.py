@@ -11,6 +11,7 @@ Run: FOLIO_BIN=build/folio /usr/bin/python3 tests/cli/test_vectors.py
 """
 
 import json
+import os
 import re
 import shutil
 import time
@@ -40,7 +41,8 @@ class SelfTest(FolioTestCase):
         r = self.folio("selftest", vault=None, passphrase_file=None)
         elapsed = time.monotonic() - start
         self.assertOk(r)
-        self.assertLess(elapsed, 2.0)
+        # The promise is for a normal build; a sanitizer build is some times slower.
+        self.assertLess(elapsed, 10.0 if os.environ.get("FOLIO_SANITIZED") == "1" else 2.0)
         for name in ("Argon2id", "XChaCha20-Poly1305", "ChaCha20-Poly1305", "HMAC-SHA256",
                      "HKDF-SHA256", "scrypt", "X25519", "BLAKE2b", "folio keyslot"):
             self.assertRegex(r.out, rf"(?m)^{name}\b.*\bpass$", r.describe())

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -47,7 +48,10 @@ TEST_CASE("every shipped known answer passes, well under two seconds", "[vectors
     CHECK(r.passed);
   }
   CHECK(selftest_exit_code(results) == 0);
-  CHECK(elapsed < std::chrono::seconds(2));
+  // The promise is for a normal build; the sanitizer build is slower.
+  const char* sanitized = std::getenv("FOLIO_SANITIZED");
+  bool slow = sanitized != nullptr && std::string(sanitized) == "1";
+  CHECK(elapsed < std::chrono::seconds(slow ? 10 : 2));
 }
 
 TEST_CASE("an altered known answer fails, by name, and makes the exit code non-zero", "[vectors]") {
