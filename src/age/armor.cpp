@@ -26,15 +26,20 @@ std::optional<std::string> armor_line(Input& in, std::size_t max) {
 }  // namespace
 
 ArmorSink::ArmorSink(Sink& out) : out_(out) {
-  const std::string begin = std::string(kArmorBegin) + "\n";
-  out_.write(bytes_of(begin));
+  text_ = kArmorBegin;
+  text_ += '\n';
 }
 
+// Lines are gathered and handed to the Sink about 64 KiB at a time, not one
+// 65-byte write per line.
 void ArmorSink::flush_line() {
-  std::string line = base64_encode_padded({pending_.data(), used_});
-  line += '\n';
-  out_.write(bytes_of(line));
+  text_ += base64_encode_padded({pending_.data(), used_});
+  text_ += '\n';
   used_ = 0;
+  if (text_.size() >= kChunkSize) {
+    out_.write(bytes_of(text_));
+    text_.clear();
+  }
 }
 
 void ArmorSink::write(std::span<const std::uint8_t> bytes) {
@@ -47,8 +52,10 @@ void ArmorSink::write(std::span<const std::uint8_t> bytes) {
 
 void ArmorSink::finish() {
   if (used_ > 0) flush_line();
-  const std::string end = std::string(kArmorEnd) + "\n";
-  out_.write(bytes_of(end));
+  text_ += kArmorEnd;
+  text_ += '\n';
+  out_.write(bytes_of(text_));
+  text_.clear();
 }
 
 void ArmorSource::next_line() {

@@ -143,6 +143,7 @@ class ArmorSink : public Sink {
   Sink& out_;
   std::array<std::uint8_t, 48> pending_{};  // one line's worth of bytes
   std::size_t used_ = 0;
+  std::string text_;  // encoded lines not yet written
 };
 
 // Decodes an armored file; Failure::armor for anything but strict PEM with
