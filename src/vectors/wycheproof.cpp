@@ -140,7 +140,8 @@ std::optional<Runner> runner_for(const std::string& schema, const std::string& a
           " is not one folio uses (folio uses curve25519 only)";
     return std::nullopt;
   }
-  why = "algorithm " + algorithm + " (schema " + schema +
+  auto named = [](const std::string& s) { return s.empty() ? std::string("(none)") : s; };
+  why = "algorithm " + named(algorithm) + " (schema " + named(schema) +
         ") is not one folio uses; folio runs ChaCha20-Poly1305, XChaCha20-Poly1305, "
         "HMAC-SHA256/512, HKDF-SHA-256 and X25519";
   return std::nullopt;

@@ -130,7 +130,7 @@ void add_vectors(CLI::App& app, Globals&, Action& run) {
                 << s.passed << " passed, " << s.failed << " failed, " << s.acceptable
                 << " acceptable, " << s.unsupported << " unsupported; " << s.files << " files, "
                 << s.refused << " refused\n";
-      if (s.passed + s.acceptable == 0) note("no test ran");
+      if (s.passed + s.failed + s.acceptable == 0) note("no test ran");
       return s.ok() ? 0 : 1;
     };
   });
