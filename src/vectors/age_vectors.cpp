@@ -4,8 +4,13 @@
 //     must be the `expect` line, and all plaintext the reader released, even
 //     before a payload failure, must hash (SHA-256) to `payload`.
 //   - folio's backup vectors (tests/vectors/backup, `format: folio-backup-v1`):
-//     the same, and the plaintext must begin with a folio backup's first line,
-//     {"format": "folio-backup", "version": N} with N at most kPayloadVersion.
+//     the same, and the plaintext must be a folio backup payload as far as
+//     its frame goes (FORMAT.md, "Backups: the payload"): the first line
+//     {"format": "folio-backup", "version": N} with N at most kPayloadVersion,
+//     one JSON object with a "type" per line, each line ending in LF, and
+//     last the "end" line whose counts are the lines of each type. The
+//     records themselves are the import's to check (tests/cli/test_vectors.py
+//     runs every backup vector through `folio import` too).
 //
 // The outcome is the part of the file the Reader's FormatError names (armor,
 // header, hmac, no_match, payload); any other error is a failure of the test.
@@ -13,8 +18,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "age/age.h"
 #include "crypto/sha256.h"
@@ -89,18 +96,19 @@ bool supported_identity(const std::string& text) { return text.rfind("AGE-SECRET
 // The newest backup payload version folio reads (include/folio/backup.h's
 // kBackupVersion on the backup branch; the vectors are version 1).
 constexpr int kPayloadVersion = 1;
-// A folio backup's first line is short (backup/payload.h: 4096 bytes at most).
-constexpr std::size_t kFirstLineMax = 4096;
+// Backup vectors are small; a payload above this is not kept for the checks.
+constexpr std::size_t kMaxKept = std::size_t{64} << 20;
 
 struct Decrypted {
   std::string outcome;
   std::string note;
   std::string payload_hash;  // of everything released before the end or the error
-  std::string first_line;    // the plaintext up to its first '\n' (at most kFirstLineMax bytes)
-  bool has_newline = false;
+  std::string plaintext;     // kept when asked, up to kMaxKept bytes
+  bool kept_all = true;
 };
 
-Decrypted decrypt(const std::vector<std::uint8_t>& file, const age::DecryptOptions& options) {
+Decrypted decrypt(const std::vector<std::uint8_t>& file, const age::DecryptOptions& options,
+                  bool keep = false) {
   BufferSource source(file);
   crypto::Sha256 hash;
   Decrypted out;
@@ -109,13 +117,10 @@ Decrypted decrypt(const std::vector<std::uint8_t>& file, const age::DecryptOptio
     std::vector<std::uint8_t> buffer(1 << 16);
     while (std::size_t n = reader.read(buffer)) {
       hash.update(buffer.data(), n);
-      for (std::size_t i = 0; i < n && !out.has_newline && out.first_line.size() <= kFirstLineMax;
-           ++i) {
-        if (buffer[i] == '\n') {
-          out.has_newline = true;
-        } else {
-          out.first_line.push_back(static_cast<char>(buffer[i]));
-        }
+      if (keep && out.plaintext.size() + n <= kMaxKept) {
+        out.plaintext.append(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
+      } else {
+        out.kept_all = false;
       }
     }
     out.outcome = "success";
@@ -131,15 +136,21 @@ Decrypted decrypt(const std::vector<std::uint8_t>& file, const age::DecryptOptio
   return out;
 }
 
+// The type of one payload line, or "" if it is not a JSON object with one.
+std::string line_type(std::string_view line) {
+  auto j = nlohmann::json::parse(line, nullptr, false);
+  if (!j.is_object() || !j.contains("type") || !j["type"].is_string()) return {};
+  return j["type"].get<std::string>();
+}
+
 // What a decrypted payload is: "success" for a folio backup folio reads,
-// "unsupported version" for a newer one, else "not a folio backup".
-std::string payload_kind(const Decrypted& d, std::string& note) {
-  if (!d.has_newline) {
-    note = "the plaintext has no short first line";
-    return "not a folio backup";
-  }
-  auto head = nlohmann::json::parse(d.first_line, nullptr, false);
-  bool ours = head.is_object() && head.contains("format") && head["format"] == "folio-backup" &&
+// "unsupported version" for a newer one, "payload damaged" when its frame is
+// broken, else "not a folio backup".
+std::string payload_kind(const std::string& payload, std::string& note) {
+  auto first_end = payload.find('\n');
+  auto head = nlohmann::json::parse(payload.substr(0, first_end), nullptr, false);
+  bool ours = first_end != std::string::npos && first_end <= 4096 && head.is_object() &&
+              head.contains("format") && head["format"] == "folio-backup" &&
               head.contains("version") && head["version"].is_number_integer();
   if (!ours) {
     note = "the first line is not {\"format\": \"folio-backup\", \"version\": N}";
@@ -148,6 +159,50 @@ std::string payload_kind(const Decrypted& d, std::string& note) {
   if (head["version"].get<long long>() > kPayloadVersion) {
     note = "payload version " + std::to_string(head["version"].get<long long>());
     return "unsupported version";
+  }
+  if (payload.back() != '\n') {
+    note = "the last line has no LF";
+    return "payload damaged";
+  }
+  // Count the record lines by type; the last line must be "end" with those counts.
+  std::map<std::string, long long> counted;
+  std::string_view rest(payload);
+  rest.remove_prefix(first_end + 1);
+  std::string last;
+  while (!rest.empty()) {
+    auto end = rest.find('\n');
+    std::string type = line_type(rest.substr(0, end));
+    if (type.empty()) {
+      note = "a line that is not a JSON object with a type";
+      return "payload damaged";
+    }
+    if (end + 1 == rest.size()) last = std::string(rest.substr(0, end));
+    if (end + 1 != rest.size()) ++counted[type];
+    rest.remove_prefix(end + 1);
+  }
+  auto tail = nlohmann::json::parse(last, nullptr, false);
+  if (last.empty() || tail.value("type", "") != "end") {
+    note = "no end line: the payload is cut short";
+    return "payload damaged";
+  }
+  static const std::pair<const char*, const char*> kinds[] = {
+      {"entries", "entry"}, {"checklists", "checklist"}, {"items", "item"},
+      {"links", "link"},    {"templates", "template"},   {"attachments", "attachment"},
+      {"chunks", "chunk"}};
+  long long listed = 0;
+  for (const auto& [count, type] : kinds) {
+    auto it = tail.find(count);
+    if (it == tail.end() || !it->is_number_integer() || it->get<long long>() != counted[type]) {
+      note = std::string("the end line's ") + count + " is not the number of " + type + " lines";
+      return "payload damaged";
+    }
+    listed += counted[type];
+  }
+  long long lines = 0;
+  for (const auto& [type, n] : counted) lines += n;
+  if (lines != listed) {
+    note = "a record of a type the end line does not count";
+    return "payload damaged";
   }
   return "success";
 }
@@ -168,10 +223,14 @@ void run_backup_vector(const std::string& file, const std::string& name, const T
     report.refusal({file, std::string("the vector's identity was refused: ") + e.what()});
     return;
   }
-  Decrypted d = decrypt(v.body, options);
+  Decrypted d = decrypt(v.body, options, true);
   r.got = d.outcome;
   r.note = d.note;
-  if (d.outcome == "success") r.got = payload_kind(d, r.note);
+  if (d.outcome == "success" && !d.kept_all) {
+    report.refusal({file, "a backup vector's payload is limited to 64 MiB"});
+    return;
+  }
+  if (d.outcome == "success") r.got = payload_kind(d.plaintext, r.note);
   if (r.got != r.expected) {
     r.verdict = Verdict::fail;
   } else if (v.first("payload") != d.payload_hash) {

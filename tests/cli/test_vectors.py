@@ -200,7 +200,8 @@ class OwnVectors(FolioTestCase):
 
 # What `folio import` must do with each backup vector (docs/CLI.md exit codes).
 IMPORT_EXIT = {"success": 0, "no match": 4, "header failure": 5, "HMAC failure": 5,
-               "payload failure": 5, "not a folio backup": 5, "unsupported version": 6}
+               "payload failure": 5, "not a folio backup": 5, "payload damaged": 5,
+               "unsupported version": 6}
 
 
 class BackupVectorsThroughImport(FolioTestCase):

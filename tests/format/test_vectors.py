@@ -75,7 +75,36 @@ def backup_outcome(fields: Dict[str, str], body: bytes) -> Tuple[str, str]:
             outcome = "not a folio backup"
         elif head["version"] > 1:
             outcome = "unsupported version"
+        elif not frame_adds_up(released):
+            outcome = "payload damaged"
     return outcome, hashlib.sha256(released).hexdigest()
+
+
+END_COUNTS = {"entries": "entry", "checklists": "checklist", "items": "item", "links": "link",
+              "templates": "template", "attachments": "attachment", "chunks": "chunk"}
+
+
+def frame_adds_up(payload: bytes) -> bool:
+    """FORMAT.md, "Lines, in order": every line ends in LF and is a JSON object
+    with a type; the last is "end", whose counts are the record lines of each
+    type."""
+    if not payload.endswith(b"\n"):
+        return False
+    records = []
+    for line in payload.split(b"\n")[1:-1]:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            return False
+        if not isinstance(record, dict) or not isinstance(record.get("type"), str):
+            return False
+        records.append(record)
+    if not records or records[-1]["type"] != "end":
+        return False
+    end, body = records[-1], records[:-1]
+    counted = {t: sum(1 for r in body if r["type"] == t) for t in END_COUNTS.values()}
+    return (all(end.get(k) == counted[t] for k, t in END_COUNTS.items())
+            and sum(counted.values()) == len(body))
 
 
 def reader_outcome(fields: Dict[str, str], body: bytes) -> Tuple[str, List[str]]:

@@ -22,7 +22,9 @@ backup payload (JSON Lines, first line {"format": "folio-backup", "version":
 1, ...}), written by tests/format/age_file.py, an age implementation of its
 own, from C2SP age.md.
     expect: success | no match | header failure | HMAC failure |
-            payload failure | not a folio backup | unsupported version
+            payload failure | not a folio backup | unsupported version |
+            payload damaged (a good age file whose JSON Lines are cut short
+            or do not add up to the end line)
     identity: the AGE-SECRET-KEY-1 that opens it
     payload: SHA-256 (hex) of all plaintext a reader releases, as in CCTV:
              on a payload failure, what came before the failing chunk
@@ -197,10 +199,10 @@ IDENTITY = rand("age identity", 32)
 OTHER_IDENTITY = rand("another age identity", 32)
 
 
-def payload_lines(body: str, version: int = 1) -> bytes:
-    """A folio backup payload with one journal entry (the record layout of
-    src/backup/export.cpp: a head line, the records, an end line)."""
-    records = [
+def payload_records(body: str, version: int = 1) -> List[dict]:
+    """A folio backup payload with one journal entry (FORMAT.md, "Backups: the
+    payload": the first line, the records, the end line)."""
+    return [
         {"format": "folio-backup", "version": version, "folio": "0.1.0",
          "created": "2026-11-23T12:00:00Z"},
         {"type": "entry", "id": "7k2m9xqa", "created": "2026-11-20T08:30:00Z",
@@ -208,8 +210,15 @@ def payload_lines(body: str, version: int = 1) -> bytes:
         {"type": "end", "entries": 1, "checklists": 0, "items": 0, "links": 0, "templates": 0,
          "attachments": 0, "chunks": 0},
     ]
+
+
+def json_lines(records: List[dict]) -> bytes:
     return b"".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
                     for r in records)
+
+
+def payload_lines(body: str, version: int = 1) -> bytes:
+    return json_lines(payload_records(body, version))
 
 
 SMALL = payload_lines("预约了十二月一日的面试。Interview booked for 1 December.")
@@ -286,6 +295,15 @@ def backup_cases() -> List[Tuple[str, Dict[str, str], bytes]]:
              b"hello\n", "a good age file whose plaintext is not a folio backup"),
         case("empty_payload", "not a folio backup", age_encrypt(b"", "empty"),
              comment="a good age file with nothing inside"),
+        case("truncated_at_line_boundary", "payload damaged",
+             age_encrypt(json_lines(payload_records("cut")[:-1]), "no end"),
+             json_lines(payload_records("cut")[:-1]),
+             "a good age file whose payload stops before its end line"),
+        case("end_count_mismatch", "payload damaged",
+             age_encrypt(json_lines(payload_records("two?")[:-1] + [
+                 dict(payload_records("two?")[-1], entries=2)]), "count"),
+             json_lines(payload_records("two?")[:-1] + [dict(payload_records("two?")[-1], entries=2)]),
+             "the end line counts 2 entries, the payload holds 1"),
         case("payload_format_not_text", "not a folio backup",
              age_encrypt(b'{"format":5,"version":1}\n', "format 5"), b'{"format":5,"version":1}\n',
              'a first line of JSON whose "format" is a number'),
