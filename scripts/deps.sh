@@ -4,11 +4,11 @@
 set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config libsodium-dev libsqlcipher-dev
-            libcli11-dev nlohmann-json3-dev libutf8proc-dev libzxcvbn-dev)
-# strace, openssl: the wipe tests; zlib1g-dev: the unit tests inflate the
-# compressed CCTV age vectors; clang and libclang-rt-14-dev (libFuzzer, only
+            libcli11-dev nlohmann-json3-dev libutf8proc-dev libzxcvbn-dev
+            zlib1g-dev)  # zlib: 'folio vectors run' inflates compressed CCTV vectors
+# strace, openssl: the wipe tests; clang and libclang-rt-14-dev (libFuzzer, only
 # recommended by clang, and deps.sh installs without recommends): the fuzz run.
-test_pkgs=(catch2 sqlcipher age python3-nacl python3 tmux strace openssl zlib1g-dev clang libclang-rt-14-dev)
+test_pkgs=(catch2 sqlcipher age python3-nacl python3 tmux strace openssl clang libclang-rt-14-dev)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then want+=("${test_pkgs[@]}"); fi

@@ -49,6 +49,8 @@ void add_wipe(CLI::App& app, Globals& g, Action& run);
 void add_unlock(CLI::App& app, Globals& g, Action& run);
 void add_lock(CLI::App& app, Globals& g, Action& run);
 void add_status(CLI::App& app, Globals& g, Action& run);
+void add_vectors(CLI::App& app, Globals& g, Action& run);
+void add_selftest(CLI::App& app, Globals& g, Action& run);
 
 std::filesystem::path vault_path(const Globals& g);
 

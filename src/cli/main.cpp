@@ -30,8 +30,8 @@ int exit_code(Errc code) {
 
 constexpr char kFooter[] = R"(
 Exit codes:
-  0 success            1 (folio due) overdue      2 invalid usage or input
-  3 not found (vault, id)
+  0 success            1 (folio due) overdue; (selftest, vectors run) a test failed
+  2 invalid usage or input                         3 not found (vault, id)
   4 wrong passphrase   5 damaged vault file       6 vault from a newer folio
   7 already exists     8 input/output error       9 refused by a safety rule
   10 cancelled          70 internal error
@@ -91,6 +91,8 @@ int main(int argc, char** argv) {
   folio::cli::add_extract(app, g, run);
   folio::cli::add_template(app, g, run);
   folio::cli::add_version(app, g, run);
+  folio::cli::add_selftest(app, g, run);
+  folio::cli::add_vectors(app, g, run);
   CLI::App* help = app.add_subcommand("help", "show help for every command");
   help->callback([&] {
     run = [&] {

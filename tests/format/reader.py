@@ -278,24 +278,29 @@ def unwrap(key: bytes, slot: Slot) -> Optional[bytes]:
 def open_vault_key(header: bytes, secret: bytes, kind: int) -> Tuple[bytes, int]:
     """Follows "Opening a slot": returns (VK, index of the slot that opened)."""
     saw_newer = False
+    tried = False
+    what = "passphrase" if kind == KIND_PASSPHRASE else "recovery code"
     for slot in parse_slots(header):
         p = slot.params
         if not slot.used:
             continue
         if p.version != FORMAT_VERSION:
-            saw_newer = True
+            saw_newer = saw_newer or p.version > FORMAT_VERSION
             continue
         if p.kind != kind:
             continue
         if not p.cost_is_valid():
             raise Damaged(f"slot {slot.index} has kdf {p.kdf}, ops {p.ops}, "
                           f"memory {p.memory}: outside FORMAT.md's bounds")
+        tried = True
         vault_key = unwrap(derive_kek(secret, slot), slot)
         if vault_key is not None:
             return vault_key, slot.index
-    if saw_newer:
+    # "If no slot of the right kind was tried at all"
+    if not tried and saw_newer:
         raise NewerVersion("vault made by a newer version of folio")
-    what = "passphrase" if kind == KIND_PASSPHRASE else "recovery code"
+    if not tried:
+        raise Damaged(f"no {what} slot: the header is damaged or not a folio vault")
     raise WrongSecret(f"wrong {what} (or a damaged keyslot)")
 
 
