@@ -2,6 +2,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "folio/dates.h"
 #include "folio/error.h"
@@ -394,6 +395,20 @@ std::vector<SearchHit> Search::find(const std::string& query, const SearchOption
                 "use words, \"phrases\", OR, -word to exclude, word* for a prefix");
   }
   keep_best(ranked, o.limit);
+  // The statements for the hits, each prepared once and reused.
+  static constexpr const char* kMetaSql[] = {
+      "SELECT uid, coalesce(title, ''), '', created, body FROM entries WHERE id = ?1",
+      "SELECT uid, name, '', created, '' FROM checklists WHERE id = ?1",
+      "SELECT i.uid, i.title, c.name || ':' || i.position, i.created, '' FROM items i "
+      "JOIN checklists c ON c.id = i.checklist_id WHERE i.id = ?1",
+      "SELECT a.uid, a.name, c.name || ':' || i.position, a.created, '' FROM attachments a "
+      "JOIN items i ON i.id = a.item_id JOIN checklists c ON c.id = i.checklist_id WHERE a.id = ?1"};
+  std::optional<Statement> metas[4], texts[4];
+  auto reuse = [&](std::optional<Statement>* cache, const char* const* sql, int k) -> Statement& {
+    if (!cache[k]) cache[k].emplace(db_->prepare(sql[k]));
+    else cache[k]->reset();
+    return *cache[k];
+  };
   std::vector<SearchHit> hits;
   for (auto [docid, score] : ranked) {
     auto kind = static_cast<RecordKind>(docid % 4);
@@ -401,16 +416,7 @@ std::vector<SearchHit> Search::find(const std::string& query, const SearchOption
     SearchHit h;
     h.kind = kind;
     h.score = score;
-    Statement meta = db_->prepare(
-        kind == RecordKind::entry
-            ? "SELECT uid, coalesce(title, ''), '', created, body FROM entries WHERE id = ?1"
-        : kind == RecordKind::checklist
-            ? "SELECT uid, name, '', created, '' FROM checklists WHERE id = ?1"
-        : kind == RecordKind::item
-            ? "SELECT i.uid, i.title, c.name || ':' || i.position, i.created, '' FROM items i "
-              "JOIN checklists c ON c.id = i.checklist_id WHERE i.id = ?1"
-            : "SELECT a.uid, a.name, c.name || ':' || i.position, a.created, '' FROM attachments a "
-              "JOIN items i ON i.id = a.item_id JOIN checklists c ON c.id = i.checklist_id WHERE a.id = ?1");
+    Statement& meta = reuse(metas, kMetaSql, static_cast<int>(kind));
     meta.bind(1, row);
     if (!meta.step()) continue;
     h.id = meta.text(0);
@@ -423,7 +429,9 @@ std::vector<SearchHit> Search::find(const std::string& query, const SearchOption
       if (start != std::string::npos) h.title = body.substr(start, body.find_first_of("\r\n", start) - start);
       h.title = fit_width(h.title, 60);
     }
-    make_snippet(record_text(*db_, kind, row), c.needles, h);
+    Statement& text = reuse(texts, kTextSql, static_cast<int>(kind));
+    text.bind(1, row);
+    make_snippet(text.step() ? text.text(0) : std::string(), c.needles, h);
     hits.push_back(std::move(h));
   }
   return hits;
