@@ -387,17 +387,14 @@ BARE_SQL = ("SELECT docid FROM search WHERE search MATCH '{match}' "
             "ORDER BY docid DESC LIMIT " + str(LIMIT) + ";\n")
 COUNT_SQL = "SELECT count(*) FROM search WHERE search MATCH '{match}';\n"
 
-# For --analyze: the statement folio runs (Search::find in src/search/
-# search.cpp, as of this script) with its parameters written in: ?2 = 15
-# (every kind), ?7 NULL (nothing excluded). No ORDER BY: folio reads every
-# match's docid and score and keeps the best 20 itself. folio_rank() is
-# replaced by the hex of matchinfo, as in RANK_SQL; count() stands for
-# folio's reading of the rows.
+# For --analyze: the statement folio runs for a query of one phrase without
+# entry filters (rank_one_phrase in src/search/search.cpp, as of this
+# script): every match's docid and matchinfo 'pcny'; folio counts the rows,
+# checks kinds and exclusions, scores and keeps the best 20 itself. count()
+# stands for folio's reading of the rows.
 FOLIO_STMT_SQL = (
-    "SELECT count(mi) FROM (SELECT s.docid, hex(matchinfo(search, 'pcnx')) AS mi FROM search s "
-    "WHERE search MATCH '{match}' AND ((15 >> (s.docid % 4)) & 1) = 1 "
-    "AND (NULL IS NULL OR s.docid NOT IN (SELECT docid FROM search WHERE search MATCH NULL)) "
-    "LIMIT -1)")
+    "SELECT count(mi) FROM (SELECT docid, matchinfo(search, 'pcny') AS mi FROM search "
+    "WHERE search MATCH '{match}' LIMIT -1)")
 # The statements behind add, edit and rm as folio runs them (src/journal/
 # journal.cpp, src/search/search.cpp), with the terms folio would index.
 ADD_SQL = ("BEGIN IMMEDIATE;\n"
@@ -525,7 +522,7 @@ def analyze(data: str, key: bytes, n: int) -> List[str]:
         m = match_expr(word)
         parts = [("count(*) MATCH (bare)", f"SELECT count(*) FROM search WHERE search MATCH '{m}'"),
                  ("ranked in SQL (RANK_SQL: a sort)", RANK_SQL.format(match=m)),
-                 ("folio's statement: every match scored", FOLIO_STMT_SQL.format(match=m))]
+                 ("folio's statement: every match read", FOLIO_STMT_SQL.format(match=m))]
         terms = tokenize(word)
         if len(terms) == 3 and terms[1] == terms[0] + terms[2]:
             # What folio compiled before it dropped a pair's edge characters.
