@@ -23,12 +23,17 @@ this script:
    exactly the planted entries, and folio's top 20 for the other two queries
    are the rows, in the order, that the raw SQL below returns;
 5. times whole processes (median and p90 over --runs runs, after one untimed
-   warm-up): `folio add` (an entry on stdin), `folio show ID`, `folio list
-   --limit 20`, and `folio search` of a rare word, a common English word and a
-   two-character Chinese word; beside each search, the same query through the
-   `sqlcipher` tool with the raw database key: the bare MATCH (newest 20),
-   and the MATCH ranked as folio ranks it (matchinfo), first 20, with the
-   columns folio shows for them (see RANK_SQL and SEARCH_SQL below);
+   warm-up), each beside the same work through the `sqlcipher` tool with the
+   raw database key: `folio show ID`, `folio list --limit 20` (the statements
+   folio runs, benchlib.SHOW_SQL and LIST_SQL), `folio search` of a rare
+   word, a common English word and a two-character Chinese word (the MATCH
+   folio compiles, ranked as folio ranks it with matchinfo, first 20, with
+   the columns folio shows for them: RANK_SQL and SEARCH_SQL below; and the
+   bare MATCH, newest 20), then `folio add` (an entry on stdin), `folio edit
+   ID --stdin` and `folio rm ID --yes` (ADD_SQL, EDIT_SQL, RM_SQL: the rows,
+   the index terms, and for edit and rm the FTS4 'optimize' folio runs so that
+   no deleted term survives). edit and rm take seconds at 100,000 entries, so
+   their runs stop after --slow-budget seconds;
 6. unless --no-pass: puts the same texts in a `pass` store (Debian's `pass`
    and `gnupg`, installed with apt-get when missing; a throwaway GNUPGHOME
    with a key without passphrase) and times `pass grep -i WORD` for the rare
@@ -38,21 +43,22 @@ this script:
    `pass grep` over it over --pass-grep-limit (600 s, judged from the time an
    entry took at the previous size); runs stop after --pass-grep-budget;
 7. at the largest size, unless --no-analyze: times the parts of the search
-   one by one inside a sqlcipher process (bare MATCH, ranking, the join to
-   the entries that folio's statement makes, the pair term alone for the
-   Chinese word) and prints folio's statement's query plan and the bytes the
-   index takes;
-8. prints the table, the ratios (search at the largest size vs the smallest,
-   folio vs raw sqlcipher, folio vs pass grep) and PASS/MISS against the
-   targets: a search at 100,000 entries under 50 ms median end to end
-   excluding the KDF; each operation at 100,000 within 2x of its time at
-   1,000; folio's search within 1.5x of the raw sqlcipher query.
+   one by one inside a sqlcipher process (bare MATCH, ranking with a sort,
+   every match scored as folio's statement does, and for the Chinese word
+   the three-term phrase folio used to compile) and prints folio's
+   statement's query plan and the bytes the index takes;
+8. prints, for each size and operation, folio's median and p90, the same
+   for sqlcipher, the ratio folio / sqlcipher and the ratio to folio's median
+   at the smallest size; then pass grep against folio search, and PASS/MISS
+   against the targets: a search at 100,000 entries under 50 ms median end
+   to end excluding the KDF; each operation at 100,000 within 2x of its time
+   at 1,000; folio within 1.5x of the raw sqlcipher work.
 
 It exits non-zero only when something does not work (missing binary or tool,
 a command failing, a check failing); never because of a figure.
 
 Standard library only, plus python3-nacl (the key derivation, through
-tests/format/reader.py via bench_store.py). Run it with /usr/bin/python3:
+tests/format/reader.py; see benchlib.py, shared with bench_store.py). Run it with /usr/bin/python3:
 
     /usr/bin/python3 bench/bench_search.py --sizes 1000 --runs 5 --no-pass
     /usr/bin/python3 bench/bench_search.py            # 1000,10000,100000 x 15
@@ -62,7 +68,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import random
 import re
 import shutil
@@ -75,9 +80,10 @@ import unicodedata
 from typing import Dict, Iterator, List, Optional, Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_store import (  # noqa: E402  (the store benchmark's helpers)
-    CHEAPEST_KDF, ID_ALPHABET, PASSPHRASE, BenchError, database_key, measure, p90, run,
-    sql_text, sqlcipher_cmd, sqlcipher_prelude, utc, version_of)
+from benchlib import (  # noqa: E402  (the helpers both benchmarks share)
+    ID_ALPHABET, LIST_SQL, SHOW_SQL, BenchError, check_prerequisites, fill, kdf_time_ms,
+    load_line, measure, measure_budget, median, new_vault, p90, print_preamble, run, sql,
+    sql_text, sqlcipher_cmd, sqlcipher_prelude, utc, version_of, write_passphrase_file)
 
 LIMIT = 20               # folio search's and list's default limit
 PASS_GREP_TIMEOUT = 3 * 3600
@@ -326,9 +332,21 @@ def tokenize(text: str) -> List[str]:
 
 
 def match_expr(word: str) -> str:
-    """The MATCH expression folio compiles for a one-word query (Search::find)."""
+    """The MATCH expression folio compiles for a one-word query (compile() in
+    src/search/search.cpp): the word's terms, a phrase when there are several,
+    less a single CJK character at either end beside the pair that holds it
+    ("签 签证 证" is the one term 签证)."""
     terms = tokenize(word)
+    if len(terms) >= 2 and len(terms[1]) > len(terms[0]) and terms[1].startswith(terms[0]):
+        terms = terms[1:]
+    if len(terms) >= 2 and len(terms[-2]) > len(terms[-1]) and terms[-2].endswith(terms[-1]):
+        terms = terms[:-1]
     return terms[0] if len(terms) == 1 else '"' + " ".join(terms) + '"'
+
+
+def terms_of(text: str) -> str:
+    """The terms folio stores for a text (FORMAT.md), space-separated."""
+    return " ".join(tokenize(text))
 
 
 def contains(entry_text: str, word: str) -> bool:
@@ -369,58 +387,56 @@ BARE_SQL = ("SELECT docid FROM search WHERE search MATCH '{match}' "
             "ORDER BY docid DESC LIMIT " + str(LIMIT) + ";\n")
 COUNT_SQL = "SELECT count(*) FROM search WHERE search MATCH '{match}';\n"
 
-# For --analyze: the statement folio runs (Search::find in src/search/
-# search.cpp, as of this script) with its parameters written in: ?2 = 15
-# (every kind), ?3..?5 NULL (no --since, --until, --tag), ?6 = 20. It joins
-# every match to its entry row for the --since/--until/--tag filters, even
-# when none is given. folio_rank() replaced as in RANK_SQL.
+# For --analyze: the statement folio runs for a query of one phrase without
+# entry filters (rank_one_phrase in src/search/search.cpp, as of this
+# script): every match's docid and matchinfo 'pcny'; folio counts the rows,
+# checks kinds and exclusions, scores and keeps the best 20 itself. count()
+# stands for folio's reading of the rows.
 FOLIO_STMT_SQL = (
-    "SELECT docid, substr(mi, 31, 2) || substr(mi, 29, 2) || substr(mi, 27, 2) || substr(mi, 25, 2) "
-    "AS score FROM (SELECT s.docid AS docid, hex(matchinfo(search, 'pcnx')) AS mi FROM search s "
-    "LEFT JOIN entries e ON s.docid % 4 = 0 AND e.id = s.docid / 4 "
-    "WHERE search MATCH '{match}' AND ((15 >> (s.docid % 4)) & 1) = 1 "
-    "AND (s.docid % 4 <> 0 OR ("
-    "(NULL IS NULL OR e.created >= NULL) AND (NULL IS NULL OR e.created < NULL) AND "
-    "(NULL IS NULL OR EXISTS (SELECT 1 FROM entry_tags et JOIN tags t ON t.id = et.tag_id "
-    "WHERE et.entry_id = e.id AND t.name = NULL)))) LIMIT -1) "
-    "ORDER BY score DESC, docid DESC LIMIT " + str(LIMIT))
-# The join alone: each match's entry row read, no ranking.
-JOIN_ONLY_SQL = (
-    "SELECT count(c) FROM (SELECT e.created AS c FROM search s "
-    "LEFT JOIN entries e ON s.docid % 4 = 0 AND e.id = s.docid / 4 "
+    "SELECT count(mi) FROM (SELECT docid, matchinfo(search, 'pcny') AS mi FROM search "
     "WHERE search MATCH '{match}' LIMIT -1)")
+# The statements behind add, edit and rm as folio runs them (src/journal/
+# journal.cpp, src/search/search.cpp), with the terms folio would index.
+ADD_SQL = ("BEGIN IMMEDIATE;\n"
+           "INSERT INTO entries(uid, created, updated, title, body) "
+           "VALUES ('{uid}', '{now}', '{now}', NULL, {body});\n"
+           "INSERT INTO search(docid, terms) VALUES (last_insert_rowid() * 4, {terms});\n"
+           "COMMIT;\n")
+EDIT_SQL = ("BEGIN IMMEDIATE;\n"
+            "UPDATE entries SET body = {body}, updated = '{now}' WHERE uid = '{uid}';\n"
+            "DELETE FROM search WHERE docid = (SELECT id * 4 FROM entries WHERE uid = '{uid}');\n"
+            "INSERT INTO search(docid, terms) "
+            "SELECT id * 4, {terms} FROM entries WHERE uid = '{uid}';\n"
+            "INSERT INTO search(search) VALUES ('optimize');\n"
+            "COMMIT;\n")
+RM_SQL = ("BEGIN IMMEDIATE;\n"
+          "DELETE FROM search WHERE docid = (SELECT id * 4 FROM entries WHERE uid = '{uid}');\n"
+          "DELETE FROM entries WHERE uid = '{uid}';\n"
+          "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM entry_tags);\n"
+          "INSERT INTO search(search) VALUES ('optimize');\n"
+          "COMMIT;\n")
 
 
 # --- building the vault ---------------------------------------------------------
 
 def build_vault(folio: str, vault: str, pass_file: str, n: int, seed: int) -> Dict:
     t0 = time.perf_counter()
-    run([folio, "--vault", vault, "--passphrase-file", pass_file, "init"] + CHEAPEST_KDF,
-        what="folio init")
-    key, key_source = database_key(vault, PASSPHRASE)
+    key, key_source = new_vault(folio, vault, pass_file)
     data = os.path.join(vault, "data")
     corpus = Corpus(seed, n)
     expected = {w: 0 for _, w in QUERIES}
     planted_uids: Dict[str, List[str]] = {w: [] for w in RARE}
-    sample: List[str] = []
+    sample: Dict[str, Entry] = {}
     keep_every = max(1, n // 200)
-    chars = 0
+    chars = [0]
 
-    out_f, err_f = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-    proc = subprocess.Popen(sqlcipher_cmd(data), stdin=subprocess.PIPE, stdout=out_f, stderr=err_f)
-    w = proc.stdin
-    try:
-        w.write(sqlcipher_prelude(key).encode("ascii"))
-        w.write(b"PRAGMA secure_delete = ON;\nPRAGMA temp_store = MEMORY;\n"
-                b"PRAGMA journal_mode = DELETE;\nPRAGMA foreign_keys = ON;\n"
-                b"PRAGMA cache_size = -65536;\nBEGIN;\n")
+    def statements() -> Iterator[str]:
         for i, name in enumerate(ALL_TAGS, start=1):
-            w.write(f"INSERT INTO tags(id, name) VALUES ({i}, {sql_text(name)});\n".encode())
+            yield f"INSERT INTO tags(id, name) VALUES ({i}, {sql_text(name)});\n"
         tag_id = {name: i for i, name in enumerate(ALL_TAGS, start=1)}
-        buf: List[str] = []
         for i, e in enumerate(corpus.entries()):
             row = i + 1
-            chars += len(e.body)
+            chars[0] += len(e.body)
             text = e.text()
             for _, word in QUERIES:
                 if contains(text, word):
@@ -428,29 +444,16 @@ def build_vault(folio: str, vault: str, pass_file: str, n: int, seed: int) -> Di
             for word in corpus.planted.get(i, []):
                 planted_uids[word].append(e.uid)
             if i % keep_every == 0:
-                sample.append(e.uid)
-            buf.append(f"INSERT INTO entries(id, uid, created, updated, title, body) VALUES "
-                       f"({row}, '{e.uid}', '{e.created}', '{e.updated}', "
-                       f"{sql_text(e.title)}, {sql_text(e.body)});\n")
+                sample[e.uid] = e
+            yield (f"INSERT INTO entries(id, uid, created, updated, title, body) VALUES "
+                   f"({row}, '{e.uid}', '{e.created}', '{e.updated}', "
+                   f"{sql_text(e.title)}, {sql_text(e.body)});\n")
             for t in e.tags:
-                buf.append(f"INSERT INTO entry_tags(entry_id, tag_id) VALUES ({row}, {tag_id[t]});\n")
-            if len(buf) >= 2000:
-                w.write("".join(buf).encode("utf-8"))
-                buf.clear()
-        w.write("".join(buf).encode("utf-8"))
-        w.write(b"COMMIT;\nSELECT 'rows', count(*) FROM entries;\n")
-        w.close()
-    except BrokenPipeError:
-        pass
-    rc = proc.wait()
-    out_f.seek(0)
-    err_f.seek(0)
-    out = out_f.read().decode("utf-8", "replace")
-    err = err_f.read().decode("utf-8", "replace").strip()
-    if rc != 0 or f"rows|{n}" not in out.splitlines():
-        raise BenchError(f"filling the vault through sqlcipher failed (exit {rc}): {err or out[-500:]}")
+                yield f"INSERT INTO entry_tags(entry_id, tag_id) VALUES ({row}, {tag_id[t]});\n"
+
+    fill(data, key, statements(), n)
     return {"key": key, "key_source": key_source, "build_s": time.perf_counter() - t0,
-            "chars": chars, "expected": expected, "planted": planted_uids, "sample": sample,
+            "chars": chars[0], "expected": expected, "planted": planted_uids, "sample": sample,
             "data_before": os.path.getsize(data)}
 
 
@@ -465,11 +468,6 @@ def reindex(folio: str, vault: str, pass_file: str, n: int) -> float:
     if f"indexed {n} records" not in err:
         raise BenchError(f"folio reindex did not index {n} records: {err.strip()}")
     return elapsed
-
-
-def sql(data: str, key: bytes, text: str, what: str) -> str:
-    return run(sqlcipher_cmd(data), (sqlcipher_prelude(key) + text).encode("utf-8"),
-               what=what).decode("utf-8")
 
 
 def check_search(folio: str, vault: str, pass_file: str, key: bytes, info: Dict) -> None:
@@ -523,15 +521,14 @@ def analyze(data: str, key: bytes, n: int) -> List[str]:
     for label, word in QUERIES:
         m = match_expr(word)
         parts = [("count(*) MATCH (bare)", f"SELECT count(*) FROM search WHERE search MATCH '{m}'"),
-                 ("ranked by matchinfo (RANK_SQL)", RANK_SQL.format(match=m)),
-                 ("the LEFT JOIN entries alone", JOIN_ONLY_SQL.format(match=m)),
-                 ("folio's statement: ranked + LEFT JOIN", FOLIO_STMT_SQL.format(match=m))]
+                 ("ranked in SQL (RANK_SQL: a sort)", RANK_SQL.format(match=m)),
+                 ("folio's statement: every match read", FOLIO_STMT_SQL.format(match=m))]
         terms = tokenize(word)
         if len(terms) == 3 and terms[1] == terms[0] + terms[2]:
-            # A two-character CJK word: its pair term alone finds the same records.
-            parts += [(f"count(*) MATCH '{terms[1]}' (the pair term alone)",
-                       f"SELECT count(*) FROM search WHERE search MATCH '{terms[1]}'"),
-                      (f"ranked, MATCH '{terms[1]}'", RANK_SQL.format(match=terms[1]))]
+            # What folio compiled before it dropped a pair's edge characters.
+            old = '"' + " ".join(terms) + '"'
+            parts.append((f"count(*) MATCH '{old}' (the former phrase)",
+                          f"SELECT count(*) FROM search WHERE search MATCH '{old}'"))
         for name, statement in parts:
             lines.append(f"  {pad(word, 8)} {pad(name, 44)} {statement_ms(data, key, statement):8.1f}")
     plan = sql(data, key, "EXPLAIN QUERY PLAN " + FOLIO_STMT_SQL.format(match="home") + ";\n",
@@ -663,23 +660,6 @@ class PassStore:
                              f"stderr: {p.stderr.decode('utf-8', 'replace')[-300:]}")
 
 
-def measure_budget(fn, runs: int, budget_s: float) -> List[float]:
-    """Like measure(), for slow commands: a first run longer than 2 s is counted
-    rather than thrown away as a warm-up, and runs stop once budget_s is spent."""
-    t = time.perf_counter()
-    fn()
-    first = time.perf_counter() - t
-    times: List[float] = [] if first < 2 else [first]
-    spent = first
-    while len(times) < runs and (spent < budget_s or not times):
-        t = time.perf_counter()
-        fn()
-        d = time.perf_counter() - t
-        times.append(d)
-        spent += d
-    return times
-
-
 # --- one size -------------------------------------------------------------------
 
 def bench_size(folio: str, root: str, n: int, args, pass_store: Optional[PassStore],
@@ -706,58 +686,96 @@ def bench_size(folio: str, root: str, n: int, args, pass_store: Optional[PassSto
           file=sys.stderr, flush=True)
 
     base = [folio, "--vault", vault, "--passphrase-file", pass_file]
-    rows: List[Tuple[str, List[float]]] = []
-    # Different entries for show, edit and rm (each run one more), none with a rare word.
+    prelude = sqlcipher_prelude(key)
+
+    def raw(text: str, what: str) -> bytes:
+        return run(sqlcipher_cmd(data), (prelude + text).encode("utf-8"), what=what)
+
+    # Each row: (operation, folio's times, sqlcipher's times for the same work).
+    rows: List[Tuple[str, List[float], Optional[List[float]]]] = []
+    # Different entries for show, edit and rm (each run one more; rm takes one
+    # set for folio and one for sqlcipher), none with a rare word.
     planted = {u for us in info["planted"].values() for u in us}
     pool = [u for u in info["sample"] if u not in planted]
-    picked = random.Random(args.seed + n).sample(pool, min(3 * (args.runs + 1), len(pool)))
-    third = len(picked) // 3
-    uids, edit_uids, rm_uids = picked[:third], picked[third:2 * third], picked[2 * third:]
-    k = {"i": 0}
+    per = min(args.runs + 2, len(pool) // 4)
+    picked = random.Random(args.seed + n).sample(pool, 4 * per)
+    uids, edit_uids = picked[:per], picked[per:2 * per]
+    rm_uids = {"folio": picked[2 * per:3 * per], "sqlcipher": picked[3 * per:]}
+    k = {"show folio": 0, "show sqlcipher": 0, "edit folio": 0, "edit sqlcipher": 0,
+         "rm folio": 0, "rm sqlcipher": 0, "add": 0}
 
-    def show() -> None:
-        uid = uids[k["i"] % len(uids)]
-        k["i"] += 1
-        run(base + ["show", uid], what="folio show")
+    def next_uid(what: str, uid_list: List[str]) -> str:
+        uid = uid_list[k[what] % len(uid_list)]
+        k[what] += 1
+        return uid
 
-    rows.append(("show ID", measure(show, args.runs)))
+    def show_folio() -> None:
+        run(base + ["show", next_uid("show folio", uids)], what="folio show")
+
+    def show_sql() -> None:
+        uid = next_uid("show sqlcipher", uids)
+        if uid.encode() not in raw(SHOW_SQL.format(uid=uid), "sqlcipher show"):
+            raise BenchError(f"sqlcipher did not find entry {uid}")
+
+    rows.append(("show ID", measure(show_folio, args.runs), measure(show_sql, args.runs)))
+    list_sql = LIST_SQL.format(limit=LIMIT)
     rows.append((f"list --limit {LIMIT}",
                  measure(lambda: run(base + ["list", "--limit", str(LIMIT)], what="folio list"),
-                         args.runs)))
+                         args.runs),
+                 measure(lambda: raw(list_sql, "sqlcipher list"), args.runs)))
     searches = []
     for label, word in QUERIES:
         m = match_expr(word)
         f = measure(lambda: run(base + ["search", word], what="folio search"), args.runs)
-        bare = (sqlcipher_prelude(key) + BARE_SQL.format(match=m)).encode()
-        full = (sqlcipher_prelude(key) + SEARCH_SQL.format(match=m)).encode()
-        b = measure(lambda: run(sqlcipher_cmd(data), bare, what="sqlcipher bare MATCH"), args.runs)
-        s = measure(lambda: run(sqlcipher_cmd(data), full, what="sqlcipher search"), args.runs)
-        rows.append((f"search {word}", f))
+        bare, ranked = BARE_SQL.format(match=m), SEARCH_SQL.format(match=m)
+        b = measure(lambda: raw(bare, "sqlcipher bare MATCH"), args.runs)
+        s = measure(lambda: raw(ranked, "sqlcipher search"), args.runs)
+        rows.append((f"search {word}", f, s))
         searches.append({"label": label, "word": word, "match": m, "folio": f, "bare": b,
                          "sql": s, "pass": None})
     info["analysis"] = analyze(data, key, n) if args.analyze and n == max(args.size_list) else []
-    # Last, since it changes the vault (one more entry a run).
+
+    # Last, since they change the vault. add: one more entry a run (no rare word).
     extra = Corpus(args.seed + 99, 1)
-    extra.planted = {}  # no rare word in the added entries
-    add_body = next(extra.entries()).body.encode("utf-8")
+    extra.planted = {}
+    new_body = next(extra.entries()).body
+    add_body = new_body.encode("utf-8")
+    now = utc(datetime.datetime(2026, 1, 1, 12, 0, 0))
+    fresh = random.Random(args.seed + n + 1)
+
+    def add_sql() -> None:
+        uid = "".join(fresh.choice(ID_ALPHABET) for _ in range(8))
+        raw(ADD_SQL.format(uid=uid, now=now, body=sql_text(new_body),
+                           terms=sql_text(terms_of(new_body))), "sqlcipher add")
+
     rows.append(("add (body on stdin)",
-                 measure(lambda: run(base + ["add"], add_body, what="folio add"), args.runs)))
-    # edit and rm: since 25d23d5 folio also runs an FTS4 'optimize' (a merge of
-    # the whole index) after every change or removal of text.
-    k["e"] = k["r"] = 0
+                 measure(lambda: run(base + ["add"], add_body, what="folio add"), args.runs),
+                 measure(add_sql, args.runs)))
 
-    def edit() -> None:
-        uid = edit_uids[k["e"] % len(edit_uids)]
-        k["e"] += 1
-        run(base + ["edit", uid, "--stdin"], add_body, what="folio edit")
+    # edit and rm end with an FTS4 'optimize' (a merge of the whole index),
+    # so that no term of the old text survives: seconds at 100,000 entries,
+    # hence a time budget.
+    def edit_folio() -> None:
+        run(base + ["edit", next_uid("edit folio", edit_uids), "--stdin"], add_body,
+            what="folio edit")
 
-    def rm() -> None:
-        uid = rm_uids[k["r"]]  # each run removes another entry
-        k["r"] += 1
-        run(base + ["rm", uid, "--yes"], what="folio rm")
+    def edit_sql() -> None:
+        e = info["sample"][next_uid("edit sqlcipher", edit_uids)]
+        edited = Entry(e.uid, e.created, e.updated, e.title, e.tags, new_body)
+        raw(EDIT_SQL.format(uid=e.uid, now=now, body=sql_text(new_body),
+                            terms=sql_text(terms_of(edited.text()))), "sqlcipher edit")
 
-    rows.append(("edit ID (stdin)", measure(edit, args.runs)))
-    rows.append(("rm ID --yes", measure(rm, min(args.runs, len(rm_uids) - 1))))
+    def rm_folio() -> None:
+        run(base + ["rm", next_uid("rm folio", rm_uids["folio"]), "--yes"], what="folio rm")
+
+    def rm_sql() -> None:
+        raw(RM_SQL.format(uid=next_uid("rm sqlcipher", rm_uids["sqlcipher"])), "sqlcipher rm")
+
+    slow_runs = min(args.runs, per - 1)
+    rows.append(("edit ID (stdin)", measure_budget(edit_folio, slow_runs, args.slow_budget),
+                 measure_budget(edit_sql, slow_runs, args.slow_budget)))
+    rows.append(("rm ID --yes", measure_budget(rm_folio, slow_runs, args.slow_budget),
+                 measure_budget(rm_sql, slow_runs, args.slow_budget)))
     info["rows"] = rows
     info["searches"] = searches
     info["n"] = n
@@ -815,7 +833,7 @@ def ms(x: float) -> str:
 
 
 def med(xs: Optional[List[float]]) -> Optional[float]:
-    return statistics.median(xs) if xs else None
+    return median(xs)
 
 
 def verdict(ok: bool) -> str:
@@ -823,7 +841,7 @@ def verdict(ok: bool) -> str:
 
 
 def print_report(results: List[Dict], args, kdf_ms: float, pass_algo: str) -> None:
-    runs = args.runs
+    lo, hi = results[0], results[-1]
     print("build (vault filled through sqlcipher; index built by one `folio reindex` process)")
     print(f"{'entries':>8}  {'chars/body':>10}  {'fill s':>7}  {'reindex s':>9}  "
           f"{'data MiB before':>15}  {'after':>7}  {'of it free':>10}  {'index MiB':>9}  {'segments':>8}")
@@ -839,46 +857,57 @@ def print_report(results: List[Dict], args, kdf_ms: float, pass_algo: str) -> No
                           for r in results)
         print(f"  {pad(label, 15)} {pad(word, 8)} MATCH {pad(match_expr(word), 14)} {cells}")
     print()
-    print(f"wall time of whole processes, ms (pass grep: s); median and p90 of {runs} runs after "
-          f"one warm-up (pass grep: 'runs')")
-    print("f/sql and f-sql: folio's median against 'sql ranked'; pass/f: pass grep's median "
-          "against folio's")
-    head = (f"{'entries':>8}  {'operation':<20} {'folio':>7} {'p90':>7}  "
-            f"{'sql bare':>8} {'p90':>6}  {'sql ranked':>10} {'p90':>6} {'f/sql':>6} {'f-sql':>6}  "
-            f"{'pass grep s':>11} {'p90':>6} {'runs':>4} {'pass/f':>7}")
+    print(f"wall time of whole processes, ms; median and p90 of up to {args.runs} runs after one "
+          f"warm-up (edit and rm: runs within {args.slow_budget:.0f} s, 'n')")
+    print(f"sqlcipher: the same work through the sqlcipher tool with the raw key (statements below); "
+          f"f/sql = folio / sqlcipher; x{lo['n']} = folio here / folio at {lo['n']} (medians)")
+    head = (f"{'entries':>8}  {'operation':<20} {'folio':>8} {'p90':>8}  {'sqlcipher':>9} {'p90':>8}"
+            f"  {'f/sql':>6}  {'x' + str(lo['n']):>7}  {'n':>3}")
     print(head)
     print("-" * len(head))
+    lo_rows = {name: f for name, f, _ in lo["rows"]}
     for r in results:
-        by_word = {s["word"]: s for s in r["searches"]}
-        for name, times in r["rows"]:
-            line = f"{r['n']:>8}  {pad(name, 20)} {ms(med(times)):>7} {ms(p90(times)):>7}"
-            s = by_word.get(name[len("search "):]) if name.startswith("search ") else None
-            if s:
-                fm, bm, sm = med(s["folio"]), med(s["bare"]), med(s["sql"])
-                line += (f"  {ms(bm):>8} {ms(p90(s['bare'])):>6}  {ms(sm):>10} {ms(p90(s['sql'])):>6}"
-                         f" {fm / sm:>6.2f} {ms(fm - sm):>6}")
-                if s["pass"]:
-                    pm = med(s["pass"])
-                    line += (f"  {pm:>11.1f} {p90(s['pass']):>6.1f} {len(s['pass']):>4} "
-                             f"{pm / fm:>7.0f}")
-                elif s is r["searches"][0]:
-                    line += "  not measured"
-            print(line)
+        for name, f, q in r["rows"]:
+            fm, qm = med(f), med(q)
+            growth = fm / med(lo_rows[name]) if name in lo_rows else None
+            print(f"{r['n']:>8}  {pad(name, 20)} {ms(fm):>8} {ms(p90(f)):>8}  "
+                  f"{ms(qm) if q else '-':>9} {ms(p90(q)) if q else '-':>8}  "
+                  f"{fm / qm if q else 0:>6.2f}  {growth:>7.2f}  {len(f):>3}")
+        print()
+    print("search: the bare MATCH (newest 20 by docid, no ranking) through sqlcipher, ms")
+    for r in results:
+        cells = "   ".join(f"{pad(s['word'], 8)} {ms(med(s['bare'])):>6} (p90 {ms(p90(s['bare']))})"
+                           for s in r["searches"])
+        print(f"{r['n']:>8}  {cells}")
     print()
-    print("sql bare:   " + BARE_SQL.format(match="<MATCH>").strip())
-    print("sql ranked: " + SEARCH_SQL.format(match="<MATCH>").strip())
-    print("            (<MATCH> as under 'queries'; the hit count read from matchinfo orders rows "
+    print("statements (sqlcipher):")
+    print("  show:      " + SHOW_SQL.format(uid="<ID>").strip().replace("\n", "\n             "))
+    print("  list:      " + LIST_SQL.format(limit=LIMIT).strip())
+    print("  search:    " + SEARCH_SQL.format(match="<MATCH>").strip())
+    print("             (<MATCH> as under 'queries'; the hit count read from matchinfo orders rows "
           "as folio_rank() does for a one-word query; then the columns folio shows for the 20 hits)")
-    print(f"pass grep: pass grep -i {QUERIES[0][1]}  (pass 1.7, one gpg -d process per entry; "
-          f"key: {pass_algo}, no passphrase, gpg-agent running)")
-    for r in results:
-        if not r["searches"][0]["pass"]:
-            print(f"pass at {r['n']}: not measured: {r['pass_note']}")
+    print("  bare:      " + BARE_SQL.format(match="<MATCH>").strip())
+    for name, stmt in (("add", ADD_SQL), ("edit", EDIT_SQL), ("rm", RM_SQL)):
+        print(f"  {name + ':':<10} " + stmt.format(uid="<ID>", now="<NOW>", body="<BODY>",
+                                                    terms="<TERMS>").strip().replace("\n", " "))
+    print("             (<TERMS>: the entry's text as folio tokenizes it, FORMAT.md)")
     print(f"KDF: Argon2id at 8 KiB, 1 pass takes {kdf_ms:.3f} ms (python3-nacl, in-process); "
           f"it is inside every folio figure and subtracted for the first target")
     print()
 
-    lo, hi = results[0], results[-1]
+    print(f"decrypt everything: pass grep -i {QUERIES[0][1]} (pass 1.7, one gpg -d process per "
+          f"entry; key: {pass_algo}, no passphrase, gpg-agent running), seconds")
+    for r in results:
+        s = r["searches"][0]
+        if s["pass"]:
+            pm = med(s["pass"])
+            print(f"{r['n']:>8}  pass grep {pm:8.1f} s (p90 {p90(s['pass']):.1f}, {len(s['pass'])} runs; "
+                  f"store built in {r['pass_build_s']:.0f} s)   folio search {ms(med(s['folio']))} ms: "
+                  f"pass grep / folio = {pm / med(s['folio']):,.0f}")
+        else:
+            print(f"{r['n']:>8}  pass grep not measured: {r['pass_note'] or 'skipped'}")
+    print()
+
     print("targets")
     if hi["n"] != 100000:
         print(f"  (the largest size measured is {hi['n']}, not 100000: read 'at 100000' as at {hi['n']})")
@@ -887,50 +916,24 @@ def print_report(results: List[Dict], args, kdf_ms: float, pass_algo: str) -> No
         print(f"  search at {hi['n']} under 50 ms (median less the KDF): {pad(s['word'], 8)} "
               f"{v:7.1f} ms   {verdict(v < 50)}")
     if hi is not lo:
-        lo_rows = dict(lo["rows"])
-        for name, times in hi["rows"]:
-            g = med(times) / med(lo_rows[name])
+        for name, f, _ in hi["rows"]:
+            g = med(f) / med(lo_rows[name])
             print(f"  {pad(name, 20)} at {hi['n']} within 2x of {lo['n']}: "
-                  f"{ms(med(times)):>7} / {ms(med(lo_rows[name])):>6} ms = {g:5.2f}x   {verdict(g <= 2)}")
+                  f"{ms(med(f)):>7} / {ms(med(lo_rows[name])):>6} ms = {g:5.2f}x   {verdict(g <= 2)}")
     else:
         print("  growth: one size only, not judged")
     for r in results:
-        for s in r["searches"]:
-            q = med(s["folio"]) / med(s["sql"])
-            print(f"  {r['n']:>6} search {pad(s['word'], 8)} folio within 1.5x of raw sqlcipher: "
-                  f"{ms(med(s['folio'])):>7} / {ms(med(s['sql'])):>6} ms = {q:5.2f}x   {verdict(q <= 1.5)}")
+        for name, f, q in r["rows"]:
+            if q:
+                ratio = med(f) / med(q)
+                print(f"  {r['n']:>6} {pad(name, 20)} folio within 1.5x of sqlcipher: "
+                      f"{ms(med(f)):>7} / {ms(med(q)):>7} ms = {ratio:5.2f}x   {verdict(ratio <= 1.5)}")
     print()
     for r in results:
         if r["analysis"]:
             print("\n".join(r["analysis"]))
             print()
-    print("ratios (no target)")
-    for s_lo, s_hi in zip(lo["searches"], hi["searches"]):
-        print(f"  search {pad(s_lo['word'], 8)} {hi['n']} vs {lo['n']}: "
-              f"{med(s_hi['folio']) / med(s_lo['folio']):5.2f}x;  raw sqlcipher: "
-              f"{med(s_hi['sql']) / med(s_lo['sql']):5.2f}x;  bare MATCH: "
-              f"{med(s_hi['bare']) / med(s_lo['bare']):5.2f}x")
-    print("  load at the end: %.2f %.2f %.2f (1, 5, 15 min): other work on the machine moves "
-          "the figures" % os.getloadavg())
-    for r in results:
-        s = r["searches"][0]
-        if s["pass"]:
-            print(f"  {r['n']:>6} pass grep {s['word']} / folio search {s['word']}: "
-                  f"{med(s['pass']) / med(s['folio']):,.0f}x slower "
-                  f"(pass store built in {r['pass_build_s']:.0f} s)")
-        else:
-            print(f"  {r['n']:>6} pass grep: not measured")
-
-
-def kdf_time_ms() -> float:
-    import nacl.pwhash.argon2id
-    salt = bytes(16)
-    times = []
-    for _ in range(50):
-        t = time.perf_counter()
-        nacl.pwhash.argon2id.kdf(32, PASSPHRASE.encode(), salt, opslimit=1, memlimit=8192)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
+    print(load_line("at the end") + ": other work on the machine moves the figures")
 
 
 def main(argv: List[str]) -> int:
@@ -948,6 +951,8 @@ def main(argv: List[str]) -> int:
     ap.add_argument("--pass-grep-limit", type=float, default=600, metavar="S",
                     help="skip pass at a size where one pass grep would take longer than this, "
                          "judged from the previous size (default 600 s)")
+    ap.add_argument("--slow-budget", type=float, default=45, metavar="S",
+                    help="stop timing edit or rm of one tool after about this long (default 45 s)")
     ap.add_argument("--no-analyze", dest="analyze", action="store_false",
                     help="skip timing the parts of the search statement at the largest size")
     ap.add_argument("--seed", type=int, default=20261123, help="generator seed")
@@ -966,28 +971,16 @@ def main(argv: List[str]) -> int:
         ap.error("--runs must be at least 1")
 
     folio = os.path.abspath(args.bin)
-    if not os.access(folio, os.X_OK):
-        print(f"bench: error: no folio binary at {folio} (give --bin PATH)", file=sys.stderr)
-        return 2
-    if shutil.which("sqlcipher") is None:
-        print("bench: error: the sqlcipher command-line tool is missing "
-              "(Debian: apt-get install sqlcipher)", file=sys.stderr)
-        return 2
-    try:
-        import nacl.bindings  # noqa: F401
-    except ImportError:
-        print("bench: error: python3-nacl is missing (Debian: apt-get install python3-nacl); "
-              "run this script with /usr/bin/python3", file=sys.stderr)
+    why = check_prerequisites(folio)
+    if why:
+        print(f"bench: error: {why}", file=sys.stderr)
         return 2
 
     pass_why = "--no-pass" if args.no_pass else (ensure_pass() or "")
     root = args.workdir or tempfile.mkdtemp(prefix="folio-search-")
     own_root = not args.workdir
     os.makedirs(root, mode=0o700, exist_ok=True)
-    pass_file = os.path.join(root, "passphrase")
-    fd = os.open(pass_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.write(fd, (PASSPHRASE + "\n").encode())
-    os.close(fd)
+    pass_file = write_passphrase_file(root)
 
     pass_store: Optional[PassStore] = None
     pass_algo = "-"
@@ -1000,15 +993,8 @@ def main(argv: List[str]) -> int:
                 shutil.rmtree(os.path.join(root, "gnupg"))
             pass_store = PassStore(root)
             pass_algo = pass_store.algo
-        print(f"folio:     {version_of([folio, 'version'])}")
-        print(f"sqlcipher: {version_of(['sqlcipher', '-version'])}")
-        if pass_store:
-            print(f"pass:      {_pass_version()}; {version_of(['gpg', '--version'])}")
-        print(f"machine:   {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
-        print("load:      %.2f %.2f %.2f (1, 5, 15 min) at the start" % os.getloadavg())
-        print(f"command:   {' '.join([os.path.relpath(sys.argv[0])] + argv)}")
-        print()
-        sys.stdout.flush()
+        print_preamble(folio, argv, [f"pass:      {_pass_version()}; {version_of(['gpg', '--version'])}"]
+                       if pass_store else [])
         kdf_ms = kdf_time_ms()
         for n in sizes:
             for d in (f"vault-{n}", f"pass-{n}"):

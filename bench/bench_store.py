@@ -36,11 +36,8 @@ tests/format/reader.py when present). Run it with /usr/bin/python3:
 
 import argparse
 import datetime
-import importlib.util
 import json
-import math
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -48,87 +45,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Tuple
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-READER_PATH = os.path.join(REPO, "tests", "format", "reader.py")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import (  # noqa: E402  (the helpers both benchmarks share)
+    LIST_SQL, SHOW_SQL, BenchError, check_prerequisites, fill, measure, new_vault, p90, print_preamble, run,
+    sql_text, sqlcipher_cmd, sqlcipher_prelude, utc, write_passphrase_file, ID_ALPHABET, TIMEOUT)
 
-PASSPHRASE = "folio bench passphrase"
-CHEAPEST_KDF = ["--kdf-memory", "8K", "--kdf-ops", "1", "--allow-weak-kdf", "--allow-weak"]
-ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # FORMAT.md: no i, l, o, u
 LIST_LIMIT = 20
-TIMEOUT = 600  # seconds for one command; each should take well under one
-
-
-class BenchError(Exception):
-    """Something did not work; the message says what."""
-
-
-# --- the database key (FORMAT.md "Keys" and "Opening a slot") ---------------
-
-def _load_reader():
-    """tests/format/reader.py, the independent reader of FORMAT.md, if present."""
-    if not os.path.isfile(READER_PATH):
-        return None
-    spec = importlib.util.spec_from_file_location("folio_format_reader", READER_PATH)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as e:  # a half-written reader must not stop the bench
-        print(f"bench: note: cannot load {READER_PATH} ({e}); using the built-in derivation",
-              file=sys.stderr)
-        return None
-    return module
-
-
-def _database_key_builtin(vault: str, passphrase: str) -> bytes:
-    """The same steps as reader.py, for when it is missing: FORMAT.md alone."""
-    import unicodedata
-    import nacl.bindings
-    import nacl.encoding
-    import nacl.exceptions
-    import nacl.hash
-    import nacl.pwhash.argon2id
-
-    def blake2b(msg: bytes, size: int, key: bytes) -> bytes:
-        return nacl.hash.blake2b(msg, digest_size=size, key=key,
-                                 encoder=nacl.encoding.RawEncoder)
-
-    with open(os.path.join(vault, "header"), "rb") as f:
-        header = f.read()
-    if len(header) != 1024:
-        raise BenchError(f"{vault}/header is {len(header)} bytes, not 1024")
-    secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
-    for i in range(8):
-        slot = header[128 * i:128 * (i + 1)]
-        salt, masked, nonce, wrapped = slot[0:16], slot[16:56], slot[56:80], slot[80:128]
-        mask = blake2b(salt, 40, b"folio keyslot parameter mask v1")
-        params = bytes(a ^ b for a, b in zip(masked, mask))
-        if params[0:8] != b"folio-ks" or int.from_bytes(params[8:10], "little") != 1:
-            continue
-        if params[10] != 1:  # not a passphrase slot
-            continue
-        ops = int.from_bytes(params[12:16], "little")
-        memory = int.from_bytes(params[16:24], "little")
-        kek = nacl.pwhash.argon2id.kdf(32, secret, salt, opslimit=ops, memlimit=memory)
-        try:
-            dek = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
-                wrapped, salt + params, nonce, kek)
-        except nacl.exceptions.CryptoError:
-            continue
-        return blake2b(b"folio sqlcipher key v1", 32, dek)
-    raise BenchError("no passphrase keyslot of the new vault opens with the bench passphrase")
-
-
-def database_key(vault: str, passphrase: str) -> Tuple[bytes, str]:
-    """(the 32-byte SQLCipher key, which code derived it)."""
-    reader = _load_reader()
-    if reader is not None:
-        try:
-            return reader.open_vault(vault, passphrase).database_key, "tests/format/reader.py"
-        except reader.FormatError as e:
-            raise BenchError(f"tests/format/reader.py cannot open the new vault: {e}") from None
-    return _database_key_builtin(vault, passphrase), "bench_store.py (built-in)"
 
 
 # --- generated entries -------------------------------------------------------
@@ -232,41 +156,10 @@ class Corpus:
         return self.rng.sample(TAGS, self.rng.choice([0, 1, 1, 1, 2, 2, 3]))
 
 
-def sql_text(s: Optional[str]) -> str:
-    return "NULL" if s is None else "'" + s.replace("'", "''") + "'"
-
-
-def utc(t: datetime.datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-# --- running commands --------------------------------------------------------
-
-def sqlcipher_prelude(key: bytes) -> str:
-    # FORMAT.md "The database": the raw key, then the page size, before any read.
-    return f"PRAGMA key = \"x'{key.hex()}'\";\nPRAGMA cipher_page_size = 4096;\n"
-
-
-def sqlcipher_cmd(data: str) -> List[str]:
-    return ["sqlcipher", "-batch", "-bail", "-init", os.devnull, "-list", "-noheader", data]
-
-
-def run(cmd: Sequence[str], stdin: Optional[bytes] = None, what: str = "") -> bytes:
-    p = subprocess.run(list(cmd), input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=TIMEOUT, check=False)
-    if p.returncode != 0:
-        raise BenchError(f"{what or cmd[0]} failed with exit code {p.returncode}:\n"
-                         f"  command: {' '.join(cmd)}\n"
-                         f"  stderr: {p.stderr.decode('utf-8', 'replace').strip()}")
-    return p.stdout
-
-
 def build_vault(folio: str, vault: str, pass_file: str, n: int, seed: int) -> Dict:
     """Creates the vault with folio, fills it with `n` entries through sqlcipher."""
     t0 = time.perf_counter()
-    run([folio, "--vault", vault, "--passphrase-file", pass_file, "init"] + CHEAPEST_KDF,
-        what="folio init")
-    key, key_source = database_key(vault, PASSPHRASE)
+    key, key_source = new_vault(folio, vault, pass_file)
     data = os.path.join(vault, "data")
 
     corpus = Corpus(seed)
@@ -275,23 +168,12 @@ def build_vault(folio: str, vault: str, pass_file: str, n: int, seed: int) -> Di
     step = span / n
     sample: Dict[str, Tuple[str, Optional[str], str]] = {}
     keep_every = max(1, n // 200)  # a few hundred entries kept for checks and `show`
-    chars = 0
+    chars = [0]
 
-    out_f = tempfile.TemporaryFile()
-    err_f = tempfile.TemporaryFile()
-    proc = subprocess.Popen(sqlcipher_cmd(data), stdin=subprocess.PIPE,
-                            stdout=out_f, stderr=err_f)
-    w = proc.stdin
-    try:
-        w.write(sqlcipher_prelude(key).encode("ascii"))
-        # As folio sets them on every open (FORMAT.md); a larger cache only for speed.
-        w.write(b"PRAGMA secure_delete = ON;\nPRAGMA temp_store = MEMORY;\n"
-                b"PRAGMA journal_mode = DELETE;\nPRAGMA foreign_keys = ON;\n"
-                b"PRAGMA cache_size = -65536;\nBEGIN;\n")
+    def statements():
         for i, name in enumerate(TAGS, start=1):
-            w.write(f"INSERT INTO tags(id, name) VALUES ({i}, {sql_text(name)});\n".encode())
+            yield f"INSERT INTO tags(id, name) VALUES ({i}, {sql_text(name)});\n"
         tag_id = {name: i for i, name in enumerate(TAGS, start=1)}
-        buf: List[str] = []
         for i in range(n):
             row = i + 1
             created = start + step * i + datetime.timedelta(
@@ -300,52 +182,23 @@ def build_vault(folio: str, vault: str, pass_file: str, n: int, seed: int) -> Di
             if corpus.rng.random() < 0.1:
                 updated = created + datetime.timedelta(minutes=corpus.rng.randint(1, 60 * 24 * 30))
             uid, title, body, tags = corpus.uid(), corpus.title(), corpus.body(), corpus.tags()
-            chars += len(body)
+            chars[0] += len(body)
             if i % keep_every == 0 or i >= n - LIST_LIMIT:
                 sample[uid] = (utc(created), title, body)
-            buf.append(f"INSERT INTO entries(id, uid, created, updated, title, body) VALUES "
-                       f"({row}, '{uid}', '{utc(created)}', '{utc(updated)}', "
-                       f"{sql_text(title)}, {sql_text(body)});\n")
+            yield (f"INSERT INTO entries(id, uid, created, updated, title, body) VALUES "
+                   f"({row}, '{uid}', '{utc(created)}', '{utc(updated)}', "
+                   f"{sql_text(title)}, {sql_text(body)});\n")
             for t in tags:
-                buf.append(f"INSERT INTO entry_tags(entry_id, tag_id) VALUES ({row}, {tag_id[t]});\n")
-            if len(buf) >= 2000:
-                w.write("".join(buf).encode("utf-8"))
-                buf.clear()
-        w.write("".join(buf).encode("utf-8"))
-        w.write(b"COMMIT;\nSELECT 'rows', count(*) FROM entries;\n")
-        w.close()
-    except BrokenPipeError:
-        pass
-    rc = proc.wait()
-    out_f.seek(0)
-    err_f.seek(0)
-    out = out_f.read().decode("utf-8", "replace")
-    err = err_f.read().decode("utf-8", "replace").strip()
-    if rc != 0 or f"rows|{n}" not in out.splitlines():
-        raise BenchError(f"filling the vault through sqlcipher failed (exit {rc}): {err or out[-500:]}")
+                yield f"INSERT INTO entry_tags(entry_id, tag_id) VALUES ({row}, {tag_id[t]});\n"
+
+    fill(data, key, statements(), n)
+    chars = chars[0]
     built = time.perf_counter() - t0
     return {"key": key, "key_source": key_source, "sample": sample, "build_s": built,
             "chars": chars, "data_bytes": os.path.getsize(data)}
 
 
 # --- the queries --------------------------------------------------------------
-
-# The statements folio runs, with the bound values written in: Journal::list
-# without filters (src/journal/journal.cpp); for show, the id lookup of
-# src/store/ids.cpp, then the entry with its tags (journal.cpp, load).
-LIST_SQL = (
-    "SELECT e.uid, e.created, e.updated, e.title, substr(e.body, 1, 400), length(e.body), "
-    "(SELECT group_concat(t.name, ',') FROM entry_tags et2 JOIN tags t ON t.id = et2.tag_id "
-    " WHERE et2.entry_id = e.id) "
-    "FROM entries e WHERE e.created >= '' AND e.created < '~' "
-    "ORDER BY e.created DESC, e.id DESC LIMIT {limit};\n")
-SHOW_SQL = (
-    "SELECT id, uid FROM entries WHERE uid >= '{uid}' AND uid < '{uid}' || '~' "
-    "ORDER BY uid LIMIT 2;\n"
-    "SELECT uid, created, updated, title, body, "
-    "(SELECT group_concat(t.name, ',') FROM entry_tags et JOIN tags t ON t.id = et.tag_id "
-    " WHERE et.entry_id = e.id) FROM entries e WHERE e.uid = '{uid}';\n")
-
 
 def check_reads(folio: str, vault: str, pass_file: str, key: bytes,
                 sample: Dict[str, Tuple[str, Optional[str], str]]) -> None:
@@ -366,21 +219,6 @@ def check_reads(folio: str, vault: str, pass_file: str, key: bytes,
     created, title, body = sample[uid]
     if shown.get("body") != body or shown.get("title") != title or shown.get("created") != created:
         raise BenchError(f"folio show {uid} differs from the entry written through sqlcipher")
-
-
-def measure(fn: Callable[[], None], runs: int) -> List[float]:
-    fn()  # warm-up: the page cache and the dynamic loader, not counted
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return times
-
-
-def p90(xs: List[float]) -> float:
-    s = sorted(xs)
-    return s[max(0, math.ceil(0.9 * len(s)) - 1)]
 
 
 def bench_size(folio: str, root: str, n: int, runs: int, seed: int) -> Dict:
@@ -456,15 +294,6 @@ def print_table(results: List[Dict], runs: int) -> None:
               f"built in {r['build_s']:.1f} s (key derived by {r['key_source']})")
 
 
-def version_of(cmd: List[str]) -> str:
-    try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           input=b"", timeout=30, check=False)
-        return p.stdout.decode("utf-8", "replace").strip().splitlines()[0]
-    except (OSError, IndexError, subprocess.TimeoutExpired):
-        return "unknown"
-
-
 def main(argv: List[str]) -> int:
     ap = argparse.ArgumentParser(description="Time folio list/show against sqlcipher "
                                              "on generated vaults.")
@@ -487,36 +316,16 @@ def main(argv: List[str]) -> int:
         ap.error("--runs must be at least 1")
 
     folio = os.path.abspath(args.bin)
-    if not os.access(folio, os.X_OK):
-        print(f"bench: error: no folio binary at {folio}", file=sys.stderr)
-        print("bench: hint: build it (cmake -S . -B build && cmake --build build) or give --bin PATH",
-              file=sys.stderr)
-        return 2
-    if shutil.which("sqlcipher") is None:
-        print("bench: error: the sqlcipher command-line tool is missing "
-              "(Debian: apt-get install sqlcipher)", file=sys.stderr)
-        return 2
-    try:
-        import nacl.bindings  # noqa: F401
-    except ImportError:
-        print("bench: error: python3-nacl is missing (Debian: apt-get install python3-nacl); "
-              "run this script with /usr/bin/python3", file=sys.stderr)
+    why = check_prerequisites(folio)
+    if why:
+        print(f"bench: error: {why}", file=sys.stderr)
         return 2
 
     root = args.workdir or tempfile.mkdtemp(prefix="folio-bench-")
     own_root = not args.workdir  # a folder given by the user is never removed, only our files in it
     os.makedirs(root, mode=0o700, exist_ok=True)
-    pass_file = os.path.join(root, "passphrase")
-    fd = os.open(pass_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.write(fd, (PASSPHRASE + "\n").encode())
-    os.close(fd)
-
-    print(f"folio:     {version_of([folio, 'version'])}")
-    print(f"sqlcipher: {version_of(['sqlcipher', '-version'])}")
-    print(f"machine:   {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
-    print(f"command:   {' '.join([os.path.relpath(sys.argv[0])] + argv)}")
-    print()
-    sys.stdout.flush()
+    pass_file = write_passphrase_file(root)
+    print_preamble(folio, argv)
 
     results = []
     status = 0

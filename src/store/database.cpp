@@ -121,6 +121,12 @@ std::string Statement::text(int column) const {
   return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), n);
 }
 
+std::string_view Statement::blob(int column) const {
+  const void* p = sqlite3_column_blob(stmt_, column);
+  int n = sqlite3_column_bytes(stmt_, column);
+  return p == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(p), static_cast<std::size_t>(n));
+}
+
 std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 
 double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }

@@ -37,6 +37,8 @@ class Statement {
   void reset();
 
   std::string text(int column) const;
+  // The bytes of a BLOB column, valid until the next step() or reset().
+  std::string_view blob(int column) const;
   std::int64_t integer(int column) const;
   double real(int column) const;
   bool is_null(int column) const;

@@ -6,7 +6,17 @@
 #include <cstdint>
 #include <cstring>
 
+#include "store/rank.h"
+
 namespace folio {
+
+double phrase_score(double hits, double docs, double rows) {
+  if (hits <= 0) return 0;
+  constexpr double k = 1.2;
+  double idf = std::log(1.0 + (rows - docs + 0.5) / (docs + 0.5));
+  return idf * hits * (k + 1) / (hits + k);
+}
+
 namespace {
 
 extern "C" void folio_rank(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
@@ -32,15 +42,11 @@ extern "C" void folio_rank(sqlite3_context* ctx, int argc, sqlite3_value** argv)
     sqlite3_result_error(ctx, "folio_rank: short matchinfo", -1);
     return;
   }
-  constexpr double k = 1.2;
   double score = 0;
   for (int p = 0; p < phrases; ++p) {
     for (int c = 0; c < columns; ++c) {
       int base = 3 + 3 * (p * columns + c);
-      double hits = at(base), docs = at(base + 2);
-      if (hits <= 0) continue;
-      double idf = std::log(1.0 + (rows - docs + 0.5) / (docs + 0.5));
-      score += idf * hits * (k + 1) / (hits + k);
+      score += phrase_score(at(base), at(base + 2), rows);
     }
   }
   sqlite3_result_double(ctx, score);

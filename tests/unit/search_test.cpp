@@ -1,6 +1,7 @@
 // The search index: folio's own terms (docs/FORMAT.md, "Schema version 3"),
 // and Search::find through a vault, with every query form docs/CLI.md lists.
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <string>
@@ -369,6 +370,29 @@ TEST_CASE("several hits of a rare word rank above a single hit", "[search]") {
   CHECK(hits[0].id == many);
   CHECK(hits[1].id == once);
   CHECK(hits[0].score > hits[1].score);
+}
+
+TEST_CASE("a one-word score is BM25 over every record holding the word, whatever is shown",
+          "[search]") {
+  // src/store/rank.cpp: idf * h * 2.2 / (h + 1.2), idf = ln(1 + (N - n + 0.5) / (n + 0.5)),
+  // N the records indexed, n those holding the word: also a record of another
+  // kind and one left out by an exclusion.
+  Fixture f;
+  std::string four = f.add("axolotl axolotl axolotl axolotl");
+  std::string one = f.add("one axolotl");
+  f.add("an axolotl and a zebra");
+  for (int i = 0; i < 3; ++i) f.add("filler " + std::to_string(i));
+  f.lists.create({"axolotl list", std::nullopt, std::nullopt});
+  SearchOptions entries_only;
+  entries_only.checklists = false;
+  auto hits = f.find("axolotl -zebra", entries_only);
+  REQUIRE(hits.size() == 2);
+  double idf = std::log(1.0 + (7 - 4 + 0.5) / (4 + 0.5));
+  auto bm25 = [&](double h) { return idf * h * 2.2 / (h + 1.2); };
+  CHECK(hits[0].id == four);
+  CHECK(hits[0].score == Approx(bm25(4)).epsilon(1e-12));
+  CHECK(hits[1].id == one);
+  CHECK(hits[1].score == Approx(bm25(1)).epsilon(1e-12));
 }
 
 TEST_CASE("the snippet holds the first hit at match_start, match_length bytes long",
