@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 
+#include "folio/backup.h"
 #include "folio/checklist.h"
 #include "folio/journal.h"
 #include "folio/kdf.h"
@@ -95,6 +96,7 @@ class Vault {
   Journal journal();
   Checklists checklists();
   Search search();
+  Backup backup();
 
  private:
   struct State;
