@@ -4,8 +4,9 @@
 set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config libsodium-dev libsqlcipher-dev
-            libcli11-dev nlohmann-json3-dev libutf8proc-dev libzxcvbn-dev)
-test_pkgs=(catch2 sqlcipher age python3-nacl python3 tmux)
+            libcli11-dev nlohmann-json3-dev libutf8proc-dev libzxcvbn-dev
+            zlib1g-dev)  # zlib: the unit tests inflate the compressed CCTV age vectors
+test_pkgs=(catch2 sqlcipher age python3-nacl python3 tmux clang)  # clang: the libFuzzer run
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then want+=("${test_pkgs[@]}"); fi

@@ -11,6 +11,8 @@
 //   unsupported_version  "age-encryption.org/v1" is not the version line
 //   invalid_argument   a malformed recipient or identity string
 //   io                 the Sink or Source failed
+// Every failure of the file itself is thrown as a FormatError, which also says
+// which part failed (the classes of the C2SP CCTV age vectors).
 #pragma once
 
 #include <array>
@@ -20,11 +22,34 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "folio/error.h"
 #include "folio/secret.h"
 
 namespace folio::age {
+
+// Which part of an age file was rejected.
+enum class Failure {
+  armor,     // the ASCII armor is not strict PEM (code corrupt)
+  header,    // the header does not parse, or a stanza addressed to us is malformed
+             // (corrupt; unsupported_version for another version line; refused for
+             // a scrypt work factor above the bound)
+  hmac,      // the file key was found but the header MAC does not match (corrupt)
+  no_match,  // no stanza opens with the identities or passphrase (wrong_passphrase)
+  payload,   // a chunk fails, is missing, is empty or is followed by data (corrupt)
+};
+
+class FormatError : public Error {
+ public:
+  FormatError(Failure failure, Errc code, std::string message, std::string hint = {})
+      : Error(code, std::move(message), std::move(hint)), failure_(failure) {}
+  Failure failure() const noexcept { return failure_; }
+
+ private:
+  Failure failure_;
+};
 
 // Where bytes go and come from (a file descriptor, a buffer, a test double).
 class Sink {
@@ -98,8 +123,11 @@ class Reader {
   ~Reader();
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
-  // Authenticated plaintext, up to out.size() bytes. Returns 0 only after the
-  // final chunk has been verified and the input is at its end.
+  // Authenticated plaintext, up to out.size() bytes (fewer at a chunk
+  // boundary: what is verified is handed over before the next chunk is
+  // read). Returns 0 only after the final chunk has been verified and the
+  // input is at its end; until then, a payload failure may still come, so
+  // a caller must not act on the plaintext as complete before that 0.
   std::size_t read(std::span<std::uint8_t> out);
 
  private:

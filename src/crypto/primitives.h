@@ -38,6 +38,14 @@ Secret hkdf_sha256(ByteView ikm, ByteView salt, ByteView info, std::size_t lengt
 Bytes chacha20poly1305_seal(ByteView key, ByteView nonce, ByteView ad, ByteView plaintext);
 std::optional<Bytes> chacha20poly1305_open(ByteView key, ByteView nonce, ByteView ad,
                                            ByteView sealed);
+// The same into a caller's buffer, for streaming without an allocation per
+// chunk: `out` must hold plaintext.size() + 16 (seal) or sealed.size() - 16
+// (open) bytes. seal returns the bytes written; open returns false (and
+// leaves `out` zeroed) when the tag does not verify.
+std::size_t chacha20poly1305_seal_into(ByteView key, ByteView nonce, ByteView ad,
+                                       ByteView plaintext, std::span<std::uint8_t> out);
+bool chacha20poly1305_open_into(ByteView key, ByteView nonce, ByteView ad, ByteView sealed,
+                                std::span<std::uint8_t> out);
 Bytes xchacha20poly1305_seal(ByteView key, ByteView nonce, ByteView ad, ByteView plaintext);
 std::optional<Bytes> xchacha20poly1305_open(ByteView key, ByteView nonce, ByteView ad,
                                             ByteView sealed);

@@ -1,0 +1,94 @@
+// Base64 (RFC 4648, standard alphabet) as age needs it: unpadded and strictly
+// canonical in the header, padded in the armor. Canonical means the unused
+// low bits of the last character are zero, so every byte string has exactly
+// one accepted encoding (age.md, "Conventions").
+#include <array>
+
+#include "age/format.h"
+
+namespace folio::age::detail {
+namespace {
+
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// The 6-bit value of a character, or -1.
+int value_of(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+}  // namespace
+
+bool is_base64_char(char c) { return value_of(c) >= 0; }
+
+std::string base64_encode(ByteView bytes) {
+  std::string out;
+  out.reserve((bytes.size() * 4 + 2) / 3);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) |
+                            bytes[i + 2];
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    const std::uint32_t v = std::uint32_t{bytes[i]} << 16;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+  } else if (rest == 2) {
+    const std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+  }
+  return out;
+}
+
+std::optional<Bytes> base64_decode(std::string_view text) {
+  // A lone character in the last group carries only 6 bits: never a byte.
+  if (text.size() % 4 == 1) return std::nullopt;
+  Bytes out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t acc = 0;
+  unsigned bits = 0;
+  for (char c : text) {
+    const int v = value_of(c);
+    if (v < 0) return std::nullopt;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<std::uint8_t>(acc >> bits));
+      acc &= (1u << bits) - 1;
+    }
+  }
+  // Left-over bits (2 or 4) must be zero for the encoding to be canonical.
+  if (acc != 0) return std::nullopt;
+  return out;
+}
+
+std::string base64_encode_padded(ByteView bytes) {
+  std::string out = base64_encode(bytes);
+  while (out.size() % 4 != 0) out += '=';
+  return out;
+}
+
+std::optional<Bytes> base64_decode_padded(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::size_t pads = 0;
+  while (pads < 2 && pads < text.size() && text[text.size() - 1 - pads] == '=') ++pads;
+  const std::string_view body = text.substr(0, text.size() - pads);
+  // One '=' leaves 3 characters in the last group, two leave 2; a third '='
+  // (or one anywhere else) fails the alphabet check in base64_decode.
+  if (pads > 0 && body.size() % 4 != 4 - pads) return std::nullopt;
+  return base64_decode(body);
+}
+
+}  // namespace folio::age::detail
