@@ -616,6 +616,7 @@ class Importer {
       report_.added.attachment_bytes += a.size;
     } else if (load_attachment(*row).same_content(a) || find_attachment_copy(target->second, a)) {
       ++report_.unchanged.attachments;
+      report_.unchanged.attachment_bytes += a.size;
     } else {
       std::string fresh = new_uid(db_, IdTable::attachments);
       pending_->row = insert_attachment(fresh, target->second, a);

@@ -44,6 +44,10 @@ void add_attachments(CLI::App& app, Globals& g, Action& run);
 void add_extract(CLI::App& app, Globals& g, Action& run);
 void add_search(CLI::App& app, Globals& g, Action& run);
 void add_wipe(CLI::App& app, Globals& g, Action& run);
+void add_export(CLI::App& app, Globals& g, Action& run);
+void add_import(CLI::App& app, Globals& g, Action& run);
+void add_restore(CLI::App& app, Globals& g, Action& run);
+void add_keygen(CLI::App& app, Globals& g, Action& run);
 
 std::filesystem::path vault_path(const Globals& g);
 

@@ -86,6 +86,10 @@ int main(int argc, char** argv) {
   folio::cli::add_attachments(app, g, run);
   folio::cli::add_extract(app, g, run);
   folio::cli::add_template(app, g, run);
+  folio::cli::add_export(app, g, run);
+  folio::cli::add_import(app, g, run);
+  folio::cli::add_restore(app, g, run);
+  folio::cli::add_keygen(app, g, run);
   folio::cli::add_version(app, g, run);
   CLI::App* help = app.add_subcommand("help", "show help for every command");
   help->callback([&] {
