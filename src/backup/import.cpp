@@ -224,12 +224,7 @@ class Importer {
       std::string& s;
       ~Wipe() { wipe(s.data(), s.size()); }
     } wipe_line{line};
-    try {
-      if (!lines_.next(line, backup::kMaxHeaderLine)) not_a_backup();
-    } catch (const Error& e) {
-      if (e.code() == Errc::corrupt) not_a_backup();
-      throw;
-    }
+    if (lines_.try_next(line, backup::kMaxHeaderLine) != backup::LineReader::Status::line) not_a_backup();
     header(line);
     Database::Transaction tx(db_);
     try {

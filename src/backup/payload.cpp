@@ -99,7 +99,7 @@ bool base64_decode(std::string_view text, std::vector<std::uint8_t>& out) {
 
 LineReader::~LineReader() { wipe(buf_.data(), buf_.size()); }
 
-bool LineReader::next(std::string& line, std::size_t max) {
+LineReader::Status LineReader::try_next(std::string& line, std::size_t max) {
   line.clear();
   for (;;) {
     if (pos_ == len_) {
@@ -114,23 +114,29 @@ bool LineReader::next(std::string& line, std::size_t max) {
     const auto* start = buf_.data() + pos_;
     const auto* nl = static_cast<const std::uint8_t*>(std::memchr(start, '\n', len_ - pos_));
     std::size_t take = nl ? static_cast<std::size_t>(nl - start) : len_ - pos_;
-    if (line.size() + take > max) {
-      throw Error(Errc::corrupt, "line " + std::to_string(line_number_ + 1) + " of the backup is too long",
-                  "this is not a folio backup, or it is damaged");
-    }
+    if (line.size() + take > max) return Status::bad;
     line.append(reinterpret_cast<const char*>(start), take);
     pos_ += take;
     if (nl) {
       ++pos_;
       ++line_number_;
-      return true;
+      return Status::line;
     }
   }
-  if (!line.empty()) {
+  return line.empty() ? Status::end : Status::bad;
+}
+
+bool LineReader::next(std::string& line, std::size_t max) {
+  Status s = try_next(line, max);
+  if (s == Status::bad && eof_ && pos_ == len_ && line.size() <= max) {
     throw Error(Errc::corrupt, "the backup is truncated (its last line is cut short)",
-                "use a complete copy of the backup");
+                "nothing was imported; use a complete copy of the backup");
   }
-  return false;
+  if (s == Status::bad) {
+    throw Error(Errc::corrupt, "line " + std::to_string(line_number_ + 1) + " of the backup is too long",
+                "nothing was imported; this is not a folio backup, or it is damaged");
+  }
+  return s == Status::line;
 }
 
 BufferedSink::~BufferedSink() { wipe(buf_.data(), buf_.size()); }

@@ -38,6 +38,10 @@ class LineReader {
   // The next line without its '\n'; false at the end of the input. A last
   // line without '\n', or one longer than `max`, is Error(corrupt).
   bool next(std::string& line, std::size_t max);
+  // The same without the two errors: a line longer than `max`, or cut short,
+  // is `bad`. Errors of the source itself still propagate.
+  enum class Status { line, end, bad };
+  Status try_next(std::string& line, std::size_t max);
   std::size_t line_number() const { return line_number_; }
 
  private:
