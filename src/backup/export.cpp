@@ -250,7 +250,11 @@ class PayloadWriter {
         bytes_done_ += static_cast<std::uint64_t>(n);
         if (filled == kChunkRaw) {
           emit();
-          if (progress_) progress_(bytes_done_, total_bytes_);
+          // A terminal line every MiB is plenty.
+          if (progress_ && bytes_done_ - bytes_shown_ >= (1u << 20)) {
+            bytes_shown_ = bytes_done_;
+            progress_(bytes_done_, total_bytes_);
+          }
         }
       }
     }
@@ -265,6 +269,7 @@ class PayloadWriter {
   std::size_t chunks_ = 0;
   std::uint64_t total_bytes_ = 0;
   std::uint64_t bytes_done_ = 0;
+  std::uint64_t bytes_shown_ = 0;
 };
 
 }  // namespace

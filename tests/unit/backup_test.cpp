@@ -268,3 +268,40 @@ TEST_CASE("something that is not a payload is corrupt", "[backup]") {
   CHECK_ERRC(f.import("{\"format\":\"other\",\"version\":1}\n"), Errc::corrupt);
   CHECK_ERRC(f.import(std::string(100000, 'x')), Errc::corrupt);
 }
+
+TEST_CASE("an encrypted backup opens with its passphrase and nothing else", "[backup]") {
+  Fixture a;
+  fill(a);
+  Secret pass = Secret::from("backup passphrase for the unit test");
+  BackupRecipients to;
+  to.passphrase = &pass;
+  to.work_factor = 10;
+  StringSink file;
+  a.vault.backup().export_to(file, to);
+  CHECK(file.bytes.rfind("age-encryption.org/v1\n-> scrypt ", 0) == 0);
+
+  Fixture b;
+  Secret wrong = Secret::from("not the backup passphrase");
+  BackupKeys bad;
+  bad.passphrase = &wrong;
+  StringSource in1(file.bytes);
+  CHECK_ERRC(b.vault.backup().import_from(in1, bad), Errc::wrong_passphrase);
+
+  BackupKeys good;
+  good.passphrase = &pass;
+  StringSource in2(file.bytes);
+  ImportReport r = b.vault.backup().import_from(in2, good);
+  CHECK(r.added.entries == 2);
+  CHECK(body_of(b.payload()) == body_of(a.payload()));
+}
+
+TEST_CASE("a passphrase together with recipients is invalid_argument", "[backup]") {
+  Fixture f;
+  Secret pass = Secret::from("backup passphrase for the unit test");
+  BackupRecipients to;
+  to.passphrase = &pass;
+  to.recipients = {"age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"};
+  StringSink file;
+  CHECK_ERRC(f.vault.backup().export_to(file, to), Errc::invalid_argument);
+  CHECK(file.bytes.empty());
+}
