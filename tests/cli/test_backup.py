@@ -456,6 +456,54 @@ class BadInputTest(BackupTestCase):
         self.assertEqual(os.listdir(mount), [], "the partial file is removed")
 
 
+def sanitized() -> bool:
+    if os.environ.get("FOLIO_SANITIZED") == "1":
+        return True
+    from folio_test import FOLIO_BIN
+    with open(FOLIO_BIN, "rb") as f:
+        return b"__asan_init" in f.read()
+
+
+class MemoryTest(BackupTestCase):
+    """Export and import stream: peak RSS stays below the payload's size (43 MiB
+    of base64 here), whatever it is (bench/bench_backup.py: 21 MiB for 280 MB)."""
+
+    def peak_rss_mib(self, *args, vault=None) -> float:
+        argv = self.argv(args) if vault is None else self.argv(args, vault=vault)
+        proc = subprocess.Popen([str(a) for a in argv], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, env=self.env(), cwd=self.tmp)
+        _, status, usage = os.wait4(proc.pid, 0)
+        err = proc.stderr.read().decode("utf-8", "replace")
+        proc.stderr.close()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertNotIn("\r", err, "no progress bar when stderr is not a terminal")
+        self.assertTrue(all(line.startswith("folio: ") for line in err.splitlines()), err)
+        return usage.ru_maxrss / 1024.0
+
+    def test_export_and_import_of_32_mib_of_attachments_stay_under_32_mib(self):
+        if sanitized():
+            self.skipTest("AddressSanitizer's shadow memory dominates RSS")
+        self.new_id("checklist", "new", "Scans")
+        self.new_id("item", "add", "Scans", "All")
+        for i in range(2):
+            # Made by `head`, not in this process: a child's peak RSS counts
+            # the pages it shares with the parent between fork and exec.
+            path = self.tmp / f"scan{i}.bin"
+            subprocess.run(f"head -c {16 * 1024 * 1024} /dev/urandom > {path}", shell=True, check=True)
+            self.new_id("attach", "Scans:1", path)
+            path.unlink()
+        key, recipient = self.keygen()
+        out = self.tmp / "big.age"
+        export_rss = self.peak_rss_mib("export", "-r", recipient, out)
+        other = self.tmp / "other"
+        self.init_vault(vault=other)
+        import_rss = self.peak_rss_mib("import", "-i", key, out, vault=other)
+        self.assertLess(export_rss, 32, f"export peak RSS {export_rss:.1f} MiB")
+        self.assertLess(import_rss, 32, f"import peak RSS {import_rss:.1f} MiB")
+        self.assertEqual(len(self.json_of("attachments", "Scans:1", "--json", vault=other)), 2)
+
+
 class PlaintextTest(BackupTestCase):
 
     def test_format_needs_plaintext_and_json_is_the_payload(self):
