@@ -144,6 +144,32 @@ class InteropTest(BackupTestCase):
         self.assertTrue(out.read_text().startswith("-----BEGIN AGE ENCRYPTED FILE-----\n"))
         self.assertEqual(payload_lines(self.age_decrypt(out, key))[-1]["entries"], 1)
 
+    def test_export_to_stdout_and_import_from_stdin(self):
+        self.add(ZH_BODY)
+        key, recipient = self.keygen()
+        r = self.folio("export", "-r", recipient, "-")
+        self.assertOk(r)
+        path = self.tmp / "piped.age"
+        path.write_bytes(r.out_bytes)
+        self.assertEqual(payload_lines(self.age_decrypt(path, key))[1]["body"], ZH_BODY)
+        other = self.tmp / "other"
+        self.init_vault(vault=other)
+        report = self.json_of("import", "-", "-i", key, "--json", input=r.out_bytes, vault=other)
+        self.assertEqual(report["added"]["entries"], 1)
+
+    def test_a_progress_line_only_on_a_terminal(self):
+        self.new_id("checklist", "new", "Scans")
+        self.new_id("item", "add", "Scans", "One")
+        (self.tmp / "scan.bin").write_bytes(os.urandom(3 * 1024 * 1024))
+        self.new_id("attach", "Scans:1", self.tmp / "scan.bin")
+        key, recipient = self.keygen()
+        r = self.folio_pty("export", "-r", recipient, self.tmp / "tty.age")
+        self.assertOk(r)
+        self.assertIn("exporting 100%", r.output)
+        r = self.folio("export", "-r", recipient, self.tmp / "notty.age")
+        self.assertOk(r)
+        self.assertNotIn("exporting", r.err)
+
     def test_a_recipients_file_and_two_recipients_each_decrypt(self):
         self.add("two keys")
         k1, r1 = self.keygen("k1")
