@@ -94,7 +94,8 @@ struct EncryptOptions {
 
 class Writer {
  public:
-  // Writes the header to `out` at once.
+  // Writes the header to `out` at once (with armor, the encoded lines are
+  // gathered and written about 64 KiB at a time, the rest at finish()).
   Writer(Sink& out, const EncryptOptions& options);
   ~Writer();
   Writer(const Writer&) = delete;
@@ -123,11 +124,12 @@ class Reader {
   ~Reader();
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
-  // Authenticated plaintext, up to out.size() bytes (fewer at a chunk
-  // boundary: what is verified is handed over before the next chunk is
-  // read). Returns 0 only after the final chunk has been verified and the
-  // input is at its end; until then, a payload failure may still come, so
-  // a caller must not act on the plaintext as complete before that 0.
+  // Authenticated plaintext, up to out.size() bytes (out must not be
+  // empty); fewer at a chunk boundary, since what is verified is handed over
+  // before the next chunk is read. Returns 0 only after the final chunk has
+  // been verified and the input is at its end; until then a payload failure
+  // may still come, so a caller must not treat the plaintext as complete
+  // before that 0. After a failure every read fails.
   std::size_t read(std::span<std::uint8_t> out);
 
  private:

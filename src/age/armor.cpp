@@ -18,22 +18,28 @@ std::optional<std::string> armor_line(Input& in, std::size_t max) {
   auto line = in.line(max + 1);  // + 1 for a CR
   if (!line) return std::nullopt;
   if (!line->text.empty() && line->text.back() == '\r') line->text.pop_back();
-  if (line->text.size() > max) fail(Failure::armor, "an armored age file has a line over 64 columns");
+  if (line->text.size() > max)
+    fail(Failure::armor, "an armored age file has a line over 64 columns");
   return std::move(line->text);
 }
 
 }  // namespace
 
 ArmorSink::ArmorSink(Sink& out) : out_(out) {
-  const std::string begin = std::string(kArmorBegin) + "\n";
-  out_.write(bytes_of(begin));
+  text_ = kArmorBegin;
+  text_ += '\n';
 }
 
+// Lines are gathered and handed to the Sink about 64 KiB at a time, not one
+// 65-byte write per line.
 void ArmorSink::flush_line() {
-  std::string line = base64_encode_padded({pending_.data(), used_});
-  line += '\n';
-  out_.write(bytes_of(line));
+  text_ += base64_encode_padded({pending_.data(), used_});
+  text_ += '\n';
   used_ = 0;
+  if (text_.size() >= kChunkSize) {
+    out_.write(bytes_of(text_));
+    text_.clear();
+  }
 }
 
 void ArmorSink::write(std::span<const std::uint8_t> bytes) {
@@ -46,8 +52,10 @@ void ArmorSink::write(std::span<const std::uint8_t> bytes) {
 
 void ArmorSink::finish() {
   if (used_ > 0) flush_line();
-  const std::string end = std::string(kArmorEnd) + "\n";
-  out_.write(bytes_of(end));
+  text_ += kArmorEnd;
+  text_ += '\n';
+  out_.write(bytes_of(text_));
+  text_.clear();
 }
 
 void ArmorSource::next_line() {
@@ -96,7 +104,8 @@ std::size_t ArmorSource::read(std::span<std::uint8_t> out) {
       continue;
     }
     const std::size_t take = std::min(out.size() - done, len_ - pos_);
-    std::copy_n(decoded_.begin() + static_cast<std::ptrdiff_t>(pos_), take, out.begin() + static_cast<std::ptrdiff_t>(done));
+    std::copy_n(decoded_.begin() + static_cast<std::ptrdiff_t>(pos_), take,
+                out.begin() + static_cast<std::ptrdiff_t>(done));
     pos_ += take;
     done += take;
   }

@@ -68,7 +68,7 @@ class Input {
   // The next `n` bytes (fewer at the end of the input) without consuming them.
   std::string_view peek(std::size_t n);
   struct Line {
-    std::string text;  // without the LF
+    std::string text;    // without the LF
     bool ended = false;  // true when an LF ended it (not the end of input)
   };
   // Reads up to and including the next LF, or `max` + 1 bytes, whichever
@@ -143,6 +143,7 @@ class ArmorSink : public Sink {
   Sink& out_;
   std::array<std::uint8_t, 48> pending_{};  // one line's worth of bytes
   std::size_t used_ = 0;
+  std::string text_;  // encoded lines not yet written
 };
 
 // Decodes an armored file; Failure::armor for anything but strict PEM with

@@ -54,7 +54,8 @@ Bytes read_body(Input& in, std::string& raw) {
   std::string text;
   while (true) {
     const std::string line = next_line(in, raw);
-    if (line.size() > kColumns) fail(Failure::header, "an age stanza line is longer than 64 columns");
+    if (line.size() > kColumns)
+      fail(Failure::header, "an age stanza line is longer than 64 columns");
     for (char c : line) {
       if (!is_base64_char(c)) fail(Failure::header, "an age stanza body is not base64");
     }
@@ -79,13 +80,12 @@ Header read_header(Input& in) {
     // The version is quoted only when it is short and printable: the message
     // goes to a terminal.
     const std::string_view name = std::string_view(version).substr(kVersionPrefix.size());
-    const bool printable =
-        name.size() <= 16 && std::all_of(name.begin(), name.end(), is_vchar);
-    throw FormatError(Failure::header, Errc::unsupported_version,
-                      printable ? "the age file has version \"" + std::string(name) +
-                                      "\"; folio reads only v1"
-                                : std::string("the age file has a version folio does not read"),
-                      "a newer age format needs a newer reader");
+    const bool printable = name.size() <= 16 && std::all_of(name.begin(), name.end(), is_vchar);
+    throw FormatError(
+        Failure::header, Errc::unsupported_version,
+        printable ? "the age file has version \"" + std::string(name) + "\"; folio reads only v1"
+                  : std::string("the age file has a version folio does not read"),
+        "a newer age format needs a newer reader");
   }
   while (true) {
     const std::string line = next_line(in, raw);

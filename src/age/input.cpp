@@ -38,7 +38,8 @@ std::optional<Input::Line> Input::line(std::size_t max) {
     const auto* start = buffer_.data() + begin_;
     const std::size_t avail = end_ - begin_;
     const std::size_t room = max + 1 - out.text.size();
-    const auto* lf = static_cast<const std::uint8_t*>(std::memchr(start, '\n', std::min(avail, room)));
+    const auto* lf =
+        static_cast<const std::uint8_t*>(std::memchr(start, '\n', std::min(avail, room)));
     if (lf != nullptr) {
       const auto len = static_cast<std::size_t>(lf - start);
       out.text.append(reinterpret_cast<const char*>(start), len);

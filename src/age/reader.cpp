@@ -7,8 +7,8 @@
 // data follows the final chunk. A full chunk at the very end may be either;
 // if it is not last, the next read finds nothing and the final chunk is
 // missing. A full chunk that opens only as "last" with data behind it is
-// released, and the next read reports the trailing data. Plaintext is released one verified chunk at a time, so what a
-// caller got before a payload failure is authentic, but only a read that
+// released, and the next read reports the trailing data. Plaintext is released one verified chunk
+// at a time, so what a caller got before a payload failure is authentic, but only a read that
 // returns 0 proves the file complete.
 // Memory: a sealed chunk, a plaintext chunk (sodium_malloc) and the header.
 #include <sodium.h>
@@ -108,8 +108,9 @@ void Reader::State::next_chunk() {
     } else if (n == kSealedChunkSize && (size = cipher->open(chunk, false, out))) {
       len = *size;
     } else {
-      fail(Failure::payload, "chunk " + std::to_string(index + 1) +
-                                 " of the age payload does not authenticate (changed or truncated)");
+      fail(Failure::payload,
+           "chunk " + std::to_string(index + 1) +
+               " of the age payload does not authenticate (changed or truncated)");
     }
     pos = 0;
     return;

@@ -26,13 +26,13 @@ using detail::Stanza;
 
 // The work factor argument: a decimal without sign or leading zero (^[1-9][0-9]*$).
 unsigned parse_work_factor(std::string_view text) {
-  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
+                                                   [](char c) { return c >= '0' && c <= '9'; });
   if (!digits || text[0] == '0') {
     fail(Failure::header, "the scrypt work factor in the age header is malformed");
   }
-  if (text.size() > 2) fail(Failure::header, "the scrypt work factor in the age header is out of range");
+  if (text.size() > 2)
+    fail(Failure::header, "the scrypt work factor in the age header is out of range");
   unsigned value = 0;
   for (char c : text) value = value * 10 + static_cast<unsigned>(c - '0');
   if (value > kMaxEncodableWorkFactor) {
@@ -90,7 +90,8 @@ Secret scrypt_wrap_key(const Secret& passphrase, ByteView salt, unsigned work_fa
 
 std::optional<Secret> unwrap_x25519(const Stanza& stanza,
                                     const std::vector<X25519Identity>& identities) {
-  if (stanza.args.size() != 2) fail(Failure::header, "an X25519 stanza does not have two arguments");
+  if (stanza.args.size() != 2)
+    fail(Failure::header, "an X25519 stanza does not have two arguments");
   const Bytes share = decode_exact(stanza.args[1], 32, "X25519 share");
   check_body(stanza);
   for (const auto& identity : identities) {
@@ -107,7 +108,8 @@ std::optional<Secret> unwrap_x25519(const Stanza& stanza,
 
 std::optional<Secret> unwrap_scrypt(const Stanza& stanza, const Secret& passphrase,
                                     unsigned max_work_factor) {
-  if (stanza.args.size() != 3) fail(Failure::header, "an scrypt stanza does not have three arguments");
+  if (stanza.args.size() != 3)
+    fail(Failure::header, "an scrypt stanza does not have three arguments");
   const Bytes salt = decode_exact(stanza.args[1], 16, "scrypt salt");
   const unsigned work_factor = parse_work_factor(stanza.args[2]);
   check_body(stanza);
@@ -184,8 +186,9 @@ std::vector<X25519Identity> parse_identity_file(std::string_view contents) {
     } catch (const Error&) {
       // Never the line itself: it may be a mistyped secret key.
       throw Error(Errc::invalid_argument,
-                  "line " + std::to_string(line_number) + " of the identity file is not an age "
-                  "X25519 identity",
+                  "line " + std::to_string(line_number) +
+                      " of the identity file is not an age "
+                      "X25519 identity",
                   "an identity file holds AGE-SECRET-KEY-1... lines and # comments");
     }
   }

@@ -18,8 +18,8 @@ std::array<std::uint8_t, 12> PayloadCipher::nonce(bool last) const {
 }
 
 std::size_t PayloadCipher::seal(ByteView plain, bool last, std::span<std::uint8_t> out) {
-  const std::size_t n = crypto::chacha20poly1305_seal_into(crypto::view(key_), nonce(last), {},
-                                                           plain, out);
+  const std::size_t n =
+      crypto::chacha20poly1305_seal_into(crypto::view(key_), nonce(last), {}, plain, out);
   ++counter_;
   return n;
 }

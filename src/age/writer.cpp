@@ -23,7 +23,8 @@ struct Writer::State {
 
   void check_usable(const char* call) const {
     if (broken) throw Error(Errc::io, "the age file could not be written");
-    if (finished) throw Error(Errc::internal, std::string("age::Writer::") + call + " after finish");
+    if (finished)
+      throw Error(Errc::internal, std::string("age::Writer::") + call + " after finish");
   }
 
   void emit_chunk(bool last) {

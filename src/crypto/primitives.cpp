@@ -146,9 +146,8 @@ std::size_t chacha20poly1305_seal_into(ByteView key, ByteView nonce, ByteView ad
     throw Error(Errc::invalid_argument, "the AEAD output buffer is too small");
   }
   unsigned long long out_len = 0;
-  crypto_aead_chacha20poly1305_ietf_encrypt(out.data(), &out_len, ptr(plaintext),
-                                            plaintext.size(), ptr(ad), ad.size(), nullptr,
-                                            nonce.data(), key.data());
+  crypto_aead_chacha20poly1305_ietf_encrypt(out.data(), &out_len, ptr(plaintext), plaintext.size(),
+                                            ptr(ad), ad.size(), nullptr, nonce.data(), key.data());
   return static_cast<std::size_t>(out_len);
 }
 
@@ -201,8 +200,8 @@ std::array<std::uint8_t, 32> x25519_base(ByteView scalar) {
   return point;
 }
 
-Secret scrypt(ByteView passphrase, ByteView salt, unsigned log2_n, std::uint32_t r,
-              std::uint32_t p, std::size_t length) {
+Secret scrypt(ByteView passphrase, ByteView salt, unsigned log2_n, std::uint32_t r, std::uint32_t p,
+              std::size_t length) {
   if (log2_n < 1 || log2_n > 63 || r == 0 || p == 0 || length == 0) {
     throw Error(Errc::invalid_argument, "scrypt parameters out of range");
   }
@@ -210,9 +209,9 @@ Secret scrypt(ByteView passphrase, ByteView salt, unsigned log2_n, std::uint32_t
   if (crypto_pwhash_scryptsalsa208sha256_ll(ptr(passphrase), passphrase.size(), ptr(salt),
                                             salt.size(), std::uint64_t{1} << log2_n, r, p,
                                             out.data(), out.size()) != 0) {
-    throw Error(Errc::invalid_argument,
-                "scrypt could not run with N = 2^" + std::to_string(log2_n) + ", r = " +
-                    std::to_string(r) + ", p = " + std::to_string(p));
+    throw Error(Errc::invalid_argument, "scrypt could not run with N = 2^" +
+                                            std::to_string(log2_n) + ", r = " + std::to_string(r) +
+                                            ", p = " + std::to_string(p));
   }
   return out;
 }

@@ -1,16 +1,18 @@
 // The age format layer: keys, round trips, every rejection the spec asks for
 // (on hand-built files), and the C2SP CCTV age vectors from ../shared/vectors
 // (skipped when absent).
+#include "age/age.h"
+
 #include <sodium.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
 
-#include "age/age.h"
 #include "age/format.h"
 #include "crypto/primitives.h"
 #include "support.h"
@@ -174,7 +176,8 @@ TEST_CASE("malformed recipients and identities are invalid arguments", "[age]") 
     CHECK_ERRC(age::parse_recipient(text), Errc::invalid_argument);
   }
   // An identity must be upper case, with its own HRP.
-  CHECK_ERRC(age::parse_identity("age-secret-key-1gfpyysjzgfpyysjzgfpyysjzgfpyysjzgfpyysjzgfpyysjzgfpq4egaex"),
+  CHECK_ERRC(age::parse_identity(
+                 "age-secret-key-1gfpyysjzgfpyysjzgfpyysjzgfpyysjzgfpyysjzgfpyysjzgfpq4egaex"),
              Errc::invalid_argument);
   CHECK_ERRC(age::parse_identity(good), Errc::invalid_argument);
   CHECK_ERRC(age::parse_recipient(
@@ -185,10 +188,10 @@ TEST_CASE("malformed recipients and identities are invalid arguments", "[age]") 
 TEST_CASE("an identity file as age-keygen writes it is read, comments and all", "[age]") {
   const auto a = age::generate_identity();
   const auto b = age::generate_identity();
-  const std::string text = "# created: 2026-11-23T16:00:00Z\n# public key: " +
-                           age::encode_recipient(a.recipient()) + "\n" +
-                           std::string(age::encode_identity(a).view()) + "\n\n" +
-                           std::string(age::encode_identity(b).view()) + "\r\n";
+  const std::string text =
+      "# created: 2026-11-23T16:00:00Z\n# public key: " + age::encode_recipient(a.recipient()) +
+      "\n" + std::string(age::encode_identity(a).view()) + "\n\n" +
+      std::string(age::encode_identity(b).view()) + "\r\n";
   const auto ids = age::parse_identity_file(text);
   REQUIRE(ids.size() == 2);
   CHECK(ids[0].scalar.equals(a.scalar));
@@ -213,15 +216,15 @@ TEST_CASE("payloads of every chunk shape round-trip to an X25519 recipient", "[a
   const auto identity = age::generate_identity();
   age::EncryptOptions options;
   options.recipients = {identity.recipient()};
-  for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{65536},
-                           std::size_t{65537}, std::size_t{3 * 65536 + 123}}) {
+  for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{65536}, std::size_t{65537},
+                           std::size_t{3 * 65536 + 123}}) {
     INFO("size " << size);
     const Bytes plain = pattern(size);
     const Bytes file = encrypt(plain, options);
     // The file is the header, 16-byte nonce, and one tag per chunk (at least one).
     const std::size_t chunks = std::max<std::size_t>(1, (size + 65535) / 65536);
     const std::string text = to_string(file);
-    const std::size_t header_end = text.find("\n", text.find("\n---")+1) + 1;
+    const std::size_t header_end = text.find("\n", text.find("\n---") + 1) + 1;
     CHECK(file.size() == header_end + 16 + size + 16 * chunks);
     CHECK(decrypt(file, with_identity(identity)) == plain);
     CHECK(decrypt(file, with_identity(identity), 7) == plain);
@@ -383,10 +386,10 @@ TEST_CASE("a well-formed crafted file opens (the rejection tests' baseline)", "[
 TEST_CASE("non-canonical base64 in the header is rejected", "[age]") {
   Crafted c;
   // Padding on the body.
-  check_failure(c.file("age-encryption.org/v1\n-> X25519 " + c.share_b64 + "\n" + c.body_b64 +
-                           "=\n---",
-                       {chunk(1, true)}),
-                c.options(), age::Failure::header);
+  check_failure(
+      c.file("age-encryption.org/v1\n-> X25519 " + c.share_b64 + "\n" + c.body_b64 + "=\n---",
+             {chunk(1, true)}),
+      c.options(), age::Failure::header);
   // Non-zero trailing bits in the share: its last character carries 4 unused bits.
   std::string share = c.share_b64;
   const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -408,10 +411,10 @@ TEST_CASE("a stanza line over 64 columns, or no short final line, is rejected", 
                        {chunk(1, true)}),
                 c.options(), age::Failure::header);
   // Unknown stanzas with a full line then an empty one are fine.
-  CHECK_NOTHROW(decrypt(c.file("age-encryption.org/v1\n" + c.stanza() + "-> other a b\n" + line64 +
-                                   "\n\n---",
-                               {chunk(1, true)}),
-                        c.options()));
+  CHECK_NOTHROW(
+      decrypt(c.file("age-encryption.org/v1\n" + c.stanza() + "-> other a b\n" + line64 + "\n\n---",
+                     {chunk(1, true)}),
+              c.options()));
 }
 
 TEST_CASE("an unknown version line is unsupported_version, not corrupt", "[age]") {
@@ -424,16 +427,16 @@ TEST_CASE("an unknown version line is unsupported_version, not corrupt", "[age]"
 TEST_CASE("a low-order X25519 share is rejected", "[age]") {
   Crafted c;
   const std::string zero_point = age::detail::base64_encode(Bytes(32, 0));
-  check_failure(c.file("age-encryption.org/v1\n-> X25519 " + zero_point + "\n" + c.body_b64 +
-                           "\n---",
-                       {chunk(1, true)}),
-                c.options(), age::Failure::header);
+  check_failure(
+      c.file("age-encryption.org/v1\n-> X25519 " + zero_point + "\n" + c.body_b64 + "\n---",
+             {chunk(1, true)}),
+      c.options(), age::Failure::header);
 }
 
 TEST_CASE("an scrypt stanza must be alone in the header", "[age]") {
   Crafted c;
-  const std::string scrypt = "-> scrypt " + age::detail::base64_encode(Bytes(16, 1)) + " 10\n" +
-                             c.body_b64 + "\n";
+  const std::string scrypt =
+      "-> scrypt " + age::detail::base64_encode(Bytes(16, 1)) + " 10\n" + c.body_b64 + "\n";
   check_failure(c.file("age-encryption.org/v1\n" + c.stanza() + scrypt + "---", {chunk(1, true)}),
                 c.options(), age::Failure::header);
   check_failure(c.file("age-encryption.org/v1\n" + scrypt + scrypt + "---", {chunk(1, true)}),
@@ -442,8 +445,8 @@ TEST_CASE("an scrypt stanza must be alone in the header", "[age]") {
 
 TEST_CASE("a changed header fails its MAC", "[age]") {
   Crafted c;
-  Bytes file = c.file("age-encryption.org/v1\n" + c.stanza() + "-> grease x\n\n---",
-                      {chunk(1, true)});
+  Bytes file =
+      c.file("age-encryption.org/v1\n" + c.stanza() + "-> grease x\n\n---", {chunk(1, true)});
   const std::size_t at = to_string(file).find("grease x") + 7;
   file[at] = 'y';
   check_failure(file, c.options(), age::Failure::hmac);
@@ -604,11 +607,16 @@ Vector read_vector(const std::filesystem::path& path) {
 std::string outcome_name(const std::optional<age::Failure>& failure) {
   if (!failure) return "success";
   switch (*failure) {
-    case age::Failure::armor: return "armor failure";
-    case age::Failure::header: return "header failure";
-    case age::Failure::hmac: return "HMAC failure";
-    case age::Failure::no_match: return "no match";
-    case age::Failure::payload: return "payload failure";
+    case age::Failure::armor:
+      return "armor failure";
+    case age::Failure::header:
+      return "header failure";
+    case age::Failure::hmac:
+      return "HMAC failure";
+    case age::Failure::no_match:
+      return "no match";
+    case age::Failure::payload:
+      return "payload failure";
   }
   return "?";
 }
@@ -685,4 +693,43 @@ TEST_CASE("every CCTV age vector gives its expected outcome and payload", "[age]
   WARN("CCTV age vectors: " << passed << " passed, " << unsupported
                             << " unsupported (post-quantum identities), of " << paths.size());
   CHECK(passed + unsupported == paths.size());
+}
+
+// ---------------------------------------------------------------- the age tool
+
+namespace {
+
+// Runs a shell command; its exit status.
+int run(const std::string& command) { return std::system(command.c_str()); }
+
+}  // namespace
+
+TEST_CASE("the age tool reads folio's files and folio reads the age tool's", "[age]") {
+  if (run("command -v age >/dev/null 2>&1") != 0) {
+    WARN("skipped: the age tool is not installed");
+    return;
+  }
+  folio_test::TempDir dir;
+  const auto identity = age::generate_identity();
+  const std::string recipient = age::encode_recipient(identity.recipient());
+  const std::string key = (dir / "key.txt").string();
+  folio_test::write_bytes(
+      key, to_bytes("# test key\n" + std::string(age::encode_identity(identity).view()) + "\n"));
+  const Bytes plain = pattern(65536 * 2 + 77);
+  folio_test::write_bytes(dir / "plain", plain);
+
+  for (bool armor : {false, true}) {
+    INFO("armor " << armor);
+    age::EncryptOptions options;
+    options.recipients = {identity.recipient()};
+    options.armor = armor;
+    folio_test::write_bytes(dir / "folio.age", encrypt(plain, options));
+    REQUIRE(run("age -d -i '" + key + "' -o '" + (dir / "out").string() + "' '" +
+                (dir / "folio.age").string() + "'") == 0);
+    CHECK(folio_test::read_bytes(dir / "out") == plain);
+
+    REQUIRE(run(std::string("age ") + (armor ? "-a " : "") + "-r " + recipient + " -o '" +
+                (dir / "tool.age").string() + "' '" + (dir / "plain").string() + "'") == 0);
+    CHECK(decrypt(folio_test::read_bytes(dir / "tool.age"), with_identity(identity)) == plain);
+  }
 }

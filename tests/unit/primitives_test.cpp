@@ -1,6 +1,8 @@
 // folio::crypto primitives: known answers from the RFCs, the Wycheproof
 // HMAC-SHA256 and HKDF-SHA256 files (../shared/vectors, skipped when absent),
 // and the size checks.
+#include "crypto/primitives.h"
+
 #include <sodium.h>
 
 #include <filesystem>
@@ -8,7 +10,6 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "crypto/primitives.h"
 #include "support.h"
 
 namespace fc = folio::crypto;
@@ -66,15 +67,15 @@ TEST_CASE("HMAC-SHA256 and HMAC-SHA512 give the RFC 4231 answers", "[primitives]
         "f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
   // Test case 6: a 131-byte key, longer than the block, is hashed first.
   const fc::Bytes long_key(131, 0xaa);
-  CHECK(hex(fc::hmac_sha256(long_key, bytes("Test Using Larger Than Block-Size Key - Hash Key First"))) ==
+  CHECK(hex(fc::hmac_sha256(long_key,
+                            bytes("Test Using Larger Than Block-Size Key - Hash Key First"))) ==
         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
-TEST_CASE("HKDF-SHA256 gives the RFC 5869 answers and refuses too long an output",
-          "[primitives]") {
+TEST_CASE("HKDF-SHA256 gives the RFC 5869 answers and refuses too long an output", "[primitives]") {
   const auto ikm = unhex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
-  CHECK(hex(fc::hkdf_sha256(ikm, unhex("000102030405060708090a0b0c"),
-                            unhex("f0f1f2f3f4f5f6f7f8f9"), 42)) ==
+  CHECK(hex(fc::hkdf_sha256(ikm, unhex("000102030405060708090a0b0c"), unhex("f0f1f2f3f4f5f6f7f8f9"),
+                            42)) ==
         "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
   // Test case 3: no salt, no info.
   CHECK(hex(fc::hkdf_sha256(ikm, {}, {}, 42)) ==
@@ -141,8 +142,7 @@ TEST_CASE("scrypt gives the RFC 7914 answer", "[primitives]") {
   CHECK_ERRC(fc::scrypt(bytes("p"), bytes("s"), 0, 8, 1, 32), folio::Errc::invalid_argument);
 }
 
-TEST_CASE("BLAKE2b gives the RFC 7693 answer and takes any length from 1 to 64",
-          "[primitives]") {
+TEST_CASE("BLAKE2b gives the RFC 7693 answer and takes any length from 1 to 64", "[primitives]") {
   CHECK(hex(fc::blake2b(bytes("abc"), {}, 64)) ==
         "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de"
         "4533cc9518d38aa8dbf1925ab92386edd4009923");
@@ -161,8 +161,8 @@ TEST_CASE("HMAC-SHA256 passes the Wycheproof vectors", "[primitives]") {
     for (const auto& test : group["tests"]) {
       const auto tag = fc::hmac_sha256(unhex(test["key"]), unhex(test["msg"]));
       const auto expected = unhex(test["tag"]);
-      const bool equal = expected.size() == tag_size &&
-                         std::equal(expected.begin(), expected.end(), tag.begin());
+      const bool equal =
+          expected.size() == tag_size && std::equal(expected.begin(), expected.end(), tag.begin());
       INFO("tcId " << test["tcId"]);
       CHECK(equal == (test["result"] == "valid"));
       ++count;
