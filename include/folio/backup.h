@@ -79,11 +79,13 @@ struct RecordCounts {
   std::size_t entries = 0;
   std::size_t checklists = 0;
   std::size_t items = 0;
-  std::size_t links = 0;        // entry-item links
+  std::size_t links = 0;  // entry-item links
   std::size_t templates = 0;
   std::size_t attachments = 0;
   std::uint64_t attachment_bytes = 0;
-  std::size_t total() const { return entries + checklists + items + links + templates + attachments; }
+  std::size_t total() const {
+    return entries + checklists + items + links + templates + attachments;
+  }
 };
 
 // A record of the backup whose id (or template name) the vault already uses
@@ -103,10 +105,10 @@ struct ImportReport {
   std::string backup_folio_version;  // of the folio that wrote the backup
   std::string backup_created;        // "2026-11-23T13:05:00Z"
   RecordCounts in_backup;
-  RecordCounts added;                // new records, with their own ids
-  RecordCounts unchanged;            // already in the vault as they are
+  RecordCounts added;      // new records, with their own ids
+  RecordCounts unchanged;  // already in the vault as they are
   std::vector<ImportConflict> conflicts;
-  bool dry_run = false;              // true: nothing was written
+  bool dry_run = false;  // true: nothing was written
 };
 
 // The age recipients of a new backup: X25519 recipients ("age1..."), or a
@@ -142,7 +144,8 @@ class Backup {
   RecordCounts write_payload(ByteSink& out, const Progress& progress = {}) const;
 
   // The payload, encrypted to `to` as an age v1 file.
-  RecordCounts export_to(ByteSink& out, const BackupRecipients& to, const Progress& progress = {}) const;
+  RecordCounts export_to(ByteSink& out, const BackupRecipients& to,
+                         const Progress& progress = {}) const;
 
   // Merges a plaintext payload into the vault in one transaction, reading
   // and checking it as it goes; any error rolls everything back. Records keep
@@ -153,7 +156,8 @@ class Backup {
   // unwrapped before anything is written; every chunk is authenticated
   // before its records are used, and the end of the file must be the sealed
   // last chunk, so a truncated or altered backup is rolled back whole.
-  ImportReport import_from(ByteSource& in, const BackupKeys& keys, const ImportOptions& options = {});
+  ImportReport import_from(ByteSource& in, const BackupKeys& keys,
+                           const ImportOptions& options = {});
 
   // A readable Markdown document of the vault (entries, checklists, items,
   // attachment names), not encrypted. With `attachments_dir`, attachments
@@ -171,7 +175,7 @@ struct Restored {
   Secret recovery_code;  // of the new vault, printable
   ImportReport report;
 };
-Restored restore_backup(const std::filesystem::path& dir, const Secret& passphrase, const KdfParams& kdf,
-                        ByteSource& in, const BackupKeys& keys);
+Restored restore_backup(const std::filesystem::path& dir, const Secret& passphrase,
+                        const KdfParams& kdf, ByteSource& in, const BackupKeys& keys);
 
 }  // namespace folio

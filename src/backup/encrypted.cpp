@@ -50,9 +50,11 @@ class DecryptingSource : public ByteSource {
 
 age::EncryptOptions encrypt_options(const BackupRecipients& to) {
   if (to.passphrase != nullptr && !to.recipients.empty()) {
-    throw Error(Errc::invalid_argument,
-                "a backup has either recipients or a passphrase, not both (age allows a passphrase only alone)",
-                "drop the -r/-R options to use a passphrase, or make the backup to recipients only");
+    throw Error(
+        Errc::invalid_argument,
+        "a backup has either recipients or a passphrase, not both (age allows a passphrase only "
+        "alone)",
+        "drop the -r/-R options to use a passphrase, or make the backup to recipients only");
   }
   if (to.passphrase == nullptr && to.recipients.empty()) {
     throw Error(Errc::invalid_argument, "a backup needs a recipient or a passphrase");
@@ -81,7 +83,8 @@ age::DecryptOptions decrypt_options(const BackupKeys& keys) {
 
 }  // namespace
 
-RecordCounts Backup::export_to(ByteSink& out, const BackupRecipients& to, const Progress& progress) const {
+RecordCounts Backup::export_to(ByteSink& out, const BackupRecipients& to,
+                               const Progress& progress) const {
   age::EncryptOptions options = encrypt_options(to);
   ToAgeSink sink(out);
   age::Writer writer(sink, options);
@@ -91,15 +94,16 @@ RecordCounts Backup::export_to(ByteSink& out, const BackupRecipients& to, const 
   return counts;
 }
 
-ImportReport Backup::import_from(ByteSource& in, const BackupKeys& keys, const ImportOptions& options) {
+ImportReport Backup::import_from(ByteSource& in, const BackupKeys& keys,
+                                 const ImportOptions& options) {
   ToAgeSource source(in);
   age::Reader reader(source, decrypt_options(keys));
   DecryptingSource plaintext(reader);
   return read_payload(plaintext, options);
 }
 
-Restored restore_backup(const std::filesystem::path& dir, const Secret& passphrase, const KdfParams& kdf,
-                        ByteSource& in, const BackupKeys& keys) {
+Restored restore_backup(const std::filesystem::path& dir, const Secret& passphrase,
+                        const KdfParams& kdf, ByteSource& in, const BackupKeys& keys) {
   if (Vault::exists(dir)) {
     throw Error(Errc::already_exists, "a vault already exists in " + dir.string(),
                 "restore into a new folder; to merge a backup into this vault use 'folio import'");

@@ -6,7 +6,6 @@
 // attachments are read through incremental blob I/O in 48 KiB pieces and
 // checked against their stored BLAKE2b on the way.
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "backup/payload.h"
@@ -34,7 +33,8 @@ std::string dump(const Json& j) {
   try {
     return j.dump(-1, ' ', false, Json::error_handler_t::strict);
   } catch (const Json::exception&) {
-    throw Error(Errc::corrupt, "the vault holds text that is not valid UTF-8; no backup was written",
+    throw Error(Errc::corrupt,
+                "the vault holds text that is not valid UTF-8; no backup was written",
                 "run 'folio check'");
   }
 }
@@ -136,7 +136,8 @@ class PayloadWriter {
   void items() {
     Statement st = db_.prepare(
         "SELECT i.uid, c.uid, i.position, i.title, i.state, i.due, i.expires, i.notes, i.created, "
-        "i.updated FROM items i JOIN checklists c ON c.id = i.checklist_id ORDER BY c.uid, i.position");
+        "i.updated FROM items i JOIN checklists c ON c.id = i.checklist_id ORDER BY c.uid, "
+        "i.position");
     while (st.step()) {
       Json j;
       j["type"] = "item";
@@ -171,7 +172,8 @@ class PayloadWriter {
 
   void templates() {
     Statement st = db_.prepare("SELECT id, name, created FROM templates ORDER BY name");
-    Statement titles = db_.prepare("SELECT title FROM template_items WHERE template_id = ?1 ORDER BY position");
+    Statement titles =
+        db_.prepare("SELECT title FROM template_items WHERE template_id = ?1 ORDER BY position");
     while (st.step()) {
       Json j;
       j["type"] = "template";
@@ -212,8 +214,10 @@ class PayloadWriter {
 
   // The attachment's bytes as "chunk" lines of kChunkRaw bytes (the last one
   // shorter), whatever the sizes of the stored chunks they come from.
-  void content(std::int64_t row, const std::string& id, std::uint64_t size, const std::string& blake2b) {
-    Statement st = db_.prepare("SELECT id FROM attachment_chunks WHERE attachment_id = ?1 ORDER BY seq");
+  void content(std::int64_t row, const std::string& id, std::uint64_t size,
+               const std::string& blake2b) {
+    Statement st =
+        db_.prepare("SELECT id FROM attachment_chunks WHERE attachment_id = ?1 ORDER BY seq");
     st.bind(1, row);
     std::vector<std::uint8_t> piece(kChunkRaw);
     std::size_t filled = 0;
@@ -233,9 +237,10 @@ class PayloadWriter {
       ++chunks_;
     };
     auto damaged = [&id] {
-      return Error(Errc::corrupt,
-                   "attachment " + id + " does not match its stored checksum; no backup was written",
-                   "run 'folio check'; remove or re-attach that document, then export again");
+      return Error(
+          Errc::corrupt,
+          "attachment " + id + " does not match its stored checksum; no backup was written",
+          "run 'folio check'; remove or re-attach that document, then export again");
     };
     while (st.step()) {
       Blob blob = db_.open_blob("attachment_chunks", "data", st.integer(0), false);

@@ -14,11 +14,10 @@
 //     transaction's destructor rolls everything back.
 #include <algorithm>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <nlohmann/json.hpp>
 
 #include "backup/payload.h"
 #include "crypto/hash.h"
@@ -41,19 +40,22 @@ using backup::kMaxChunkRaw;
 using backup::kStoredChunk;
 
 [[noreturn]] void damaged(std::size_t line, const std::string& what) {
-  throw Error(Errc::corrupt, "the backup is damaged (line " + std::to_string(line) + ": " + what + ")",
+  throw Error(Errc::corrupt,
+              "the backup is damaged (line " + std::to_string(line) + ": " + what + ")",
               "nothing was imported; use another copy of the backup");
 }
 
 [[noreturn]] void not_a_backup() {
-  throw Error(Errc::corrupt, "this file is not a folio backup (it does not start with a folio-backup line)",
+  throw Error(Errc::corrupt,
+              "this file is not a folio backup (it does not start with a folio-backup line)",
               "nothing was imported; check that this is the file 'folio export' wrote");
 }
 
 bool is_id(const std::string& s) {
   if (s.size() != kIdLength) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z' && c != 'i' && c != 'l' && c != 'o' && c != 'u');
+    return (c >= '0' && c <= '9') ||
+           (c >= 'a' && c <= 'z' && c != 'i' && c != 'l' && c != 'o' && c != 'u');
   });
 }
 
@@ -72,7 +74,8 @@ class Fields {
 
   std::string text(const char* key) const {
     auto it = j_.find(key);
-    if (it == j_.end() || !it->is_string()) damaged(line_, std::string("'") + key + "' is missing or not text");
+    if (it == j_.end() || !it->is_string())
+      damaged(line_, std::string("'") + key + "' is missing or not text");
     const auto& s = it->get_ref<const std::string&>();
     if (!is_valid_utf8(s)) damaged(line_, std::string("'") + key + "' is not valid text");
     return s;
@@ -123,7 +126,8 @@ class Fields {
   }
   std::vector<std::string> texts(const char* key) const {
     auto it = j_.find(key);
-    if (it == j_.end() || !it->is_array()) damaged(line_, std::string("'") + key + "' is missing or not a list");
+    if (it == j_.end() || !it->is_array())
+      damaged(line_, std::string("'") + key + "' is missing or not a list");
     std::vector<std::string> out;
     for (const auto& v : *it) {
       if (!v.is_string() || !is_valid_utf8(v.get_ref<const std::string&>())) {
@@ -140,7 +144,10 @@ class Fields {
 };
 
 void bind_opt(Statement& st, int i, const std::optional<std::string>& v) {
-  if (v) st.bind(i, *v); else st.bind_null(i);
+  if (v)
+    st.bind(i, *v);
+  else
+    st.bind_null(i);
 }
 
 std::optional<std::string> opt_column(const Statement& st, int column) {
@@ -185,7 +192,8 @@ struct ItemRecord {
   std::optional<std::string> notes;
   std::string created, updated;
   bool same_content(const ItemRecord& o) const {
-    return title == o.title && state == o.state && due == o.due && expires == o.expires && notes == o.notes;
+    return title == o.title && state == o.state && due == o.due && expires == o.expires &&
+           notes == o.notes;
   }
 };
 
@@ -224,7 +232,8 @@ class Importer {
       std::string& s;
       ~Wipe() { wipe(s.data(), s.size()); }
     } wipe_line{line};
-    if (lines_.try_next(line, backup::kMaxHeaderLine) != backup::LineReader::Status::line) not_a_backup();
+    if (lines_.try_next(line, backup::kMaxHeaderLine) != backup::LineReader::Status::line)
+      not_a_backup();
     header(line);
     Database::Transaction tx(db_);
     try {
@@ -251,7 +260,8 @@ class Importer {
     Json h = Json::parse(line, nullptr, false);
     if (h.is_discarded() || !h.is_object()) not_a_backup();
     auto format = h.find("format");
-    if (format == h.end() || !format->is_string() || format->get<std::string>() != kBackupFormat) not_a_backup();
+    if (format == h.end() || !format->is_string() || format->get<std::string>() != kBackupFormat)
+      not_a_backup();
     auto version = h.find("version");
     if (version == h.end() || !version->is_number_integer() || version->get<std::int64_t>() < 1) {
       damaged(1, "the payload version is missing");
@@ -271,19 +281,28 @@ class Importer {
   void record(const Fields& f) {
     std::string type = f.text("type");
     if (pending_ && type != "chunk") finish_attachment();
-    if (type == "entry") entry(f);
-    else if (type == "checklist") checklist(f);
-    else if (type == "item") item(f);
-    else if (type == "link") link(f);
-    else if (type == "template") template_(f);
-    else if (type == "attachment") attachment(f);
-    else if (type == "chunk") chunk(f);
-    else if (type == "end") end(f);
-    else damaged(f.line(), "unknown record type '" + type + "'");
+    if (type == "entry")
+      entry(f);
+    else if (type == "checklist")
+      checklist(f);
+    else if (type == "item")
+      item(f);
+    else if (type == "link")
+      link(f);
+    else if (type == "template")
+      template_(f);
+    else if (type == "attachment")
+      attachment(f);
+    else if (type == "chunk")
+      chunk(f);
+    else if (type == "end")
+      end(f);
+    else
+      damaged(f.line(), "unknown record type '" + type + "'");
   }
 
-  void conflict(const char* kind, const std::string& id, const std::string& kept_as, const std::string& name,
-                const std::string& reason) {
+  void conflict(const char* kind, const std::string& id, const std::string& kept_as,
+                const std::string& name, const std::string& reason) {
     report_.conflicts.push_back({kind, id, kept_as, name, reason});
   }
 
@@ -292,7 +311,8 @@ class Importer {
   void entry(const Fields& f) {
     std::string id = f.id("id");
     if (entries_.count(id)) damaged(f.line(), "entry " + id + " appears twice");
-    EntryRecord e{f.time("created"), f.time("updated"), f.opt_text("title"), f.texts("tags"), f.text("body")};
+    EntryRecord e{f.time("created"), f.time("updated"), f.opt_text("title"), f.texts("tags"),
+                  f.text("body")};
     if (e.title && (e.title->empty() || e.title->find_first_of("\r\n") != std::string::npos)) {
       damaged(f.line(), "the title is not one line");
     }
@@ -328,7 +348,8 @@ class Importer {
 
   EntryRecord load_entry(std::int64_t row) {
     Statement st = db_.prepare(
-        "SELECT created, updated, title, body, (SELECT group_concat(t.name, ',') FROM entry_tags et "
+        "SELECT created, updated, title, body, (SELECT group_concat(t.name, ',') FROM entry_tags "
+        "et "
         "JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = e.id) FROM entries e WHERE e.id = ?1");
     st.bind(1, row);
     st.step();
@@ -336,7 +357,8 @@ class Importer {
   }
 
   std::optional<std::int64_t> find_entry_copy(const EntryRecord& e) {
-    Statement st = db_.prepare("SELECT id FROM entries WHERE created = ?1 AND body = ?2 AND title IS ?3");
+    Statement st =
+        db_.prepare("SELECT id FROM entries WHERE created = ?1 AND body = ?2 AND title IS ?3");
     st.bind(1, e.created).bind(2, e.body);
     bind_opt(st, 3, e.title);
     std::vector<std::int64_t> rows;
@@ -348,14 +370,16 @@ class Importer {
   }
 
   std::int64_t insert_entry(const std::string& uid, const EntryRecord& e) {
-    Statement ins = db_.prepare("INSERT INTO entries(uid, created, updated, title, body) VALUES (?1, ?2, ?3, ?4, ?5)");
+    Statement ins = db_.prepare(
+        "INSERT INTO entries(uid, created, updated, title, body) VALUES (?1, ?2, ?3, ?4, ?5)");
     ins.bind(1, uid).bind(2, e.created).bind(3, e.updated).bind(5, e.body);
     bind_opt(ins, 4, e.title);
     ins.step();
     std::int64_t row = db_.last_insert_id();
     Statement tag = db_.prepare("INSERT OR IGNORE INTO tags(name) VALUES (?1)");
     Statement link = db_.prepare(
-        "INSERT OR IGNORE INTO entry_tags(entry_id, tag_id) SELECT ?1, id FROM tags WHERE name = ?2");
+        "INSERT OR IGNORE INTO entry_tags(entry_id, tag_id) SELECT ?1, id FROM tags WHERE name = "
+        "?2");
     for (const auto& t : e.tags) {
       tag.bind(1, t);
       tag.step();
@@ -373,8 +397,8 @@ class Importer {
   void checklist(const Fields& f) {
     std::string id = f.id("id");
     if (checklists_.count(id)) damaged(f.line(), "checklist " + id + " appears twice");
-    ChecklistRecord c{f.line_text("name"), f.opt_text("description"), f.day("target"), f.time("created"),
-                      f.time("updated")};
+    ChecklistRecord c{f.line_text("name"), f.opt_text("description"), f.day("target"),
+                      f.time("created"), f.time("updated")};
     ++report_.in_backup.checklists;
 
     auto row = row_of(db_, "SELECT id FROM checklists WHERE uid = ?1", id);
@@ -384,7 +408,8 @@ class Importer {
       checklists_[id] = insert_checklist(id, name, c);
       ++report_.added.checklists;
       if (name != c.name) {
-        conflict("checklist", id, id, c.name, "the vault has another checklist with this name; added as '" + name + "'");
+        conflict("checklist", id, id, c.name,
+                 "the vault has another checklist with this name; added as '" + name + "'");
       }
       return;
     }
@@ -433,9 +458,11 @@ class Importer {
     return name_ok && opt_column(st, 1) == c.description && opt_column(st, 2) == c.target;
   }
 
-  std::int64_t insert_checklist(const std::string& uid, const std::string& name, const ChecklistRecord& c) {
+  std::int64_t insert_checklist(const std::string& uid, const std::string& name,
+                                const ChecklistRecord& c) {
     Statement ins = db_.prepare(
-        "INSERT INTO checklists(uid, name, description, target, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        "INSERT INTO checklists(uid, name, description, target, created, updated) VALUES (?1, ?2, "
+        "?3, ?4, ?5, ?6)");
     ins.bind(1, uid).bind(2, name);
     bind_opt(ins, 3, c.description);
     bind_opt(ins, 4, c.target);
@@ -453,10 +480,11 @@ class Importer {
     if (items_.count(id)) damaged(f.line(), "item " + id + " appears twice");
     std::string list = f.id("checklist");
     auto target = checklists_.find(list);
-    if (target == checklists_.end()) damaged(f.line(), "item " + id + " names a checklist not in the backup");
+    if (target == checklists_.end())
+      damaged(f.line(), "item " + id + " names a checklist not in the backup");
     f.count("position");
-    ItemRecord it{f.line_text("title"), f.line_text("state"), f.day("due"), f.day("expires"), f.opt_text("notes"),
-                  f.time("created"), f.time("updated")};
+    ItemRecord it{f.line_text("title"), f.line_text("state"), f.day("due"),     f.day("expires"),
+                  f.opt_text("notes"),  f.time("created"),    f.time("updated")};
     ++report_.in_backup.items;
 
     auto row = row_of(db_, "SELECT id FROM items WHERE uid = ?1", id);
@@ -477,7 +505,8 @@ class Importer {
   }
 
   ItemRecord read_item(const Statement& st) {
-    return {st.text(0), st.text(1), opt_column(st, 2), opt_column(st, 3), opt_column(st, 4), {}, {}};
+    return {st.text(0), st.text(1), opt_column(st, 2), opt_column(st, 3), opt_column(st, 4),
+            {},         {}};
   }
 
   ItemRecord load_item(std::int64_t row) {
@@ -489,7 +518,8 @@ class Importer {
 
   std::optional<std::int64_t> find_item_copy(std::int64_t checklist, const ItemRecord& it) {
     Statement st = db_.prepare(
-        "SELECT title, state, due, expires, notes, id FROM items WHERE checklist_id = ?1 AND title = ?2");
+        "SELECT title, state, due, expires, notes, id FROM items WHERE checklist_id = ?1 AND title "
+        "= ?2");
     st.bind(1, checklist).bind(2, it.title);
     while (st.step()) {
       if (read_item(st).same_content(it)) return st.integer(5);
@@ -500,8 +530,10 @@ class Importer {
   // At the end of the checklist, so positions stay 1..n.
   std::int64_t insert_item(const std::string& uid, std::int64_t checklist, const ItemRecord& it) {
     Statement ins = db_.prepare(
-        "INSERT INTO items(uid, checklist_id, position, title, state, due, expires, notes, created, updated) "
-        "VALUES (?1, ?2, (SELECT count(*) + 1 FROM items WHERE checklist_id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        "INSERT INTO items(uid, checklist_id, position, title, state, due, expires, notes, "
+        "created, updated) "
+        "VALUES (?1, ?2, (SELECT count(*) + 1 FROM items WHERE checklist_id = ?2), ?3, ?4, ?5, ?6, "
+        "?7, ?8, ?9)");
     ins.bind(1, uid).bind(2, checklist).bind(3, it.title).bind(4, it.state);
     bind_opt(ins, 5, it.due);
     bind_opt(ins, 6, it.expires);
@@ -518,12 +550,17 @@ class Importer {
   void link(const Fields& f) {
     auto e = entries_.find(f.id("entry"));
     auto i = items_.find(f.id("item"));
-    if (e == entries_.end() || i == items_.end()) damaged(f.line(), "a link names a record not in the backup");
+    if (e == entries_.end() || i == items_.end())
+      damaged(f.line(), "a link names a record not in the backup");
     ++report_.in_backup.links;
-    Statement ins = db_.prepare("INSERT OR IGNORE INTO entry_items(entry_id, item_id) VALUES (?1, ?2)");
+    Statement ins =
+        db_.prepare("INSERT OR IGNORE INTO entry_items(entry_id, item_id) VALUES (?1, ?2)");
     ins.bind(1, e->second).bind(2, i->second);
     ins.step();
-    if (db_.changes() > 0) ++report_.added.links; else ++report_.unchanged.links;
+    if (db_.changes() > 0)
+      ++report_.added.links;
+    else
+      ++report_.unchanged.links;
   }
 
   // --- templates -------------------------------------------------------------
@@ -553,7 +590,8 @@ class Importer {
       }
       if (!other) {
         insert_template(candidate, created, titles);
-        conflict("template", name, candidate, name, "the vault has a different template with this name");
+        conflict("template", name, candidate, name,
+                 "the vault has a different template with this name");
         return;
       }
     }
@@ -564,19 +602,22 @@ class Importer {
   std::optional<std::vector<std::string>> template_items(const std::string& name) {
     auto row = row_of(db_, "SELECT id FROM templates WHERE name = ?1", name);
     if (!row) return std::nullopt;
-    Statement st = db_.prepare("SELECT title FROM template_items WHERE template_id = ?1 ORDER BY position");
+    Statement st =
+        db_.prepare("SELECT title FROM template_items WHERE template_id = ?1 ORDER BY position");
     st.bind(1, *row);
     std::vector<std::string> out;
     while (st.step()) out.push_back(st.text(0));
     return out;
   }
 
-  void insert_template(const std::string& name, const std::string& created, const std::vector<std::string>& titles) {
+  void insert_template(const std::string& name, const std::string& created,
+                       const std::vector<std::string>& titles) {
     Statement ins = db_.prepare("INSERT INTO templates(name, created) VALUES (?1, ?2)");
     ins.bind(1, name).bind(2, created);
     ins.step();
     std::int64_t row = db_.last_insert_id();
-    Statement item = db_.prepare("INSERT INTO template_items(template_id, position, title) VALUES (?1, ?2, ?3)");
+    Statement item =
+        db_.prepare("INSERT INTO template_items(template_id, position, title) VALUES (?1, ?2, ?3)");
     std::int64_t pos = 0;
     for (const auto& t : titles) {
       item.bind(1, row).bind(2, ++pos).bind(3, t);
@@ -591,10 +632,12 @@ class Importer {
     std::string id = f.id("id");
     if (!attachments_.insert(id).second) damaged(f.line(), "attachment " + id + " appears twice");
     auto target = items_.find(f.id("item"));
-    if (target == items_.end()) damaged(f.line(), "attachment " + id + " names an item not in the backup");
-    AttachmentRecord a{f.line_text("name"), f.line_text("media_type"), f.text("blake2b"), f.time("created"),
-                       static_cast<std::uint64_t>(f.count("size"))};
-    if (!is_hex64(a.blake2b)) damaged(f.line(), "the blake2b of attachment " + id + " is not 64 hex digits");
+    if (target == items_.end())
+      damaged(f.line(), "attachment " + id + " names an item not in the backup");
+    AttachmentRecord a{f.line_text("name"), f.line_text("media_type"), f.text("blake2b"),
+                       f.time("created"), static_cast<std::uint64_t>(f.count("size"))};
+    if (!is_hex64(a.blake2b))
+      damaged(f.line(), "the blake2b of attachment " + id + " is not 64 hex digits");
     ++report_.in_backup.attachments;
     report_.in_backup.attachment_bytes += a.size;
 
@@ -615,15 +658,18 @@ class Importer {
     } else {
       std::string fresh = new_uid(db_, IdTable::attachments);
       pending_->row = insert_attachment(fresh, target->second, a);
-      conflict("attachment", id, fresh, a.name, "the vault has a different attachment with this id");
+      conflict("attachment", id, fresh, a.name,
+               "the vault has a different attachment with this id");
     }
   }
 
   AttachmentRecord load_attachment(std::int64_t row) {
-    Statement st = db_.prepare("SELECT name, media_type, blake2b, created, size FROM attachments WHERE id = ?1");
+    Statement st = db_.prepare(
+        "SELECT name, media_type, blake2b, created, size FROM attachments WHERE id = ?1");
     st.bind(1, row);
     st.step();
-    return {st.text(0), st.text(1), st.text(2), st.text(3), static_cast<std::uint64_t>(st.integer(4))};
+    return {st.text(0), st.text(1), st.text(2), st.text(3),
+            static_cast<std::uint64_t>(st.integer(4))};
   }
 
   bool find_attachment_copy(std::int64_t item, const AttachmentRecord& a) {
@@ -631,10 +677,12 @@ class Importer {
     st.bind(1, item).bind(2, a.blake2b);
     std::vector<std::int64_t> rows;
     while (st.step()) rows.push_back(st.integer(0));
-    return std::any_of(rows.begin(), rows.end(), [&](std::int64_t r) { return load_attachment(r).same_content(a); });
+    return std::any_of(rows.begin(), rows.end(),
+                       [&](std::int64_t r) { return load_attachment(r).same_content(a); });
   }
 
-  std::int64_t insert_attachment(const std::string& uid, std::int64_t item, const AttachmentRecord& a) {
+  std::int64_t insert_attachment(const std::string& uid, std::int64_t item,
+                                 const AttachmentRecord& a) {
     Statement ins = db_.prepare(
         "INSERT INTO attachments(uid, item_id, name, media_type, size, blake2b, created) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -645,9 +693,11 @@ class Importer {
   }
 
   void chunk(const Fields& f) {
-    if (!pending_ || f.id("attachment") != pending_->id) damaged(f.line(), "a chunk outside its attachment");
+    if (!pending_ || f.id("attachment") != pending_->id)
+      damaged(f.line(), "a chunk outside its attachment");
     PendingAttachment& p = *pending_;
-    if (f.count("seq") != p.next_seq) damaged(f.line(), "chunk " + std::to_string(p.next_seq) + " is missing");
+    if (f.count("seq") != p.next_seq)
+      damaged(f.line(), "chunk " + std::to_string(p.next_seq) + " is missing");
     ++p.next_seq;
     ++chunks_;
     std::string data = f.text("data");
@@ -671,16 +721,20 @@ class Importer {
     while (off < bytes.size()) {
       if (!p.blob || p.blob_off == p.blob_size) {
         p.blob.reset();
-        std::uint64_t left = p.record.size - static_cast<std::uint64_t>(p.stored_seq) * kStoredChunk;
+        std::uint64_t left =
+            p.record.size - static_cast<std::uint64_t>(p.stored_seq) * kStoredChunk;
         p.blob_size = static_cast<int>(std::min<std::uint64_t>(kStoredChunk, left));
         Statement ins = db_.prepare(
-            "INSERT INTO attachment_chunks(attachment_id, seq, data) VALUES (?1, ?2, zeroblob(?3))");
+            "INSERT INTO attachment_chunks(attachment_id, seq, data) VALUES (?1, ?2, "
+            "zeroblob(?3))");
         ins.bind(1, *p.row).bind(2, p.stored_seq++).bind(3, static_cast<std::int64_t>(p.blob_size));
         ins.step();
-        p.blob.reset(new Blob(db_.open_blob("attachment_chunks", "data", db_.last_insert_id(), true)));
+        p.blob.reset(
+            new Blob(db_.open_blob("attachment_chunks", "data", db_.last_insert_id(), true)));
         p.blob_off = 0;
       }
-      int n = static_cast<int>(std::min<std::size_t>(bytes.size() - off, static_cast<std::size_t>(p.blob_size - p.blob_off)));
+      int n = static_cast<int>(std::min<std::size_t>(
+          bytes.size() - off, static_cast<std::size_t>(p.blob_size - p.blob_off)));
       p.blob->write(bytes.data() + off, n, p.blob_off);
       p.blob_off += n;
       off += static_cast<std::size_t>(n);
@@ -702,12 +756,13 @@ class Importer {
   void end(const Fields& f) {
     const RecordCounts& n = report_.in_backup;
     const std::pair<const char*, std::size_t> expected[] = {
-        {"entries", n.entries}, {"checklists", n.checklists}, {"items", n.items}, {"links", n.links},
-        {"templates", n.templates}, {"attachments", n.attachments}, {"chunks", chunks_}};
+        {"entries", n.entries}, {"checklists", n.checklists}, {"items", n.items},
+        {"links", n.links},     {"templates", n.templates},   {"attachments", n.attachments},
+        {"chunks", chunks_}};
     for (const auto& [key, got] : expected) {
       if (static_cast<std::size_t>(f.count(key)) != got) {
-        damaged(f.line(), std::string("the end record counts ") + std::to_string(f.count(key)) + " " + key +
-                              ", the backup holds " + std::to_string(got));
+        damaged(f.line(), std::string("the end record counts ") + std::to_string(f.count(key)) +
+                              " " + key + ", the backup holds " + std::to_string(got));
       }
     }
     ended_ = true;

@@ -38,7 +38,9 @@ class Document {
   std::string buf_;
 };
 
-std::string opt(const Statement& st, int column) { return st.is_null(column) ? "" : st.text(column); }
+std::string opt(const Statement& st, int column) {
+  return st.is_null(column) ? "" : st.text(column);
+}
 
 // A file name for an extracted attachment: its id, then its name without
 // anything that could leave the folder.
@@ -55,7 +57,8 @@ void extract_to(Database& db, const std::string& id, const std::filesystem::path
   if (fd < 0) throw Error(Errc::io, "cannot write " + path.string() + ": " + std::strerror(errno));
   try {
     Checklists(db).extract(id, fd);
-    if (::fsync(fd) != 0) throw Error(Errc::io, "cannot write " + path.string() + ": " + std::strerror(errno));
+    if (::fsync(fd) != 0)
+      throw Error(Errc::io, "cannot write " + path.string() + ": " + std::strerror(errno));
   } catch (...) {
     ::close(fd);
     ::unlink(path.c_str());
@@ -83,8 +86,10 @@ void Backup::write_markdown(ByteSink& out, const std::filesystem::path& attachme
       << ". This document is not encrypted. Times are UTC.\n\n## Journal\n";
 
   Statement entries = db.prepare(
-      "SELECT e.uid, e.created, e.updated, e.title, e.body, (SELECT group_concat(t.name, ', ') FROM entry_tags et "
-      "JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = e.id) FROM entries e ORDER BY e.created, e.uid");
+      "SELECT e.uid, e.created, e.updated, e.title, e.body, (SELECT group_concat(t.name, ', ') "
+      "FROM entry_tags et "
+      "JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = e.id) FROM entries e ORDER BY "
+      "e.created, e.uid");
   while (entries.step()) {
     std::string title = entries.is_null(3) ? first_line(entries.text(4)) : entries.text(3);
     doc << "\n### " << title << "\n\n" << entries.text(1) << " · id " << entries.text(0);
@@ -94,15 +99,20 @@ void Backup::write_markdown(ByteSink& out, const std::filesystem::path& attachme
   }
 
   if (!attachments_dir.empty() && ::mkdir(attachments_dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    throw Error(Errc::io, "cannot create " + attachments_dir.string() + ": " + std::strerror(errno));
+    throw Error(Errc::io,
+                "cannot create " + attachments_dir.string() + ": " + std::strerror(errno));
   }
   doc << "\n## Checklists\n";
-  Statement lists = db.prepare("SELECT id, uid, name, description, target FROM checklists ORDER BY created, uid");
+  Statement lists =
+      db.prepare("SELECT id, uid, name, description, target FROM checklists ORDER BY created, uid");
   Statement items = db.prepare(
-      "SELECT id, uid, position, title, state, due, expires, notes FROM items WHERE checklist_id = ?1 ORDER BY position");
-  Statement files = db.prepare("SELECT uid, name, size FROM attachments WHERE item_id = ?1 ORDER BY created, uid");
+      "SELECT id, uid, position, title, state, due, expires, notes FROM items WHERE checklist_id = "
+      "?1 ORDER BY position");
+  Statement files = db.prepare(
+      "SELECT uid, name, size FROM attachments WHERE item_id = ?1 ORDER BY created, uid");
   Statement linked = db.prepare(
-      "SELECT e.uid FROM entry_items ei JOIN entries e ON e.id = ei.entry_id WHERE ei.item_id = ?1 ORDER BY e.uid");
+      "SELECT e.uid FROM entry_items ei JOIN entries e ON e.id = ei.entry_id WHERE ei.item_id = ?1 "
+      "ORDER BY e.uid");
   while (lists.step()) {
     doc << "\n### " << lists.text(2) << "\n\nid " << lists.text(1);
     if (!lists.is_null(4)) doc << " · target " << lists.text(4);
@@ -111,14 +121,16 @@ void Backup::write_markdown(ByteSink& out, const std::filesystem::path& attachme
     items.bind(1, lists.integer(0));
     while (items.step()) {
       std::string state = items.text(4);
-      doc << (state == "done" ? "- [x] " : "- [ ] ") << items.text(2) << ". " << items.text(3) << " (" << state;
+      doc << (state == "done" ? "- [x] " : "- [ ] ") << items.text(2) << ". " << items.text(3)
+          << " (" << state;
       if (!items.is_null(5)) doc << ", due " << items.text(5);
       if (!items.is_null(6)) doc << ", expires " << items.text(6);
       doc << ") · id " << items.text(1) << "\n";
       if (!items.is_null(7)) {
         std::string notes = opt(items, 7);
         doc << "  - notes: ";
-        for (char c : notes) doc << (c == '\n' ? std::string_view("\n    ") : std::string_view(&c, 1));
+        for (char c : notes)
+          doc << (c == '\n' ? std::string_view("\n    ") : std::string_view(&c, 1));
         doc << "\n";
       }
       files.bind(1, items.integer(0));
@@ -144,7 +156,8 @@ void Backup::write_markdown(ByteSink& out, const std::filesystem::path& attachme
 
   doc << "\n## Saved templates\n";
   Statement templates = db.prepare(
-      "SELECT t.name, ti.title FROM templates t LEFT JOIN template_items ti ON ti.template_id = t.id "
+      "SELECT t.name, ti.title FROM templates t LEFT JOIN template_items ti ON ti.template_id = "
+      "t.id "
       "ORDER BY t.name, ti.position");
   std::string current;
   bool first = true;

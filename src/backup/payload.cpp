@@ -30,7 +30,8 @@ std::size_t FdSource::read(std::span<std::uint8_t> out) {
   for (;;) {
     ssize_t n = ::read(fd_, out.data(), out.size());
     if (n >= 0) return static_cast<std::size_t>(n);
-    if (errno != EINTR) throw Error(Errc::io, std::string("cannot read the backup: ") + std::strerror(errno));
+    if (errno != EINTR)
+      throw Error(Errc::io, std::string("cannot read the backup: ") + std::strerror(errno));
   }
 }
 
@@ -133,7 +134,8 @@ bool LineReader::next(std::string& line, std::size_t max) {
                 "nothing was imported; use a complete copy of the backup");
   }
   if (s == Status::bad) {
-    throw Error(Errc::corrupt, "line " + std::to_string(line_number_ + 1) + " of the backup is too long",
+    throw Error(Errc::corrupt,
+                "line " + std::to_string(line_number_ + 1) + " of the backup is too long",
                 "nothing was imported; this is not a folio backup, or it is damaged");
   }
   return s == Status::line;

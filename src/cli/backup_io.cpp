@@ -18,8 +18,10 @@
 namespace folio::cli {
 
 void BackupPassphraseOptions::add_to(CLI::App& cmd) {
-  cmd.add_option("--backup-passphrase-fd", fd, "read the backup's passphrase from this file descriptor");
-  cmd.add_option("--backup-passphrase-file", file, "read the backup's passphrase from this file (first line)");
+  cmd.add_option("--backup-passphrase-fd", fd,
+                 "read the backup's passphrase from this file descriptor");
+  cmd.add_option("--backup-passphrase-file", file,
+                 "read the backup's passphrase from this file (first line)");
 }
 
 Secret BackupPassphraseOptions::read() const {
@@ -35,12 +37,13 @@ Secret BackupPassphraseOptions::read_new(bool allow_weak) const {
   } else {
     pass = prompt_secret("New backup passphrase: ");
     Secret again = prompt_secret("Repeat the backup passphrase: ");
-    if (!pass.equals(again)) throw Error(Errc::invalid_argument, "the two passphrases differ; nothing was written");
+    if (!pass.equals(again))
+      throw Error(Errc::invalid_argument, "the two passphrases differ; nothing was written");
   }
   Strength s = estimate_strength(pass);
   char line[160];
-  std::snprintf(line, sizeof line, "backup passphrase strength: %s (about 2^%.0f guesses)", s.rating,
-                std::floor(s.bits));
+  std::snprintf(line, sizeof line, "backup passphrase strength: %s (about 2^%.0f guesses)",
+                s.rating, std::floor(s.bits));
   note(line);
   if (s.bits < kMinStrengthBits && !allow_weak) {
     throw Error(Errc::refused, "the backup passphrase is too weak; nothing was written",
@@ -75,7 +78,8 @@ Secret read_key_file(const std::string& path) {
   return s;
 }
 
-OutputFile::OutputFile(std::filesystem::path target, bool force) : target_(std::move(target)), force_(force) {
+OutputFile::OutputFile(std::filesystem::path target, bool force)
+    : target_(std::move(target)), force_(force) {
   std::error_code ec;
   if (!force_ && std::filesystem::exists(std::filesystem::symlink_status(target_, ec))) {
     throw Error(Errc::already_exists, target_.string() + " already exists; nothing was written",
@@ -172,8 +176,12 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 }
 
 nlohmann::json counts_json(const RecordCounts& c) {
-  return {{"entries", c.entries},         {"checklists", c.checklists},   {"items", c.items},
-          {"links", c.links},             {"templates", c.templates},     {"attachments", c.attachments},
+  return {{"entries", c.entries},
+          {"checklists", c.checklists},
+          {"items", c.items},
+          {"links", c.links},
+          {"templates", c.templates},
+          {"attachments", c.attachments},
           {"attachment_bytes", c.attachment_bytes}};
 }
 
@@ -199,8 +207,11 @@ void print_import_report(const ImportReport& r, bool json) {
   if (json) {
     nlohmann::json conflicts = nlohmann::json::array();
     for (const auto& c : r.conflicts) {
-      conflicts.push_back(
-          {{"kind", c.kind}, {"id", c.id}, {"kept_as", c.kept_as}, {"name", c.name}, {"reason", c.reason}});
+      conflicts.push_back({{"kind", c.kind},
+                           {"id", c.id},
+                           {"kept_as", c.kept_as},
+                           {"name", c.name},
+                           {"reason", c.reason}});
     }
     print_json({{"dry_run", r.dry_run},
                 {"backup", {{"folio", r.backup_folio_version}, {"created", r.backup_created}}},
@@ -211,12 +222,13 @@ void print_import_report(const ImportReport& r, bool json) {
     return;
   }
   const char* verb = r.dry_run ? "would add" : "added";
-  std::cout << "backup of " << (r.backup_created.empty() ? "unknown date" : r.backup_created) << " (folio "
-            << r.backup_folio_version << "): " << counts_text(r.in_backup) << '\n';
+  std::cout << "backup of " << (r.backup_created.empty() ? "unknown date" : r.backup_created)
+            << " (folio " << r.backup_folio_version << "): " << counts_text(r.in_backup) << '\n';
   std::cout << verb << ": " << counts_text(r.added) << '\n';
   std::cout << "unchanged: " << counts_text(r.unchanged) << '\n';
   if (!r.conflicts.empty()) {
-    std::cout << "conflicts" << (r.dry_run ? " (would keep both versions)" : " (both versions kept)") << ": "
+    std::cout << "conflicts"
+              << (r.dry_run ? " (would keep both versions)" : " (both versions kept)") << ": "
               << r.conflicts.size() << '\n';
     for (const auto& c : r.conflicts) {
       std::cout << "  " << c.kind << ' ' << c.id << " \"" << c.name << "\": " << c.reason;

@@ -1,13 +1,13 @@
 // The backup payload (docs/FORMAT.md, "Backups") written and read without
 // encryption: round trips, merging, conflicts, dry runs and damaged input.
+#include "folio/backup.h"
+
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "folio/backup.h"
 #include "folio/checklist.h"
 #include "folio/journal.h"
 #include "folio/kdf.h"
@@ -28,7 +28,9 @@ const Secret& passphrase() {
 
 struct StringSink : ByteSink {
   std::string bytes;
-  void write(std::span<const std::uint8_t> b) override { bytes.append(reinterpret_cast<const char*>(b.data()), b.size()); }
+  void write(std::span<const std::uint8_t> b) override {
+    bytes.append(reinterpret_cast<const char*>(b.data()), b.size());
+  }
 };
 
 struct StringSource : ByteSource {
@@ -64,7 +66,8 @@ struct Fixture {
   fs::path file(const std::string& name, std::size_t size, char seed) {
     fs::path p = tmp / name;
     std::ofstream f(p, std::ios::binary);
-    for (std::size_t i = 0; i < size; ++i) f.put(static_cast<char>(seed + static_cast<char>(i * 7 % 251)));
+    for (std::size_t i = 0; i < size; ++i)
+      f.put(static_cast<char>(seed + static_cast<char>(i * 7 % 251)));
     return p;
   }
 };
@@ -73,7 +76,8 @@ struct Fixture {
 // span several payload chunks and a stored-chunk boundary.
 void fill(Fixture& f) {
   Journal j = f.vault.journal();
-  Entry e1 = j.add(draft("今天去领事馆面试。\n一切顺利！", {"签证", "travel"}, std::string("签证面试")));
+  Entry e1 =
+      j.add(draft("今天去领事馆面试。\n一切顺利！", {"签证", "travel"}, std::string("签证面试")));
   j.add(draft("A plain entry without a title."));
   Checklists lists = f.vault.checklists();
   ChecklistDraft cd;

@@ -43,7 +43,8 @@ void read_recipients_file(const std::string& path, std::vector<std::string>& out
 }
 
 void warn_plaintext() {
-  note("warning: this export is NOT encrypted; anyone who sees it can read everything in the vault");
+  note(
+      "warning: this export is NOT encrypted; anyone who sees it can read everything in the vault");
 }
 
 int export_plaintext(const Globals& g, const ExportOpts& o) {
@@ -52,7 +53,8 @@ int export_plaintext(const Globals& g, const ExportOpts& o) {
   }
   std::string format = o.format.empty() ? "json" : o.format;
   if (format != "json" && format != "markdown") {
-    throw Error(Errc::invalid_argument, "unknown --format '" + format + "'", "give json or markdown");
+    throw Error(Errc::invalid_argument, "unknown --format '" + format + "'",
+                "give json or markdown");
   }
   if (!o.output.empty() && o.output != "-") {
     throw Error(Errc::invalid_argument, "a plaintext export goes to standard output or to a folder",
@@ -94,19 +96,23 @@ int export_plaintext(const Globals& g, const ExportOpts& o) {
 }
 
 int export_encrypted(const Globals& g, const ExportOpts& o) {
-  if (o.output.empty()) throw Error(Errc::invalid_argument, "give the backup file to write, or - for standard output");
+  if (o.output.empty())
+    throw Error(Errc::invalid_argument, "give the backup file to write, or - for standard output");
   if (!o.format.empty()) throw Error(Errc::invalid_argument, "--format needs --plaintext");
-  if (!o.folder.empty()) throw Error(Errc::invalid_argument, "-o FOLDER is for --plaintext exports");
+  if (!o.folder.empty())
+    throw Error(Errc::invalid_argument, "-o FOLDER is for --plaintext exports");
   BackupRecipients to;
   to.recipients = o.recipients;
   for (const auto& f : o.recipient_files) read_recipients_file(f, to.recipients);
   if (!to.recipients.empty() && o.passphrase.given()) {
     throw Error(Errc::invalid_argument,
-                "a backup has either recipients or a passphrase, not both (age allows a passphrase only alone)",
+                "a backup has either recipients or a passphrase, not both (age allows a passphrase "
+                "only alone)",
                 "drop -r/-R to use a passphrase, or drop the passphrase option");
   }
   if (o.work_factor < 1 || o.work_factor > 22) {
-    throw Error(Errc::invalid_argument, "--work-factor must be 1 to 22", "18 (the default) is what age uses");
+    throw Error(Errc::invalid_argument, "--work-factor must be 1 to 22",
+                "18 (the default) is what age uses");
   }
   to.work_factor = o.work_factor;
   to.armor = o.armor;
@@ -116,7 +122,8 @@ int export_encrypted(const Globals& g, const ExportOpts& o) {
                 "redirect standard output to a file, or add --armor");
   }
   std::optional<OutputFile> file;
-  if (!to_stdout) file.emplace(o.output, o.force);  // refuses an existing file before asking anything
+  if (!to_stdout)
+    file.emplace(o.output, o.force);  // refuses an existing file before asking anything
   Vault vault = open_vault(g);
   Secret pass;
   if (to.recipients.empty()) {
@@ -134,21 +141,27 @@ int export_encrypted(const Globals& g, const ExportOpts& o) {
 
 void add_export(CLI::App& app, Globals& g, Action& run) {
   auto o = std::make_shared<ExportOpts>();
-  CLI::App* cmd = app.add_subcommand(
-      "export", "write an encrypted backup (age format) of the whole vault; --plaintext for JSON or Markdown");
+  CLI::App* cmd = app.add_subcommand("export",
+                                     "write an encrypted backup (age format) of the whole vault; "
+                                     "--plaintext for JSON or Markdown");
   cmd->add_option("file", o->output, "backup file to write (0600), or - for standard output");
-  cmd->add_option("-r,--recipient", o->recipients, "encrypt to this age recipient (age1...); repeatable")
+  cmd->add_option("-r,--recipient", o->recipients,
+                  "encrypt to this age recipient (age1...); repeatable")
       ->allow_extra_args(false);
-  cmd->add_option("-R,--recipients-file", o->recipient_files, "encrypt to the recipients listed in this file")
+  cmd->add_option("-R,--recipients-file", o->recipient_files,
+                  "encrypt to the recipients listed in this file")
       ->allow_extra_args(false);
   o->passphrase.add_to(*cmd);
   cmd->add_flag("--allow-weak", o->allow_weak, "accept a weak backup passphrase");
-  cmd->add_option("--work-factor", o->work_factor, "scrypt work factor (log2 N) of a passphrase backup (default 18)");
+  cmd->add_option("--work-factor", o->work_factor,
+                  "scrypt work factor (log2 N) of a passphrase backup (default 18)");
   cmd->add_flag("-a,--armor", o->armor, "write the ASCII-armored (PEM) form");
   cmd->add_flag("--force", o->force, "overwrite an existing output file");
   cmd->add_flag("--plaintext", o->plaintext, "write an UNENCRYPTED export (with --format)");
-  cmd->add_option("--format", o->format, "json (the backup payload) or markdown; needs --plaintext");
-  cmd->add_option("-o,--output-dir", o->folder, "with --plaintext: write into this folder instead of standard output");
+  cmd->add_option("--format", o->format,
+                  "json (the backup payload) or markdown; needs --plaintext");
+  cmd->add_option("-o,--output-dir", o->folder,
+                  "with --plaintext: write into this folder instead of standard output");
   cmd->callback([&g, &run, o] {
     run = [&g, o] { return o->plaintext ? export_plaintext(g, *o) : export_encrypted(g, *o); };
   });

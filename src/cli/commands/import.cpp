@@ -17,13 +17,16 @@ void add_import(CLI::App& app, Globals& g, Action& run) {
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("import", "merge a backup into the vault (nothing is overwritten)");
+  CLI::App* cmd =
+      app.add_subcommand("import", "merge a backup into the vault (nothing is overwritten)");
   cmd->add_option("file", o->input, "backup file, or - for standard input")->required();
-  cmd->add_option("-i,--identity", o->identity_files, "age identity file (AGE-SECRET-KEY-1...); repeatable")
+  cmd->add_option("-i,--identity", o->identity_files,
+                  "age identity file (AGE-SECRET-KEY-1...); repeatable")
       ->allow_extra_args(false);
   o->passphrase.add_to(*cmd);
   cmd->add_flag("--dry-run", o->dry_run, "report what would change and write nothing");
-  cmd->add_flag("--plaintext", o->plaintext, "the file is an unencrypted payload (export --plaintext --format json)");
+  cmd->add_flag("--plaintext", o->plaintext,
+                "the file is an unencrypted payload (export --plaintext --format json)");
   cmd->add_flag("--json", o->json, "print the report as JSON");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
@@ -36,7 +39,9 @@ void add_import(CLI::App& app, Globals& g, Action& run) {
       int fd = open_backup_input(o->input);
       struct Closer {
         int fd;
-        ~Closer() { if (fd != STDIN_FILENO) ::close(fd); }
+        ~Closer() {
+          if (fd != STDIN_FILENO) ::close(fd);
+        }
       } closer{fd};
       Vault vault = open_vault(g);
       FdSource file(fd);

@@ -23,7 +23,8 @@ std::string created_now() {
   if (off == 0) return std::string(buf) + "Z";
   char zone[32];
   long a = off < 0 ? -off : off;
-  std::snprintf(zone, sizeof zone, "%c%02d:%02d", off < 0 ? '-' : '+', static_cast<int>(a / 3600 % 24), static_cast<int>(a / 60 % 60));
+  std::snprintf(zone, sizeof zone, "%c%02d:%02d", off < 0 ? '-' : '+',
+                static_cast<int>(a / 3600 % 24), static_cast<int>(a / 60 % 60));
   return std::string(buf) + zone;
 }
 
@@ -38,12 +39,15 @@ void add_keygen(CLI::App& app, Globals&, Action& run) {
     std::string output;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("keygen", "make an age identity for backups (like age-keygen)");
-  cmd->add_option("-o,--output", o->output, "write the identity to this new file (0600) instead of standard output");
+  CLI::App* cmd =
+      app.add_subcommand("keygen", "make an age identity for backups (like age-keygen)");
+  cmd->add_option("-o,--output", o->output,
+                  "write the identity to this new file (0600) instead of standard output");
   cmd->callback([&run, o] {
     run = [o] {
       std::optional<OutputFile> file;
-      if (!o->output.empty() && o->output != "-") file.emplace(o->output, false);  // never overwrites
+      if (!o->output.empty() && o->output != "-")
+        file.emplace(o->output, false);  // never overwrites
       age::X25519Identity id = age::generate_identity();
       std::string recipient = age::encode_recipient(id.recipient());
       Secret key = age::encode_identity(id);

@@ -18,18 +18,22 @@ void add_restore(CLI::App& app, Globals& g, Action& run) {
     bool allow_weak = false;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("restore", "create a new vault from a backup (asks for its new passphrase)");
+  CLI::App* cmd = app.add_subcommand(
+      "restore", "create a new vault from a backup (asks for its new passphrase)");
   cmd->add_option("file", o->input, "backup file, or - for standard input")->required();
   cmd->add_option("--to", o->to, "folder of the new vault")->required();
-  cmd->add_option("-i,--identity", o->identity_files, "age identity file (AGE-SECRET-KEY-1...)")->allow_extra_args(false);
+  cmd->add_option("-i,--identity", o->identity_files, "age identity file (AGE-SECRET-KEY-1...)")
+      ->allow_extra_args(false);
   o->passphrase.add_to(*cmd);
   o->kdf.add_to(*cmd);
   cmd->add_flag("--allow-weak", o->allow_weak, "accept a weak passphrase for the new vault");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
-      if (o->identity_files.size() > 1) throw Error(Errc::invalid_argument, "give one identity file to restore");
+      if (o->identity_files.size() > 1)
+        throw Error(Errc::invalid_argument, "give one identity file to restore");
       if (!o->identity_files.empty() && o->passphrase.given()) {
-        throw Error(Errc::invalid_argument, "give an identity file or a backup passphrase, not both");
+        throw Error(Errc::invalid_argument,
+                    "give an identity file or a backup passphrase, not both");
       }
       if (Vault::exists(o->to)) {
         throw Error(Errc::already_exists, "a vault already exists in " + o->to,
@@ -38,7 +42,9 @@ void add_restore(CLI::App& app, Globals& g, Action& run) {
       int fd = open_backup_input(o->input);
       struct Closer {
         int fd;
-        ~Closer() { if (fd != STDIN_FILENO) ::close(fd); }
+        ~Closer() {
+          if (fd != STDIN_FILENO) ::close(fd);
+        }
       } closer{fd};
       Secret identities, pass;
       BackupKeys keys;
@@ -54,11 +60,15 @@ void add_restore(CLI::App& app, Globals& g, Action& run) {
       FdSource file(fd);
       ProgressSource in(file, input_size(fd), progress_bar("restoring"));
       Restored r = restore_backup(o->to, vault_pass, kdf, in, keys);
-      note("restored " + counts_text(r.report.added) + " into a new vault in " + o->to + " (Argon2id: " +
-           std::to_string(kdf.memory >> 10) + " KiB, " + std::to_string(kdf.ops) + " passes)");
-      std::cout << "Recovery code of the new vault: write it on paper and keep it away from this device.\n"
-                   "It opens the vault if you forget the passphrase. It is shown only once.\n\n    ";
-      std::cout.write(r.recovery_code.view().data(), static_cast<std::streamsize>(r.recovery_code.size()));
+      note("restored " + counts_text(r.report.added) + " into a new vault in " + o->to +
+           " (Argon2id: " + std::to_string(kdf.memory >> 10) + " KiB, " + std::to_string(kdf.ops) +
+           " passes)");
+      std::cout
+          << "Recovery code of the new vault: write it on paper and keep it away from this "
+             "device.\n"
+             "It opens the vault if you forget the passphrase. It is shown only once.\n\n    ";
+      std::cout.write(r.recovery_code.view().data(),
+                      static_cast<std::streamsize>(r.recovery_code.size()));
       std::cout << "\n\n" << std::flush;
       return 0;
     };
