@@ -309,3 +309,75 @@ TEST_CASE("a passphrase together with recipients is invalid_argument", "[backup]
   CHECK_ERRC(f.vault.backup().export_to(file, to), Errc::invalid_argument);
   CHECK(file.bytes.empty());
 }
+
+TEST_CASE("records that point at records not in the backup, or repeat, are corrupt", "[backup]") {
+  Fixture a;
+  fill(a);
+  auto lines = lines_of(a.payload());
+  auto find = [&lines](const char* type) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].find(std::string("{\"type\":\"") + type + "\"") == 0) return i;
+    }
+    FAIL("no line of type " << type);
+    return std::size_t{0};
+  };
+  Fixture b;
+  std::string before = body_of(b.payload());
+
+  SECTION("an item of an unknown checklist") {
+    auto j = nlohmann::json::parse(lines[find("item")]);
+    j["checklist"] = "zzzzzzzz";
+    lines[find("item")] = j.dump();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("an entry twice") {
+    lines.insert(lines.begin() + static_cast<long>(find("entry")), lines[find("entry")]);
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("a chunk of another attachment") {
+    auto j = nlohmann::json::parse(lines[find("chunk")]);
+    j["attachment"] = "zzzzzzzz";
+    lines[find("chunk")] = j.dump();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("a tag folio would not store") {
+    auto j = nlohmann::json::parse(lines[find("entry")]);
+    j["tags"] = {"Has Space"};
+    lines[find("entry")] = j.dump();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("an id that is not a folio id") {
+    auto j = nlohmann::json::parse(lines[find("entry")]);
+    j["id"] = "'; DROP";
+    lines[find("entry")] = j.dump();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("a time that is not UTC text") {
+    auto j = nlohmann::json::parse(lines[find("checklist")]);
+    j["created"] = "yesterday";
+    lines[find("checklist")] = j.dump();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("an end line that counts differently") {
+    auto j = nlohmann::json::parse(lines.back());
+    j["entries"] = 3;
+    lines.back() = j.dump();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("an unknown record type") {
+    lines.insert(lines.begin() + 1, "{\"type\":\"diary\"}");
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  CHECK(body_of(b.payload()) == before);
+}
+
+TEST_CASE("fields a later folio may add are ignored", "[backup]") {
+  Fixture a;
+  a.vault.journal().add(draft("with an extra field"));
+  auto lines = lines_of(a.payload());
+  auto j = nlohmann::json::parse(lines[1]);
+  j["mood"] = "calm";
+  lines[1] = j.dump();
+  Fixture b;
+  CHECK(b.import(join(lines)).added.entries == 1);
+}
