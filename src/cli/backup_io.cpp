@@ -1,6 +1,7 @@
 #include "cli/backup_io.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -135,6 +136,42 @@ void OutputFile::commit() {
     ::fsync(dfd);
     ::close(dfd);
   }
+}
+
+namespace {
+
+volatile sig_atomic_t g_interrupted = 0;
+struct sigaction g_old_int {
+}, g_old_term{}, g_old_hup{};
+
+void on_signal(int) { g_interrupted = 1; }
+
+}  // namespace
+
+InterruptGuard::InterruptGuard() {
+  g_interrupted = 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &g_old_int);
+  sigaction(SIGTERM, &sa, &g_old_term);
+  sigaction(SIGHUP, &sa, &g_old_hup);
+}
+
+InterruptGuard::~InterruptGuard() {
+  sigaction(SIGINT, &g_old_int, nullptr);
+  sigaction(SIGTERM, &g_old_term, nullptr);
+  sigaction(SIGHUP, &g_old_hup, nullptr);
+}
+
+bool InterruptGuard::interrupted() { return g_interrupted != 0; }
+
+void InterruptibleSink::write(std::span<const std::uint8_t> bytes) {
+  if (InterruptGuard::interrupted()) {
+    throw Error(Errc::cancelled,
+                "interrupted; the partial file was removed and nothing was written");
+  }
+  out_.write(bytes);
 }
 
 std::size_t ProgressSource::read(std::span<std::uint8_t> out) {

@@ -53,6 +53,28 @@ class OutputFile {
   int fd_ = -1;
 };
 
+// While it lives, SIGINT, SIGTERM and SIGHUP only set a flag, and writes
+// through an InterruptibleSink then throw Error(cancelled): the stack
+// unwinds, so an OutputFile removes its temporary file. The previous
+// handlers come back when it dies.
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+  static bool interrupted();
+};
+
+class InterruptibleSink : public ByteSink {
+ public:
+  explicit InterruptibleSink(ByteSink& out) : out_(out) {}
+  void write(std::span<const std::uint8_t> bytes) override;
+
+ private:
+  ByteSink& out_;
+};
+
 // Counts the bytes read through it and reports them to a progress bar.
 class ProgressSource : public ByteSource {
  public:

@@ -17,6 +17,7 @@ import pty
 import re
 import select
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -470,6 +471,32 @@ class BadInputTest(BackupTestCase):
         out = self.tmp / "bad.age"
         self.assertFails(self.folio("export", "-r", "age1notakey", out), 2)
         self.assertEqual(list(self.tmp.glob("bad.age*")), [])
+
+    def test_an_interrupted_export_exits_10_and_leaves_no_file(self):
+        self.new_id("checklist", "new", "Big")
+        self.new_id("item", "add", "Big", "Scan")
+        big = self.tmp / "big.bin"
+        subprocess.run(f"head -c {24 * 1024 * 1024} /dev/urandom > {big}", shell=True, check=True)
+        self.new_id("attach", "Big:1", big)
+        out = self.tmp / "interrupted.age"
+        proc = subprocess.Popen([str(a) for a in self.argv(["export", "-r", self.recipient, out])],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=self.env(), cwd=self.tmp, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None:
+            temps = list(self.tmp.glob("interrupted.age.folio-*"))
+            if temps and temps[0].stat().st_size > 1024 * 1024:
+                break
+            time.sleep(0.01)
+        if proc.poll() is not None:
+            proc.communicate()
+            self.skipTest("the export finished before it could be interrupted")
+        os.kill(proc.pid, signal.SIGINT)
+        out_bytes, err_bytes = proc.communicate(timeout=60)
+        from folio_test import Result
+        r = Result(proc.args, proc.returncode, out_bytes, err_bytes)
+        self.assertFails(r, 10, mentions=("interrupted",))
+        self.assertEqual(list(self.tmp.glob("interrupted.age*")), [], "no partial file is left")
 
     def test_a_full_disk_during_export_exits_8_and_leaves_no_file(self):
         mount = self.mount_tmpfs("1m")

@@ -83,14 +83,25 @@ int export_plaintext(const Globals& g, const ExportOpts& o) {
     throw Error(Errc::io, "cannot create " + o.folder + ": " + std::strerror(errno));
   }
   std::filesystem::path file = dir / (format == "json" ? "folio-backup.jsonl" : "folio.md");
+  std::filesystem::path attachments = dir / "attachments";
+  bool made_attachments = !std::filesystem::exists(attachments, ec);
   OutputFile out_file(file, o.force);
-  FdSink out(out_file.fd());
-  if (format == "json") {
-    backup.write_payload(out);
-  } else {
-    backup.write_markdown(out, dir / "attachments");
+  InterruptGuard interrupts;
+  FdSink fd_out(out_file.fd());
+  InterruptibleSink out(fd_out);
+  try {
+    if (format == "json") {
+      backup.write_payload(out);
+    } else {
+      backup.write_markdown(out, attachments);
+    }
+    if (InterruptGuard::interrupted()) out.write({});
+    out_file.commit();
+  } catch (...) {
+    // No half export: the extracted attachments go too.
+    if (made_attachments) std::filesystem::remove_all(attachments, ec);
+    throw;
   }
-  out_file.commit();
   std::cout << file.string() << '\n';
   return 0;
 }
@@ -130,8 +141,11 @@ int export_encrypted(const Globals& g, const ExportOpts& o) {
     pass = o.passphrase.read_new(o.allow_weak);
     to.passphrase = &pass;
   }
-  FdSink out(to_stdout ? STDOUT_FILENO : file->fd());
+  InterruptGuard interrupts;
+  FdSink fd_out(to_stdout ? STDOUT_FILENO : file->fd());
+  InterruptibleSink out(fd_out);
   RecordCounts n = vault.backup().export_to(out, to, progress_bar("exporting"));
+  if (InterruptGuard::interrupted()) out.write({});
   if (file) file->commit();
   note("exported " + counts_text(n) + (to_stdout ? "" : " to " + o.output));
   return 0;
