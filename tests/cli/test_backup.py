@@ -19,6 +19,7 @@ import select
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Dict, List
@@ -518,23 +519,36 @@ def sanitized() -> bool:
 
 
 class MemoryTest(BackupTestCase):
-    """Export and import stream: peak RSS stays below the payload's size (43 MiB
-    of base64 here), whatever it is (bench/bench_backup.py: 21 MiB for 280 MB)."""
+    """Export and import stream: peak RSS stays well below the payload's size
+    (43 MiB of base64 here), whatever it is (bench/bench_backup.py)."""
 
     def peak_rss_mib(self, *args, vault=None) -> float:
-        argv = self.argv(args) if vault is None else self.argv(args, vault=vault)
-        proc = subprocess.Popen([str(a) for a in argv], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        """Peak RSS of one folio run, from /usr/bin/time (which measures only
+        its child); without it from wait4, which also counts the pages the
+        child shared with this Python process before exec (an over-estimate)."""
+        argv = [str(a) for a in (self.argv(args) if vault is None else self.argv(args, vault=vault))]
+        timer = "/usr/bin/time"
+        if os.access(timer, os.X_OK):
+            argv = [timer, "-f", "FOLIO_TEST_RSS_KIB %M", *argv]
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, env=self.env(), cwd=self.tmp)
         _, status, usage = os.wait4(proc.pid, 0)
         err = proc.stderr.read().decode("utf-8", "replace")
         proc.stderr.close()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        self.assertEqual(proc.returncode, 0, err)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0, err)
+        rss = usage.ru_maxrss / 1024.0
+        lines = []
+        for line in err.splitlines():
+            if line.startswith("FOLIO_TEST_RSS_KIB "):
+                rss = int(line.split()[1]) / 1024.0
+                self.rss_exact = True
+            else:
+                lines.append(line)
         self.assertNotIn("\r", err, "no progress bar when stderr is not a terminal")
-        self.assertTrue(all(line.startswith("folio: ") for line in err.splitlines()), err)
-        return usage.ru_maxrss / 1024.0
+        self.assertTrue(all(line.startswith("folio: ") for line in lines), err)
+        return rss
 
-    def test_export_and_import_of_32_mib_of_attachments_stay_under_32_mib(self):
+    def test_export_and_import_of_32_mib_of_attachments_stay_flat(self):
         if sanitized():
             self.skipTest("AddressSanitizer's shadow memory dominates RSS")
         self.new_id("checklist", "new", "Scans")
@@ -552,8 +566,12 @@ class MemoryTest(BackupTestCase):
         other = self.tmp / "other"
         self.init_vault(vault=other)
         import_rss = self.peak_rss_mib("import", "-i", key, out, vault=other)
-        self.assertLess(export_rss, 32, f"export peak RSS {export_rss:.1f} MiB")
-        self.assertLess(import_rss, 32, f"import peak RSS {import_rss:.1f} MiB")
+        print(f"\npeak RSS: export {export_rss:.1f} MiB, import {import_rss:.1f} MiB", file=sys.stderr)
+        # 24 MiB measured by /usr/bin/time; 40 by wait4, which counts this
+        # Python process too. The payload is 43 MiB.
+        bound = 24 if getattr(self, "rss_exact", False) else 40
+        self.assertLess(export_rss, bound, f"export peak RSS {export_rss:.1f} MiB")
+        self.assertLess(import_rss, bound, f"import peak RSS {import_rss:.1f} MiB")
         self.assertEqual(len(self.json_of("attachments", "Scans:1", "--json", vault=other)), 2)
 
 
