@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "folio/backup.h"
 #include "folio/checklist.h"
 #include "folio/journal.h"
 #include "folio/kdf.h"
@@ -104,6 +105,7 @@ class Vault {
   Journal journal();
   Checklists checklists();
   Search search();
+  Backup backup();
 
  private:
   struct State;

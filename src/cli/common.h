@@ -51,6 +51,10 @@ void add_lock(CLI::App& app, Globals& g, Action& run);
 void add_status(CLI::App& app, Globals& g, Action& run);
 void add_vectors(CLI::App& app, Globals& g, Action& run);
 void add_selftest(CLI::App& app, Globals& g, Action& run);
+void add_export(CLI::App& app, Globals& g, Action& run);
+void add_import(CLI::App& app, Globals& g, Action& run);
+void add_restore(CLI::App& app, Globals& g, Action& run);
+void add_keygen(CLI::App& app, Globals& g, Action& run);
 
 std::filesystem::path vault_path(const Globals& g);
 

@@ -90,6 +90,10 @@ int main(int argc, char** argv) {
   folio::cli::add_attachments(app, g, run);
   folio::cli::add_extract(app, g, run);
   folio::cli::add_template(app, g, run);
+  folio::cli::add_export(app, g, run);
+  folio::cli::add_import(app, g, run);
+  folio::cli::add_restore(app, g, run);
+  folio::cli::add_keygen(app, g, run);
   folio::cli::add_version(app, g, run);
   folio::cli::add_selftest(app, g, run);
   folio::cli::add_vectors(app, g, run);

@@ -398,4 +398,6 @@ Checklists Vault::checklists() { return Checklists(state_->db); }
 
 Search Vault::search() { return Search(state_->db); }
 
+Backup Vault::backup() { return Backup(state_->db); }
+
 }  // namespace folio

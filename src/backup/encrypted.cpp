@@ -1,0 +1,130 @@
+// The payload inside an age v1 file: export_to, import_from and restore
+// are the payload writer and reader with folio's age layer (src/age) around
+// them. Nothing here sees key material beyond passing it on.
+#include <optional>
+
+#include "age/age.h"
+#include "folio/backup.h"
+#include "folio/error.h"
+#include "folio/vault.h"
+
+namespace folio {
+namespace {
+
+// The backup's sinks and sources as the age layer's, and back.
+class ToAgeSink : public age::Sink {
+ public:
+  explicit ToAgeSink(ByteSink& out) : out_(out) {}
+  void write(std::span<const std::uint8_t> bytes) override { out_.write(bytes); }
+
+ private:
+  ByteSink& out_;
+};
+
+class ToAgeSource : public age::Source {
+ public:
+  explicit ToAgeSource(ByteSource& in) : in_(in) {}
+  std::size_t read(std::span<std::uint8_t> out) override { return in_.read(out); }
+
+ private:
+  ByteSource& in_;
+};
+
+class EncryptingSink : public ByteSink {
+ public:
+  explicit EncryptingSink(age::Writer& writer) : writer_(writer) {}
+  void write(std::span<const std::uint8_t> bytes) override { writer_.write(bytes); }
+
+ private:
+  age::Writer& writer_;
+};
+
+class DecryptingSource : public ByteSource {
+ public:
+  explicit DecryptingSource(age::Reader& reader) : reader_(reader) {}
+  std::size_t read(std::span<std::uint8_t> out) override { return reader_.read(out); }
+
+ private:
+  age::Reader& reader_;
+};
+
+age::EncryptOptions encrypt_options(const BackupRecipients& to) {
+  if (to.passphrase != nullptr && !to.recipients.empty()) {
+    throw Error(
+        Errc::invalid_argument,
+        "a backup has either recipients or a passphrase, not both (age allows a passphrase only "
+        "alone)",
+        "drop the -r/-R options to use a passphrase, or make the backup to recipients only");
+  }
+  if (to.passphrase == nullptr && to.recipients.empty()) {
+    throw Error(Errc::invalid_argument, "a backup needs a recipient or a passphrase");
+  }
+  age::EncryptOptions options;
+  for (const auto& r : to.recipients) options.recipients.push_back(age::parse_recipient(r));
+  options.passphrase = to.passphrase;
+  options.scrypt_work_factor = to.work_factor;
+  options.armor = to.armor;
+  return options;
+}
+
+age::DecryptOptions decrypt_options(const BackupKeys& keys) {
+  age::DecryptOptions options;
+  if (keys.identities != nullptr) {
+    options.identities = age::parse_identity_file(keys.identities->view());
+    if (options.identities.empty()) {
+      throw Error(Errc::invalid_argument, "the identity file holds no AGE-SECRET-KEY-1 line",
+                  "give the file 'folio keygen' or 'age-keygen' wrote");
+    }
+  }
+  options.passphrase = keys.passphrase;
+  options.max_scrypt_work_factor = keys.max_work_factor;
+  return options;
+}
+
+}  // namespace
+
+RecordCounts Backup::export_to(ByteSink& out, const BackupRecipients& to,
+                               const Progress& progress) const {
+  age::EncryptOptions options = encrypt_options(to);
+  ToAgeSink sink(out);
+  age::Writer writer(sink, options);
+  EncryptingSink plaintext(writer);
+  RecordCounts counts = write_payload(plaintext, progress);
+  writer.finish();
+  return counts;
+}
+
+ImportReport Backup::import_from(ByteSource& in, const BackupKeys& keys,
+                                 const ImportOptions& options) {
+  ToAgeSource source(in);
+  age::Reader reader(source, decrypt_options(keys));
+  DecryptingSource plaintext(reader);
+  return read_payload(plaintext, options);
+}
+
+Restored restore_backup(const std::filesystem::path& dir, const Secret& passphrase,
+                        const KdfParams& kdf, ByteSource& in, const BackupKeys& keys) {
+  if (Vault::exists(dir)) {
+    throw Error(Errc::already_exists, "a vault already exists in " + dir.string(),
+                "restore into a new folder; to merge a backup into this vault use 'folio import'");
+  }
+  // The age header first: a wrong passphrase or identity creates nothing.
+  ToAgeSource source(in);
+  age::Reader reader(source, decrypt_options(keys));
+  DecryptingSource plaintext(reader);
+  Restored out;
+  out.recovery_code = Vault::create(dir, passphrase, kdf);
+  try {
+    Vault vault = Vault::open(dir, passphrase);
+    out.report = vault.backup().read_payload(plaintext);
+  } catch (...) {
+    try {
+      Vault::destroy(dir);
+    } catch (...) {
+    }
+    throw;
+  }
+  return out;
+}
+
+}  // namespace folio

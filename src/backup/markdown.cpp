@@ -1,0 +1,175 @@
+// A readable, unencrypted Markdown document of the whole vault, for leaving
+// folio or printing. Not a backup: it cannot be imported (the JSON Lines
+// payload can). Attachments are only named, or extracted beside it.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "folio/backup.h"
+#include "folio/dates.h"
+#include "folio/error.h"
+#include "folio/version.h"
+#include "journal/summary.h"
+#include "store/database.h"
+
+namespace folio {
+namespace {
+
+class Document {
+ public:
+  explicit Document(ByteSink& out) : out_(out) {}
+  ~Document() { flush(); }
+  Document& operator<<(std::string_view text) {
+    buf_.append(text);
+    if (buf_.size() > (256 << 10)) flush();
+    return *this;
+  }
+  void flush() {
+    if (buf_.empty()) return;
+    out_.write({reinterpret_cast<const std::uint8_t*>(buf_.data()), buf_.size()});
+    buf_.clear();
+  }
+
+ private:
+  ByteSink& out_;
+  std::string buf_;
+};
+
+std::string opt(const Statement& st, int column) {
+  return st.is_null(column) ? "" : st.text(column);
+}
+
+// A file name for an extracted attachment: its id, then its name without
+// anything that could leave the folder.
+std::string file_name(const std::string& id, std::string name) {
+  for (char& c : name) {
+    if (c == '/' || c == '\0') c = '_';
+  }
+  if (!name.empty() && name[0] == '.') name[0] = '_';
+  return id + "-" + name;
+}
+
+void extract_to(Database& db, const std::string& id, const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) throw Error(Errc::io, "cannot write " + path.string() + ": " + std::strerror(errno));
+  try {
+    Checklists(db).extract(id, fd);
+    if (::fsync(fd) != 0)
+      throw Error(Errc::io, "cannot write " + path.string() + ": " + std::strerror(errno));
+  } catch (...) {
+    ::close(fd);
+    ::unlink(path.c_str());
+    throw;
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
+void Backup::write_markdown(ByteSink& out, const std::filesystem::path& attachments_dir) const {
+  Database& db = *db_;
+  db.exec("BEGIN");
+  struct End {
+    Database& db;
+    ~End() {
+      try {
+        db.exec("ROLLBACK");
+      } catch (...) {
+      }
+    }
+  } end{db};
+  Document doc(out);
+  doc << "# folio vault\n\nExported " << format_utc(now_utc()) << " by folio " << kVersion
+      << ". This document is not encrypted. Times are UTC.\n\n## Journal\n";
+
+  Statement entries = db.prepare(
+      "SELECT e.uid, e.created, e.updated, e.title, e.body, (SELECT group_concat(t.name, ', ') "
+      "FROM entry_tags et "
+      "JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = e.id) FROM entries e ORDER BY "
+      "e.created, e.uid");
+  while (entries.step()) {
+    std::string title = entries.is_null(3) ? first_line(entries.text(4)) : entries.text(3);
+    doc << "\n### " << title << "\n\n" << entries.text(1) << " · id " << entries.text(0);
+    if (entries.text(2) != entries.text(1)) doc << " · edited " << entries.text(2);
+    if (!entries.is_null(5)) doc << " · tags: " << entries.text(5);
+    doc << "\n\n" << entries.text(4) << "\n";
+  }
+
+  if (!attachments_dir.empty() && ::mkdir(attachments_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw Error(Errc::io,
+                "cannot create " + attachments_dir.string() + ": " + std::strerror(errno));
+  }
+  doc << "\n## Checklists\n";
+  Statement lists =
+      db.prepare("SELECT id, uid, name, description, target FROM checklists ORDER BY created, uid");
+  Statement items = db.prepare(
+      "SELECT id, uid, position, title, state, due, expires, notes FROM items WHERE checklist_id = "
+      "?1 ORDER BY position");
+  Statement files = db.prepare(
+      "SELECT uid, name, size FROM attachments WHERE item_id = ?1 ORDER BY created, uid");
+  Statement linked = db.prepare(
+      "SELECT e.uid FROM entry_items ei JOIN entries e ON e.id = ei.entry_id WHERE ei.item_id = ?1 "
+      "ORDER BY e.uid");
+  while (lists.step()) {
+    doc << "\n### " << lists.text(2) << "\n\nid " << lists.text(1);
+    if (!lists.is_null(4)) doc << " · target " << lists.text(4);
+    doc << "\n\n";
+    if (!lists.is_null(3)) doc << lists.text(3) << "\n\n";
+    items.bind(1, lists.integer(0));
+    while (items.step()) {
+      std::string state = items.text(4);
+      doc << (state == "done" ? "- [x] " : "- [ ] ") << items.text(2) << ". " << items.text(3)
+          << " (" << state;
+      if (!items.is_null(5)) doc << ", due " << items.text(5);
+      if (!items.is_null(6)) doc << ", expires " << items.text(6);
+      doc << ") · id " << items.text(1) << "\n";
+      if (!items.is_null(7)) {
+        std::string notes = opt(items, 7);
+        doc << "  - notes: ";
+        for (char c : notes)
+          doc << (c == '\n' ? std::string_view("\n    ") : std::string_view(&c, 1));
+        doc << "\n";
+      }
+      files.bind(1, items.integer(0));
+      while (files.step()) {
+        std::string id = files.text(0), name = files.text(1);
+        doc << "  - attachment: ";
+        if (attachments_dir.empty()) {
+          doc << name;
+        } else {
+          std::string fname = file_name(id, name);
+          extract_to(db, id, attachments_dir / fname);
+          doc << "[" << name << "](" << attachments_dir.filename().string() << "/" << fname << ")";
+        }
+        doc << " (" << std::to_string(files.integer(2)) << " bytes, id " << id << ")\n";
+      }
+      files.reset();
+      linked.bind(1, items.integer(0));
+      while (linked.step()) doc << "  - linked entry: " << linked.text(0) << "\n";
+      linked.reset();
+    }
+    items.reset();
+  }
+
+  doc << "\n## Saved templates\n";
+  Statement templates = db.prepare(
+      "SELECT t.name, ti.title FROM templates t LEFT JOIN template_items ti ON ti.template_id = "
+      "t.id "
+      "ORDER BY t.name, ti.position");
+  std::string current;
+  bool first = true;
+  while (templates.step()) {
+    if (first || templates.text(0) != current) {
+      current = templates.text(0);
+      first = false;
+      doc << "\n### " << current << "\n\n";
+    }
+    if (!templates.is_null(1)) doc << "- " << templates.text(1) << "\n";
+  }
+  doc.flush();
+}
+
+}  // namespace folio

@@ -1,0 +1,279 @@
+#include "cli/backup_io.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <vector>
+
+#include "cli/common.h"
+#include "folio/error.h"
+#include "folio/terminal.h"
+
+namespace folio::cli {
+
+void BackupPassphraseOptions::add_to(CLI::App& cmd) {
+  cmd.add_option("--backup-passphrase-fd", fd,
+                 "read the backup's passphrase from this file descriptor");
+  cmd.add_option("--backup-passphrase-file", file,
+                 "read the backup's passphrase from this file (first line)");
+}
+
+Secret BackupPassphraseOptions::read() const {
+  if (fd) return read_secret_fd(*fd);
+  if (!file.empty()) return read_secret_file(file);
+  return prompt_secret("Backup passphrase: ");
+}
+
+Secret BackupPassphraseOptions::read_new(bool allow_weak) const {
+  Secret pass;
+  if (given()) {
+    pass = read();
+  } else {
+    pass = prompt_secret("New backup passphrase: ");
+    Secret again = prompt_secret("Repeat the backup passphrase: ");
+    if (!pass.equals(again))
+      throw Error(Errc::invalid_argument, "the two passphrases differ; nothing was written");
+  }
+  Strength s = estimate_strength(pass);
+  char line[160];
+  std::snprintf(line, sizeof line, "backup passphrase strength: %s (about 2^%.0f guesses)",
+                s.rating, std::floor(s.bits));
+  note(line);
+  if (s.bits < kMinStrengthBits && !allow_weak) {
+    throw Error(Errc::refused, "the backup passphrase is too weak; nothing was written",
+                "use a longer passphrase (e.g. five or more random words), or --allow-weak");
+  }
+  return pass;
+}
+
+Secret read_key_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ENOENT) throw Error(Errc::not_found, "no identity file " + path);
+    throw Error(Errc::io, "cannot read " + path + ": " + std::strerror(err));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  constexpr std::size_t kMax = 1 << 20;
+  Secret s(kMax + 1);
+  std::size_t got = 0;
+  while (got < s.size()) {
+    ssize_t n = ::read(fd, s.data() + got, s.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(Errc::io, "cannot read " + path + ": " + std::strerror(errno));
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  if (got > kMax) throw Error(Errc::invalid_argument, path + " is too large for an identity file");
+  s.truncate(got);
+  return s;
+}
+
+OutputFile::OutputFile(std::filesystem::path target, bool force)
+    : target_(std::move(target)), force_(force) {
+  std::error_code ec;
+  if (!force_ && std::filesystem::exists(std::filesystem::symlink_status(target_, ec))) {
+    throw Error(Errc::already_exists, target_.string() + " already exists; nothing was written",
+                "choose another file name, or add --force to overwrite it");
+  }
+  if (std::filesystem::is_directory(target_, ec)) {
+    throw Error(Errc::invalid_argument, target_.string() + " is a folder", "give a file name");
+  }
+  temp_ = target_.string() + ".folio-XXXXXX";
+  std::vector<char> name(temp_.begin(), temp_.end());
+  name.push_back('\0');
+  fd_ = ::mkostemp(name.data(), O_CLOEXEC);  // 0600
+  if (fd_ < 0) {
+    int err = errno;
+    throw Error(Errc::io, "cannot write " + target_.string() + ": " + std::strerror(err),
+                err == ENOSPC ? "free some disk space, or write the backup elsewhere" : "");
+  }
+  temp_.assign(name.data());
+}
+
+OutputFile::~OutputFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!temp_.empty()) ::unlink(temp_.c_str());
+}
+
+void OutputFile::commit() {
+  auto fail = [this](int err) {
+    return Error(Errc::io, "cannot write " + target_.string() + ": " + std::strerror(err),
+                 err == ENOSPC ? "free some disk space, or write the backup elsewhere" : "");
+  };
+  if (::fsync(fd_) != 0) throw fail(errno);
+  int rc = ::close(fd_);
+  fd_ = -1;
+  if (rc != 0) throw fail(errno);
+  if (force_) {
+    if (::rename(temp_.c_str(), target_.c_str()) != 0) throw fail(errno);
+  } else {
+    // link() refuses to replace a file that appeared meanwhile.
+    if (::link(temp_.c_str(), target_.c_str()) != 0) {
+      int err = errno;
+      if (err == EEXIST) {
+        throw Error(Errc::already_exists, target_.string() + " already exists; nothing was written",
+                    "choose another file name, or add --force to overwrite it");
+      }
+      throw fail(err);
+    }
+    ::unlink(temp_.c_str());
+  }
+  temp_.clear();
+  std::filesystem::path dir = target_.parent_path();
+  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+namespace {
+
+volatile sig_atomic_t g_interrupted = 0;
+struct sigaction g_old_int {
+}, g_old_term{}, g_old_hup{};
+
+void on_signal(int) { g_interrupted = 1; }
+
+}  // namespace
+
+InterruptGuard::InterruptGuard() {
+  g_interrupted = 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &g_old_int);
+  sigaction(SIGTERM, &sa, &g_old_term);
+  sigaction(SIGHUP, &sa, &g_old_hup);
+}
+
+InterruptGuard::~InterruptGuard() {
+  sigaction(SIGINT, &g_old_int, nullptr);
+  sigaction(SIGTERM, &g_old_term, nullptr);
+  sigaction(SIGHUP, &g_old_hup, nullptr);
+}
+
+bool InterruptGuard::interrupted() { return g_interrupted != 0; }
+
+void InterruptibleSink::write(std::span<const std::uint8_t> bytes) {
+  if (InterruptGuard::interrupted()) {
+    throw Error(Errc::cancelled,
+                "interrupted; the partial file was removed and nothing was written");
+  }
+  out_.write(bytes);
+}
+
+std::size_t ProgressSource::read(std::span<std::uint8_t> out) {
+  std::size_t n = in_.read(out);
+  done_ += n;
+  if (progress_ && total_ > 0 && (done_ - shown_ >= (1u << 20) || (n == 0 && shown_ != total_))) {
+    shown_ = std::min(done_, total_);
+    progress_(shown_, total_);
+  }
+  return n;
+}
+
+int open_backup_input(const std::string& path) {
+  if (path == "-") return STDIN_FILENO;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ENOENT) throw Error(Errc::not_found, "no file " + path);
+    throw Error(Errc::io, "cannot read " + path + ": " + std::strerror(err));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw Error(Errc::invalid_argument, path + " is a folder", "give the backup file");
+  }
+  return fd;
+}
+
+std::uint64_t input_size(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+namespace {
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+nlohmann::json counts_json(const RecordCounts& c) {
+  return {{"entries", c.entries},
+          {"checklists", c.checklists},
+          {"items", c.items},
+          {"links", c.links},
+          {"templates", c.templates},
+          {"attachments", c.attachments},
+          {"attachment_bytes", c.attachment_bytes}};
+}
+
+}  // namespace
+
+std::string counts_text(const RecordCounts& c) {
+  std::string out;
+  auto add = [&out](std::size_t n, const char* one, const char* many) {
+    if (n == 0) return;
+    out += (out.empty() ? "" : ", ") + plural(n, one, many);
+  };
+  add(c.entries, "entry", "entries");
+  add(c.checklists, "checklist", "checklists");
+  add(c.items, "item", "items");
+  add(c.links, "link", "links");
+  add(c.templates, "template", "templates");
+  add(c.attachments, "attachment", "attachments");
+  if (c.attachments > 0) out += " (" + size_text(c.attachment_bytes) + ")";
+  return out.empty() ? "nothing" : out;
+}
+
+void print_import_report(const ImportReport& r, bool json) {
+  if (json) {
+    nlohmann::json conflicts = nlohmann::json::array();
+    for (const auto& c : r.conflicts) {
+      conflicts.push_back({{"kind", c.kind},
+                           {"id", c.id},
+                           {"kept_as", c.kept_as},
+                           {"name", c.name},
+                           {"reason", c.reason}});
+    }
+    print_json({{"dry_run", r.dry_run},
+                {"backup", {{"folio", r.backup_folio_version}, {"created", r.backup_created}}},
+                {"in_backup", counts_json(r.in_backup)},
+                {"added", counts_json(r.added)},
+                {"unchanged", counts_json(r.unchanged)},
+                {"conflicts", conflicts}});
+    return;
+  }
+  const char* verb = r.dry_run ? "would add" : "added";
+  std::cout << "backup of " << (r.backup_created.empty() ? "unknown date" : r.backup_created)
+            << " (folio " << r.backup_folio_version << "): " << counts_text(r.in_backup) << '\n';
+  std::cout << verb << ": " << counts_text(r.added) << '\n';
+  std::cout << "unchanged: " << counts_text(r.unchanged) << '\n';
+  if (!r.conflicts.empty()) {
+    std::cout << "conflicts"
+              << (r.dry_run ? " (would keep both versions)" : " (both versions kept)") << ": "
+              << r.conflicts.size() << '\n';
+    for (const auto& c : r.conflicts) {
+      std::cout << "  " << c.kind << ' ' << c.id << " \"" << c.name << "\": " << c.reason;
+      if (c.kept_as != c.id) std::cout << "; the backup's version is " << c.kept_as;
+      std::cout << '\n';
+    }
+  }
+  if (r.dry_run) std::cout << "dry run: nothing was written\n";
+}
+
+}  // namespace folio::cli

@@ -1,0 +1,184 @@
+// folio export: the whole vault as an age-encrypted backup, or (only with
+// --plaintext) as unencrypted JSON Lines or Markdown.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "cli/backup_io.h"
+#include "cli/common.h"
+#include "folio/error.h"
+#include "folio/text.h"
+
+namespace folio::cli {
+namespace {
+
+struct ExportOpts {
+  std::string output;
+  std::vector<std::string> recipients;
+  std::vector<std::string> recipient_files;
+  BackupPassphraseOptions passphrase;
+  bool allow_weak = false;
+  unsigned work_factor = 18;
+  bool armor = false;
+  bool force = false;
+  bool plaintext = false;
+  std::string format;
+  std::string folder;
+};
+
+// age recipients files: one recipient a line, '#' comments and blank lines.
+void read_recipients_file(const std::string& path, std::vector<std::string>& out) {
+  std::ifstream in(path);
+  if (!in) throw Error(Errc::not_found, "cannot read the recipients file " + path);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#') continue;
+    auto end = line.find_last_not_of(" \t");
+    out.push_back(line.substr(start, end - start + 1));
+  }
+}
+
+void warn_plaintext() {
+  note(
+      "warning: this export is NOT encrypted; anyone who sees it can read everything in the vault");
+}
+
+int export_plaintext(const Globals& g, const ExportOpts& o) {
+  if (!o.recipients.empty() || !o.recipient_files.empty() || o.passphrase.given() || o.armor) {
+    throw Error(Errc::invalid_argument, "--plaintext takes no recipients, passphrase or --armor");
+  }
+  std::string format = o.format.empty() ? "json" : o.format;
+  if (format != "json" && format != "markdown") {
+    throw Error(Errc::invalid_argument, "unknown --format '" + format + "'",
+                "give json or markdown");
+  }
+  if (!o.output.empty() && o.output != "-") {
+    throw Error(Errc::invalid_argument, "a plaintext export goes to standard output or to a folder",
+                "use -o FOLDER to write files");
+  }
+  Vault vault = open_vault(g);
+  Backup backup = vault.backup();
+  if (o.folder.empty()) {
+    if (stdout_is_terminal()) warn_plaintext();
+    FdSink out(STDOUT_FILENO);
+    if (format == "json") {
+      backup.write_payload(out);
+    } else {
+      backup.write_markdown(out);
+    }
+    return 0;
+  }
+  warn_plaintext();
+  std::filesystem::path dir(o.folder);
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec) && !o.force) {
+    throw Error(Errc::already_exists, o.folder + " is not empty; nothing was written",
+                "choose an empty or new folder, or add --force to write into it");
+  }
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw Error(Errc::io, "cannot create " + o.folder + ": " + std::strerror(errno));
+  }
+  std::filesystem::path file = dir / (format == "json" ? "folio-backup.jsonl" : "folio.md");
+  std::filesystem::path attachments = dir / "attachments";
+  bool made_attachments = !std::filesystem::exists(attachments, ec);
+  OutputFile out_file(file, o.force);
+  InterruptGuard interrupts;
+  FdSink fd_out(out_file.fd());
+  InterruptibleSink out(fd_out);
+  try {
+    if (format == "json") {
+      backup.write_payload(out);
+    } else {
+      backup.write_markdown(out, attachments);
+    }
+    if (InterruptGuard::interrupted()) out.write({});
+    out_file.commit();
+  } catch (...) {
+    // No half export: the extracted attachments go too.
+    if (made_attachments) std::filesystem::remove_all(attachments, ec);
+    throw;
+  }
+  std::cout << file.string() << '\n';
+  return 0;
+}
+
+int export_encrypted(const Globals& g, const ExportOpts& o) {
+  if (o.output.empty())
+    throw Error(Errc::invalid_argument, "give the backup file to write, or - for standard output");
+  if (!o.format.empty()) throw Error(Errc::invalid_argument, "--format needs --plaintext");
+  if (!o.folder.empty())
+    throw Error(Errc::invalid_argument, "-o FOLDER is for --plaintext exports");
+  BackupRecipients to;
+  to.recipients = o.recipients;
+  for (const auto& f : o.recipient_files) read_recipients_file(f, to.recipients);
+  if (!to.recipients.empty() && o.passphrase.given()) {
+    throw Error(Errc::invalid_argument,
+                "a backup has either recipients or a passphrase, not both (age allows a passphrase "
+                "only alone)",
+                "drop -r/-R to use a passphrase, or drop the passphrase option");
+  }
+  if (o.work_factor < 1 || o.work_factor > 22) {
+    throw Error(Errc::invalid_argument, "--work-factor must be 1 to 22",
+                "18 (the default) is what age uses");
+  }
+  to.work_factor = o.work_factor;
+  to.armor = o.armor;
+  bool to_stdout = o.output == "-";
+  if (to_stdout && stdout_is_terminal() && !o.armor) {
+    throw Error(Errc::invalid_argument, "refusing to write a binary backup to the terminal",
+                "redirect standard output to a file, or add --armor");
+  }
+  std::optional<OutputFile> file;
+  if (!to_stdout)
+    file.emplace(o.output, o.force);  // refuses an existing file before asking anything
+  Vault vault = open_vault(g);
+  Secret pass;
+  if (to.recipients.empty()) {
+    pass = o.passphrase.read_new(o.allow_weak);
+    to.passphrase = &pass;
+  }
+  InterruptGuard interrupts;
+  FdSink fd_out(to_stdout ? STDOUT_FILENO : file->fd());
+  InterruptibleSink out(fd_out);
+  RecordCounts n = vault.backup().export_to(out, to, progress_bar("exporting"));
+  if (InterruptGuard::interrupted()) out.write({});
+  if (file) file->commit();
+  note("exported " + counts_text(n) + (to_stdout ? "" : " to " + o.output));
+  return 0;
+}
+
+}  // namespace
+
+void add_export(CLI::App& app, Globals& g, Action& run) {
+  auto o = std::make_shared<ExportOpts>();
+  CLI::App* cmd = app.add_subcommand("export",
+                                     "write an encrypted backup (age format) of the whole vault; "
+                                     "--plaintext for JSON or Markdown");
+  cmd->add_option("file", o->output, "backup file to write (0600), or - for standard output");
+  cmd->add_option("-r,--recipient", o->recipients,
+                  "encrypt to this age recipient (age1...); repeatable")
+      ->allow_extra_args(false);
+  cmd->add_option("-R,--recipients-file", o->recipient_files,
+                  "encrypt to the recipients listed in this file")
+      ->allow_extra_args(false);
+  o->passphrase.add_to(*cmd);
+  cmd->add_flag("--allow-weak", o->allow_weak, "accept a weak backup passphrase");
+  cmd->add_option("--work-factor", o->work_factor,
+                  "scrypt work factor (log2 N) of a passphrase backup (default 18)");
+  cmd->add_flag("-a,--armor", o->armor, "write the ASCII-armored (PEM) form");
+  cmd->add_flag("--force", o->force, "overwrite an existing output file");
+  cmd->add_flag("--plaintext", o->plaintext, "write an UNENCRYPTED export (with --format)");
+  cmd->add_option("--format", o->format,
+                  "json (the backup payload) or markdown; needs --plaintext");
+  cmd->add_option("-o,--output-dir", o->folder,
+                  "with --plaintext: write into this folder instead of standard output");
+  cmd->callback([&g, &run, o] {
+    run = [&g, o] { return o->plaintext ? export_plaintext(g, *o) : export_encrypted(g, *o); };
+  });
+}
+
+}  // namespace folio::cli

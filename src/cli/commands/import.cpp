@@ -1,0 +1,79 @@
+// folio import: merge a backup into the open vault, in one transaction.
+#include <unistd.h>
+
+#include "cli/backup_io.h"
+#include "cli/common.h"
+#include "folio/error.h"
+
+namespace folio::cli {
+
+void add_import(CLI::App& app, Globals& g, Action& run) {
+  struct Opts {
+    std::string input;
+    std::vector<std::string> identity_files;
+    BackupPassphraseOptions passphrase;
+    bool dry_run = false;
+    bool plaintext = false;
+    bool json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd =
+      app.add_subcommand("import", "merge a backup into the vault (nothing is overwritten)");
+  cmd->add_option("file", o->input, "backup file, or - for standard input")->required();
+  cmd->add_option("-i,--identity", o->identity_files,
+                  "age identity file (AGE-SECRET-KEY-1...); repeatable")
+      ->allow_extra_args(false);
+  o->passphrase.add_to(*cmd);
+  cmd->add_flag("--dry-run", o->dry_run, "report what would change and write nothing");
+  cmd->add_flag("--plaintext", o->plaintext,
+                "the file is an unencrypted payload (export --plaintext --format json)");
+  cmd->add_flag("--json", o->json, "print the report as JSON");
+  cmd->callback([&g, &run, o] {
+    run = [&g, o] {
+      if (!o->identity_files.empty() && o->passphrase.given()) {
+        throw Error(Errc::invalid_argument, "give identity files or a backup passphrase, not both");
+      }
+      if (o->plaintext && (!o->identity_files.empty() || o->passphrase.given())) {
+        throw Error(Errc::invalid_argument, "--plaintext takes no identity or passphrase");
+      }
+      int fd = open_backup_input(o->input);
+      struct Closer {
+        int fd;
+        ~Closer() {
+          if (fd != STDIN_FILENO) ::close(fd);
+        }
+      } closer{fd};
+      Vault vault = open_vault(g);
+      FdSource file(fd);
+      ProgressSource in(file, input_size(fd), progress_bar(o->dry_run ? "checking" : "importing"));
+      ImportOptions options;
+      options.dry_run = o->dry_run;
+      ImportReport report;
+      if (o->plaintext) {
+        report = vault.backup().read_payload(in, options);
+      } else {
+        Secret identities, pass;
+        BackupKeys keys;
+        if (!o->identity_files.empty()) {
+          for (const auto& f : o->identity_files) {
+            Secret one = read_key_file(f);
+            Secret joined(identities.size() + one.size() + 1);
+            std::copy(identities.data(), identities.data() + identities.size(), joined.data());
+            std::copy(one.data(), one.data() + one.size(), joined.data() + identities.size());
+            joined.data()[joined.size() - 1] = '\n';
+            identities = std::move(joined);
+          }
+          keys.identities = &identities;
+        } else {
+          pass = o->passphrase.read();
+          keys.passphrase = &pass;
+        }
+        report = vault.backup().import_from(in, keys, options);
+      }
+      print_import_report(report, o->json);
+      return 0;
+    };
+  });
+}
+
+}  // namespace folio::cli

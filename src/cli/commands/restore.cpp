@@ -1,0 +1,78 @@
+// folio restore: a new vault made from a backup.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/backup_io.h"
+#include "cli/common.h"
+#include "folio/error.h"
+
+namespace folio::cli {
+
+void add_restore(CLI::App& app, Globals& g, Action& run) {
+  struct Opts {
+    std::string input, to;
+    std::vector<std::string> identity_files;
+    BackupPassphraseOptions passphrase;
+    KdfOptions kdf;
+    bool allow_weak = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "restore", "create a new vault from a backup (asks for its new passphrase)");
+  cmd->add_option("file", o->input, "backup file, or - for standard input")->required();
+  cmd->add_option("--to", o->to, "folder of the new vault")->required();
+  cmd->add_option("-i,--identity", o->identity_files, "age identity file (AGE-SECRET-KEY-1...)")
+      ->allow_extra_args(false);
+  o->passphrase.add_to(*cmd);
+  o->kdf.add_to(*cmd);
+  cmd->add_flag("--allow-weak", o->allow_weak, "accept a weak passphrase for the new vault");
+  cmd->callback([&g, &run, o] {
+    run = [&g, o] {
+      if (o->identity_files.size() > 1)
+        throw Error(Errc::invalid_argument, "give one identity file to restore");
+      if (!o->identity_files.empty() && o->passphrase.given()) {
+        throw Error(Errc::invalid_argument,
+                    "give an identity file or a backup passphrase, not both");
+      }
+      if (Vault::exists(o->to)) {
+        throw Error(Errc::already_exists, "a vault already exists in " + o->to,
+                    "restore into a new folder; to merge a backup into a vault use 'folio import'");
+      }
+      int fd = open_backup_input(o->input);
+      struct Closer {
+        int fd;
+        ~Closer() {
+          if (fd != STDIN_FILENO) ::close(fd);
+        }
+      } closer{fd};
+      Secret identities, pass;
+      BackupKeys keys;
+      if (!o->identity_files.empty()) {
+        identities = read_key_file(o->identity_files[0]);
+        keys.identities = &identities;
+      } else {
+        pass = o->passphrase.read();
+        keys.passphrase = &pass;
+      }
+      KdfParams kdf = o->kdf.resolve(std::nullopt);
+      Secret vault_pass = new_passphrase(g.passphrase_fd, g.passphrase_file, o->allow_weak);
+      FdSource file(fd);
+      ProgressSource in(file, input_size(fd), progress_bar("restoring"));
+      Restored r = restore_backup(o->to, vault_pass, kdf, in, keys);
+      note("restored " + counts_text(r.report.added) + " into a new vault in " + o->to +
+           " (Argon2id: " + std::to_string(kdf.memory >> 10) + " KiB, " + std::to_string(kdf.ops) +
+           " passes)");
+      std::cout
+          << "Recovery code of the new vault: write it on paper and keep it away from this "
+             "device.\n"
+             "It opens the vault if you forget the passphrase. It is shown only once.\n\n    ";
+      std::cout.write(r.recovery_code.view().data(),
+                      static_cast<std::streamsize>(r.recovery_code.size()));
+      std::cout << "\n\n" << std::flush;
+      return 0;
+    };
+  });
+}
+
+}  // namespace folio::cli

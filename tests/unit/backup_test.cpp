@@ -1,0 +1,383 @@
+// The backup payload (docs/FORMAT.md, "Backups") written and read without
+// encryption: round trips, merging, conflicts, dry runs and damaged input.
+#include "folio/backup.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "folio/checklist.h"
+#include "folio/journal.h"
+#include "folio/kdf.h"
+#include "folio/vault.h"
+#include "support.h"
+
+using namespace folio;
+namespace fs = std::filesystem;
+using folio_test::draft;
+using folio_test::TempDir;
+
+namespace {
+
+const Secret& passphrase() {
+  static const Secret p = Secret::from("backup test passphrase");
+  return p;
+}
+
+struct StringSink : ByteSink {
+  std::string bytes;
+  void write(std::span<const std::uint8_t> b) override {
+    bytes.append(reinterpret_cast<const char*>(b.data()), b.size());
+  }
+};
+
+struct StringSource : ByteSource {
+  explicit StringSource(std::string b) : bytes(std::move(b)) {}
+  std::string bytes;
+  std::size_t pos = 0;
+  std::size_t read(std::span<std::uint8_t> out) override {
+    // Small, odd reads: lines must be put together across them.
+    std::size_t n = std::min<std::size_t>({out.size(), bytes.size() - pos, 7777});
+    std::memcpy(out.data(), bytes.data() + pos, n);
+    pos += n;
+    return n;
+  }
+};
+
+struct Fixture {
+  TempDir tmp;
+  fs::path dir = tmp / "vault";
+  Secret recovery = Vault::create(dir, passphrase(), kKdfCheapest);
+  Vault vault = Vault::open(dir, passphrase());
+
+  std::string payload() {
+    StringSink out;
+    vault.backup().write_payload(out);
+    return out.bytes;
+  }
+  ImportReport import(const std::string& bytes, bool dry_run = false) {
+    StringSource in(bytes);
+    ImportOptions o;
+    o.dry_run = dry_run;
+    return vault.backup().read_payload(in, o);
+  }
+  fs::path file(const std::string& name, std::size_t size, char seed) {
+    fs::path p = tmp / name;
+    std::ofstream f(p, std::ios::binary);
+    for (std::size_t i = 0; i < size; ++i)
+      f.put(static_cast<char>(seed + static_cast<char>(i * 7 % 251)));
+    return p;
+  }
+};
+
+// A vault with a bit of everything, Chinese included, and attachments that
+// span several payload chunks and a stored-chunk boundary.
+void fill(Fixture& f) {
+  Journal j = f.vault.journal();
+  Entry e1 =
+      j.add(draft("今天去领事馆面试。\n一切顺利！", {"签证", "travel"}, std::string("签证面试")));
+  j.add(draft("A plain entry without a title."));
+  Checklists lists = f.vault.checklists();
+  ChecklistDraft cd;
+  cd.name = "留学 visa";
+  cd.description = "for the autumn";
+  cd.target = "2027-09-01";
+  Checklist c = lists.create(cd, std::string("study-abroad"), "zh");
+  auto items = lists.items(c.id);
+  ItemChange ch;
+  ch.state = "requested";
+  ch.due = std::optional<Day>("2026-12-01");
+  ch.notes = std::optional<std::string>("银行流水 三个月");
+  lists.change_item(items[2].id, ch);
+  lists.link_entry(e1.id, items[0].id);
+  lists.attach(items[0].id, f.file("passport.pdf", 1300 * 1024, 'a'));
+  lists.attach(items[1].id, f.file("empty.txt", 0, 'b'));
+  lists.attach(items[1].id, f.file("letter.png", 48 * 1024, 'c'));
+  lists.save_template(c.id, "my visa");
+}
+
+// The payload without its first line (which holds the time it was made).
+std::string body_of(const std::string& payload) { return payload.substr(payload.find('\n') + 1); }
+
+std::vector<std::string> lines_of(const std::string& payload) {
+  std::vector<std::string> out;
+  std::istringstream in(payload);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a payload starts with its format line and ends with the counts", "[backup]") {
+  Fixture f;
+  fill(f);
+  auto lines = lines_of(f.payload());
+  auto head = nlohmann::json::parse(lines.front());
+  CHECK(head["format"] == "folio-backup");
+  CHECK(head["version"] == 1);
+  CHECK(head["folio"].is_string());
+  CHECK(head["created"].get<std::string>().size() == 20);
+  auto end = nlohmann::json::parse(lines.back());
+  CHECK(end["type"] == "end");
+  CHECK(end["entries"] == 2);
+  CHECK(end["checklists"] == 1);
+  CHECK(end["items"] == 13);
+  CHECK(end["links"] == 1);
+  CHECK(end["templates"] == 1);
+  CHECK(end["attachments"] == 3);
+  // 1300 KiB in 48 KiB pieces, none for the empty file, one for 48 KiB.
+  CHECK(end["chunks"] == (1300 + 47) / 48 + 0 + 1);
+}
+
+TEST_CASE("a payload read into an empty vault gives the same payload again", "[backup]") {
+  Fixture a;
+  fill(a);
+  std::string first = a.payload();
+  Fixture b;
+  ImportReport r = b.import(first);
+  CHECK(r.added.entries == 2);
+  CHECK(r.added.items == 13);
+  CHECK(r.added.attachments == 3);
+  CHECK(r.conflicts.empty());
+  CHECK(body_of(b.payload()) == body_of(first));
+  CHECK(b.vault.checklists().get("留学 visa").items == 13);
+}
+
+TEST_CASE("importing the same payload twice changes nothing the second time", "[backup]") {
+  Fixture a;
+  fill(a);
+  std::string p = a.payload();
+  Fixture b;
+  b.import(p);
+  std::string after_first = body_of(b.payload());
+  ImportReport r = b.import(p);
+  CHECK(r.added.total() == 0);
+  CHECK(r.conflicts.empty());
+  CHECK(r.unchanged.entries == 2);
+  CHECK(r.unchanged.attachments == 3);
+  CHECK(body_of(b.payload()) == after_first);
+  // Into the vault it came from: nothing either.
+  CHECK(a.import(p).added.total() == 0);
+}
+
+TEST_CASE("a record changed since the backup is kept in both versions and reported", "[backup]") {
+  Fixture f;
+  Entry e = f.vault.journal().add(draft("the original text"));
+  std::string p = f.payload();
+  f.vault.journal().update(e.id, draft("the text as it is now"));
+  ImportReport r = f.import(p);
+  REQUIRE(r.conflicts.size() == 1);
+  CHECK(r.conflicts[0].kind == "entry");
+  CHECK(r.conflicts[0].id == e.id);
+  CHECK(r.conflicts[0].kept_as != e.id);
+  CHECK(f.vault.journal().get(e.id).body == "the text as it is now");
+  CHECK(f.vault.journal().get(r.conflicts[0].kept_as).body == "the original text");
+  // Once both versions are there, importing again adds no third.
+  ImportReport again = f.import(p);
+  CHECK(again.conflicts.empty());
+  CHECK(again.added.total() == 0);
+  CHECK(f.vault.journal().count() == 2);
+}
+
+TEST_CASE("a checklist whose name is taken is added under a copy name", "[backup]") {
+  Fixture a;
+  ChecklistDraft cd;
+  cd.name = "Visa";
+  a.vault.checklists().create(cd);
+  Fixture b;
+  b.vault.checklists().create(cd);
+  ImportReport r = b.import(a.payload());
+  REQUIRE(r.conflicts.size() == 1);
+  CHECK(r.added.checklists == 1);
+  CHECK(b.vault.checklists().list().size() == 2);
+  CHECK(b.import(a.payload()).added.total() == 0);
+}
+
+TEST_CASE("a dry run reports what would change and writes nothing", "[backup]") {
+  Fixture a;
+  fill(a);
+  Fixture b;
+  std::string before = body_of(b.payload());
+  ImportReport r = b.import(a.payload(), true);
+  CHECK(r.dry_run);
+  CHECK(r.added.entries == 2);
+  CHECK(r.added.attachments == 3);
+  CHECK(body_of(b.payload()) == before);
+}
+
+TEST_CASE("a truncated or altered payload is refused and nothing is imported", "[backup]") {
+  Fixture a;
+  fill(a);
+  auto lines = lines_of(a.payload());
+  Fixture b;
+  std::string before = body_of(b.payload());
+
+  SECTION("without its end line") {
+    lines.pop_back();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("cut inside a line") {
+    std::string p = join(lines);
+    CHECK_ERRC(b.import(p.substr(0, p.size() / 2)), Errc::corrupt);
+  }
+  SECTION("with a chunk left out") {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].find("\"type\":\"chunk\"") != std::string::npos) {
+        lines.erase(lines.begin() + static_cast<long>(i));
+        break;
+      }
+    }
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("with an attachment byte changed") {
+    for (auto& l : lines) {
+      auto at = l.find("\"data\":\"");
+      if (at != std::string::npos) {
+        char& c = l[at + 20];
+        c = c == 'A' ? 'B' : 'A';
+        break;
+      }
+    }
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("with data after the end line") {
+    lines.push_back(lines[1]);
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  CHECK(body_of(b.payload()) == before);
+}
+
+TEST_CASE("a payload of a newer version is unsupported_version", "[backup]") {
+  Fixture a;
+  auto lines = lines_of(a.payload());
+  auto head = nlohmann::json::parse(lines[0]);
+  head["version"] = 2;
+  lines[0] = head.dump();
+  Fixture b;
+  CHECK_ERRC(b.import(join(lines)), Errc::unsupported_version);
+}
+
+TEST_CASE("something that is not a payload is corrupt", "[backup]") {
+  Fixture f;
+  CHECK_ERRC(f.import(""), Errc::corrupt);
+  CHECK_ERRC(f.import("hello world\n"), Errc::corrupt);
+  CHECK_ERRC(f.import("{\"format\":\"other\",\"version\":1}\n"), Errc::corrupt);
+  CHECK_ERRC(f.import(std::string(100000, 'x')), Errc::corrupt);
+}
+
+TEST_CASE("an encrypted backup opens with its passphrase and nothing else", "[backup]") {
+  Fixture a;
+  fill(a);
+  Secret pass = Secret::from("backup passphrase for the unit test");
+  BackupRecipients to;
+  to.passphrase = &pass;
+  to.work_factor = 10;
+  StringSink file;
+  a.vault.backup().export_to(file, to);
+  CHECK(file.bytes.rfind("age-encryption.org/v1\n-> scrypt ", 0) == 0);
+
+  Fixture b;
+  Secret wrong = Secret::from("not the backup passphrase");
+  BackupKeys bad;
+  bad.passphrase = &wrong;
+  StringSource in1(file.bytes);
+  CHECK_ERRC(b.vault.backup().import_from(in1, bad), Errc::wrong_passphrase);
+
+  BackupKeys good;
+  good.passphrase = &pass;
+  StringSource in2(file.bytes);
+  ImportReport r = b.vault.backup().import_from(in2, good);
+  CHECK(r.added.entries == 2);
+  CHECK(body_of(b.payload()) == body_of(a.payload()));
+}
+
+TEST_CASE("a passphrase together with recipients is invalid_argument", "[backup]") {
+  Fixture f;
+  Secret pass = Secret::from("backup passphrase for the unit test");
+  BackupRecipients to;
+  to.passphrase = &pass;
+  to.recipients = {"age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"};
+  StringSink file;
+  CHECK_ERRC(f.vault.backup().export_to(file, to), Errc::invalid_argument);
+  CHECK(file.bytes.empty());
+}
+
+TEST_CASE("records that point at records not in the backup, or repeat, are corrupt", "[backup]") {
+  Fixture a;
+  fill(a);
+  auto lines = lines_of(a.payload());
+  auto find = [&lines](const char* type) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].find(std::string("{\"type\":\"") + type + "\"") == 0) return i;
+    }
+    FAIL("no line of type " << type);
+    return std::size_t{0};
+  };
+  Fixture b;
+  std::string before = body_of(b.payload());
+
+  SECTION("an item of an unknown checklist") {
+    auto j = nlohmann::json::parse(lines[find("item")]);
+    j["checklist"] = "zzzzzzzz";
+    lines[find("item")] = j.dump();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("an entry twice") {
+    lines.insert(lines.begin() + static_cast<long>(find("entry")), lines[find("entry")]);
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("a chunk of another attachment") {
+    auto j = nlohmann::json::parse(lines[find("chunk")]);
+    j["attachment"] = "zzzzzzzz";
+    lines[find("chunk")] = j.dump();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("a tag folio would not store") {
+    auto j = nlohmann::json::parse(lines[find("entry")]);
+    j["tags"] = {"Has Space"};
+    lines[find("entry")] = j.dump();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("an id that is not a folio id") {
+    auto j = nlohmann::json::parse(lines[find("entry")]);
+    j["id"] = "'; DROP";
+    lines[find("entry")] = j.dump();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("a time that is not UTC text") {
+    auto j = nlohmann::json::parse(lines[find("checklist")]);
+    j["created"] = "yesterday";
+    lines[find("checklist")] = j.dump();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("an end line that counts differently") {
+    auto j = nlohmann::json::parse(lines.back());
+    j["entries"] = 3;
+    lines.back() = j.dump();
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  SECTION("an unknown record type") {
+    lines.insert(lines.begin() + 1, "{\"type\":\"diary\"}");
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
+  CHECK(body_of(b.payload()) == before);
+}
+
+TEST_CASE("fields a later folio may add are ignored", "[backup]") {
+  Fixture a;
+  a.vault.journal().add(draft("with an extra field"));
+  auto lines = lines_of(a.payload());
+  auto j = nlohmann::json::parse(lines[1]);
+  j["mood"] = "calm";
+  lines[1] = j.dump();
+  Fixture b;
+  CHECK(b.import(join(lines)).added.entries == 1);
+}
