@@ -52,7 +52,10 @@ this script:
    at the smallest size; then pass grep against folio search, and PASS/MISS
    against the targets: a search at 100,000 entries under 50 ms median end
    to end excluding the KDF; each operation at 100,000 within 2x of its time
-   at 1,000; folio within 1.5x of the raw sqlcipher work.
+   at 1,000; folio within 1.5x of the raw sqlcipher work. With a session
+   agent (`folio unlock`; skip with --no-agent) it times show, list and the
+   searches again without passphrase or KDF, against the same sqlcipher
+   figures, with the agent issue's target: within 2x.
 
 It exits non-zero only when something does not work (missing binary or tool,
 a command failing, a check failing); never because of a figure.
@@ -735,6 +738,29 @@ def bench_size(folio: str, root: str, n: int, args, pass_store: Optional[PassSto
                          "sql": s, "pass": None})
     info["analysis"] = analyze(data, key, n) if args.analyze and n == max(args.size_list) else []
 
+    # The same reads through a session agent (`folio unlock`): no passphrase,
+    # no KDF; each beside the sqlcipher times of its row above.
+    if args.agent:
+        run(base + ["unlock", "--timeout", "1h"], what="folio unlock")
+        try:
+            served = [folio, "--vault", vault]
+            sql_of = {label: s for label, _, s in rows}
+            rows.append(("show ID (agent)",
+                         measure(lambda: run(served + ["show", next_uid("show folio", uids)],
+                                             what="folio show (agent)"), args.runs),
+                         sql_of["show ID"]))
+            rows.append((f"list --limit {LIMIT} (agent)",
+                         measure(lambda: run(served + ["list", "--limit", str(LIMIT)],
+                                             what="folio list (agent)"), args.runs),
+                         sql_of[f"list --limit {LIMIT}"]))
+            for _, word in QUERIES:
+                rows.append((f"search {word} (agent)",
+                             measure(lambda: run(served + ["search", word],
+                                                 what="folio search (agent)"), args.runs),
+                             sql_of[f"search {word}"]))
+        finally:
+            run(served + ["lock"], what="folio lock")
+
     # Last, since they change the vault. add: one more entry a run (no rare word).
     extra = Corpus(args.seed + 99, 1)
     extra.planted = {}
@@ -861,7 +887,7 @@ def print_report(results: List[Dict], args, kdf_ms: float, pass_algo: str) -> No
           f"warm-up (edit and rm: runs within {args.slow_budget:.0f} s, 'n')")
     print(f"sqlcipher: the same work through the sqlcipher tool with the raw key (statements below); "
           f"f/sql = folio / sqlcipher; x{lo['n']} = folio here / folio at {lo['n']} (medians)")
-    head = (f"{'entries':>8}  {'operation':<20} {'folio':>8} {'p90':>8}  {'sqlcipher':>9} {'p90':>8}"
+    head = (f"{'entries':>8}  {'operation':<28} {'folio':>8} {'p90':>8}  {'sqlcipher':>9} {'p90':>8}"
             f"  {'f/sql':>6}  {'x' + str(lo['n']):>7}  {'n':>3}")
     print(head)
     print("-" * len(head))
@@ -870,7 +896,7 @@ def print_report(results: List[Dict], args, kdf_ms: float, pass_algo: str) -> No
         for name, f, q in r["rows"]:
             fm, qm = med(f), med(q)
             growth = fm / med(lo_rows[name]) if name in lo_rows else None
-            print(f"{r['n']:>8}  {pad(name, 20)} {ms(fm):>8} {ms(p90(f)):>8}  "
+            print(f"{r['n']:>8}  {pad(name, 28)} {ms(fm):>8} {ms(p90(f)):>8}  "
                   f"{ms(qm) if q else '-':>9} {ms(p90(q)) if q else '-':>8}  "
                   f"{fm / qm if q else 0:>6.2f}  {growth:>7.2f}  {len(f):>3}")
         print()
@@ -918,16 +944,19 @@ def print_report(results: List[Dict], args, kdf_ms: float, pass_algo: str) -> No
     if hi is not lo:
         for name, f, _ in hi["rows"]:
             g = med(f) / med(lo_rows[name])
-            print(f"  {pad(name, 20)} at {hi['n']} within 2x of {lo['n']}: "
+            print(f"  {pad(name, 28)} at {hi['n']} within 2x of {lo['n']}: "
                   f"{ms(med(f)):>7} / {ms(med(lo_rows[name])):>6} ms = {g:5.2f}x   {verdict(g <= 2)}")
     else:
         print("  growth: one size only, not judged")
     for r in results:
         for name, f, q in r["rows"]:
             if q:
+                # Through the agent (no KDF) the session-agent issue asks for 2x.
+                bound = 2.0 if name.endswith("(agent)") else 1.5
                 ratio = med(f) / med(q)
-                print(f"  {r['n']:>6} {pad(name, 20)} folio within 1.5x of sqlcipher: "
-                      f"{ms(med(f)):>7} / {ms(med(q)):>7} ms = {ratio:5.2f}x   {verdict(ratio <= 1.5)}")
+                print(f"  {r['n']:>6} {pad(name, 28)} folio within {bound:.1f}x of sqlcipher: "
+                      f"{ms(med(f)):>7} / {ms(med(q)):>7} ms = {ratio:5.2f}x   "
+                      f"{verdict(ratio <= bound)}")
     print()
     for r in results:
         if r["analysis"]:
@@ -955,6 +984,8 @@ def main(argv: List[str]) -> int:
                     help="stop timing edit or rm of one tool after about this long (default 45 s)")
     ap.add_argument("--no-analyze", dest="analyze", action="store_false",
                     help="skip timing the parts of the search statement at the largest size")
+    ap.add_argument("--no-agent", dest="agent", action="store_false",
+                    help="skip the rows timed through a session agent (folio unlock)")
     ap.add_argument("--seed", type=int, default=20261123, help="generator seed")
     ap.add_argument("--workdir", help="where to build the vaults (default: a new folder in $TMPDIR)")
     ap.add_argument("--keep", action="store_true", help="keep the vaults and pass stores afterwards")
