@@ -30,7 +30,8 @@ int exit_code(Errc code) {
 
 constexpr char kFooter[] = R"(
 Exit codes:
-  0 success            1 (folio due) overdue; (selftest, vectors run) a test failed
+  0 success            1 (due) overdue; (selftest, vectors run) a test failed;
+                       (status) locked
   2 invalid usage or input                         3 not found (vault, id)
   4 wrong passphrase   5 damaged vault file       6 vault from a newer folio
   7 already exists     8 input/output error       9 refused by a safety rule
