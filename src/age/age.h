@@ -41,6 +41,10 @@ enum class Failure {
   payload,   // a chunk fails, is missing, is empty or is followed by data (corrupt)
 };
 
+// The outcome's name as the CCTV age vectors write it after "expect:":
+// "armor failure", "header failure", "HMAC failure", "no match", "payload failure".
+std::string_view to_string(Failure failure) noexcept;
+
 class FormatError : public Error {
  public:
   FormatError(Failure failure, Errc code, std::string message, std::string hint = {})

@@ -15,6 +15,7 @@
 
 #include "age/age.h"
 #include "crypto/primitives.h"
+#include "text/base64.h"
 
 namespace folio::age::detail {
 
@@ -40,15 +41,12 @@ inline ByteView bytes_of(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-// ---- base64.cpp: RFC 4648 standard alphabet.
-// Unpadded (the header); decoding rejects padding, other characters and
-// non-zero trailing bits (non-canonical encodings).
-std::string base64_encode(ByteView bytes);
-std::optional<Bytes> base64_decode(std::string_view text);
-// With '=' padding (the armor): the length must be a multiple of 4.
-std::string base64_encode_padded(ByteView bytes);
-std::optional<Bytes> base64_decode_padded(std::string_view text);
-bool is_base64_char(char c);
+// ---- base64: src/text/base64.h (unpadded in the header, padded in the armor).
+using folio::base64_decode;
+using folio::base64_decode_padded;
+using folio::base64_encode;
+using folio::base64_encode_padded;
+using folio::is_base64_char;
 
 // ---- bech32.cpp: BIP 173 without its 90-character limit. The checksum is over
 // the lower-case form; mixed case is rejected. decode returns the HRP in

@@ -160,4 +160,15 @@ std::size_t Reader::read(std::span<std::uint8_t> out) {
   return done;
 }
 
+std::string_view to_string(Failure failure) noexcept {
+  switch (failure) {
+    case Failure::armor: return "armor failure";
+    case Failure::header: return "header failure";
+    case Failure::hmac: return "HMAC failure";
+    case Failure::no_match: return "no match";
+    case Failure::payload: return "payload failure";
+  }
+  return "failure";
+}
+
 }  // namespace folio::age

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backup/payload.h"
+#include "text/base64.h"
 #include "crypto/hash.h"
 #include "folio/backup.h"
 #include "folio/dates.h"
@@ -22,7 +23,6 @@ namespace folio {
 namespace {
 
 using Json = nlohmann::ordered_json;
-using backup::base64_encode;
 using backup::kChunkRaw;
 
 Json opt_text(const Statement& st, int column) {
@@ -230,7 +230,7 @@ class PayloadWriter {
       j["type"] = "chunk";
       j["attachment"] = id;
       j["seq"] = seq++;
-      j["data"] = base64_encode(std::span<const std::uint8_t>(piece.data(), filled));
+      j["data"] = base64_encode_padded(std::span<const std::uint8_t>(piece.data(), filled));
       out_.line(dump(j));
       wipe(piece.data(), piece.size());
       filled = 0;

@@ -20,6 +20,7 @@
 #include <unordered_set>
 
 #include "backup/payload.h"
+#include "text/base64.h"
 #include "crypto/hash.h"
 #include "folio/backup.h"
 #include "folio/dates.h"
@@ -701,9 +702,12 @@ class Importer {
     ++p.next_seq;
     ++chunks_;
     std::string data = f.text("data");
-    if (data.size() > (kMaxChunkRaw / 3) * 4 || !backup::base64_decode(data, bytes_)) {
+    std::optional<std::vector<std::uint8_t>> decoded;
+    if (data.size() <= (kMaxChunkRaw / 3) * 4) decoded = base64_decode_padded(data);
+    if (!decoded) {
       damaged(f.line(), "a chunk of attachment " + p.id + " is not valid base64");
     }
+    bytes_ = std::move(*decoded);
     if (p.done + bytes_.size() > p.record.size) {
       damaged(f.line(), "attachment " + p.id + " has more bytes than its size");
     }

@@ -1,4 +1,4 @@
-// Base64, line splitting and buffering for the backup payload, and the
+// Line splitting and buffering for the backup payload, and the
 // file-descriptor sink and source of folio/backup.h.
 #include "backup/payload.h"
 
@@ -36,67 +36,6 @@ std::size_t FdSource::read(std::span<std::uint8_t> out) {
 }
 
 namespace backup {
-namespace {
-
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int value_of(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-}  // namespace
-
-std::string base64_encode(std::span<const std::uint8_t> in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    std::uint32_t v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  std::size_t rest = in.size() - i;
-  if (rest > 0) {
-    std::uint32_t v = std::uint32_t{in[i]} << 16;
-    if (rest == 2) v |= std::uint32_t{in[i + 1]} << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-bool base64_decode(std::string_view text, std::vector<std::uint8_t>& out) {
-  out.clear();
-  if (text.size() % 4 != 0) return false;
-  out.reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    bool last = i + 4 == text.size();
-    int pad = 0;
-    if (last && text[i + 3] == '=') pad = text[i + 2] == '=' ? 2 : 1;
-    int v[4] = {0, 0, 0, 0};
-    for (int k = 0; k < 4 - pad; ++k) {
-      v[k] = value_of(text[i + static_cast<std::size_t>(k)]);
-      if (v[k] < 0) return false;
-    }
-    std::uint32_t w = (std::uint32_t(v[0]) << 18) | (std::uint32_t(v[1]) << 12) |
-                      (std::uint32_t(v[2]) << 6) | std::uint32_t(v[3]);
-    out.push_back(static_cast<std::uint8_t>(w >> 16));
-    if (pad < 2) out.push_back(static_cast<std::uint8_t>(w >> 8));
-    if (pad < 1) out.push_back(static_cast<std::uint8_t>(w));
-    // Canonical: the bits the padding leaves over must be zero.
-    if ((pad == 1 && (w & 0xFF) != 0) || (pad == 2 && (w & 0xFFFF) != 0)) return false;
-  }
-  return true;
-}
 
 LineReader::~LineReader() { wipe(buf_.data(), buf_.size()); }
 

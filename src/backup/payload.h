@@ -1,5 +1,4 @@
-// The pieces the payload writer and reader share: record names, sizes,
-// base64 with padding (RFC 4648 section 4, as JSON tools expect), and a
+// The pieces the payload writer and reader share: record names, sizes, and a
 // line reader with a bound on the line length.
 #pragma once
 
@@ -25,10 +24,6 @@ inline constexpr std::size_t kStoredChunk = 1 << 20;
 inline constexpr std::size_t kMaxHeaderLine = 4096;
 // Any other line (an entry body is one line of JSON).
 inline constexpr std::size_t kMaxLine = 64 << 20;
-
-std::string base64_encode(std::span<const std::uint8_t> bytes);
-// Canonical padded base64 only; false for anything else (out is then unspecified).
-bool base64_decode(std::string_view text, std::vector<std::uint8_t>& out);
 
 // Splits a source into lines, each ending in '\n'.
 class LineReader {

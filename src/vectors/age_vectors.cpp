@@ -75,22 +75,6 @@ std::vector<std::uint8_t> inflate_zlib(const std::vector<std::uint8_t>& in) {
   return out;
 }
 
-std::string outcome_of(age::Failure failure) {
-  switch (failure) {
-    case age::Failure::armor:
-      return "armor failure";
-    case age::Failure::header:
-      return "header failure";
-    case age::Failure::hmac:
-      return "HMAC failure";
-    case age::Failure::no_match:
-      return "no match";
-    case age::Failure::payload:
-      return "payload failure";
-  }
-  return "error";
-}
-
 bool supported_identity(const std::string& text) { return text.rfind("AGE-SECRET-KEY-1", 0) == 0; }
 
 // The newest backup payload version folio reads (include/folio/backup.h's
@@ -125,7 +109,7 @@ Decrypted decrypt(const std::vector<std::uint8_t>& file, const age::DecryptOptio
     }
     out.outcome = "success";
   } catch (const age::FormatError& e) {
-    out.outcome = outcome_of(e.failure());
+    out.outcome = std::string(age::to_string(e.failure()));
     out.note = e.what();
   } catch (const Error& e) {
     out.outcome = "error (" + std::string(to_string(e.code())) + ")";

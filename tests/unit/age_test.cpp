@@ -605,20 +605,7 @@ Vector read_vector(const std::filesystem::path& path) {
 }
 
 std::string outcome_name(const std::optional<age::Failure>& failure) {
-  if (!failure) return "success";
-  switch (*failure) {
-    case age::Failure::armor:
-      return "armor failure";
-    case age::Failure::header:
-      return "header failure";
-    case age::Failure::hmac:
-      return "HMAC failure";
-    case age::Failure::no_match:
-      return "no match";
-    case age::Failure::payload:
-      return "payload failure";
-  }
-  return "?";
+  return failure ? std::string(age::to_string(*failure)) : "success";
 }
 
 std::string sha256_hex(const Bytes& data) {

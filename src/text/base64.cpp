@@ -1,12 +1,10 @@
-// Base64 (RFC 4648, standard alphabet) as age needs it: unpadded and strictly
-// canonical in the header, padded in the armor. Canonical means the unused
-// low bits of the last character are zero, so every byte string has exactly
-// one accepted encoding (age.md, "Conventions").
-#include <array>
+#include "text/base64.h"
 
-#include "age/format.h"
+namespace folio {
 
-namespace folio::age::detail {
+using Bytes = std::vector<std::uint8_t>;
+using ByteView = std::span<const std::uint8_t>;
+
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -91,4 +89,4 @@ std::optional<Bytes> base64_decode_padded(std::string_view text) {
   return base64_decode(body);
 }
 
-}  // namespace folio::age::detail
+}  // namespace folio
