@@ -200,6 +200,10 @@ int open_backup_input(const std::string& path) {
   return fd;
 }
 
+BackupInput::~BackupInput() {
+  if (fd_ != STDIN_FILENO) ::close(fd_);
+}
+
 std::uint64_t input_size(int fd) {
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return 0;

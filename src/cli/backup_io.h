@@ -90,6 +90,19 @@ class ProgressSource : public ByteSource {
 
 // The backup to read: standard input for "-", else the file. Error(not_found).
 int open_backup_input(const std::string& path);
+
+// open_backup_input's descriptor, closed when this goes (standard input stays open).
+class BackupInput {
+ public:
+  explicit BackupInput(const std::string& path) : fd_(open_backup_input(path)) {}
+  ~BackupInput();
+  BackupInput(const BackupInput&) = delete;
+  BackupInput& operator=(const BackupInput&) = delete;
+  int fd() const noexcept { return fd_; }
+
+ private:
+  int fd_;
+};
 std::uint64_t input_size(int fd);  // 0 when unknown (a pipe)
 
 void print_import_report(const ImportReport& r, bool json);

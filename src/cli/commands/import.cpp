@@ -1,5 +1,4 @@
 // folio import: merge a backup into the open vault, in one transaction.
-#include <unistd.h>
 
 #include "cli/backup_io.h"
 #include "cli/common.h"
@@ -36,13 +35,8 @@ void add_import(CLI::App& app, Globals& g, Action& run) {
       if (o->plaintext && (!o->identity_files.empty() || o->passphrase.given())) {
         throw Error(Errc::invalid_argument, "--plaintext takes no identity or passphrase");
       }
-      int fd = open_backup_input(o->input);
-      struct Closer {
-        int fd;
-        ~Closer() {
-          if (fd != STDIN_FILENO) ::close(fd);
-        }
-      } closer{fd};
+      BackupInput input(o->input);
+      const int fd = input.fd();
       Vault vault = open_vault(g);
       FdSource file(fd);
       ProgressSource in(file, input_size(fd), progress_bar(o->dry_run ? "checking" : "importing"));

@@ -1,5 +1,4 @@
 // folio restore: a new vault made from a backup.
-#include <unistd.h>
 
 #include <iostream>
 
@@ -39,13 +38,8 @@ void add_restore(CLI::App& app, Globals& g, Action& run) {
         throw Error(Errc::already_exists, "a vault already exists in " + o->to,
                     "restore into a new folder; to merge a backup into a vault use 'folio import'");
       }
-      int fd = open_backup_input(o->input);
-      struct Closer {
-        int fd;
-        ~Closer() {
-          if (fd != STDIN_FILENO) ::close(fd);
-        }
-      } closer{fd};
+      BackupInput input(o->input);
+      const int fd = input.fd();
       Secret identities, pass;
       BackupKeys keys;
       if (!o->identity_files.empty()) {
