@@ -2,7 +2,6 @@
 // recipient stanzas, and the MAC line. Parsing is strict: anything the ABNF
 // does not produce is a header failure, so the bytes the MAC covers (kept as
 // read) are exactly the canonical encoding.
-#include <sodium.h>
 
 #include <algorithm>
 

@@ -11,7 +11,6 @@
 // at a time, so what a caller got before a payload failure is authentic, but only a read that
 // returns 0 proves the file complete.
 // Memory: a sealed chunk, a plaintext chunk (sodium_malloc) and the header.
-#include <sodium.h>
 
 #include <algorithm>
 #include <cstring>
@@ -75,7 +74,7 @@ Reader::Reader(Source& in, const DecryptOptions& options) : state_(std::make_uni
   const Header header = read_header(*s.input);
   const Secret file_key = unwrap_file_key(header.stanzas, options);
   const auto mac = header_mac(file_key, header.mac_input);
-  if (sodium_memcmp(mac.data(), header.mac.data(), mac.size()) != 0) {
+  if (!crypto::equal_constant_time(mac, header.mac)) {
     fail(Failure::hmac, "the age header MAC does not match: the header was changed");
   }
   std::array<std::uint8_t, kNonceSize> nonce;

@@ -1,6 +1,5 @@
 // X25519 and scrypt recipients (age.md, "Native recipient types"): the key
 // encodings (bech32), identity files, and the stanzas that wrap the file key.
-#include <sodium.h>
 
 #include <algorithm>
 #include <string>
@@ -100,7 +99,7 @@ std::optional<Secret> unwrap_x25519(const Stanza& stanza,
       fail(Failure::header, "an X25519 stanza has a low-order share (a forged or broken file)");
     }
     const Secret key = x25519_wrap_key(*shared, share, identity.recipient());
-    sodium_memzero(shared->data(), shared->size());
+    wipe(shared->data(), shared->size());
     if (auto file_key = open_file_key(key, stanza.body)) return file_key;
   }
   return std::nullopt;
@@ -149,7 +148,7 @@ X25519Identity parse_identity(std::string_view text) {
   const bool ok = decoded && decoded->hrp == kIdentityHrp && decoded->data.size() == 32;
   X25519Identity out;
   if (ok) out.scalar = Secret::from({reinterpret_cast<const char*>(decoded->data.data()), 32});
-  if (decoded) sodium_memzero(decoded->data.data(), decoded->data.size());
+  if (decoded) wipe(decoded->data.data(), decoded->data.size());
   if (!ok) {
     throw Error(Errc::invalid_argument, "not an age X25519 identity (AGE-SECRET-KEY-1...)",
                 "an identity file is what age-keygen or folio keygen writes");
@@ -160,7 +159,7 @@ X25519Identity parse_identity(std::string_view text) {
 Secret encode_identity(const X25519Identity& identity) {
   std::string text = detail::bech32_encode(kIdentityHrp, crypto::view(identity.scalar), true);
   Secret out = Secret::from(text);
-  sodium_memzero(text.data(), text.size());
+  wipe(text.data(), text.size());
   return out;
 }
 
@@ -210,7 +209,7 @@ Stanza wrap_x25519(const X25519Recipient& recipient, const Secret& file_key) {
     throw Error(Errc::invalid_argument, "the age recipient is not a usable X25519 public key");
   }
   const Secret key = x25519_wrap_key(*shared, share, recipient);
-  sodium_memzero(shared->data(), shared->size());
+  wipe(shared->data(), shared->size());
   return Stanza{{"X25519", base64_encode(share)}, seal_file_key(key, file_key)};
 }
 

@@ -1,5 +1,4 @@
 #include <pwd.h>
-#include <sodium.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -9,6 +8,7 @@
 #include <cstdlib>
 
 #include "agent/wire.h"
+#include "crypto/primitives.h"
 #include "folio/agent.h"
 #include "folio/error.h"
 #include "vault/files.h"
@@ -52,12 +52,9 @@ fs::path socket_path(const fs::path& vault_dir) {
   fs::path canonical = fs::weakly_canonical(fs::absolute(vault_dir), ec);
   if (ec) canonical = fs::absolute(vault_dir);
   const std::string text = canonical.string();
-  unsigned char digest[16];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(text.data()),
-                     text.size(), nullptr, 0);
-  char hex[2 * sizeof digest + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  fs::path path = socket_base() / (std::string(hex) + ".sock");
+  const std::string hex = crypto::to_hex(crypto::blake2b(
+      {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, {}, 16));
+  fs::path path = socket_base() / (hex + ".sock");
   if (path.string().size() >= sizeof(sockaddr_un{}.sun_path)) {
     throw Error(Errc::refused, "the agent socket path is too long: " + path.string(),
                 "set XDG_RUNTIME_DIR to a shorter folder");

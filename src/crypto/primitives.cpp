@@ -232,4 +232,15 @@ Bytes blake2b(ByteView message, ByteView key, std::size_t length) {
   return out;
 }
 
+bool equal_constant_time(ByteView a, ByteView b) noexcept {
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string to_hex(ByteView bytes) {
+  std::string out(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
+  out.pop_back();
+  return out;
+}
+
 }  // namespace folio::crypto

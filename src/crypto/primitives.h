@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "folio/secret.h"
@@ -61,5 +62,11 @@ Secret scrypt(ByteView passphrase, ByteView salt, unsigned log2_n, std::uint32_t
 
 // BLAKE2b with an optional key, 1..64-byte output.
 Bytes blake2b(ByteView message, ByteView key, std::size_t length);
+
+// Constant-time comparison (for MACs): false when the sizes differ.
+bool equal_constant_time(ByteView a, ByteView b) noexcept;
+
+// Lower-case hex.
+std::string to_hex(ByteView bytes);
 
 }  // namespace folio::crypto
