@@ -33,12 +33,14 @@ class Secret {
   // wiping its own copy.
   static Secret from(std::string_view bytes);
 
-  std::uint8_t* data() noexcept { return data_; }
-  const std::uint8_t* data() const noexcept { return data_; }
+  // Never null, even when empty: libsodium declares its pointer arguments
+  // non-null, and an empty passphrase is still a passphrase.
+  std::uint8_t* data() noexcept { return data_ != nullptr ? data_ : empty_byte(); }
+  const std::uint8_t* data() const noexcept { return data_ != nullptr ? data_ : empty_byte(); }
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
   std::string_view view() const noexcept {
-    return {reinterpret_cast<const char*>(data_), size_};
+    return {reinterpret_cast<const char*>(data()), size_};
   }
 
   // Shrinks the visible size (the allocation stays; the tail is zeroed).
@@ -48,6 +50,8 @@ class Secret {
   bool equals(const Secret& other) const noexcept;
 
  private:
+  static std::uint8_t* empty_byte() noexcept;
+
   std::uint8_t* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
