@@ -14,25 +14,9 @@
 #include <string_view>
 
 #include "age/age.h"
+#include "memory_source.h"
 
 namespace {
-
-class MemorySource : public folio::age::Source {
- public:
-  MemorySource(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
-  std::size_t read(std::span<std::uint8_t> out) override {
-    // Odd read sizes exercise the buffering as a pipe would.
-    const std::size_t n = std::min({out.size(), size_ - pos_, std::size_t{777}});
-    if (n > 0) std::memcpy(out.data(), data_ + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  const std::uint8_t* data_;
-  std::size_t size_;
-  std::size_t pos_ = 0;
-};
 
 const folio::age::DecryptOptions& options() {
   static const folio::Secret passphrase = folio::Secret::from("password");
@@ -63,7 +47,7 @@ void parse_keys(std::string_view text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (sodium_init() < 0) return 0;
-  MemorySource source(data, size);
+  MemorySource<folio::age::Source, 777> source(data, size);
   try {
     folio::age::Reader reader(source, options());
     std::uint8_t buffer[4096];

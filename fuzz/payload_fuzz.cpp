@@ -20,24 +20,9 @@
 #include "folio/error.h"
 #include "folio/kdf.h"
 #include "folio/vault.h"
+#include "memory_source.h"
 
 namespace {
-
-class MemorySource : public folio::ByteSource {
- public:
-  MemorySource(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
-  std::size_t read(std::span<std::uint8_t> out) override {
-    const std::size_t n = std::min({out.size(), size_ - pos_, std::size_t{4093}});
-    if (n > 0) std::memcpy(out.data(), data_ + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  const std::uint8_t* data_;
-  std::size_t size_;
-  std::size_t pos_ = 0;
-};
 
 // One empty vault for the whole run, in a fresh folder under $TMPDIR
 // (removed at exit). Every input is a dry run, so it stays empty.
@@ -62,7 +47,7 @@ folio::Vault& vault() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  MemorySource in(data, size);
+  MemorySource<folio::ByteSource, 4093> in(data, size);
   try {
     folio::ImportOptions options;
     options.dry_run = true;
