@@ -1,4 +1,5 @@
 // The client side of the agent: used by every command that opens a vault.
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -34,7 +35,10 @@ std::unique_ptr<Connection> connect_agent(const fs::path& vault_dir) {
     throw Error(Errc::refused, "the agent socket " + path.string() + " is not yours: not using it",
                 "remove it, then unlock again");
   }
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  // Non-blocking for the connect: an agent that is stopped or whose queue is
+  // full makes connect() fail with EAGAIN at once instead of hanging (panic
+  // must not wait on it). The replies then have 5-second timeouts.
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) throw_io("cannot create a socket", errno);
   auto conn = std::make_unique<Connection>(fd);
   sockaddr_un addr{};
@@ -45,6 +49,11 @@ std::unique_ptr<Connection> connect_agent(const fs::path& vault_dir) {
       ::unlink(path.c_str());  // the agent died without cleaning up
       return nullptr;
     }
+    if (errno == EAGAIN) return nullptr;  // busy or stopped: as if there were none
+    throw_io("cannot reach the agent at " + path.string(), errno);
+  }
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
     throw_io("cannot reach the agent at " + path.string(), errno);
   }
   if (peer_uid(fd) != static_cast<long>(::geteuid())) {

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -22,9 +24,29 @@
 
 namespace folio::agent {
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// The agent's deadlines run on CLOCK_BOOTTIME, which counts the time the
+// machine is suspended: a laptop unlocked in the evening and suspended
+// overnight is locked in the morning. (steady_clock, CLOCK_MONOTONIC, stops.)
+struct Clock {
+  using duration = std::chrono::nanoseconds;
+  using rep = duration::rep;
+  using period = duration::period;
+  using time_point = std::chrono::time_point<Clock>;
+  static constexpr bool is_steady = true;
+  static time_point now() noexcept {
+    timespec ts{};
+    ::clock_gettime(CLOCK_BOOTTIME, &ts);
+    return time_point(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
+  }
+};
+
+// How often the agent wakes up even without a request, to check its deadlines
+// and that the vault's header still yields a key (panic, destroy, a rekey
+// elsewhere): it ends within this long of the keys being destroyed.
+constexpr std::chrono::milliseconds kCheckEvery{1000};
 
 constexpr char kConfigMagic[] = "folio-agent-config-v1";
 constexpr std::size_t kKeySize = 32;
@@ -122,6 +144,11 @@ void start(const Vault& vault, const Options& options, const std::string& execut
     // and the settings pipe on fd 4. Nothing of this process's memory (the
     // open database's page cache) goes with it.
     if (::dup2(listen_fd, 3) < 0 || ::dup2(pipe_fds[0], 4) < 0) ::_exit(127);
+    // dup2 onto the same number keeps close-on-exec; clear it on both. Every
+    // other descriptor the caller had (a --passphrase-fd, a lock file) stays
+    // behind: the agent lives for hours.
+    if (::fcntl(3, F_SETFD, 0) != 0 || ::fcntl(4, F_SETFD, 0) != 0) ::_exit(127);
+    ::close_range(5, ~0U, 0);
     ::setsid();
     // A child of a child: the agent is adopted by init, and the caller does not
     // have to wait for it.
@@ -193,11 +220,22 @@ int serve(int listen_fd, int config_fd) {
   }
   if (::chdir("/") != 0) return 2;
   struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;  // no SA_RESTART: poll() returns EINTR
+  sa.sa_handler = on_stop_signal;
   ::sigaction(SIGTERM, &sa, nullptr);
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGHUP, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  // The stop signals are blocked except inside ppoll(), so one that arrives
+  // between the check of g_stop and the wait ends the wait at once.
+  sigset_t stop_signals, during_wait;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
+  ::sigprocmask(SIG_BLOCK, &stop_signals, &during_wait);
+  sigdelset(&during_wait, SIGTERM);
+  sigdelset(&during_wait, SIGINT);
+  sigdelset(&during_wait, SIGHUP);
 
   const auto started = Clock::now();
   auto last_use = started;
@@ -215,10 +253,23 @@ int serve(int listen_fd, int config_fd) {
     const auto now = Clock::now();
     const auto deadline = std::min(last_use + idle, started + max_lifetime);
     if (now >= deadline) break;
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
+    auto wait = std::min<Clock::duration>(deadline - now + std::chrono::milliseconds(1), kCheckEvery);
+    timespec ts{};
+    ts.tv_sec = std::chrono::duration_cast<std::chrono::seconds>(wait).count();
+    ts.tv_nsec = (wait - std::chrono::seconds(ts.tv_sec)).count();
     pollfd p{listen_fd, POLLIN, 0};
-    int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(wait, 60000)));
-    if (ready <= 0) continue;  // a timeout or a signal: the loop head decides
+    int ready = ::ppoll(&p, 1, &ts, &during_wait);
+    if (ready < 0) continue;  // a signal: the loop head decides
+    if (ready == 0) {
+      // Nobody asked: check that the header still yields the key.
+      bool keys_left = false;
+      try {
+        keys_left = !current_data_keys(vault_dir, vault_key).empty();
+      } catch (const Error&) {
+      }
+      if (!keys_left) break;
+      continue;
+    }
     int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
     Connection conn(fd);

@@ -41,7 +41,8 @@ fs::path socket_dir(bool create) {
   if (!S_ISDIR(st.st_mode) || st.st_uid != ::geteuid() || (st.st_mode & 077) != 0) {
     throw Error(Errc::refused,
                 "the agent folder " + dir.string() + " is not a private folder of yours: not using it",
-                "remove it (someone else may have made it), then unlock again");
+                "someone else may have made it: remove it if you can (an administrator can in "
+                "/tmp), or set XDG_RUNTIME_DIR to a private folder, then unlock again");
   }
   return dir;
 }

@@ -116,8 +116,15 @@ class Fields {
   std::optional<Day> day(const char* key) const {
     auto d = opt_text(key);
     if (!d) return d;
+    // Only the stored form, YYYY-MM-DD: parse_calendar_day also takes what a
+    // user may type ("in 10 days"), which must not be stored as written.
+    bool shaped = d->size() == 10;
+    for (std::size_t i = 0; shaped && i < d->size(); ++i) {
+      char c = (*d)[i];
+      shaped = (i == 4 || i == 7) ? c == '-' : (c >= '0' && c <= '9');
+    }
     try {
-      if (d->size() == 10) {
+      if (shaped) {
         parse_calendar_day(*d, now_utc());
         return d;
       }
@@ -703,7 +710,12 @@ class Importer {
     ++chunks_;
     std::string data = f.text("data");
     std::optional<std::vector<std::uint8_t>> decoded;
-    if (data.size() <= (kMaxChunkRaw / 3) * 4) decoded = base64_decode_padded(data);
+    // kMaxChunkRaw bytes encode to at most this many characters, with padding.
+    if (data.size() <= (kMaxChunkRaw + 2) / 3 * 4) decoded = base64_decode_padded(data);
+    if (decoded && decoded->size() > kMaxChunkRaw) {
+      damaged(f.line(), "a chunk of attachment " + p.id + " is over " +
+                            std::to_string(kMaxChunkRaw >> 20) + " MiB");
+    }
     if (!decoded) {
       damaged(f.line(), "a chunk of attachment " + p.id + " is not valid base64");
     }

@@ -11,6 +11,7 @@
 #include "folio/backup.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/secret.h"
 #include "folio/version.h"
 #include "journal/summary.h"
 #include "store/database.h"
@@ -21,7 +22,12 @@ namespace {
 class Document {
  public:
   explicit Document(ByteSink& out) : out_(out) {}
-  ~Document() { flush(); }
+  // Never writes: the success path flushes. A destructor that wrote would
+  // throw again while a failed write unwinds, and std::terminate would skip
+  // the removal of the half-written file.
+  ~Document() { wipe(buf_.data(), buf_.size()); }
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
   Document& operator<<(std::string_view text) {
     buf_.append(text);
     if (buf_.size() > (256 << 10)) flush();

@@ -79,16 +79,20 @@ Secret read_key_file(const std::string& path) {
   return s;
 }
 
-OutputFile::OutputFile(std::filesystem::path target, bool force)
-    : target_(std::move(target)), force_(force) {
+void OutputFile::check(const std::filesystem::path& target, bool force) {
   std::error_code ec;
-  if (!force_ && std::filesystem::exists(std::filesystem::symlink_status(target_, ec))) {
-    throw Error(Errc::already_exists, target_.string() + " already exists; nothing was written",
+  if (!force && std::filesystem::exists(std::filesystem::symlink_status(target, ec))) {
+    throw Error(Errc::already_exists, target.string() + " already exists; nothing was written",
                 "choose another file name, or add --force to overwrite it");
   }
-  if (std::filesystem::is_directory(target_, ec)) {
-    throw Error(Errc::invalid_argument, target_.string() + " is a folder", "give a file name");
+  if (std::filesystem::is_directory(target, ec)) {
+    throw Error(Errc::invalid_argument, target.string() + " is a folder", "give a file name");
   }
+}
+
+OutputFile::OutputFile(std::filesystem::path target, bool force)
+    : target_(std::move(target)), force_(force) {
+  check(target_, force_);
   temp_ = target_.string() + ".folio-XXXXXX";
   std::vector<char> name(temp_.begin(), temp_.end());
   name.push_back('\0');

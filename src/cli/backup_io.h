@@ -39,6 +39,9 @@ class OutputFile {
  public:
   // Error(already_exists) if `target` exists and !force; Error(io).
   OutputFile(std::filesystem::path target, bool force);
+  // The constructor's checks alone, creating nothing: for refusing an
+  // existing file before a prompt, where a Ctrl-C exits on the spot.
+  static void check(const std::filesystem::path& target, bool force);
   ~OutputFile();
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;

@@ -38,12 +38,15 @@ Vault open_vault(const Globals& g, bool use_agent) {
                 "create one with 'folio init', or point to yours with --vault PATH");
   }
   if (use_agent && !g.no_agent && !g.recovery) {
+    // Any trouble with the agent (a socket that is not ours, one we cannot
+    // reach) is a warning, and the passphrase is asked as without an agent.
+    std::optional<std::vector<Secret>> keys;
     try {
-      if (auto keys = agent::data_keys(dir)) return Vault::open_with_data_keys(dir, std::move(*keys));
+      keys = agent::data_keys(dir);
     } catch (const Error& e) {
-      if (e.code() != Errc::refused) throw;
       note(std::string("warning: ") + e.what());
     }
+    if (keys) return Vault::open_with_data_keys(dir, std::move(*keys));
   }
   if (g.recovery) {
     Secret code = read_given_secret(g.passphrase_fd, g.passphrase_file, "Recovery code: ");

@@ -182,9 +182,11 @@ std::optional<std::array<std::uint8_t, 32>> x25519(ByteView scalar, ByteView poi
   ensure_sodium();
   require_size(scalar, crypto_scalarmult_curve25519_SCALARBYTES, "an X25519 scalar");
   require_size(point, crypto_scalarmult_curve25519_BYTES, "an X25519 point");
-  std::array<std::uint8_t, 32> shared;
+  // Written in place, so that no copy of the shared secret stays on the stack.
+  std::optional<std::array<std::uint8_t, 32>> shared(std::in_place);
   // libsodium returns -1 exactly when the result is all zero (a low-order point).
-  if (crypto_scalarmult_curve25519(shared.data(), scalar.data(), point.data()) != 0) {
+  if (crypto_scalarmult_curve25519(shared->data(), scalar.data(), point.data()) != 0) {
+    sodium_memzero(shared->data(), shared->size());
     return std::nullopt;
   }
   return shared;

@@ -197,6 +197,20 @@ class AgentTest(FolioTestCase):
         self.assertNotEqual(r.rc, 0, r.describe())
         self.wait_until_gone(pid)
 
+    def test_agent_ends_by_itself_when_the_keyslots_are_destroyed(self):
+        """A panic from another session (another XDG_RUNTIME_DIR, so it
+        cannot reach this agent) overwrites the header: with no request at
+        all, the agent notices within a few seconds and ends, key and all."""
+        pid = self.unlock()
+        header = self.vault / "header"
+        size = header.stat().st_size
+        with open(header, "r+b") as f:
+            f.write(os.urandom(size))
+            f.flush()
+            os.fsync(f.fileno())
+        self.wait_until_gone(pid, seconds=5)
+        self.assertEqual(self.sockets(), [], "it removed its socket")
+
     def test_agent_follows_a_rekey(self):
         self.unlock()
         self.assertOk(self.folio("rekey"))  # rekey always asks for the passphrase

@@ -252,6 +252,20 @@ TEST_CASE("a truncated or altered payload is refused and nothing is imported", "
     lines.push_back(lines[1]);
     CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
   }
+  SECTION("with a due date written as a user would type it") {
+    // "in 10 days" is a date the CLI understands, but not the stored form.
+    bool changed = false;
+    for (auto& l : lines) {
+      auto at = l.find("\"due\":\"2026-12-01\"");
+      if (at != std::string::npos) {
+        l.replace(at, 18, "\"due\":\"in 10 days\"");
+        changed = true;
+        break;
+      }
+    }
+    REQUIRE(changed);
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+  }
   CHECK(body_of(b.payload()) == before);
 }
 

@@ -132,9 +132,9 @@ int export_encrypted(const Globals& g, const ExportOpts& o) {
     throw Error(Errc::invalid_argument, "refusing to write a binary backup to the terminal",
                 "redirect standard output to a file, or add --armor");
   }
-  std::optional<OutputFile> file;
-  if (!to_stdout)
-    file.emplace(o.output, o.force);  // refuses an existing file before asking anything
+  // An existing file is refused before anything is asked; the temp file is
+  // made after the prompts, where a Ctrl-C would have left it behind.
+  if (!to_stdout) OutputFile::check(o.output, o.force);
   Vault vault = open_vault(g);
   Secret pass;
   if (to.recipients.empty()) {
@@ -142,6 +142,8 @@ int export_encrypted(const Globals& g, const ExportOpts& o) {
     to.passphrase = &pass;
   }
   InterruptGuard interrupts;
+  std::optional<OutputFile> file;
+  if (!to_stdout) file.emplace(o.output, o.force);
   FdSink fd_out(to_stdout ? STDOUT_FILENO : file->fd());
   InterruptibleSink out(fd_out);
   RecordCounts n = vault.backup().export_to(out, to, progress_bar("exporting"));
