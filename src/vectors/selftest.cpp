@@ -4,7 +4,7 @@
 // a wrong libsodium or a wrong wrapper shows up as a named failure.
 //
 // The table is data, so a test can alter one entry and see the run fail and
-// name it (tests/unit/selftest_test.cpp); the shipped binary has no switch
+// name it (tests/unit/vectors_test.cpp); the shipped binary has no switch
 // that alters it.
 #include <algorithm>
 #include <string>
