@@ -46,6 +46,20 @@ using backup::kStoredChunk;
               "nothing was imported; use another copy of the backup");
 }
 
+// One line of the payload as JSON, within kMaxDepth and kMaxValues; a
+// discarded value if it is not JSON.
+Json parse_line(const std::string& line, std::size_t number) {
+  std::size_t values = 0;
+  Json::parser_callback_t limit = [&](int depth, Json::parse_event_t event, Json&) {
+    if (depth > backup::kMaxDepth) damaged(number, "nested too deep");
+    if (event == Json::parse_event_t::value && ++values > backup::kMaxValues) {
+      damaged(number, "more than " + std::to_string(backup::kMaxValues) + " values in one record");
+    }
+    return true;
+  };
+  return Json::parse(line, limit, false);
+}
+
 [[noreturn]] void not_a_backup() {
   throw Error(Errc::corrupt,
               "this file is not a folio backup (it does not start with a folio-backup line)",
@@ -247,7 +261,7 @@ class Importer {
     try {
       while (lines_.next(line, backup::kMaxLine)) {
         if (ended_) damaged(lines_.line_number(), "there is more after the end record");
-        Json j = Json::parse(line, nullptr, false);
+        Json j = parse_line(line, lines_.line_number());
         if (j.is_discarded() || !j.is_object()) damaged(lines_.line_number(), "not a JSON object");
         record(Fields(j, lines_.line_number()));
       }

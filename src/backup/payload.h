@@ -24,6 +24,11 @@ inline constexpr std::size_t kStoredChunk = 1 << 20;
 inline constexpr std::size_t kMaxHeaderLine = 4096;
 // Any other line (an entry body is one line of JSON).
 inline constexpr std::size_t kMaxLine = 64 << 20;
+// What one line may hold, so that a crafted line cannot take gigabytes as a
+// parsed tree (a parsed value costs some 50 times its JSON): records are an
+// object of text, numbers and lists of text, and a later version gets room.
+inline constexpr int kMaxDepth = 8;
+inline constexpr std::size_t kMaxValues = 1 << 16;
 
 // Splits a source into lines, each ending in '\n'.
 class LineReader {

@@ -252,6 +252,20 @@ TEST_CASE("a truncated or altered payload is refused and nothing is imported", "
     lines.push_back(lines[1]);
     CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
   }
+  SECTION("with a record nested deeper than a payload ever is") {
+    // Parsed whole, a line of brackets would take some 50 times its size.
+    lines.insert(lines.begin() + 1, "{\"type\":\"entry\",\"x\":" + std::string(10000, '[') +
+                                        std::string(10000, ']') + "}");
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+    CHECK_THROWS_WITH(b.import(join(lines)), Catch::Contains("nested too deep"));
+  }
+  SECTION("with a record of more values than a payload ever has") {
+    std::string many = "{\"type\":\"entry\",\"tags\":[";
+    for (int i = 0; i < 70000; ++i) many += i == 0 ? "1" : ",1";
+    lines.insert(lines.begin() + 1, many + "]}");
+    CHECK_ERRC(b.import(join(lines)), Errc::corrupt);
+    CHECK_THROWS_WITH(b.import(join(lines)), Catch::Contains("values in one record"));
+  }
   SECTION("with a due date written as a user would type it") {
     // "in 10 days" is a date the CLI understands, but not the stored form.
     bool changed = false;
