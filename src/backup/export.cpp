@@ -30,13 +30,27 @@ Json opt_text(const Statement& st, int column) {
 }
 
 std::string dump(const Json& j) {
+  std::string line;
   try {
-    return j.dump(-1, ' ', false, Json::error_handler_t::strict);
+    line = j.dump(-1, ' ', false, Json::error_handler_t::strict);
   } catch (const Json::exception&) {
     throw Error(Errc::corrupt,
                 "the vault holds text that is not valid UTF-8; no backup was written",
                 "run 'folio check'");
   }
+  // A line import would refuse must not be written: the backup would fail
+  // only on the day it is needed.
+  if (line.size() > backup::kMaxLine) {
+    std::string what = j.value("type", std::string("record"));
+    std::string id = j.value("id", std::string());
+    wipe(line.data(), line.size());
+    throw Error(Errc::invalid_argument,
+                "the " + what + (id.empty() ? "" : " " + id) + " is over " +
+                    std::to_string(backup::kMaxLine >> 20) +
+                    " MiB as one backup line, more than an import takes; no backup was written",
+                "shorten it, or move the text into an attachment");
+  }
+  return line;
 }
 
 // BEGIN ... ROLLBACK: a read snapshot that also works on a read-only vault.

@@ -399,6 +399,16 @@ TEST_CASE("records that point at records not in the backup, or repeat, are corru
   CHECK(body_of(b.payload()) == before);
 }
 
+TEST_CASE("an entry too large for one backup line is refused at export, not at import",
+          "[backup]") {
+  Fixture f;
+  // Each control character is six bytes in JSON (\u0001): 11 MiB of them
+  // make a line over the 64 MiB an import takes.
+  Entry e = f.vault.journal().add(draft(std::string(11 << 20, '\x01')));
+  CHECK_ERRC(f.payload(), Errc::invalid_argument);
+  CHECK_THROWS_WITH(f.payload(), Catch::Contains("entry " + e.id));
+}
+
 TEST_CASE("fields a later folio may add are ignored", "[backup]") {
   Fixture a;
   a.vault.journal().add(draft("with an extra field"));
