@@ -122,16 +122,35 @@ void OutputFile::commit() {
   if (force_) {
     if (::rename(temp_.c_str(), target_.c_str()) != 0) throw fail(errno);
   } else {
-    // link() refuses to replace a file that appeared meanwhile.
-    if (::link(temp_.c_str(), target_.c_str()) != 0) {
-      int err = errno;
-      if (err == EEXIST) {
-        throw Error(Errc::already_exists, target_.string() + " already exists; nothing was written",
-                    "choose another file name, or add --force to overwrite it");
+    // Never replace a file that appeared meanwhile: rename with
+    // RENAME_NOREPLACE; where the file system lacks it, link() (which
+    // refuses too); where that is missing as well (vfat, exFAT: the usual
+    // backup stick), a last look, then rename.
+    int err = 0;
+    if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_NOREPLACE) != 0) {
+      err = errno;
+      if (err == EINVAL || err == ENOSYS) {
+        err = 0;
+        if (::link(temp_.c_str(), target_.c_str()) == 0) {
+          ::unlink(temp_.c_str());
+        } else {
+          err = errno;
+          if (err == EPERM || err == EOPNOTSUPP || err == ENOSYS) {
+            struct stat st {};
+            if (::lstat(target_.c_str(), &st) == 0) {
+              err = EEXIST;
+            } else {
+              err = ::rename(temp_.c_str(), target_.c_str()) == 0 ? 0 : errno;
+            }
+          }
+        }
       }
-      throw fail(err);
     }
-    ::unlink(temp_.c_str());
+    if (err == EEXIST) {
+      throw Error(Errc::already_exists, target_.string() + " already exists; nothing was written",
+                  "choose another file name, or add --force to overwrite it");
+    }
+    if (err != 0) throw fail(err);
   }
   temp_.clear();
   std::filesystem::path dir = target_.parent_path();
