@@ -43,8 +43,11 @@ int charset_index(char lower) {
 }  // namespace
 
 std::string bech32_encode(std::string_view hrp, ByteView data, bool upper) {
-  // 8-bit bytes to 5-bit groups, the last one zero-padded.
+  // 8-bit bytes to 5-bit groups, the last one zero-padded. Every buffer that
+  // holds the data (a secret key, for an identity) is sized once, so that no
+  // reallocation frees a copy that is not wiped.
   std::vector<std::uint8_t> groups;
+  groups.reserve((data.size() * 8 + 4) / 5 + 6);
   std::uint32_t acc = 0;
   unsigned bits = 0;
   for (std::uint8_t b : data) {
@@ -58,6 +61,7 @@ std::string bech32_encode(std::string_view hrp, ByteView data, bool upper) {
   if (bits > 0) groups.push_back(static_cast<std::uint8_t>((acc << (5 - bits)) & 31));
 
   std::vector<std::uint8_t> values = expand_hrp(hrp);
+  values.reserve(values.size() + groups.size() + 6);
   values.insert(values.end(), groups.begin(), groups.end());
   values.insert(values.end(), 6, 0);
   const std::uint32_t checksum = polymod(values) ^ 1;
@@ -93,9 +97,13 @@ std::optional<Bech32> bech32_decode(std::string_view text) {
   const std::string_view hrp = text.substr(0, sep);
   std::vector<std::uint8_t> values = expand_hrp(hrp);
   const std::size_t data_begin = values.size();
+  values.reserve(data_begin + text.size() - sep - 1);  // one allocation: see bech32_encode
   for (char c : text.substr(sep + 1)) {
     const int v = charset_index(static_cast<char>(std::tolower(c)));
-    if (v < 0) return std::nullopt;
+    if (v < 0) {
+      wipe(values.data(), values.size());
+      return std::nullopt;
+    }
     values.push_back(static_cast<std::uint8_t>(v));
   }
   if (polymod(values) != 1) {
@@ -107,6 +115,7 @@ std::optional<Bech32> bech32_decode(std::string_view text) {
   // left over, and they must be zero.
   Bech32 out;
   out.hrp = std::string(hrp);
+  out.data.reserve((values.size() - data_begin) * 5 / 8);
   std::uint32_t acc = 0;
   unsigned bits = 0;
   bool ok = true;

@@ -46,7 +46,14 @@ std::unique_ptr<Connection> connect_agent(const fs::path& vault_dir) {
   std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     if (errno == ECONNREFUSED || errno == ENOENT) {
-      ::unlink(path.c_str());  // the agent died without cleaning up
+      // The agent died without cleaning up. Remove its socket only if the
+      // name still holds the one we found: an unlock that has just bound a
+      // fresh socket there keeps it. (A window of microseconds remains.)
+      struct stat again {};
+      if (::lstat(path.c_str(), &again) == 0 && again.st_ino == st.st_ino &&
+          again.st_dev == st.st_dev) {
+        ::unlink(path.c_str());
+      }
       return nullptr;
     }
     if (errno == EAGAIN) return nullptr;  // busy or stopped: as if there were none
