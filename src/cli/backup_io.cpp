@@ -198,7 +198,12 @@ void InterruptibleSink::write(std::span<const std::uint8_t> bytes) {
 }
 
 std::size_t ProgressSource::read(std::span<std::uint8_t> out) {
+  auto check = [] {
+    if (InterruptGuard::interrupted()) throw Error(Errc::cancelled, "interrupted; nothing was imported");
+  };
+  check();
   std::size_t n = in_.read(out);
+  check();  // a read that a signal interrupted and that was then resumed
   done_ += n;
   if (progress_ && total_ > 0 && (done_ - shown_ >= (1u << 20) || (n == 0 && shown_ != total_))) {
     shown_ = std::min(done_, total_);

@@ -78,7 +78,9 @@ class InterruptibleSink : public ByteSink {
   ByteSink& out_;
 };
 
-// Counts the bytes read through it and reports them to a progress bar.
+// Counts the bytes read through it and reports them to a progress bar. Under
+// an InterruptGuard, a read after a Ctrl-C throws Error(cancelled), so that an
+// import rolls back and a restore removes the vault it was making.
 class ProgressSource : public ByteSource {
  public:
   ProgressSource(ByteSource& in, std::uint64_t total, Progress progress)

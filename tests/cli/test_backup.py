@@ -448,6 +448,37 @@ class BadInputTest(BackupTestCase):
         self.assertFalse((target / "header").exists())
         self.assertFalse((target / "data").exists())
 
+    def test_an_interrupted_restore_leaves_no_vault_and_can_be_run_again(self):
+        data = self.file.read_bytes()
+        self.assertGreater(len(data), 4096)
+        target = self.tmp / "restored"
+        argv = [str(a) for a in self.argv(["restore", "-", "--to", target, "-i", self.key,
+                                           *CHEAP_KDF, "--allow-weak"])]
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=self.env(), cwd=self.tmp,
+                                start_new_session=True)
+        # The age header and a little more: the new vault is made, then the
+        # restore waits for the rest on the pipe.
+        proc.stdin.write(data[:2048])
+        proc.stdin.flush()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (target / "data").exists():
+            time.sleep(0.01)
+        self.assertTrue((target / "data").exists(), "the restore began")
+        time.sleep(0.2)
+        os.kill(proc.pid, signal.SIGINT)
+        time.sleep(0.2)
+        # communicate() closes the pipe: the read that the signal interrupted
+        # ends, and the restore must say it was interrupted, not truncated.
+        out_bytes, err_bytes = proc.communicate(timeout=60)
+        from folio_test import Result
+        r = Result(proc.args, proc.returncode, out_bytes, err_bytes)
+        self.assertFails(r, 10, mentions=("interrupted",))
+        self.assertFalse((target / "header").exists(), "the half-made vault is gone")
+        self.assertFalse((target / "data").exists())
+        self.assertOk(self.folio("restore", self.file, "--to", target, "-i", self.key, *CHEAP_KDF,
+                                 "--allow-weak"), "a second try starts afresh")
+
     def test_restore_into_an_existing_vault_exits_7(self):
         r = self.folio("restore", self.file, "--to", self.vault, "-i", self.key, *CHEAP_KDF)
         self.assertFails(r, 7, mentions=("exists",))

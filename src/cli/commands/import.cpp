@@ -44,6 +44,7 @@ void add_import(CLI::App& app, Globals& g, Action& run) {
       options.dry_run = o->dry_run;
       ImportReport report;
       if (o->plaintext) {
+        InterruptGuard interrupts;
         report = vault.backup().read_payload(in, options);
       } else {
         Secret identities, pass;
@@ -62,6 +63,7 @@ void add_import(CLI::App& app, Globals& g, Action& run) {
           pass = o->passphrase.read();
           keys.passphrase = &pass;
         }
+        InterruptGuard interrupts;  // after the prompts, which handle Ctrl-C themselves
         report = vault.backup().import_from(in, keys, options);
       }
       print_import_report(report, o->json);

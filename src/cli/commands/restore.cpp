@@ -51,6 +51,9 @@ void add_restore(CLI::App& app, Globals& g, Action& run) {
       }
       KdfParams kdf = o->kdf.resolve(std::nullopt);
       Secret vault_pass = new_passphrase(g.passphrase_fd, g.passphrase_file, o->allow_weak);
+      // After the prompts: a Ctrl-C while restoring removes the new vault
+      // (restore_backup destroys it on any error), so a second try can start.
+      InterruptGuard interrupts;
       FdSource file(fd);
       ProgressSource in(file, input_size(fd), progress_bar("restoring"));
       Restored r = restore_backup(o->to, vault_pass, kdf, in, keys);
