@@ -161,8 +161,11 @@ class Backup {
 
   // A readable Markdown document of the vault (entries, checklists, items,
   // attachment names), not encrypted. With `attachments_dir`, attachments
-  // are extracted there (created 0700, files 0600) and linked.
-  void write_markdown(ByteSink& out, const std::filesystem::path& attachments_dir = {}) const;
+  // are extracted there (created 0700, files 0600) and linked; a file of the
+  // same name (an earlier export) is an error unless `replace_files`. If the
+  // document fails, the files this call extracted are removed.
+  void write_markdown(ByteSink& out, const std::filesystem::path& attachments_dir = {},
+                      bool replace_files = false) const;
 
  private:
   Database* db_;

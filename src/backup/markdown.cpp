@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "folio/backup.h"
 #include "folio/dates.h"
@@ -58,16 +60,35 @@ std::string file_name(const std::string& id, std::string name) {
   return id + "-" + name;
 }
 
-void extract_to(Database& db, const std::string& id, const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) throw Error(Errc::io, "cannot write " + path.string() + ": " + std::strerror(errno));
+// Writes attachment `id` to `path` (0600). A file already there is an error,
+// or, with `replace`, is replaced whole: the bytes go to a temporary file
+// beside it first, then a rename.
+void extract_to(Database& db, const std::string& id, const std::filesystem::path& path,
+                bool replace) {
+  auto fail = [&path](int err) {
+    return Error(Errc::io, "cannot write " + path.string() + ": " + std::strerror(err));
+  };
+  std::string written = replace ? path.string() + ".folio-XXXXXX" : path.string();
+  int fd = -1;
+  if (replace) {
+    fd = ::mkostemp(written.data(), O_CLOEXEC);  // 0600
+  } else {
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  }
+  if (fd < 0) {
+    if (errno == EEXIST) {
+      throw Error(Errc::already_exists, path.string() + " already exists",
+                  "export into an empty folder, or add --force to replace the files");
+    }
+    throw fail(errno);
+  }
   try {
     Checklists(db).extract(id, fd);
-    if (::fsync(fd) != 0)
-      throw Error(Errc::io, "cannot write " + path.string() + ": " + std::strerror(errno));
+    if (::fsync(fd) != 0) throw fail(errno);
+    if (replace && ::rename(written.c_str(), path.c_str()) != 0) throw fail(errno);
   } catch (...) {
     ::close(fd);
-    ::unlink(path.c_str());
+    ::unlink(written.c_str());
     throw;
   }
   ::close(fd);
@@ -75,8 +96,18 @@ void extract_to(Database& db, const std::string& id, const std::filesystem::path
 
 }  // namespace
 
-void Backup::write_markdown(ByteSink& out, const std::filesystem::path& attachments_dir) const {
+void Backup::write_markdown(ByteSink& out, const std::filesystem::path& attachments_dir,
+                            bool replace_files) const {
   Database& db = *db_;
+  // What this call extracted, removed again if it fails: no half export.
+  struct Extracted {
+    std::vector<std::filesystem::path> files;
+    bool done = false;
+    ~Extracted() {
+      if (done) return;
+      for (const auto& f : files) ::unlink(f.c_str());
+    }
+  } extracted;
   db.exec("BEGIN");
   struct End {
     Database& db;
@@ -147,7 +178,8 @@ void Backup::write_markdown(ByteSink& out, const std::filesystem::path& attachme
           doc << name;
         } else {
           std::string fname = file_name(id, name);
-          extract_to(db, id, attachments_dir / fname);
+          extract_to(db, id, attachments_dir / fname, replace_files);
+          extracted.files.push_back(attachments_dir / fname);
           doc << "[" << name << "](" << attachments_dir.filename().string() << "/" << fname << ")";
         }
         doc << " (" << std::to_string(files.integer(2)) << " bytes, id " << id << ")\n";
@@ -176,6 +208,7 @@ void Backup::write_markdown(ByteSink& out, const std::filesystem::path& attachme
     if (!templates.is_null(1)) doc << "- " << templates.text(1) << "\n";
   }
   doc.flush();
+  extracted.done = true;
 }
 
 }  // namespace folio

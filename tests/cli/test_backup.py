@@ -632,6 +632,15 @@ class PlaintextTest(BackupTestCase):
         self.assertEqual(len(files), 2)
         self.assertIn(made["big"], [f.read_bytes() for f in files])
         self.assertTrue(all(f.stat().st_mode & 0o777 == 0o600 for f in files))
+        # Again into the same folder: refused, then with --force the files are
+        # replaced (not added beside).
+        again = self.folio("export", "--plaintext", "--format", "markdown", "-o", folder)
+        self.assertFails(again, 7)
+        again = self.folio("export", "--plaintext", "--format", "markdown", "-o", folder, "--force")
+        self.assertOk(again)
+        self.assertEqual(sorted(f.name for f in (folder / "attachments").iterdir()),
+                         sorted(f.name for f in files), "the same files, replaced")
+        self.assertIn(made["big"], [f.read_bytes() for f in (folder / "attachments").iterdir()])
 
     def test_a_plaintext_payload_imports_with_plaintext(self):
         self.fill()

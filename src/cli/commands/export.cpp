@@ -93,7 +93,7 @@ int export_plaintext(const Globals& g, const ExportOpts& o) {
     if (format == "json") {
       backup.write_payload(out);
     } else {
-      backup.write_markdown(out, attachments);
+      backup.write_markdown(out, attachments, o.force);
     }
     if (InterruptGuard::interrupted()) out.write({});
     out_file.commit();
