@@ -1,6 +1,8 @@
 // folio's entry point: parse, run one command, map errors to exit codes.
 // Only this file prints errors and decides exit codes.
 #include <iostream>
+#include <string>
+#include <string_view>
 
 #include "cli/common.h"
 #include "folio/editor.h"
@@ -47,6 +49,85 @@ void print_error(const std::string& message, const std::string& hint) {
   if (!hint.empty()) std::cerr << "folio: hint: " << hint << '\n';
 }
 
+
+using Adder = void (*)(CLI::App&, folio::cli::Globals&, folio::cli::Action&);
+
+struct Command {
+  Adder add;
+  const char* names;  // the top-level commands it registers, space-separated
+};
+
+// Every command, in the order `folio help` lists them.
+constexpr Command kCommands[] = {
+    {folio::cli::add_init, "init"},
+    {folio::cli::add_add, "add"},
+    {folio::cli::add_list, "list"},
+    {folio::cli::add_show, "show"},
+    {folio::cli::add_edit, "edit"},
+    {folio::cli::add_rm, "rm"},
+    {folio::cli::add_tags, "tags"},
+    {folio::cli::add_passwd, "passwd"},
+    {folio::cli::add_search, "search check reindex"},
+    {folio::cli::add_wipe, "rekey destroy panic"},
+    {folio::cli::add_unlock, "unlock agent-serve"},
+    {folio::cli::add_lock, "lock"},
+    {folio::cli::add_status, "status"},
+    {folio::cli::add_checklist, "checklist"},
+    {folio::cli::add_item, "item"},
+    {folio::cli::add_due, "due"},
+    {folio::cli::add_attach, "attach"},
+    {folio::cli::add_attachments, "attachments"},
+    {folio::cli::add_extract, "extract"},
+    {folio::cli::add_template, "template"},
+    {folio::cli::add_export, "export"},
+    {folio::cli::add_import, "import"},
+    {folio::cli::add_restore, "restore"},
+    {folio::cli::add_keygen, "keygen"},
+    {folio::cli::add_version, "version"},
+    {folio::cli::add_selftest, "selftest"},
+    {folio::cli::add_vectors, "vectors"},
+};
+
+bool names_include(const char* names, const std::string& word) {
+  std::string_view rest(names);
+  while (!rest.empty()) {
+    size_t space = rest.find(' ');
+    if (rest.substr(0, space) == word) return true;
+    if (space == std::string_view::npos) break;
+    rest.remove_prefix(space + 1);
+  }
+  return false;
+}
+
+// The command named on the command line: the first argument that is not a
+// global option or its value. Empty when there is none.
+std::string command_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg(argv[i]);
+    if (arg == "--vault" || arg == "--passphrase-fd" || arg == "--passphrase-file") {
+      ++i;  // its value
+      continue;
+    }
+    if (!arg.empty() && arg[0] == '-') continue;
+    return std::string(arg);
+  }
+  return {};
+}
+
+// Building the whole parser costs about as much as a search of a small vault,
+// so a known command gets only its own subcommands. Help, an unknown word or a
+// missing command build them all, so CLI11 lists or rejects exactly as before.
+void register_commands(CLI::App& app, folio::cli::Globals& g, folio::cli::Action& run,
+                       const std::string& word) {
+  for (const Command& c : kCommands) {
+    if (!word.empty() && names_include(c.names, word)) {
+      c.add(app, g, run);
+      return;
+    }
+  }
+  for (const Command& c : kCommands) c.add(app, g, run);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -71,33 +152,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-agent", g.no_agent, "ask for the passphrase even when 'folio unlock' left an agent running");
 
   folio::cli::Action run;
-  folio::cli::add_init(app, g, run);
-  folio::cli::add_add(app, g, run);
-  folio::cli::add_list(app, g, run);
-  folio::cli::add_show(app, g, run);
-  folio::cli::add_edit(app, g, run);
-  folio::cli::add_rm(app, g, run);
-  folio::cli::add_tags(app, g, run);
-  folio::cli::add_passwd(app, g, run);
-  folio::cli::add_search(app, g, run);
-  folio::cli::add_wipe(app, g, run);
-  folio::cli::add_unlock(app, g, run);
-  folio::cli::add_lock(app, g, run);
-  folio::cli::add_status(app, g, run);
-  folio::cli::add_checklist(app, g, run);
-  folio::cli::add_item(app, g, run);
-  folio::cli::add_due(app, g, run);
-  folio::cli::add_attach(app, g, run);
-  folio::cli::add_attachments(app, g, run);
-  folio::cli::add_extract(app, g, run);
-  folio::cli::add_template(app, g, run);
-  folio::cli::add_export(app, g, run);
-  folio::cli::add_import(app, g, run);
-  folio::cli::add_restore(app, g, run);
-  folio::cli::add_keygen(app, g, run);
-  folio::cli::add_version(app, g, run);
-  folio::cli::add_selftest(app, g, run);
-  folio::cli::add_vectors(app, g, run);
+  register_commands(app, g, run, command_word(argc, argv));
   CLI::App* help = app.add_subcommand("help", "show help for every command");
   help->callback([&] {
     run = [&] {

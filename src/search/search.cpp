@@ -196,23 +196,54 @@ std::string fold_cluster(std::string_view piece) {
 void fold_with_map(const std::string& text, std::string& folded, std::vector<std::size_t>& map) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   auto n = static_cast<utf8proc_ssize_t>(std::min<std::size_t>(text.size(), 1 << 16));
+  folded.reserve(static_cast<std::size_t>(n));
+  map.reserve(static_cast<std::size_t>(n) + 1);
   utf8proc_int32_t state = 0, prev = -1;
   utf8proc_ssize_t cluster = 0;
   auto flush = [&](utf8proc_ssize_t end) {
     if (end <= cluster) return;
     std::string_view piece = std::string_view(text).substr(static_cast<std::size_t>(cluster),
                                                            static_cast<std::size_t>(end - cluster));
-    std::string f = fold_cluster(piece);
-    for (std::size_t k = 0; k < f.size(); ++k) map.push_back(static_cast<std::size_t>(cluster));
-    folded += f;
+    auto from = static_cast<std::size_t>(cluster);
     cluster = end;
+    if (piece.size() == 1) {  // one ASCII character: what fold_cluster would give
+      char ch = piece[0];
+      folded += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+      map.push_back(from);
+      return;
+    }
+    std::string f = fold_cluster(piece);
+    map.insert(map.end(), f.size(), from);
+    folded += f;
+  };
+  // Between two characters that are each ASCII (but CR, which joins a
+  // following LF) or a unified Han ideograph, Unicode always puts a
+  // grapheme break (UAX #29: neither is Extend, SpacingMark, Prepend or part
+  // of an emoji or flag sequence), so utf8proc need not be asked. Resetting
+  // its state then is what it would have done itself.
+  auto simple = [](utf8proc_int32_t cp) {
+    return cp < 0x80 ? cp != '\r' : (cp >= 0x4E00 && cp <= 0x9FFF);
   };
   utf8proc_ssize_t pos = 0;
   while (pos < n) {
     utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t len = utf8proc_iterate(p + pos, n - pos, &cp);
-    if (len <= 0) break;
-    if (prev >= 0 && utf8proc_grapheme_break_stateful(prev, cp, &state)) flush(pos);
+    utf8proc_ssize_t len = 1;
+    if (p[pos] < 0x80) {
+      cp = p[pos];
+    } else {
+      len = utf8proc_iterate(p + pos, n - pos, &cp);
+      if (len <= 0) break;
+    }
+    if (prev >= 0) {
+      bool boundary;
+      if (simple(prev) && simple(cp)) {
+        boundary = true;
+        state = 0;
+      } else {
+        boundary = utf8proc_grapheme_break_stateful(prev, cp, &state);
+      }
+      if (boundary) flush(pos);
+    }
     prev = cp;
     pos += len;
   }

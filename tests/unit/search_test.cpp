@@ -423,6 +423,25 @@ TEST_CASE("the snippet locates a hit in full-width and in decomposed text", "[se
   CHECK(nfd[0].match_length > 0);
 }
 
+TEST_CASE("the snippet marks the whole hit next to CR LF, accents, emoji and Han", "[search]") {
+  // The snippet folds ASCII and Han without asking utf8proc where characters
+  // break; these are the neighbours where that shortcut must not apply.
+  Fixture f;
+  f.add("line one\r\nCafe\xcc\x81 at noon");                 // e + combining acute
+  f.add("签\xcc\x81证 and then 护照 at the office");             // a mark after a Han character
+  f.add("we met\xe2\x80\x8d\xf0\x9f\x91\x8b at the border");  // ZWJ + emoji after ASCII
+  auto cafe = f.find("café");
+  REQUIRE(cafe.size() == 1);
+  CHECK(cafe[0].snippet.substr(cafe[0].match_start, cafe[0].match_length) == "Cafe\xcc\x81");
+  CHECK(cafe[0].snippet.find('\r') == std::string::npos);
+  auto passport = f.find("护照");
+  REQUIRE(passport.size() == 1);
+  CHECK(passport[0].snippet.substr(passport[0].match_start, passport[0].match_length) == "护照");
+  auto border = f.find("border");
+  REQUIRE(border.size() == 1);
+  CHECK(border[0].snippet.substr(border[0].match_start, border[0].match_length) == "border");
+}
+
 // --- the index follows the records ---------------------------------------------------------
 
 TEST_CASE("an updated entry is found by its new words only; a removed one not at all",
