@@ -370,7 +370,8 @@ Ranked rank_one_phrase(Database& db, const Compiled& c, int kinds) {
   });
   Ranked ranked;
   ranked.reserve(kept.size());
-  for (auto [docid, hits] : kept) ranked.emplace_back(docid, phrase_score(hits, docs, rows));
+  double idf = phrase_idf(docs, rows);  // the same for every row: one log, not one a match
+  for (auto [docid, hits] : kept) ranked.emplace_back(docid, phrase_score_with(idf, hits));
   return ranked;
 }
 
