@@ -24,7 +24,8 @@ this script:
    are the rows, in the order, that the raw SQL below returns;
 5. times whole processes (median and p90 over --runs runs, after one untimed
    warm-up), each beside the same work through the `sqlcipher` tool with the
-   raw database key: `folio show ID`, `folio list --limit 20` (the statements
+   raw database key, the two taking turns run by run (so that a burst of other
+   load falls on both): `folio show ID`, `folio list --limit 20` (the statements
    folio runs, benchlib.SHOW_SQL and LIST_SQL), `folio search` of a rare
    word, a common English word and a two-character Chinese word (the MATCH
    folio compiles, ranked as folio ranks it with matchinfo, first 20, with
@@ -80,12 +81,12 @@ import sys
 import tempfile
 import time
 import unicodedata
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import (  # noqa: E402  (the helpers both benchmarks share)
     ID_ALPHABET, LIST_SQL, SHOW_SQL, BenchError, check_prerequisites, fill, kdf_time_ms,
-    load_line, measure, measure_budget, median, new_vault, p90, print_preamble, run, sql,
+    load_line, measure_alternately, measure_budget, median, new_vault, p90, print_preamble, run, sql,
     sql_text, sqlcipher_cmd, sqlcipher_prelude, utc, version_of, write_passphrase_file)
 
 LIMIT = 20               # folio search's and list's default limit
@@ -720,44 +721,47 @@ def bench_size(folio: str, root: str, n: int, args, pass_store: Optional[PassSto
         if uid.encode() not in raw(SHOW_SQL.format(uid=uid), "sqlcipher show"):
             raise BenchError(f"sqlcipher did not find entry {uid}")
 
-    rows.append(("show ID", measure(show_folio, args.runs), measure(show_sql, args.runs)))
+    # Each folio command and the same work through sqlcipher take turns (see
+    # measure_alternately), so that the ratio compares like with like.
+    rows.append(("show ID", *measure_alternately([show_folio, show_sql], args.runs)))
     list_sql = LIST_SQL.format(limit=LIMIT)
-    rows.append((f"list --limit {LIMIT}",
-                 measure(lambda: run(base + ["list", "--limit", str(LIMIT)], what="folio list"),
-                         args.runs),
-                 measure(lambda: raw(list_sql, "sqlcipher list"), args.runs)))
+
+    def list_folio(served: Sequence[str] = base) -> None:
+        run(list(served) + ["list", "--limit", str(LIMIT)], what="folio list")
+
+    def list_raw() -> None:
+        raw(list_sql, "sqlcipher list")
+
+    rows.append((f"list --limit {LIMIT}", *measure_alternately([list_folio, list_raw], args.runs)))
     searches = []
     for label, word in QUERIES:
         m = match_expr(word)
-        f = measure(lambda: run(base + ["search", word], what="folio search"), args.runs)
         bare, ranked = BARE_SQL.format(match=m), SEARCH_SQL.format(match=m)
-        b = measure(lambda: raw(bare, "sqlcipher bare MATCH"), args.runs)
-        s = measure(lambda: raw(ranked, "sqlcipher search"), args.runs)
+        f, b, s = measure_alternately(
+            [lambda: run(base + ["search", word], what="folio search"),
+             lambda: raw(bare, "sqlcipher bare MATCH"),
+             lambda: raw(ranked, "sqlcipher search")], args.runs)
         rows.append((f"search {word}", f, s))
         searches.append({"label": label, "word": word, "match": m, "folio": f, "bare": b,
                          "sql": s, "pass": None})
     info["analysis"] = analyze(data, key, n) if args.analyze and n == max(args.size_list) else []
 
     # The same reads through a session agent (`folio unlock`): no passphrase,
-    # no KDF; each beside the sqlcipher times of its row above.
+    # no KDF; each taking turns with its sqlcipher work again.
     if args.agent:
         run(base + ["unlock", "--timeout", "1h"], what="folio unlock")
         try:
             served = [folio, "--vault", vault]
-            sql_of = {label: s for label, _, s in rows}
-            rows.append(("show ID (agent)",
-                         measure(lambda: run(served + ["show", next_uid("show folio", uids)],
-                                             what="folio show (agent)"), args.runs),
-                         sql_of["show ID"]))
+            rows.append(("show ID (agent)", *measure_alternately(
+                [lambda: run(served + ["show", next_uid("show folio", uids)],
+                             what="folio show (agent)"), show_sql], args.runs)))
             rows.append((f"list --limit {LIMIT} (agent)",
-                         measure(lambda: run(served + ["list", "--limit", str(LIMIT)],
-                                             what="folio list (agent)"), args.runs),
-                         sql_of[f"list --limit {LIMIT}"]))
+                         *measure_alternately([lambda: list_folio(served), list_raw], args.runs)))
             for _, word in QUERIES:
-                rows.append((f"search {word} (agent)",
-                             measure(lambda: run(served + ["search", word],
-                                                 what="folio search (agent)"), args.runs),
-                             sql_of[f"search {word}"]))
+                ranked = SEARCH_SQL.format(match=match_expr(word))
+                rows.append((f"search {word} (agent)", *measure_alternately(
+                    [lambda: run(served + ["search", word], what="folio search (agent)"),
+                     lambda: raw(ranked, "sqlcipher search")], args.runs)))
         finally:
             run(served + ["lock"], what="folio lock")
 
@@ -774,9 +778,8 @@ def bench_size(folio: str, root: str, n: int, args, pass_store: Optional[PassSto
         raw(ADD_SQL.format(uid=uid, now=now, body=sql_text(new_body),
                            terms=sql_text(terms_of(new_body))), "sqlcipher add")
 
-    rows.append(("add (body on stdin)",
-                 measure(lambda: run(base + ["add"], add_body, what="folio add"), args.runs),
-                 measure(add_sql, args.runs)))
+    rows.append(("add (body on stdin)", *measure_alternately(
+        [lambda: run(base + ["add"], add_body, what="folio add"), add_sql], args.runs)))
 
     # edit and rm end with an FTS4 'optimize' (a merge of the whole index),
     # so that no term of the old text survives: seconds at 100,000 entries,
@@ -884,7 +887,8 @@ def print_report(results: List[Dict], args, kdf_ms: float, pass_algo: str) -> No
         print(f"  {pad(label, 15)} {pad(word, 8)} MATCH {pad(match_expr(word), 14)} {cells}")
     print()
     print(f"wall time of whole processes, ms; median and p90 of up to {args.runs} runs after one "
-          f"warm-up (edit and rm: runs within {args.slow_budget:.0f} s, 'n')")
+          f"warm-up, folio and sqlcipher taking turns (edit and rm: runs within "
+          f"{args.slow_budget:.0f} s, one tool after the other, 'n')")
     print(f"sqlcipher: the same work through the sqlcipher tool with the raw key (statements below); "
           f"f/sql = folio / sqlcipher; x{lo['n']} = folio here / folio at {lo['n']} (medians)")
     head = (f"{'entries':>8}  {'operation':<28} {'folio':>8} {'p90':>8}  {'sqlcipher':>9} {'p90':>8}"

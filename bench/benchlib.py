@@ -186,6 +186,22 @@ def measure(fn: Callable[[], None], runs: int) -> List[float]:
     return times
 
 
+def measure_alternately(fns: Sequence[Callable[[], None]], runs: int) -> List[List[float]]:
+    """measure() of several commands that do the same work, taking turns (a
+    run of each, then the next round), so that other load on the machine, which
+    comes and goes in bursts, falls on all of them alike rather than on
+    whichever happened to be timed at the time."""
+    for fn in fns:
+        fn()
+    times: List[List[float]] = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, ts in zip(fns, times):
+            t = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t)
+    return times
+
+
 def measure_budget(fn: Callable[[], None], runs: int, budget_s: float) -> List[float]:
     """Like measure(), for slow commands: a first run longer than 2 s is counted
     rather than thrown away as a warm-up, and runs stop once budget_s is spent
