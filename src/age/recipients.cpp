@@ -242,11 +242,18 @@ Secret unwrap_file_key(const std::vector<Stanza>& stanzas, const DecryptOptions&
     throw FormatError(Failure::no_match, Errc::wrong_passphrase,
                       "the passphrase does not open this age file");
   }
-  throw FormatError(Failure::no_match, Errc::wrong_passphrase,
-                    has_scrypt ? "this age file is encrypted with a passphrase"
-                               : "none of the identities opens this age file",
-                    has_scrypt ? "give the passphrase instead of an identity"
-                               : "use the identity file of one of the file's recipients");
+  if (has_scrypt) {
+    throw FormatError(Failure::no_match, Errc::wrong_passphrase,
+                      "this age file is encrypted with a passphrase, not to a public key",
+                      "give the passphrase instead of an identity");
+  }
+  if (options.identities.empty()) {
+    throw FormatError(Failure::no_match, Errc::wrong_passphrase,
+                      "this age file is encrypted to public keys (age recipients), not with a passphrase",
+                      "give the identity file of one of its recipients with -i");
+  }
+  throw FormatError(Failure::no_match, Errc::wrong_passphrase, "none of the identities opens this age file",
+                    "use the identity file of one of the file's recipients");
 }
 
 }  // namespace detail

@@ -391,6 +391,13 @@ class BadInputTest(BackupTestCase):
         other, _ = self.keygen("other-key")
         self.assertImportFails(self.file, 4, ("identity", "key", "passphrase"), "-i", other)
 
+    def test_the_wrong_kind_of_secret_is_named(self):
+        # A passphrase for a file made for a public key, and the other way round.
+        r = self.assertImportFails(self.file, 4, ("public key",), "--backup-passphrase-file", self.backup_pass)
+        self.assertIn("-i", r.err)
+        r = self.assertImportFails(self.pfile, 4, ("encrypted with a passphrase",), "-i", self.key)
+        self.assertIn("passphrase instead", r.err)
+
     def test_a_truncated_backup_exits_5(self):
         data = self.file.read_bytes()
         for cut in (len(data) - 1, len(data) - 70000, 300):
