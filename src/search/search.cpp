@@ -304,16 +304,48 @@ void make_snippet(const std::string& text, const std::vector<std::string>& needl
   hit.match_length = match.size();
 }
 
-// Keeps the `limit` best of (docid, score), best first: the higher score,
-// then the newer record (the larger docid).
-void keep_best(std::vector<std::pair<std::int64_t, double>>& ranked, std::size_t limit) {
-  auto better = [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first > b.first;
+// The `limit` best of a stream of (docid, key) pairs: the higher key, then
+// the newer record (the larger docid). A bounded heap, so that a word in
+// 60,000 records costs neither 60,000 stored pairs (a megabyte of fresh
+// pages, each a page fault) nor a sort of them.
+template <typename Key>
+class BestOf {
+ public:
+  explicit BestOf(std::size_t limit) : limit_(limit) {}
+
+  void offer(std::int64_t docid, Key key) {
+    if (limit_ == 0) return;
+    Item item{docid, key};
+    if (heap_.size() < limit_) {
+      heap_.push_back(item);
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    } else if (better(item, heap_.front())) {  // the front is the worst kept
+      std::pop_heap(heap_.begin(), heap_.end(), better);
+      heap_.back() = item;
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    }
+  }
+
+  // Best first.
+  std::vector<std::pair<std::int64_t, Key>> take() {
+    std::sort_heap(heap_.begin(), heap_.end(), better);
+    std::vector<std::pair<std::int64_t, Key>> out;
+    out.reserve(heap_.size());
+    for (const Item& i : heap_) out.emplace_back(i.docid, i.key);
+    return out;
+  }
+
+ private:
+  struct Item {
+    std::int64_t docid;
+    Key key;
   };
-  std::size_t keep = std::min(limit, ranked.size());
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(), better);
-  ranked.resize(keep);
-}
+  static bool better(const Item& a, const Item& b) {
+    return a.key != b.key ? a.key > b.key : a.docid > b.docid;
+  }
+  std::size_t limit_;
+  std::vector<Item> heap_;
+};
 
 using Ranked = std::vector<std::pair<std::int64_t, double>>;
 
@@ -337,7 +369,7 @@ void read_matches(Statement& st, Read read) {
 // over the index inside FTS4), is the number of rows the MATCH returns. So
 // that this count covers every such record, as 'x' does, the kinds and the
 // exclusion are checked here rather than in SQL.
-Ranked rank_one_phrase(Database& db, const Compiled& c, int kinds) {
+Ranked rank_one_phrase(Database& db, const Compiled& c, int kinds, std::size_t limit) {
   std::vector<std::int64_t> excluded;
   if (!c.exclude.empty()) {
     Statement ex = db.prepare("SELECT docid FROM search WHERE search MATCH ?1");
@@ -347,7 +379,9 @@ Ranked rank_one_phrase(Database& db, const Compiled& c, int kinds) {
   }
   Statement st = db.prepare("SELECT docid, matchinfo(search, 'pcny') FROM search WHERE search MATCH ?1");
   st.bind(1, c.match);
-  std::vector<std::pair<std::int64_t, std::uint32_t>> kept;  // docid, hits
+  // With one idf for every row, the score grows with the hits alone: the
+  // best by hits are the best by score, in the same order.
+  BestOf<std::uint32_t> best(limit);
   std::uint32_t docs = 0, rows = 0;
   read_matches(st, [&](Statement& row) {
     std::string_view mi = row.blob(1);
@@ -366,12 +400,11 @@ Ranked rank_one_phrase(Database& db, const Compiled& c, int kinds) {
     if (std::binary_search(excluded.begin(), excluded.end(), docid)) return;
     std::uint32_t hits = 0;
     for (std::uint32_t col = 0; col < u32(1); ++col) hits += u32(3 + col);
-    kept.emplace_back(docid, hits);
+    best.offer(docid, hits);
   });
-  Ranked ranked;
-  ranked.reserve(kept.size());
   double idf = phrase_idf(docs, rows);  // the same for every row: one log, not one a match
-  for (auto [docid, hits] : kept) ranked.emplace_back(docid, phrase_score_with(idf, hits));
+  Ranked ranked;
+  for (auto [docid, hits] : best.take()) ranked.emplace_back(docid, phrase_score_with(idf, hits));
   return ranked;
 }
 
@@ -384,9 +417,9 @@ Ranked rank_in_sql(Database& db, const Compiled& c, const SearchOptions& o, int 
   if (o.until) st.bind(4, format_utc(*o.until)); else st.bind_null(4);
   if (o.tag) st.bind(5, normalize_tag(*o.tag)); else st.bind_null(5);
   if (c.exclude.empty()) st.bind_null(7); else st.bind(7, c.exclude);
-  Ranked ranked;
-  read_matches(st, [&](Statement& row) { ranked.emplace_back(row.integer(0), row.real(1)); });
-  return ranked;
+  BestOf<double> best(o.limit);
+  read_matches(st, [&](Statement& row) { best.offer(row.integer(0), row.real(1)); });
+  return best.take();
 }
 
 }  // namespace
@@ -476,7 +509,7 @@ std::vector<SearchHit> Search::find(const std::string& query, const SearchOption
   // would be a page to decrypt per match, the bulk of a common word's cost).
   // No ORDER BY: SQLite would push every match through a sorter (for a word
   // in 60,000 records, three times the cost of finding and scoring them);
-  // the best `limit` are picked below instead.
+  // the best `limit` are kept as the rows come (BestOf) instead.
   static constexpr char kPlain[] =
       "SELECT s.docid, folio_rank(matchinfo(search, 'pcnx')) AS score FROM search s "
       "WHERE search MATCH ?1 AND ((?2 >> (s.docid % 4)) & 1) = 1 "
@@ -492,11 +525,10 @@ std::vector<SearchHit> Search::find(const std::string& query, const SearchOption
       "AND ?2 = ?2";
   Ranked ranked;
   if (!entry_filters && c.phrases == 1) {
-    ranked = rank_one_phrase(*db_, c, kinds);
+    ranked = rank_one_phrase(*db_, c, kinds, o.limit);
   } else {
     ranked = rank_in_sql(*db_, c, o, kinds, entry_filters ? kFiltered : kPlain);
   }
-  keep_best(ranked, o.limit);
   // The statements for the hits, each prepared once and reused.
   static constexpr const char* kMetaSql[] = {
       "SELECT uid, coalesce(title, ''), '', created, body FROM entries WHERE id = ?1",
