@@ -26,9 +26,10 @@ export FOLIO_SANITIZED=1
 # users build it, so a file that misses an include still fails here.
 run build-asan -DFOLIO_SANITIZE=ON -DFOLIO_UNITY=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g"
 
-# A short libFuzzer run of the age reader (build ~20 s, run 30 s); the longer
-# runs, and the payload reader's target (it builds the whole library), are in
-# fuzz/README.md.
+# Short libFuzzer runs of the two readers of untrusted backup bytes: the age
+# reader (build ~20 s, run 30 s) and the payload reader (the whole library,
+# build ~50 s, run 15 s, seeded with the payload of a small vault holding
+# every kind of record). Longer runs: fuzz/README.md.
 if command -v clang++ >/dev/null; then
   echo "== age fuzz target (libFuzzer, 30 s)"
   unset FOLIO_SANITIZED
@@ -38,4 +39,10 @@ if command -v clang++ >/dev/null; then
   mkdir -p build-fuzz/corpus
   build-fuzz/fuzz/age_fuzz -max_total_time=30 -timeout=10 -rss_limit_mb=2048 \
     build-fuzz/corpus build-fuzz/seeds
+  echo "== backup payload fuzz target (libFuzzer, 15 s)"
+  cmake --build build-fuzz -j "$jobs" --target payload_fuzz
+  fuzz/make_payload_seeds.sh build/folio build-fuzz/payload-seeds
+  mkdir -p build-fuzz/payload-corpus
+  build-fuzz/fuzz/payload_fuzz -max_total_time=15 -timeout=10 -rss_limit_mb=2048 \
+    build-fuzz/payload-corpus build-fuzz/payload-seeds
 fi
