@@ -57,7 +57,9 @@ class HelpTest(FolioTestCase):
 
     def test_every_listed_command_has_its_own_help(self):
         # main.cpp builds only the parser of the command named on the command
-        # line; a command missing from its table would lose its options.
+        # line, from a table of names; a name that points at the wrong command
+        # would make that command unknown (exit 2). A name missing from the
+        # table falls back to the whole parser.
         listing = self.folio("--help", vault=None, passphrase_file=None)
         self.assertOk(listing)
         section = listing.out.split("Subcommands:", 1)[1].split("\n\n", 1)[0]
