@@ -8,6 +8,7 @@
 #
 # Usage: fuzz/make_payload_seeds.sh FOLIO_BINARY OUT_DIR
 set -euo pipefail
+umask 077  # the payload is plaintext: test data, but made like folio makes files
 if [ $# -ne 2 ]; then
   sed -n '2,9p' "$0" >&2
   exit 2
