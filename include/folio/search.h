@@ -38,6 +38,10 @@ struct SearchOptions {
   std::optional<Timestamp> since;
   std::optional<Timestamp> until;
   std::size_t limit = 20;
+  // Whether to compute SearchHit::score. Without it the hits and their order
+  // are the same, and a one-word search need not read every record that
+  // holds the word (the score needs their number).
+  bool scores = true;
 };
 
 struct SearchHit {
@@ -49,7 +53,7 @@ struct SearchHit {
   std::string snippet;       // text around the first hit, one line
   std::size_t match_start = 0;   // byte offset of the hit in `snippet`
   std::size_t match_length = 0;  // bytes (0 if the hit could not be located)
-  double score = 0;          // higher is better
+  double score = 0;          // higher is better; 0 unless SearchOptions::scores
 };
 
 class Search {

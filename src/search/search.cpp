@@ -2,8 +2,10 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <optional>
+#include <unordered_map>
 
 #include "folio/dates.h"
 #include "folio/error.h"
@@ -23,6 +25,58 @@ std::string join_terms(const std::vector<std::string>& terms) {
     out += t;
   }
   return out;
+}
+
+// Count terms (FORMAT.md, "Schema version 4"): for a term that a record holds
+// n >= 2 times, the term "·TERM·CODE", CODE being n written so that a larger
+// n sorts first. Under one TERM they list the records by how often they hold
+// it, most first, so that the best hits of a one-word search are found
+// without reading every record that holds the word. The middle dot is not a
+// letter, mark or digit, so no term of any text, and no query, contains it.
+constexpr char kCountMark[] = "\u00B7";
+constexpr char kCountMarkNext[] = "\u00B8";  // kCountMark + 1: the end of one TERM's range
+
+// n in decimal, each digit replaced by 9 minus it, after a letter for the
+// number of digits, 'z' for one and back from there: 2 is "z7", 9 "z0",
+// 10 "y89", 100 "x899". Byte order of the codes is descending order of n.
+std::string count_code(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string code(1, static_cast<char>('z' - static_cast<int>(digits.size() - 1)));
+  for (char d : digits) code += static_cast<char>('9' - (d - '0'));
+  return code;
+}
+
+// The n of a code; 0 if it is not one.
+std::uint64_t count_of_code(std::string_view code) {
+  if (code.size() < 2 || code.size() > 21 || code[0] != 'z' - static_cast<int>(code.size() - 2)) return 0;
+  std::uint64_t n = 0;
+  for (char c : code.substr(1)) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<std::uint64_t>('9' - c);
+  }
+  return n;
+}
+
+std::string count_term(const std::string& term, std::uint64_t n) {
+  return kCountMark + term + kCountMark + count_code(n);
+}
+
+// The terms of a record as stored: its text's terms, then a count term for
+// each that occurs more than once, in the order of their first occurrence.
+std::vector<std::string> stored_terms(std::string_view text) {
+  std::vector<std::string> terms = tokenize(text);
+  std::unordered_map<std::string_view, std::uint64_t> counts;
+  std::vector<std::string_view> order;
+  counts.reserve(terms.size());
+  for (const auto& t : terms) {
+    if (counts[t]++ == 0) order.push_back(t);
+  }
+  std::vector<std::string> out;
+  for (auto t : order) {
+    if (std::uint64_t n = counts[t]; n >= 2) out.push_back(count_term(std::string(t), n));
+  }
+  terms.insert(terms.end(), std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+  return terms;
 }
 
 // The text a record is found by, also the text its snippet comes from.
@@ -105,6 +159,7 @@ struct Compiled {
   std::string exclude;               // what must not (empty: nothing excluded)
   std::vector<std::string> needles;  // folded text to highlight
   int phrases = 0;                   // FTS4 phrases in `match` (each word or "phrase")
+  std::string term;                  // the query's one term, if it is one word (no phrase, no prefix)
 };
 
 Compiled compile(const std::string& query) {
@@ -163,6 +218,7 @@ Compiled compile(const std::string& query) {
   }
   for (const auto& p : positive) c.match += (c.match.empty() ? "" : " ") + p;
   for (const auto& n : negative) c.exclude += (c.exclude.empty() ? "" : " OR ") + n;
+  if (positive.size() == 1 && c.match.find_first_of(" \"*") == std::string::npos) c.term = c.match;
   return c;
 }
 
@@ -362,6 +418,42 @@ void read_matches(Statement& st, Read read) {
   }
 }
 
+// The best `limit` records that hold `term` and that `keep` accepts, by how
+// many times they hold it, read from the term's count terms (kCountMark):
+// under one term they come most often first, so the walk can stop after the
+// first count at which `limit` records have been kept. Those are then exactly
+// the best, since every record not read holds the term fewer times; ties go
+// to the newer record as everywhere. Returns false if the count terms ran
+// out first: the rest of the best hold the term once, and only the term's
+// own entry, every record that holds it, lists those.
+template <typename Keep>
+bool best_by_count(Database& db, const std::string& term, std::size_t limit, Keep keep,
+                   BestOf<std::uint32_t>& best) {
+  std::string from = kCountMark + term + kCountMark;
+  Statement vocab = db.prepare("SELECT term FROM search_vocab WHERE term >= ?1 AND term < ?2 AND col = '*'");
+  vocab.bind(1, from).bind(2, kCountMark + term + kCountMarkNext);
+  std::optional<Statement> match;
+  std::size_t kept = 0;
+  while (vocab.step()) {
+    std::string count_term = vocab.text(0);
+    std::uint64_t n = count_of_code(std::string_view(count_term).substr(from.size()));
+    if (n < 2 || n > UINT32_MAX) {
+      throw Error(Errc::corrupt, "the search index is damaged", "run `folio reindex` to rebuild it");
+    }
+    if (!match) match.emplace(db.prepare("SELECT docid FROM search WHERE search MATCH ?1"));
+    else match->reset();
+    match->bind(1, count_term);
+    while (match->step()) {
+      std::int64_t docid = match->integer(0);
+      if (!keep(docid)) continue;
+      best.offer(docid, static_cast<std::uint32_t>(n));
+      ++kept;
+    }
+    if (kept >= limit) return true;
+  }
+  return false;
+}
+
 // The hits of a query of one phrase (a word, a "phrase" or a prefix: most
 // searches), scored as folio_rank scores them, with less work per match:
 // matchinfo 'pcny' gives the phrase's hits in the row, and the number of
@@ -369,13 +461,29 @@ void read_matches(Statement& st, Read read) {
 // over the index inside FTS4), is the number of rows the MATCH returns. So
 // that this count covers every such record, as 'x' does, the kinds and the
 // exclusion are checked here rather than in SQL.
-Ranked rank_one_phrase(Database& db, const Compiled& c, int kinds, std::size_t limit) {
+//
+// Without scores, a one-word query is ranked from its count terms instead
+// (best_by_count) when they give enough records: the score needs the number
+// of records that hold the word, and counting them means reading them all,
+// which for a word in most records is most of the search's time.
+Ranked rank_one_phrase(Database& db, const Compiled& c, int kinds, std::size_t limit, bool scores) {
   std::vector<std::int64_t> excluded;
   if (!c.exclude.empty()) {
     Statement ex = db.prepare("SELECT docid FROM search WHERE search MATCH ?1");
     ex.bind(1, c.exclude);
     read_matches(ex, [&](Statement& st) { excluded.push_back(st.integer(0)); });
     std::sort(excluded.begin(), excluded.end());
+  }
+  if (!scores && !c.term.empty()) {
+    BestOf<std::uint32_t> by_count(limit);
+    auto keep = [&](std::int64_t docid) {
+      return ((kinds >> (docid % 4)) & 1) != 0 && !std::binary_search(excluded.begin(), excluded.end(), docid);
+    };
+    if (best_by_count(db, c.term, limit, keep, by_count)) {
+      Ranked ranked;
+      for (auto [docid, hits] : by_count.take()) ranked.emplace_back(docid, 0.0);
+      return ranked;
+    }
   }
   Statement st = db.prepare("SELECT docid, matchinfo(search, 'pcny') FROM search WHERE search MATCH ?1");
   st.bind(1, c.match);
@@ -434,7 +542,7 @@ const char* to_string(RecordKind kind) noexcept {
   return "entry";
 }
 
-std::string search_terms(std::string_view text) { return join_terms(tokenize(text)); }
+std::string search_terms(std::string_view text) { return join_terms(stored_terms(text)); }
 
 void index_record(Database& db, RecordKind kind, std::int64_t row, const std::string& text) {
   unindex_record(db, kind, row);
@@ -525,7 +633,7 @@ std::vector<SearchHit> Search::find(const std::string& query, const SearchOption
       "AND ?2 = ?2";
   Ranked ranked;
   if (!entry_filters && c.phrases == 1) {
-    ranked = rank_one_phrase(*db_, c, kinds, o.limit);
+    ranked = rank_one_phrase(*db_, c, kinds, o.limit, o.scores);
   } else {
     ranked = rank_in_sql(*db_, c, o, kinds, entry_filters ? kFiltered : kPlain);
   }
@@ -549,7 +657,7 @@ std::vector<SearchHit> Search::find(const std::string& query, const SearchOption
     std::int64_t row = docid / 4;
     SearchHit h;
     h.kind = kind;
-    h.score = score;
+    h.score = o.scores ? score : 0;
     Statement& meta = reuse(metas, kMetaSql, static_cast<int>(kind));
     meta.bind(1, row);
     if (!meta.step()) continue;

@@ -105,8 +105,17 @@ constexpr char kVersion3[] = R"sql(
   PRAGMA user_version = 3;
 )sql";
 
+// Version 4: count terms in the index (the same table; folio fills them when
+// it rebuilds the index, which the upgrade does), and search_vocab, FTS4's
+// read-only view of the index's terms, through which a one-word search
+// finds the records that hold the word most.
+constexpr char kVersion4[] = R"sql(
+  CREATE VIRTUAL TABLE search_vocab USING fts4aux(search);
+  PRAGMA user_version = 4;
+)sql";
+
 // kSteps[v] brings a database from version v to v + 1.
-constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3};
+constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4};
 static_assert(sizeof kSteps / sizeof kSteps[0] == kSchemaVersion);
 
 int schema_version(Database& db) { return std::stoi(db.query_text("PRAGMA user_version")); }

@@ -168,7 +168,7 @@ std::pair<Database, std::size_t> open_database(const fs::path& dir, const std::v
   }
   Database db = std::move(*opened);
   check_schema(db, [&db](int from) {
-    if (from < 3) Search(db).rebuild_in_transaction();
+    if (from < 4) Search(db).rebuild_in_transaction();
   });
   return {std::move(db), which};
 }

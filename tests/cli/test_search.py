@@ -44,6 +44,13 @@ class SearchTestCase(FolioTestCase):
         """The ids search finds, best first."""
         return [h["id"] for h in self.hits(*query, options=options)]
 
+    def found_plain(self, *query: str, options: Sequence[str] = ()) -> List[str]:
+        """The ids of search's text output, best first: without --json, which
+        prints no scores, a one-word search ranks from the count terms."""
+        r = self.folio("search", *options, "--", *query, env={**self.env(), "NO_COLOR": "1"})
+        self.assertOk(r, f"search {query!r}")
+        return [line.split()[0] for line in r.out.splitlines() if line and not line[0].isspace()]
+
     def assertFinds(self, query: Sequence[str], expected: Sequence[str], options=()):
         """Exactly `expected` (in any order) for `query`."""
         self.assertEqual(sorted(self.found(*query, options=options)), sorted(expected),
@@ -533,6 +540,23 @@ class RankingTest(SearchTestCase):
         once = self.add("今天去办签证。\n")
         self.assertEqual(self.found("签证"), [many, once])
 
+    def test_without_json_the_order_is_the_same(self):
+        # Counts 1 to 6 of "home", each count in three entries, shuffled in
+        # time, plus entries of other kinds: the text output (ranked from the
+        # count terms) and --json (from every record holding the word) agree
+        # at every limit, also for a word whose count terms run out.
+        counts = [3, 1, 6, 2, 5, 4, 1, 6, 3, 2, 4, 5, 2, 6, 1, 5, 3, 4]
+        for i, n in enumerate(counts):
+            self.add(" ".join(["home"] * n) + f" day {i} 签证\n")
+        self.checklist("home home home list")
+        for limit in ("1", "2", "3", "4", "7", "18", "40"):
+            for query in (["home"], ["签证"], ["day"], ["home", "-day"]):
+                options = ["--limit", limit]
+                self.assertEqual(self.found_plain(*query, options=options),
+                                 self.found(*query, options=options), f"{query} --limit {limit}")
+        self.assertEqual(self.found_plain("home", options=["--checklists"]),
+                         self.found("home", options=["--checklists"]))
+
     def test_a_rare_word_weighs_more_than_a_common_one(self):
         common = [self.add(f"visa note {i}\n") for i in range(6)]
         rare = self.add("okapi and visa\n")
@@ -653,7 +677,7 @@ class UpgradeFromSchema2Test(SearchTestCase):
         self.checklist_id = self.checklist("Passport 护照", "--description", "renewal")
         self.item_id = self.item("Passport 护照", "Photos 照片", "--notes", "biometric")
         self.attachment = self.attach(self.item_id, "扫描件.pdf")
-        run_sql(self.vault, PASSPHRASE, "DROP TABLE search; PRAGMA user_version = 2;")
+        run_sql(self.vault, PASSPHRASE, "DROP TABLE search_vocab; DROP TABLE search; PRAGMA user_version = 2;")
         self.assertEqual(self.user_version(), 2)
 
     def user_version(self) -> int:
@@ -666,8 +690,9 @@ class UpgradeFromSchema2Test(SearchTestCase):
     def test_the_first_search_upgrades_and_finds_existing_records(self):
         self.assertNotIn("search", self.tables())
         self.assertEqual(self.found("申请留学"), [self.study])
-        self.assertEqual(self.user_version(), 3)
+        self.assertEqual(self.user_version(), 4)
         self.assertIn("search", self.tables())
+        self.assertIn("search_vocab", self.tables())
         self.assertEqual(self.found("签证"), [self.study])
         self.assertEqual(self.found("visa"), [self.english])
         self.assertEqual(self.found("renewal"), [self.checklist_id])
@@ -677,10 +702,47 @@ class UpgradeFromSchema2Test(SearchTestCase):
 
     def test_any_command_upgrades_and_later_changes_are_indexed(self):
         self.assertEqual(len(self.list_json()), 2)
-        self.assertEqual(self.user_version(), 3)
+        self.assertEqual(self.user_version(), 4)
         later = self.add("Written after the upgrade: okapi\n")
         self.assertEqual(self.found("okapi"), [later])
         self.assertEqual(self.found("照片"), [self.item_id])
+
+
+
+class UpgradeFromSchema3Test(SearchTestCase):
+    """A vault of schema version 3 (made here by taking the count terms out of
+    the index and dropping search_vocab) gets its index rebuilt with count
+    terms the first time folio opens it: a one-word search ranked from them
+    could otherwise miss records."""
+
+    def setUp(self):
+        super().setUp()
+        need_sqlcipher(self)
+        self.by_count = {n: self.add(" ".join(["visa"] * n) + " 签证 签证\n") for n in (3, 1, 4, 2)}
+        run_sql(self.vault, PASSPHRASE,
+                "DROP TABLE search_vocab; "
+                "UPDATE search SET terms = substr(terms, 1, instr(terms, ' \u00b7') - 1) "
+                "WHERE instr(terms, ' \u00b7') > 0; "
+                "INSERT INTO search(search) VALUES ('optimize'); PRAGMA user_version = 3;")
+        self.assertEqual(self.count_terms(), 0)
+
+    def user_version(self) -> int:
+        return int(run_sql(self.vault, PASSPHRASE, "PRAGMA user_version;").split()[-1])
+
+    def count_terms(self, term: str = "") -> int:
+        """How many records have a count term (of `term`)."""
+        pattern = f"%\u00b7{term}\u00b7%" if term else "%\u00b7%"
+        return int(run_sql(self.vault, PASSPHRASE,
+                           f"SELECT count(*) FROM search WHERE terms LIKE '{pattern}';").split()[-1])
+
+    def test_the_first_command_rebuilds_the_index_with_count_terms(self):
+        self.assertEqual(self.found_plain("visa", options=["--limit", "2"]),
+                         [self.by_count[4], self.by_count[3]])
+        self.assertEqual(self.user_version(), 4)
+        self.assertEqual(self.count_terms("visa"), 3)  # the entries holding it more than once
+        self.assertEqual(self.count_terms("签证"), 4)
+        self.assertEqual(self.found_plain("签证"), self.found("签证"))
+        self.assertOk(self.folio("check"))
 
 
 if __name__ == "__main__":

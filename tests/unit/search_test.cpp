@@ -1,4 +1,4 @@
-// The search index: folio's own terms (docs/FORMAT.md, "Schema version 3"),
+// The search index: folio's own terms (docs/FORMAT.md, "Schema version 3" and "4"),
 // and Search::find through a vault, with every query form docs/CLI.md lists.
 #include <algorithm>
 #include <cmath>
@@ -117,7 +117,7 @@ TEST_CASE("search_terms splits words at anything that is not a letter, mark or d
           "[search]") {
   CHECK(search_terms("Visa interview, 3 May") == "visa interview 3 may");
   CHECK(search_terms("a:b \"c\" d-e f_g h'i (j) k*") == "a b c d e f g h i j k");
-  CHECK(search_terms("line one\r\nline\ttwo") == "line one line two");
+  CHECK(search_terms("line one\r\nline\ttwo") == "line one line two \u00B7line\u00B7z7");
   CHECK(search_terms("#travel #签证") == "travel 签 签证 证");
   CHECK(search_terms("v2.0 3.14") == "v2 0 3 14");
   CHECK(search_terms(std::string("vi\0sa", 5)) == "vi sa");  // a control character separates
@@ -142,13 +142,13 @@ TEST_CASE("search_terms handles mixed scripts: Cyrillic words, Hangul and kana r
 TEST_CASE("search_terms folds full-width forms to their ASCII letters and digits", "[search]") {
   CHECK(search_terms("Ｖｉｓａ") == "visa");
   CHECK(search_terms("ＶＩＳＡ　１２３") == "visa 123");  // with an ideographic space
-  CHECK(search_terms("ｶﾀｶﾅ") == "カ カタ タ タカ カ カナ ナ");  // half-width katakana
+  CHECK(search_terms("ｶﾀｶﾅ") == "カ カタ タ タカ カ カナ ナ \u00B7カ\u00B7z7");  // half-width katakana
   CHECK(search_terms("全角，标点！") == "全 全角 角 标 标点 点");
 }
 
 TEST_CASE("search_terms folds case fully and applies compatibility mappings", "[search]") {
-  CHECK(search_terms("VISA Visa visa") == "visa visa visa");
-  CHECK(search_terms("Straße STRASSE") == "strasse strasse");
+  CHECK(search_terms("VISA Visa visa") == "visa visa visa \u00B7visa\u00B7z6");
+  CHECK(search_terms("Straße STRASSE") == "strasse strasse \u00B7strasse\u00B7z7");
   CHECK(search_terms("ΣΊΣΥΦΟΣ") == "σίσυφοσ");
   CHECK(search_terms("ﬁne") == "fine");
   CHECK(search_terms("x² ①") == "x2 1");
@@ -157,6 +157,30 @@ TEST_CASE("search_terms folds case fully and applies compatibility mappings", "[
   CHECK(search_terms("e\xcc\x81") == search_terms("\xc3\xa9"));
   // Folding j-caron gives j + U+030C, which composes back to U+01F0.
   CHECK(search_terms("\xc7\xb0") == "\xc7\xb0");
+}
+
+TEST_CASE("search_terms adds a count term for each term held twice or more", "[search]") {
+  // FORMAT.md, "Schema version 4": "·TERM·CODE" after the text's terms, in the
+  // order of first occurrence; CODE sorts a larger count first.
+  CHECK(search_terms("visa") == "visa");
+  CHECK(search_terms("b a b c a b") == "b a b c a b \u00B7b\u00B7z6 \u00B7a\u00B7z7");
+  CHECK(search_terms("签证 签证") == "签 签证 证 签 签证 证 \u00B7签\u00B7z7 \u00B7签证\u00B7z7 \u00B7证\u00B7z7");
+  auto code_of = [](int n) {
+    std::string text;
+    for (int i = 0; i < n; ++i) text += "w ";
+    std::string terms = search_terms(text);
+    return terms.substr(terms.rfind('\xB7') + 1);
+  };
+  CHECK(code_of(2) == "z7");
+  CHECK(code_of(9) == "z0");
+  CHECK(code_of(10) == "y89");
+  CHECK(code_of(99) == "y00");
+  CHECK(code_of(100) == "x899");
+  CHECK(code_of(1234) == "w8765");
+  // Byte order of the codes is the counts' order reversed.
+  std::vector<std::string> codes;
+  for (int n : {2, 3, 9, 10, 11, 42, 99, 100, 101, 999, 1000, 4321}) codes.push_back(code_of(n));
+  CHECK(std::is_sorted(codes.rbegin(), codes.rend()));
 }
 
 TEST_CASE("search_terms drops default-ignorable code points", "[search]") {
@@ -393,6 +417,76 @@ TEST_CASE("a one-word score is BM25 over every record holding the word, whatever
   CHECK(hits[0].score == Approx(bm25(4)).epsilon(1e-12));
   CHECK(hits[1].id == one);
   CHECK(hits[1].score == Approx(bm25(1)).epsilon(1e-12));
+}
+
+TEST_CASE("without scores a one-word search finds the same hits in the same order", "[search]") {
+  // With scores false, a one-word search reads the word's count terms and
+  // stops at the first count that fills the limit; it must give what the
+  // full reading gives, for words held once or many times, in few records or
+  // most, with the kinds and an exclusion narrowing them, at any limit, and
+  // after records change and go.
+  Fixture f;
+  std::uint32_t seed = 12345;
+  auto next = [&seed](std::uint32_t below) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 8) % below;
+  };
+  const std::vector<std::string> words = {"home", "visa", "bank", "quokka", "签证", "上", "day"};
+  auto text = [&] {
+    std::string t;
+    for (const auto& w : words) {
+      // "home" in most records, often many times; "quokka" rarely and once.
+      std::uint32_t most = w == "home" ? 9 : w == "quokka" ? 1 : w == "day" ? 2 : 4;
+      if (w == "quokka" && next(10) != 0) continue;
+      for (std::uint32_t k = next(most + 1); k > 0; --k) t += w + (w.size() > 3 ? " " : "，");
+    }
+    return t + "filler";
+  };
+  std::vector<std::string> ids;
+  for (int i = 0; i < 150; ++i) ids.push_back(f.add(text()));
+  for (int i = 0; i < 6; ++i) {
+    Checklist list = f.lists.create({"list " + std::to_string(i), text(), std::nullopt});
+    ItemDraft d;
+    d.title = "item " + std::to_string(i);
+    d.notes = text();
+    f.lists.add_item(list.id, d);
+  }
+  auto check_all = [&] {
+    for (const auto& w : words) {
+      for (std::size_t limit : {1, 3, 20, 1000}) {
+        for (int kinds = 0; kinds < 3; ++kinds) {
+          for (std::string query : {w, w + " -bank"}) {
+            SearchOptions with = kinds == 1 ? entries_only() : kinds == 2 ? checklists_only() : SearchOptions{};
+            with.limit = limit;
+            SearchOptions without = with;
+            without.scores = false;
+            std::vector<std::string> a, b;
+            for (const auto& h : f.find(query, with)) a.push_back(h.id);
+            for (const auto& h : f.find(query, without)) {
+              b.push_back(h.id);
+              CHECK(h.score == 0);
+            }
+            INFO(query << " limit " << limit << " kinds " << kinds);
+            CHECK(a == b);
+          }
+        }
+      }
+    }
+  };
+  check_all();
+  for (int i = 0; i < 150; i += 7) f.journal.update(ids[i], draft(text(), {}, std::nullopt));
+  for (int i = 3; i < 150; i += 11) f.journal.remove(ids[i]);
+  check_all();
+}
+
+TEST_CASE("a query cannot name a count term", "[search]") {
+  Fixture f;
+  std::string twice = f.add("visa visa");
+  std::string both = f.add("visa z7");
+  // The middle dot is not part of a word: the query is the words visa and z7.
+  CHECK(f.ids("\u00B7visa\u00B7z7") == std::vector<std::string>{both});
+  CHECK(f.ids("visa*").size() == 2);
+  (void)twice;
 }
 
 TEST_CASE("the snippet holds the first hit at match_start, match_length bytes long",

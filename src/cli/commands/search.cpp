@@ -48,6 +48,7 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
       if (o->until) opts.until = next_day(parse_day(*o->until, now));
       opts.tag = o->tag;
       opts.limit = static_cast<std::size_t>(o->limit);
+      opts.scores = o->json;  // only --json prints them
       if (o->entries && !o->checklists) opts.checklists = false;
       if (o->checklists && !o->entries) opts.entries = false;
       Vault vault = open_vault(g);
