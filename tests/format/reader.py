@@ -9,7 +9,8 @@ Needs python3-nacl (libsodium) and the `sqlcipher` command-line tool
 (SQLCipher 3.4). The database key is fed to `sqlcipher` on standard input,
 never in argv, where other processes could read it.
 
-It reads schema version 3 (version 2 plus the search index), version 2
+It reads schema version 4 (version 3 plus count terms in the search index),
+version 3 (version 2 plus the search index), version 2
 (journal entries, checklists, items, attachments, entry-item links, saved
 templates) and version 1 (entries only). FORMAT.md says folio upgrades an
 older vault the first time it opens it, but a reader that never writes can
@@ -92,8 +93,8 @@ DATABASE_KEY_MESSAGE = b"folio sqlcipher key v1"
 
 # "The database"
 PAGE_SIZE = 4096
-SCHEMA_VERSION = 3          # "PRAGMA user_version is the schema version, 3 here"
-SCHEMA_VERSIONS_READ = (1, 2, 3)
+SCHEMA_VERSION = 4          # "PRAGMA user_version is the schema version, 4 here"
+SCHEMA_VERSIONS_READ = (1, 2, 3, 4)
 
 # "Schema version 2 (checklists)"
 CHUNK_SIZE = 1048576        # "1 MiB (1048576 bytes) each, the last one shorter"
@@ -459,6 +460,11 @@ class Database:
     def has_search_index(self) -> bool:
         """Schema version 3 added the search index."""
         return self.version >= 3
+
+    @property
+    def has_count_terms(self) -> bool:
+        """Schema version 4 added count terms to the index's `terms`."""
+        return self.version >= 4
 
     def sql(self, sql: str) -> List[List[str]]:
         return run_sql(self.data_path, self.key, sql)
@@ -882,6 +888,31 @@ def search_terms(text: str) -> List[str]:
     return terms
 
 
+# --- schema version 4: count terms ------------------------------------------
+
+COUNT_MARK = "\u00b7"  # "U+00B7 MIDDLE DOT"
+
+
+def count_code(n: int) -> str:
+    """"one lower-case letter for the number of digits of n (z for one
+    digit, y for two, ...), then each decimal digit d of n written as 9 - d"."""
+    digits = str(n)
+    return chr(ord("z") - (len(digits) - 1)) + "".join(str(9 - int(d)) for d in digits)
+
+
+def stored_search_terms(text: str, count_terms: bool) -> List[str]:
+    """The record's terms, then (version 4) "for each distinct term that the
+    record holds n >= 2 times, in the order of the term's first occurrence,
+    one count term ·TERM·CODE"."""
+    terms = search_terms(text)
+    if not count_terms:
+        return terms
+    counts: Dict[str, int] = {}
+    for t in terms:
+        counts[t] = counts.get(t, 0) + 1  # dicts keep first-insertion order
+    return terms + [COUNT_MARK + t + COUNT_MARK + count_code(n) for t, n in counts.items() if n >= 2]
+
+
 def search_docid(kind: int, row: int) -> int:
     """"docid = rowid * 4 + kind"."""
     assert kind in RECORD_KINDS
@@ -945,7 +976,8 @@ SELECT 'A', id, hex(name) FROM attachments;"""
 
 def expected_search_index(data_path: str, key: bytes) -> Dict[int, str]:
     """docid -> the `terms` FORMAT.md says the index holds for each record."""
-    return {docid: " ".join(search_terms(text))
+    counted = Database(data_path, key).has_count_terms
+    return {docid: " ".join(stored_search_terms(text, counted))
             for docid, (_, _, text) in record_texts(data_path, key).items()}
 
 
@@ -1097,7 +1129,7 @@ def _sealed_slot(params: bytes, key: bytes, salt: bytes, nonce: bytes, wrapping:
 
 def main(argv: List[str]) -> int:
     ap = argparse.ArgumentParser(description="Read a folio vault (FORMAT.md, "
-                                 "schema versions 1 to 3).")
+                                 "schema versions 1 to 4).")
     ap.add_argument("vault")
     ap.add_argument("--passphrase-file", required=True,
                     help="first line: the passphrase, or the recovery code")

@@ -141,7 +141,7 @@ class ReaderReadsAVaultFolioMade(unittest.TestCase):
         self.assertEqual(vault.slot_index, 0)
         info = vault.info()
         self.assertEqual(info.user_version, reader.SCHEMA_VERSION)
-        self.assertEqual(info.user_version, 3)
+        self.assertEqual(info.user_version, 4)
         self.assertEqual(info.encoding, "UTF-8")
         self.assertEqual(info.integrity, "ok")
 
@@ -304,9 +304,9 @@ class ReaderReadsChecklistsFolioMade(unittest.TestCase):
     def all_items(self):
         return [i for c in self.opened.checklists() for i in c["item_list"]]
 
-    def test_the_database_is_schema_version_3_and_intact(self):
+    def test_the_database_is_schema_version_4_and_intact(self):
         info = self.opened.info()
-        self.assertEqual((info.user_version, info.encoding, info.integrity), (3, "UTF-8", "ok"))
+        self.assertEqual((info.user_version, info.encoding, info.integrity), (4, "UTF-8", "ok"))
 
     def test_the_search_index_holds_the_terms_format_md_gives(self):
         stored, expected = self.opened.search_index(), self.opened.expected_search_index()
@@ -501,7 +501,7 @@ class ReaderReadsChecklistsFolioMade(unittest.TestCase):
         self.assertEqual(json.loads(proc.stdout.decode("utf-8")), self.opened.item(self.birth))
         proc = reader_command(self.vault, self.pass_file, args=["--all"])
         everything = json.loads(proc.stdout.decode("utf-8"))
-        self.assertEqual(everything["schema_version"], 3)
+        self.assertEqual(everything["schema_version"], 4)
         self.assertEqual(everything["checklists"], self.opened.checklists())
         self.assertEqual(everything["entries"], self.opened.entries())
 
@@ -695,8 +695,12 @@ class SearchIndexFolioWrote(unittest.TestCase):
                 self.assertNotIn("  ", terms)
                 self.assertEqual(terms, terms.strip())
                 for term in terms.split(" "):
-                    self.assertTrue(all(unicodedata.category(c)[0] in "LMN" or reader.is_cjk(c)
-                                        for c in term), repr(term))
+                    # A count term is ·TERM·CODE (schema version 4).
+                    if term.startswith(reader.COUNT_MARK):
+                        _, term, code = term.split(reader.COUNT_MARK)
+                        self.assertRegex(code, r"^[a-z][0-9]+$")
+                    self.assertTrue(term and all(unicodedata.category(c)[0] in "LMN" or reader.is_cjk(c)
+                                                 for c in term), repr(term))
 
     def test_tags_stand_sorted_by_name(self):
         """FORMAT.md: an entry's tags stand as "#tag #tag" sorted by name,
@@ -1167,7 +1171,7 @@ INSERT INTO entry_tags VALUES (1, 1), (1, 2);
         # "An older vault is upgraded, in one transaction, the first time
         # this folio opens it (to 3: the search index is created and filled)"
         info = opened.info()
-        self.assertEqual((info.user_version, info.integrity), (3, "ok"))
+        self.assertEqual((info.user_version, info.integrity), (4, "ok"))
         self.assertIndexAsSpecified(opened)
         found = self.ws.run_json(vault, pass_file, ["search", "第二行", "--json"])
         self.assertEqual([(h["kind"], h["id"]) for h in found], [("entry", "k7m2x9qa")])
@@ -1263,7 +1267,7 @@ PRAGMA index_list('{table}');""")
         an item in a state folio does not know (FORMAT.md: "a reader must
         keep and show a state it does not know"), an attachment in two
         chunks, a linked entry and a saved template. folio upgrades it to
-        version 3 and indexes every record."""
+        version 4 and indexes every record."""
         import example
         content = os.urandom(MiB + 5)
         digest = blake2b_256(content)
@@ -1320,9 +1324,9 @@ INSERT INTO template_items VALUES (1, 1, 'Passport 护照'), (1, 2, 'Visa');
         self.assertEqual(saved, [{"builtin": False, "name": "手写模板",
                                   "items": ["Passport 护照", "Visa"]}])
         self.assertEqual(opened.links(), [{"entry": "k7m2x9qa", "item": "a1b2c3d4"}])
-        # folio opened it read-write and upgraded it to version 3.
+        # folio opened it read-write and upgraded it to version 4.
         info = opened.info()
-        self.assertEqual((info.user_version, info.integrity), (3, "ok"))
+        self.assertEqual((info.user_version, info.integrity), (4, "ok"))
         self.assertEqual(self.schema_of(opened.data_path, opened.database_key),
                          self.spec_schema(), "the upgraded schema is FORMAT.md's")
         self.assertIndexAsSpecified(opened)
