@@ -45,9 +45,10 @@ this script:
    entry took at the previous size); runs stop after --pass-grep-budget;
 7. at the largest size, unless --no-analyze: times the parts of the search
    one by one inside a sqlcipher process (bare MATCH, ranking with a sort,
-   every match scored as folio's statement does, and for the Chinese word
-   the three-term phrase folio used to compile) and prints folio's
-   statement's query plan and the bytes the index takes;
+   every match scored as folio's statement with --json does, the count
+   terms folio reads without --json, and for the Chinese word the three-term
+   phrase folio used to compile) and prints the query plan of folio's
+   statement with --json and the bytes the index takes;
 8. prints, for each size and operation, folio's median and p90, the same
    for sqlcipher, the ratio folio / sqlcipher and the ratio to folio's median
    at the smallest size; then pass grep against folio search, and PASS/MISS
@@ -212,7 +213,8 @@ class Entry:
         self.title, self.tags, self.body = title, tags, body
 
     def text(self) -> str:
-        """What folio indexes (FORMAT.md, schema version 3): title, tags, body."""
+        """What folio indexes (FORMAT.md, schema version 3): title, tags, body.
+        The tags are sorted by name, as FORMAT.md says."""
         out = (self.title + "\n") if self.title is not None else ""
         if self.tags:
             out += " ".join("#" + t for t in self.tags) + "\n"
@@ -348,9 +350,21 @@ def match_expr(word: str) -> str:
     return terms[0] if len(terms) == 1 else '"' + " ".join(terms) + '"'
 
 
+def count_code(n: int) -> str:
+    """FORMAT.md "Schema version 4": a letter for the number of digits (z for
+    one), then each digit d as 9 - d, so that a larger n sorts first."""
+    digits = str(n)
+    return chr(ord("z") - (len(digits) - 1)) + "".join(str(9 - int(d)) for d in digits)
+
+
 def terms_of(text: str) -> str:
-    """The terms folio stores for a text (FORMAT.md), space-separated."""
-    return " ".join(tokenize(text))
+    """The terms folio stores for a text (FORMAT.md), space-separated: the
+    text's terms, then ·TERM·CODE for each held twice or more."""
+    terms = tokenize(text)
+    counts: Dict[str, int] = {}
+    for t in terms:
+        counts[t] = counts.get(t, 0) + 1
+    return " ".join(terms + ["\u00b7" + t + "\u00b7" + count_code(n) for t, n in counts.items() if n >= 2])
 
 
 def contains(entry_text: str, word: str) -> bool:
@@ -390,12 +404,17 @@ SEARCH_SQL = (
 BARE_SQL = ("SELECT docid FROM search WHERE search MATCH '{match}' "
             "ORDER BY docid DESC LIMIT " + str(LIMIT) + ";\n")
 COUNT_SQL = "SELECT count(*) FROM search WHERE search MATCH '{match}';\n"
+VOCAB_SQL = ("SELECT term, documents FROM search_vocab WHERE term >= '\u00b7{term}\u00b7' "
+             "AND term < '\u00b7{term}\u00b8' AND col = '*'")
 
 # For --analyze: the statement folio runs for a query of one phrase without
-# entry filters (rank_one_phrase in src/search/search.cpp, as of this
-# script): every match's docid and matchinfo 'pcny'; folio counts the rows,
-# checks kinds and exclusions, scores and keeps the best 20 itself. count()
-# stands for folio's reading of the rows.
+# entry filters when it prints scores (--json; rank_one_phrase in
+# src/search/search.cpp, as of this script): every match's docid and
+# matchinfo 'pcny'; folio counts the rows, checks kinds and exclusions,
+# scores and keeps the best 20 itself. count() stands for folio's reading of
+# the rows. Without --json a one-word query reads the word's count terms
+# instead (FORMAT.md, schema version 4): VOCAB_SQL, then a MATCH of each
+# count term, most frequent first, until 20 records are found.
 FOLIO_STMT_SQL = (
     "SELECT count(mi) FROM (SELECT docid, matchinfo(search, 'pcny') AS mi FROM search "
     "WHERE search MATCH '{match}' LIMIT -1)")
@@ -486,6 +505,12 @@ def check_search(folio: str, vault: str, pass_file: str, key: bytes, info: Dict)
             raise BenchError(f"the index finds {word!r} in {got} records; the generator wrote it "
                              f"in {info['expected'][word]}")
         info["df"][word] = got
+    # The terms the raw add and edit below write are the ones folio stores.
+    for uid in list(info["sample"])[:5]:
+        stored = sql(data, key, "SELECT terms FROM search JOIN entries e ON e.id * 4 = search.docid "
+                     f"WHERE e.uid = '{uid}';\n", "sqlcipher terms").rstrip("\n")
+        if stored != terms_of(info["sample"][uid].text()):
+            raise BenchError(f"the terms folio stored for {uid} are not the ones this script writes")
     rare = QUERIES[0][1]
     hits = json.loads(run(base + ["search", rare, "--json", "-n", "100000"], what="folio search"))
     if sorted(h["id"] for h in hits) != sorted(info["planted"][rare]):
@@ -494,18 +519,25 @@ def check_search(folio: str, vault: str, pass_file: str, key: bytes, info: Dict)
     for _, word in QUERIES:
         hits = json.loads(run(base + ["search", word, "--json"], what="folio search"))
         folio_ids = [h["id"] for h in hits]
+        # The text output (timed below), ranked from the count terms: the ids
+        # start its unindented lines.
+        text = run(base + ["search", word], what="folio search").decode("utf-8")
+        text_ids = [re.sub(r"\x1b\[[0-9;]*m", "", line).split()[0]
+                    for line in text.splitlines() if line and not line[0].isspace()]
         raw = sql(data, key, "SELECT e.uid FROM (" + RANK_SQL.format(match=match_expr(word)) +
                   ") h JOIN entries e ON e.id = h.docid / 4 ORDER BY h.score DESC, h.docid DESC;\n",
                   "sqlcipher search")
-        if folio_ids != raw.split():
+        if folio_ids != raw.split() or text_ids != raw.split():
             raise BenchError(f"folio search {word} and the raw SQL disagree:\n"
-                             f"  folio:     {folio_ids}\n  sqlcipher: {raw.split()}")
+                             f"  folio --json: {folio_ids}\n  folio:        {text_ids}\n"
+                             f"  sqlcipher:    {raw.split()}")
 
 
 def statement_ms(data: str, key: bytes, statement: str, runs: int = 5) -> float:
-    """The median time of one statement, each run in a fresh sqlcipher process
-    (cold SQLite cache, warm OS cache, as for a folio command), as `.timer`
-    reports it: the statement alone, not the process or the key."""
+    """The median time of one statement (or of several, summed), each run in
+    a fresh sqlcipher process (cold SQLite cache, warm OS cache, as for a
+    folio command), as `.timer` reports it: the statements alone, not the
+    process or the key."""
     times = []
     for _ in range(runs + 1):
         # The first statement of a process also reads the schema: not counted.
@@ -514,7 +546,7 @@ def statement_ms(data: str, key: bytes, statement: str, runs: int = 5) -> float:
         m = re.findall(r"Run Time: real ([0-9.]+)", out)
         if not m:
             raise BenchError(f"no .timer output for: {statement[:80]}")
-        times.append(float(m[-1]) * 1000)
+        times.append(sum(float(x) for x in m) * 1000)
     return statistics.median(times[1:])
 
 
@@ -526,7 +558,21 @@ def analyze(data: str, key: bytes, n: int) -> List[str]:
         m = match_expr(word)
         parts = [("count(*) MATCH (bare)", f"SELECT count(*) FROM search WHERE search MATCH '{m}'"),
                  ("ranked in SQL (RANK_SQL: a sort)", RANK_SQL.format(match=m)),
-                 ("folio's statement: every match read", FOLIO_STMT_SQL.format(match=m))]
+                 ("folio --json: every match read", FOLIO_STMT_SQL.format(match=m))]
+        if " " not in m and '"' not in m:
+            # The count terms folio reads without --json: most frequent first,
+            # up to the first count at which 20 records are reached.
+            vocab = VOCAB_SQL.format(term=m)
+            rows = [r.split("|") for r in sql(data, key, vocab + ";\n", "sqlcipher vocab").split()]
+            chosen, records = [], 0
+            for term, documents in rows:
+                if records >= LIMIT:
+                    break
+                chosen.append(term)
+                records += int(documents)
+            match_all = " OR ".join(chosen) or m
+            parts.append((f"folio: {len(chosen)} count terms, {records} records",
+                          vocab + ";\n" + f"SELECT count(*) FROM search WHERE search MATCH '{match_all}'"))
         terms = tokenize(word)
         if len(terms) == 3 and terms[1] == terms[0] + terms[2]:
             # What folio compiled before it dropped a pair's edge characters.
@@ -537,7 +583,7 @@ def analyze(data: str, key: bytes, n: int) -> List[str]:
             lines.append(f"  {pad(word, 8)} {pad(name, 44)} {statement_ms(data, key, statement):8.1f}")
     plan = sql(data, key, "EXPLAIN QUERY PLAN " + FOLIO_STMT_SQL.format(match="home") + ";\n",
                "sqlcipher explain")
-    lines.append("EXPLAIN QUERY PLAN of folio's statement:")
+    lines.append("EXPLAIN QUERY PLAN of folio's statement with --json:")
     lines += ["  " + l for l in plan.strip().splitlines()]
     sizes = sql(data, key, "SELECT (SELECT sum(length(CAST(body AS BLOB))) FROM entries), "
                 "(SELECT sum(length(CAST(c0terms AS BLOB))) FROM search_content), "
