@@ -30,6 +30,12 @@ const Secret& vault_key_of(const Vault& vault);  // internal: for the session ag
 // What the secret given to open() is.
 enum class SecretKind { passphrase, recovery_code };
 
+// Called, if set, when an open finds a vault of an older schema and is about
+// to upgrade it (in one transaction, which for a large vault can take a
+// while: the search index is rebuilt). For the command line's notice.
+using UpgradeNotice = std::function<void(int from_version, int to_version)>;
+void set_upgrade_notice(UpgradeNotice notice);
+
 class Vault {
  public:
   // $FOLIO_VAULT if set, else $XDG_DATA_HOME/folio, else ~/.local/share/folio.

@@ -138,6 +138,10 @@ int main(int argc, char** argv) {
     return exit_code(e.code());
   }
   folio::clean_stale_edits();
+  folio::set_upgrade_notice([](int from, int to) {
+    folio::cli::note("upgrading the vault from schema " + std::to_string(from) + " to " + std::to_string(to) +
+                     " (the search index is rebuilt; this happens once)");
+  });
 
   CLI::App app{"folio: a private, encrypted journal", "folio"};
   app.footer(kFooter);

@@ -25,6 +25,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
+UpgradeNotice& upgrade_notice() {
+  static UpgradeNotice notice;
+  return notice;
+}
+
+}  // namespace
+
+void set_upgrade_notice(UpgradeNotice notice) { upgrade_notice() = std::move(notice); }
+
+namespace {
+
 constexpr char kHeaderName[] = "header";
 constexpr char kDataName[] = "data";
 
@@ -168,6 +179,7 @@ std::pair<Database, std::size_t> open_database(const fs::path& dir, const std::v
   }
   Database db = std::move(*opened);
   check_schema(db, [&db](int from) {
+    if (const UpgradeNotice& notice = upgrade_notice()) notice(from, kSchemaVersion);
     if (from < 4) Search(db).rebuild_in_transaction();
   });
   return {std::move(db), which};

@@ -735,6 +735,14 @@ class UpgradeFromSchema3Test(SearchTestCase):
         return int(run_sql(self.vault, PASSPHRASE,
                            f"SELECT count(*) FROM search WHERE terms LIKE '{pattern}';").split()[-1])
 
+    def test_the_upgrade_is_announced_once(self):
+        r = self.folio("list")
+        self.assertOk(r)
+        self.assertIn("upgrading the vault from schema 3 to 4", r.err)
+        r = self.folio("list")
+        self.assertOk(r)
+        self.assertNotIn("upgrading", r.err)
+
     def test_the_first_command_rebuilds_the_index_with_count_terms(self):
         self.assertEqual(self.found_plain("visa", options=["--limit", "2"]),
                          [self.by_count[4], self.by_count[3]])
