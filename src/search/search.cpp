@@ -428,7 +428,7 @@ void read_matches(Statement& st, Read read) {
 // own entry, every record that holds it, lists those.
 template <typename Keep>
 bool best_by_count(Database& db, const std::string& term, std::size_t limit, Keep keep,
-                   BestOf<std::uint32_t>& best) {
+                   BestOf<std::uint32_t>& best, std::string& top_count_term) {
   std::string from = kCountMark + term + kCountMark;
   Statement vocab = db.prepare("SELECT term FROM search_vocab WHERE term >= ?1 AND term < ?2 AND col = '*'");
   vocab.bind(1, from).bind(2, kCountMark + term + kCountMarkNext);
@@ -436,6 +436,7 @@ bool best_by_count(Database& db, const std::string& term, std::size_t limit, Kee
   std::size_t kept = 0;
   while (vocab.step()) {
     std::string count_term = vocab.text(0);
+    if (top_count_term.empty()) top_count_term = count_term;
     std::uint64_t n = count_of_code(std::string_view(count_term).substr(from.size()));
     if (n < 2 || n > UINT32_MAX) {
       throw Error(Errc::corrupt, "the search index is damaged", "run `folio reindex` to rebuild it");
@@ -462,10 +463,12 @@ bool best_by_count(Database& db, const std::string& term, std::size_t limit, Kee
 // that this count covers every such record, as 'x' does, the kinds and the
 // exclusion are checked here rather than in SQL.
 //
-// Without scores, a one-word query is ranked from its count terms instead
-// (best_by_count) when they give enough records: the score needs the number
-// of records that hold the word, and counting them means reading them all,
-// which for a word in most records is most of the search's time.
+// A one-word query is ranked from its count terms instead (best_by_count)
+// when they give enough records. Its score then needs the number of records
+// that hold the word, which search_vocab counts by reading the word's whole
+// entry in the index (for a word in most records, that is most of the
+// search's time: so only when scores are asked for), and the number of
+// records indexed, FTS4's matchinfo 'n' of any match.
 Ranked rank_one_phrase(Database& db, const Compiled& c, int kinds, std::size_t limit, bool scores) {
   std::vector<std::int64_t> excluded;
   if (!c.exclude.empty()) {
@@ -474,14 +477,31 @@ Ranked rank_one_phrase(Database& db, const Compiled& c, int kinds, std::size_t l
     read_matches(ex, [&](Statement& st) { excluded.push_back(st.integer(0)); });
     std::sort(excluded.begin(), excluded.end());
   }
-  if (!scores && !c.term.empty()) {
+  if (!c.term.empty()) {
     BestOf<std::uint32_t> by_count(limit);
     auto keep = [&](std::int64_t docid) {
       return ((kinds >> (docid % 4)) & 1) != 0 && !std::binary_search(excluded.begin(), excluded.end(), docid);
     };
-    if (best_by_count(db, c.term, limit, keep, by_count)) {
+    std::string top_count_term;
+    if (best_by_count(db, c.term, limit, keep, by_count, top_count_term)) {
+      double idf = 0;
+      if (scores) {
+        Statement docs = db.prepare("SELECT documents FROM search_vocab WHERE term = ?1 AND col = '*'");
+        docs.bind(1, c.term);
+        Statement rows = db.prepare("SELECT matchinfo(search, 'n') FROM search WHERE search MATCH ?1 LIMIT 1");
+        rows.bind(1, top_count_term);
+        std::string_view n = rows.step() ? rows.blob(0) : std::string_view();
+        if (!docs.step() || n.size() != 4) {
+          throw Error(Errc::corrupt, "the search index is damaged", "run `folio reindex` to rebuild it");
+        }
+        std::uint32_t indexed = 0;
+        std::memcpy(&indexed, n.data(), 4);
+        idf = phrase_idf(static_cast<double>(docs.integer(0)), indexed);
+      }
       Ranked ranked;
-      for (auto [docid, hits] : by_count.take()) ranked.emplace_back(docid, 0.0);
+      for (auto [docid, hits] : by_count.take()) {
+        ranked.emplace_back(docid, scores ? phrase_score_with(idf, hits) : 0.0);
+      }
       return ranked;
     }
   }

@@ -557,6 +557,25 @@ class RankingTest(SearchTestCase):
         self.assertEqual(self.found_plain("home", options=["--checklists"]),
                          self.found("home", options=["--checklists"]))
 
+    def test_a_one_word_search_reads_the_count_terms(self):
+        # The entry holding "home" three times is the oldest; 25 newer ones
+        # hold it twice. With its count term taken out of the index by hand,
+        # a search that stops at the count terms no longer sees it, one that
+        # cannot stop there (a limit they cannot fill) still does: so the
+        # first reads only the count terms, as FORMAT.md says. `folio
+        # reindex` puts the count term back.
+        need_sqlcipher(self)
+        thrice = self.add("home home home\n")
+        twice = [self.add(f"home home day {i}\n") for i in range(25)]
+        self.assertEqual(self.found_plain("home", options=["-n", "1"]), [thrice])
+        run_sql(self.vault, PASSPHRASE, "UPDATE search SET terms = 'home home home' "
+                                        "WHERE terms = 'home home home \u00b7home\u00b7z6';")
+        self.assertEqual(self.found_plain("home", options=["-n", "1"]), [twice[-1]])
+        self.assertEqual(self.found_plain("home", options=["-n", "100"])[0], thrice)
+        self.assertOk(self.folio("reindex"))
+        self.assertEqual(self.found_plain("home", options=["-n", "1"]), [thrice])
+        self.assertEqual(self.found("home", options=["-n", "1"]), [thrice])
+
     def test_a_rare_word_weighs_more_than_a_common_one(self):
         common = [self.add(f"visa note {i}\n") for i in range(6)]
         rare = self.add("okapi and visa\n")
