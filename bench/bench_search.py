@@ -45,10 +45,11 @@ this script:
    entry took at the previous size); runs stop after --pass-grep-budget;
 7. at the largest size, unless --no-analyze: times the parts of the search
    one by one inside a sqlcipher process (bare MATCH, ranking with a sort,
-   every match scored as folio's statement with --json does, the count
-   terms folio reads without --json, and for the Chinese word the three-term
-   phrase folio used to compile) and prints the query plan of folio's
-   statement with --json and the bytes the index takes;
+   every match scored as folio's statement for a phrase does, the count
+   terms folio reads for one word, the record count --json adds, and for
+   the Chinese word the three-term phrase folio used to compile) and prints
+   the query plan of folio's statement for a phrase and the bytes the index
+   takes;
 8. prints, for each size and operation, folio's median and p90, the same
    for sqlcipher, the ratio folio / sqlcipher and the ratio to folio's median
    at the smallest size; then pass grep against folio search, and PASS/MISS
@@ -406,15 +407,18 @@ BARE_SQL = ("SELECT docid FROM search WHERE search MATCH '{match}' "
 COUNT_SQL = "SELECT count(*) FROM search WHERE search MATCH '{match}';\n"
 VOCAB_SQL = ("SELECT term, documents FROM search_vocab WHERE term >= '\u00b7{term}\u00b7' "
              "AND term < '\u00b7{term}\u00b8' AND col = '*'")
+DOCS_SQL = "SELECT documents FROM search_vocab WHERE term = '{term}' AND col = '*'"
 
 # For --analyze: the statement folio runs for a query of one phrase without
-# entry filters when it prints scores (--json; rank_one_phrase in
-# src/search/search.cpp, as of this script): every match's docid and
-# matchinfo 'pcny'; folio counts the rows, checks kinds and exclusions,
-# scores and keeps the best 20 itself. count() stands for folio's reading of
-# the rows. Without --json a one-word query reads the word's count terms
-# instead (FORMAT.md, schema version 4): VOCAB_SQL, then a MATCH of each
-# count term, most frequent first, until 20 records are found.
+# entry filters (rank_one_phrase in src/search/search.cpp, as of this
+# script) when the phrase is more than one word, or one word whose count
+# terms give fewer than 20 records: every match's docid and matchinfo
+# 'pcny'; folio counts the rows, checks kinds and exclusions, scores and
+# keeps the best 20 itself. count() stands for folio's reading of the rows.
+# A one-word query reads the word's count terms instead (FORMAT.md, schema
+# version 4): VOCAB_SQL, then a MATCH of each count term, most frequent
+# first, until 20 records are found; with --json also DOCS_SQL, the number
+# of records holding the word, for the score.
 FOLIO_STMT_SQL = (
     "SELECT count(mi) FROM (SELECT docid, matchinfo(search, 'pcny') AS mi FROM search "
     "WHERE search MATCH '{match}' LIMIT -1)")
@@ -558,7 +562,7 @@ def analyze(data: str, key: bytes, n: int) -> List[str]:
         m = match_expr(word)
         parts = [("count(*) MATCH (bare)", f"SELECT count(*) FROM search WHERE search MATCH '{m}'"),
                  ("ranked in SQL (RANK_SQL: a sort)", RANK_SQL.format(match=m)),
-                 ("folio --json: every match read", FOLIO_STMT_SQL.format(match=m))]
+                 ("folio, a phrase: every match read", FOLIO_STMT_SQL.format(match=m))]
         if " " not in m and '"' not in m:
             # The count terms folio reads without --json: most frequent first,
             # up to the first count at which 20 records are reached.
@@ -573,6 +577,7 @@ def analyze(data: str, key: bytes, n: int) -> List[str]:
             match_all = " OR ".join(chosen) or m
             parts.append((f"folio: {len(chosen)} count terms, {records} records",
                           vocab + ";\n" + f"SELECT count(*) FROM search WHERE search MATCH '{match_all}'"))
+            parts.append(("folio --json adds: records holding it", DOCS_SQL.format(term=m)))
         terms = tokenize(word)
         if len(terms) == 3 and terms[1] == terms[0] + terms[2]:
             # What folio compiled before it dropped a pair's edge characters.
@@ -583,7 +588,7 @@ def analyze(data: str, key: bytes, n: int) -> List[str]:
             lines.append(f"  {pad(word, 8)} {pad(name, 44)} {statement_ms(data, key, statement):8.1f}")
     plan = sql(data, key, "EXPLAIN QUERY PLAN " + FOLIO_STMT_SQL.format(match="home") + ";\n",
                "sqlcipher explain")
-    lines.append("EXPLAIN QUERY PLAN of folio's statement with --json:")
+    lines.append("EXPLAIN QUERY PLAN of folio's statement for a phrase:")
     lines += ["  " + l for l in plan.strip().splitlines()]
     sizes = sql(data, key, "SELECT (SELECT sum(length(CAST(body AS BLOB))) FROM entries), "
                 "(SELECT sum(length(CAST(c0terms AS BLOB))) FROM search_content), "
