@@ -248,8 +248,27 @@ std::string fold_cluster(std::string_view piece) {
 // Byte ranges of `text`'s characters, each with its folded form appended to
 // `folded`; map[i] is the original byte offset where folded byte i came from.
 // Folds `text` one grapheme cluster at a time (so that a letter and its
-// combining accents compose as they do in the index).
-void fold_with_map(const std::string& text, std::string& folded, std::vector<std::size_t>& map) {
+// combining accents compose as they do in the index), and only as far as the
+// first occurrence of a needle needs (see `enough`): a snippet's hit is most
+// often near the start, and folding was most of a snippet's cost.
+void fold_with_map(const std::string& text, const std::vector<std::string>& needles, std::string& folded,
+                   std::vector<std::size_t>& map) {
+  std::size_t longest = 0;
+  for (const auto& needle : needles) longest = std::max(longest, needle.size());
+  // Where the first occurrence of a needle found so far starts. The folding
+  // can stop `longest` bytes past it: no occurrence starting at or before it
+  // ends later than that, and make_snippet wants the earliest start.
+  std::size_t first = std::string::npos;
+  auto enough = [&](std::size_t before) {
+    if (first == std::string::npos) {
+      std::size_t from = before >= longest ? before - longest + 1 : 0;
+      for (const auto& needle : needles) {
+        if (needle.empty()) continue;
+        first = std::min(first, folded.find(needle, from));
+      }
+    }
+    return first != std::string::npos && folded.size() >= first + longest;
+  };
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   auto n = static_cast<utf8proc_ssize_t>(std::min<std::size_t>(text.size(), 1 << 16));
   folded.reserve(static_cast<std::size_t>(n));
@@ -298,7 +317,11 @@ void fold_with_map(const std::string& text, std::string& folded, std::vector<std
       } else {
         boundary = utf8proc_grapheme_break_stateful(prev, cp, &state);
       }
-      if (boundary) flush(pos);
+      if (boundary) {
+        std::size_t before = folded.size();
+        flush(pos);
+        if (enough(before)) break;
+      }
     }
     prev = cp;
     pos += len;
@@ -316,7 +339,7 @@ std::size_t char_start(const std::string& s, std::size_t i) {
 void make_snippet(const std::string& text, const std::vector<std::string>& needles, SearchHit& hit) {
   std::string folded;
   std::vector<std::size_t> map;
-  fold_with_map(text, folded, map);
+  fold_with_map(text, needles, folded, map);
   std::size_t best = std::string::npos, best_len = 0;
   for (const auto& n : needles) {
     if (n.empty()) continue;

@@ -519,6 +519,24 @@ TEST_CASE("the snippet holds the first hit at match_start, match_length bytes lo
   CHECK(visa[0].snippet.substr(visa[0].match_start, visa[0].match_length) == "VISA");
 }
 
+TEST_CASE("the snippet marks the earliest hit, the longest of those starting there, far in", "[search]") {
+  // The text is folded only as far as the first hit needs: far enough for a
+  // longer query phrase that starts at the same place to be seen whole.
+  Fixture f;
+  std::string filler;
+  for (int i = 0; i < 400; ++i) filler += "Ｆｕｌｌ-width filler 文字 " + std::to_string(i) + ". ";
+  f.add(filler + "Notes: interview questions for Monday, then the interview.");
+  auto hits = f.find("\"interview questions\" interview");
+  REQUIRE(hits.size() == 1);
+  const SearchHit& h = hits[0];
+  REQUIRE(h.match_start + h.match_length <= h.snippet.size());
+  CHECK(h.snippet.substr(h.match_start, h.match_length) == "interview questions");
+  CHECK(h.snippet.find("Notes: ") != std::string::npos);
+  auto later = f.find("Monday");
+  REQUIRE(later.size() == 1);
+  CHECK(later[0].snippet.substr(later[0].match_start, later[0].match_length) == "Monday");
+}
+
 TEST_CASE("the snippet locates a hit in full-width and in decomposed text", "[search]") {
   Fixture f;
   f.add("The ＶＩＳＡ came.");
