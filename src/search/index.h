@@ -27,6 +27,11 @@ void index_checklist(Database& db, std::int64_t row);
 void index_item(Database& db, std::int64_t row);
 void index_attachment(Database& db, std::int64_t row);
 
+// For tests: the number of matches a one-word search weighs against each
+// count term it would look up (best_by_count in search.cpp); 0 makes it use
+// the count terms whenever they can fill the limit. Returns the old value.
+std::int64_t set_rows_per_lookup(std::int64_t rows);
+
 // Merges the index's segments (FTS4 'optimize'), which drops what deleted
 // rows left in them; with secure_delete the freed pages are zeroed. Called
 // after every removal or change of text, so that text no longer in a record

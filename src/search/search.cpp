@@ -6,6 +6,7 @@
 #include <cstring>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 
 #include "folio/dates.h"
 #include "folio/error.h"
@@ -446,36 +447,68 @@ void read_matches(Statement& st, Read read) {
 // under one term they come most often first, so the walk can stop after the
 // first count at which `limit` records have been kept. Those are then exactly
 // the best, since every record not read holds the term fewer times; ties go
-// to the newer record as everywhere. Returns false if the count terms ran
-// out first: the rest of the best hold the term once, and only the term's
-// own entry, every record that holds it, lists those.
+// to the newer record as everywhere.
+//
+// Returns false, for the caller to read every record that holds the term
+// instead, when the count terms run out first (the rest of the best hold
+// the term once, and only the term's own entry lists those), and when that
+// reading would cost less. FTS4 finds a term by scanning its index nodes
+// from the start, about 2,000 terms for each term looked up (half a million
+// instructions, callgrind at 1,000 and 100,000 entries), about what reading
+// kRowsPerLookup matches costs. So the count terms are used only when those
+// it takes to fill the limit are fewer than the records holding the term
+// twice or more over kRowsPerLookup: search_vocab counts those, and the walk
+// over its rows stops as soon as that is settled.
+constexpr std::int64_t kRowsPerLookup = 256;
+std::int64_t rows_per_lookup = kRowsPerLookup;  // set_rows_per_lookup
+
 template <typename Keep>
 bool best_by_count(Database& db, const std::string& term, std::size_t limit, Keep keep,
                    BestOf<std::uint32_t>& best, std::string& top_count_term) {
+  struct CountTerm {
+    std::string term;
+    std::uint32_t n;
+  };
   std::string from = kCountMark + term + kCountMark;
-  Statement vocab = db.prepare("SELECT term FROM search_vocab WHERE term >= ?1 AND term < ?2 AND col = '*'");
+  Statement vocab =
+      db.prepare("SELECT term, documents FROM search_vocab WHERE term >= ?1 AND term < ?2 AND col = '*'");
   vocab.bind(1, from).bind(2, kCountMark + term + kCountMarkNext);
-  std::optional<Statement> match;
-  std::size_t kept = 0;
-  while (vocab.step()) {
+  std::vector<CountTerm> terms;
+  std::int64_t records = 0;  // holding the term as often as the count terms read say
+  auto read_one = [&] {
+    if (!vocab.step()) return false;
     std::string count_term = vocab.text(0);
-    if (top_count_term.empty()) top_count_term = count_term;
     std::uint64_t n = count_of_code(std::string_view(count_term).substr(from.size()));
     if (n < 2 || n > UINT32_MAX) {
       throw Error(Errc::corrupt, "the search index is damaged", "run `folio reindex` to rebuild it");
     }
-    if (!match) match.emplace(db.prepare("SELECT docid FROM search WHERE search MATCH ?1"));
-    else match->reset();
-    match->bind(1, count_term);
-    while (match->step()) {
-      std::int64_t docid = match->integer(0);
+    terms.push_back({std::move(count_term), static_cast<std::uint32_t>(n)});
+    records += vocab.integer(1);
+    return true;
+  };
+  while (records < static_cast<std::int64_t>(limit)) {
+    if (!read_one()) return false;
+  }
+  auto lookups = static_cast<std::int64_t>(terms.size());
+  while (records < lookups * rows_per_lookup) {
+    if (!read_one()) return false;
+  }
+  top_count_term = terms.front().term;
+  Statement match = db.prepare("SELECT docid FROM search WHERE search MATCH ?1");
+  std::size_t kept = 0;
+  for (std::size_t i = 0; kept < limit; ++i) {
+    // The kinds and exclusions may leave out records: then more count terms.
+    if (i == terms.size() && !read_one()) return false;
+    match.reset();
+    match.bind(1, terms[i].term);
+    while (match.step()) {
+      std::int64_t docid = match.integer(0);
       if (!keep(docid)) continue;
-      best.offer(docid, static_cast<std::uint32_t>(n));
+      best.offer(docid, terms[i].n);
       ++kept;
     }
-    if (kept >= limit) return true;
   }
-  return false;
+  return true;
 }
 
 // The hits of a query of one phrase (a word, a "phrase" or a prefix: most
@@ -586,6 +619,8 @@ const char* to_string(RecordKind kind) noexcept {
 }
 
 std::string search_terms(std::string_view text) { return join_terms(stored_terms(text)); }
+
+std::int64_t set_rows_per_lookup(std::int64_t rows) { return std::exchange(rows_per_lookup, rows); }
 
 void index_record(Database& db, RecordKind kind, std::int64_t row, const std::string& text) {
   unindex_record(db, kind, row);
