@@ -46,7 +46,7 @@ this script:
 7. at the largest size, unless --no-analyze: times the parts of the search
    one by one inside a sqlcipher process (bare MATCH, ranking with a sort,
    every match scored as folio's statement for a phrase does, the count
-   terms folio reads for one word, the record count --json adds, and for
+   terms a one-word search may read (and whether folio does), the record count --json adds, and for
    the Chinese word the three-term phrase folio used to compile) and prints
    the query plan of folio's statement for a phrase and the bytes the index
    takes;
@@ -408,6 +408,7 @@ COUNT_SQL = "SELECT count(*) FROM search WHERE search MATCH '{match}';\n"
 VOCAB_SQL = ("SELECT term, documents FROM search_vocab WHERE term >= '\u00b7{term}\u00b7' "
              "AND term < '\u00b7{term}\u00b8' AND col = '*'")
 DOCS_SQL = "SELECT documents FROM search_vocab WHERE term = '{term}' AND col = '*'"
+ROWS_PER_LOOKUP = 256  # kRowsPerLookup in src/search/search.cpp
 
 # For --analyze: the statement folio runs for a query of one phrase without
 # entry filters (rank_one_phrase in src/search/search.cpp, as of this
@@ -416,9 +417,10 @@ DOCS_SQL = "SELECT documents FROM search_vocab WHERE term = '{term}' AND col = '
 # 'pcny'; folio counts the rows, checks kinds and exclusions, scores and
 # keeps the best 20 itself. count() stands for folio's reading of the rows.
 # A one-word query reads the word's count terms instead (FORMAT.md, schema
-# version 4): VOCAB_SQL, then a MATCH of each count term, most frequent
-# first, until 20 records are found; with --json also DOCS_SQL, the number
-# of records holding the word, for the score.
+# version 4) when there are at least 256 records holding it twice or more
+# for each count term it must look up: VOCAB_SQL, then a MATCH of each count
+# term, most frequent first, until 20 records are found; with --json also
+# DOCS_SQL, the number of records holding the word, for the score.
 FOLIO_STMT_SQL = (
     "SELECT count(mi) FROM (SELECT docid, matchinfo(search, 'pcny') AS mi FROM search "
     "WHERE search MATCH '{match}' LIMIT -1)")
@@ -564,7 +566,7 @@ def analyze(data: str, key: bytes, n: int) -> List[str]:
                  ("ranked in SQL (RANK_SQL: a sort)", RANK_SQL.format(match=m)),
                  ("folio, a phrase: every match read", FOLIO_STMT_SQL.format(match=m))]
         if " " not in m and '"' not in m:
-            # The count terms folio reads without --json: most frequent first,
+            # The count terms a one-word search would read: most frequent first,
             # up to the first count at which 20 records are reached.
             vocab = VOCAB_SQL.format(term=m)
             rows = [r.split("|") for r in sql(data, key, vocab + ";\n", "sqlcipher vocab").split()]
@@ -574,8 +576,12 @@ def analyze(data: str, key: bytes, n: int) -> List[str]:
                     break
                 chosen.append(term)
                 records += int(documents)
+            # folio uses them only if there are 256 records with count terms
+            # for each count term it would look up (kRowsPerLookup).
+            twice = sum(int(d) for _, d in rows)
+            used = records >= LIMIT and twice >= ROWS_PER_LOOKUP * len(chosen)
             match_all = " OR ".join(chosen) or m
-            parts.append((f"folio: {len(chosen)} count terms, {records} records",
+            parts.append((f"{len(chosen)} count terms, {records} records ({'folio' if used else 'not folio'})",
                           vocab + ";\n" + f"SELECT count(*) FROM search WHERE search MATCH '{match_all}'"))
             parts.append(("folio --json adds: records holding it", DOCS_SQL.format(term=m)))
         terms = tokenize(word)
