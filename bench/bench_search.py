@@ -45,11 +45,11 @@ this script:
    entry took at the previous size); runs stop after --pass-grep-budget;
 7. at the largest size, unless --no-analyze: times the parts of the search
    one by one inside a sqlcipher process (bare MATCH, ranking with a sort,
-   every match scored as folio's statement for a phrase does, the count
-   terms a one-word search may read (and whether folio does), the record count --json adds, and for
-   the Chinese word the three-term phrase folio used to compile) and prints
-   the query plan of folio's statement for a phrase and the bytes the index
-   takes;
+   every match scored as folio's full reading does, the count terms a
+   one-word search may read instead (and whether folio does), the record
+   count --json adds, and for the Chinese word the three-term phrase folio
+   used to compile) and prints the query plan of folio's full reading and
+   the bytes the index takes;
 8. prints, for each size and operation, folio's median and p90, the same
    for sqlcipher, the ratio folio / sqlcipher and the ratio to folio's median
    at the smallest size; then pass grep against folio search, and PASS/MISS
@@ -564,7 +564,7 @@ def analyze(data: str, key: bytes, n: int) -> List[str]:
         m = match_expr(word)
         parts = [("count(*) MATCH (bare)", f"SELECT count(*) FROM search WHERE search MATCH '{m}'"),
                  ("ranked in SQL (RANK_SQL: a sort)", RANK_SQL.format(match=m)),
-                 ("folio, a phrase: every match read", FOLIO_STMT_SQL.format(match=m))]
+                 ("folio's full reading: every match", FOLIO_STMT_SQL.format(match=m))]
         if " " not in m and '"' not in m:
             # The count terms a one-word search would read: most frequent first,
             # up to the first count at which 20 records are reached.
@@ -594,7 +594,7 @@ def analyze(data: str, key: bytes, n: int) -> List[str]:
             lines.append(f"  {pad(word, 8)} {pad(name, 44)} {statement_ms(data, key, statement):8.1f}")
     plan = sql(data, key, "EXPLAIN QUERY PLAN " + FOLIO_STMT_SQL.format(match="home") + ";\n",
                "sqlcipher explain")
-    lines.append("EXPLAIN QUERY PLAN of folio's statement for a phrase:")
+    lines.append("EXPLAIN QUERY PLAN of folio's full reading:")
     lines += ["  " + l for l in plan.strip().splitlines()]
     sizes = sql(data, key, "SELECT (SELECT sum(length(CAST(body AS BLOB))) FROM entries), "
                 "(SELECT sum(length(CAST(c0terms AS BLOB))) FROM search_content), "
