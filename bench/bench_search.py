@@ -413,7 +413,8 @@ ROWS_PER_LOOKUP = 256  # kRowsPerLookup in src/search/search.cpp
 # For --analyze: the statement folio runs for a query of one phrase without
 # entry filters (rank_one_phrase in src/search/search.cpp, as of this
 # script) when the phrase is more than one word, or one word whose count
-# terms give fewer than 20 records: every match's docid and matchinfo
+# terms give fewer than 20 records or would cost more to look up (below):
+# every match's docid and matchinfo
 # 'pcny'; folio counts the rows, checks kinds and exclusions, scores and
 # keeps the best 20 itself. count() stands for folio's reading of the rows.
 # A one-word query reads the word's count terms instead (FORMAT.md, schema
