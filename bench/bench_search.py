@@ -414,9 +414,9 @@ ROWS_PER_LOOKUP = 256  # kRowsPerLookup in src/search/search.cpp
 # entry filters (rank_one_phrase in src/search/search.cpp, as of this
 # script) when the phrase is more than one word, or one word whose count
 # terms give fewer than 20 records or would cost more to look up (below):
-# every match's docid and matchinfo
-# 'pcny'; folio counts the rows, checks kinds and exclusions, scores and
-# keeps the best 20 itself. count() stands for folio's reading of the rows.
+# every match's docid and matchinfo 'pcny'; folio counts the rows, checks
+# kinds and exclusions, scores and keeps the best 20 itself. count() stands
+# for folio's reading of the rows.
 # A one-word query reads the word's count terms instead (FORMAT.md, schema
 # version 4) when there are at least 256 records holding it twice or more
 # for each count term it must look up: VOCAB_SQL, then a MATCH of each count
