@@ -465,6 +465,7 @@ std::int64_t rows_per_lookup = kRowsPerLookup;  // set_rows_per_lookup
 template <typename Keep>
 bool best_by_count(Database& db, const std::string& term, std::size_t limit, Keep keep,
                    BestOf<std::uint32_t>& best, std::string& top_count_term) {
+  if (limit == 0) return false;
   struct CountTerm {
     std::string term;
     std::uint32_t n;
@@ -493,7 +494,6 @@ bool best_by_count(Database& db, const std::string& term, std::size_t limit, Kee
   while (records < lookups * rows_per_lookup) {
     if (!read_one()) return false;
   }
-  top_count_term = terms.front().term;
   Statement match = db.prepare("SELECT docid FROM search WHERE search MATCH ?1");
   std::size_t kept = 0;
   for (std::size_t i = 0; kept < limit; ++i) {
@@ -502,6 +502,7 @@ bool best_by_count(Database& db, const std::string& term, std::size_t limit, Kee
     match.reset();
     match.bind(1, terms[i].term);
     while (match.step()) {
+      if (top_count_term.empty()) top_count_term = terms[i].term;  // one that matches a record
       std::int64_t docid = match.integer(0);
       if (!keep(docid)) continue;
       best.offer(docid, terms[i].n);

@@ -383,6 +383,10 @@ TEST_CASE("limit gives the best hits only", "[search]") {
   SearchOptions many;
   many.limit = 100;
   CHECK(f.find("quokka", many).size() == 25);
+  SearchOptions none;
+  none.limit = 0;
+  CHECK(f.find("quokka", none).empty());
+  CHECK(f.find("quokka OR none", none).empty());
 }
 
 TEST_CASE("several hits of a rare word rank above a single hit", "[search]") {
