@@ -45,8 +45,8 @@ class SearchTestCase(FolioTestCase):
         return [h["id"] for h in self.hits(*query, options=options)]
 
     def found_plain(self, *query: str, options: Sequence[str] = ()) -> List[str]:
-        """The ids of search's text output, best first: without --json, which
-        prints no scores, a one-word search ranks from the count terms."""
+        """The ids of search's text output, best first (without --json, which
+        prints no scores, folio does not count the records holding a word)."""
         r = self.folio("search", *options, "--", *query, env={**self.env(), "NO_COLOR": "1"})
         self.assertOk(r, f"search {query!r}")
         return [line.split()[0] for line in r.out.splitlines() if line and not line[0].isspace()]
@@ -542,9 +542,10 @@ class RankingTest(SearchTestCase):
 
     def test_without_json_the_order_is_the_same(self):
         # Counts 1 to 6 of "home", each count in three entries, shuffled in
-        # time, plus entries of other kinds: the text output (ranked from the
-        # count terms) and --json (from every record holding the word) agree
-        # at every limit, also for a word whose count terms run out.
+        # time, plus entries of other kinds: the text output (no scores) and
+        # --json (scores) agree at every limit, also with an exclusion and for
+        # words whose count terms cannot fill the limit. (Too few records for
+        # the count terms to be used: the next test is the one with them.)
         counts = [3, 1, 6, 2, 5, 4, 1, 6, 3, 2, 4, 5, 2, 6, 1, 5, 3, 4]
         for i, n in enumerate(counts):
             self.add(" ".join(["home"] * n) + f" day {i} 签证\n")
@@ -733,7 +734,6 @@ class UpgradeFromSchema2Test(SearchTestCase):
         later = self.add("Written after the upgrade: okapi\n")
         self.assertEqual(self.found("okapi"), [later])
         self.assertEqual(self.found("照片"), [self.item_id])
-
 
 
 class UpgradeFromSchema3Test(SearchTestCase):
