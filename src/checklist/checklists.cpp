@@ -10,6 +10,7 @@
 #include "folio/checklist.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/limits.h"
 #include "folio/text.h"
 #include "store/database.h"
 #include "store/ids.h"
@@ -18,8 +19,6 @@
 
 namespace folio {
 namespace {
-
-constexpr std::size_t kMaxNameChars = 200;
 
 std::string clean_line(const std::string& text, const char* what) {
   std::string t = single_line(text, what, kMaxNameChars);

@@ -8,6 +8,7 @@
 
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/limits.h"
 #include "folio/secret.h"
 #include "folio/text.h"
 #include "store/database.h"
@@ -18,8 +19,6 @@
 namespace folio {
 namespace {
 
-constexpr std::size_t kMaxTitleChars = 500;
-constexpr std::size_t kMaxTagChars = 64;
 constexpr std::size_t kFirstLineBytes = 200;
 
 std::optional<std::string> clean_title(const std::optional<std::string>& title) {
