@@ -1,5 +1,7 @@
 // folio's entry point: parse, run one command, map errors to exit codes.
 // Only this file prints errors and decides exit codes.
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -128,11 +130,45 @@ void register_commands(CLI::App& app, folio::cli::Globals& g, folio::cli::Action
   for (const Command& c : kCommands) c.add(app, g, run);
 }
 
+// How long a command waits for another on the same vault: 30 seconds, or
+// FOLIO_LOCK_TIMEOUT seconds (0 to 3600; for tests and scripts that would
+// rather fail at once). docs/CLI.md, "Two commands at once".
+std::chrono::milliseconds lock_timeout() {
+  const char* text = std::getenv("FOLIO_LOCK_TIMEOUT");
+  if (text == nullptr || *text == '\0') return std::chrono::seconds(30);
+  char* end = nullptr;
+  double seconds = std::strtod(text, &end);
+  if (end == text || *end != '\0' || !(seconds >= 0 && seconds <= 3600)) {
+    throw folio::Error(Errc::invalid_argument, "FOLIO_LOCK_TIMEOUT is not a number of seconds from 0 to 3600");
+  }
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+// Every option named --...-fd that was given: it must name a descriptor the
+// caller opened, checked before the command opens a file of its own.
+void check_descriptors(const CLI::App* app) {
+  for (const CLI::Option* opt : app->get_options()) {
+    if (opt->count() == 0) continue;
+    for (const std::string& name : opt->get_lnames()) {
+      if (name.size() > 3 && name.compare(name.size() - 3, 3, "-fd") == 0) {
+        folio::cli::require_open_fd(opt->as<int>(), ("--" + name).c_str());
+      }
+    }
+  }
+  for (const CLI::App* sub : app->get_subcommands()) check_descriptors(sub);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before folio opens anything: a descriptor the caller did not open would
+  // otherwise be one of folio's own by the time it is read.
+  folio::cli::note_open_fds(argc, argv);
   try {
     folio::harden_process();
+    folio::set_lock_wait({lock_timeout(), [] {
+                            folio::cli::note("waiting for another folio command on this vault...");
+                          }});
   } catch (const folio::Error& e) {
     print_error(e.what(), e.hint());
     return exit_code(e.code());
@@ -197,6 +233,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    check_descriptors(&app);
     return run ? run() : 0;
   } catch (const folio::Error& e) {
     print_error(e.what(), e.hint());
