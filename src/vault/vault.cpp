@@ -310,12 +310,23 @@ struct Locked {
   bool clean_up;
 };
 
-Locked lock_for(const fs::path& dir, Access access, bool slots) {
-  if (access == Access::exclusive) return {VaultLock::acquire(dir, VaultLock::Mode::exclusive), true};
-  if (access == Access::write && shows_leftovers(dir, slots)) {
+Locked lock_for(const fs::path& dir, Access access, bool slots, bool first_round) {
+  if (access == Access::exclusive) return {VaultLock::acquire(dir, VaultLock::Mode::exclusive), first_round};
+  if (access == Access::write && first_round && shows_leftovers(dir, slots)) {
     if (auto lock = VaultLock::try_acquire(dir, VaultLock::Mode::exclusive)) return {std::move(*lock), true};
   }
   return {VaultLock::acquire(dir, VaultLock::Mode::shared), false};
+}
+
+// A clean-up that fails (a leftover that cannot be removed, a read-only
+// medium) does not fail the open: the vault opens as it is, and the
+// leftover waits for a later writer. Only one round tries.
+void try_clean_up(const fs::path& dir, HeaderBytes& header, const std::vector<DataKey>& keys,
+                  std::optional<std::size_t> live) {
+  try {
+    clean_up(dir, header, keys, live);
+  } catch (const Error&) {
+  }
 }
 
 Unlocked unlock_header(const HeaderBytes& header, const Secret& secret, SecretKind kind) {
@@ -329,8 +340,8 @@ Unlocked unlock_header(const HeaderBytes& header, const Secret& secret, SecretKi
 Vault Vault::open(const fs::path& dir, const Secret& secret, SecretKind kind, Access access) {
   require_vault(dir);
   std::optional<Unlocked> u;
-  for (;;) {
-    Locked locked = lock_for(dir, access, /*slots=*/true);
+  for (bool first = true;; first = false) {
+    Locked locked = lock_for(dir, access, /*slots=*/true, first);
     require_vault(dir);  // it may have gone while we waited
     HeaderBytes header = read_header(dir);
     // The KDF runs once: a second round (below) has the vault key already,
@@ -343,7 +354,7 @@ Vault Vault::open(const fs::path& dir, const Secret& secret, SecretKind kind, Ac
     }
     auto [db, which] = open_database(dir, keys);
     if (locked.clean_up) {
-      clean_up(dir, header, keys, keys[which].slot);
+      try_clean_up(dir, header, keys, keys[which].slot);
       if (access != Access::exclusive) continue;  // once more, shared: see lock_for
     }
     auto state = std::make_unique<State>(State{std::move(locked.lock), access, dir, std::move(u->key),
@@ -356,8 +367,8 @@ Vault Vault::open(const fs::path& dir, const Secret& secret, SecretKind kind, Ac
 std::optional<Vault> Vault::open_with_data_keys(
     const fs::path& dir, const std::function<std::optional<std::vector<Secret>>()>& data_keys, Access access) {
   require_vault(dir);
-  for (;;) {
-    Locked locked = lock_for(dir, access, /*slots=*/false);
+  for (bool first = true;; first = false) {
+    Locked locked = lock_for(dir, access, /*slots=*/false, first);
     require_vault(dir);
     std::optional<std::vector<Secret>> given = data_keys();
     if (!given) return std::nullopt;
@@ -369,7 +380,7 @@ std::optional<Vault> Vault::open_with_data_keys(
     auto [db, which] = open_database(dir, keys);
     if (locked.clean_up) {
       HeaderBytes unused{};
-      clean_up(dir, unused, keys, std::nullopt);
+      try_clean_up(dir, unused, keys, std::nullopt);
       if (access != Access::exclusive) continue;
     }
     auto state = std::make_unique<State>(State{std::move(locked.lock), access, dir, Secret(),
