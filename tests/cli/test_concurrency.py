@@ -40,7 +40,7 @@ from typing import List, Optional
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from folio_test import (CHEAP_KDF, OTHER_PASSPHRASE, PASSPHRASE, FolioTestCase, Result,  # noqa: E402
-                        database_keys, main, need_nacl, read_slots)
+                        database_keys, main, need_nacl, need_sqlcipher, read_slots, run_sql)
 
 BAD_EXITS = (5, 70)  # damaged, internal: never for a race
 
@@ -356,6 +356,48 @@ class CrashTest(ConcurrencyTestCase):
         self.assertIn("data.rekey-journal", os.listdir(self.vault), "a reader leaves them")
         self.add("the next writer\n")
         self.assertEqual(sorted(os.listdir(self.vault)), ["data", "header"])
+
+
+class UpgradeRaceTest(ConcurrencyTestCase):
+    """Commands that find the same old schema at once upgrade it once: the
+    first in, under SQLite's write lock; the others find it done."""
+
+    def test_four_commands_that_find_schema_2_at_once_upgrade_it_once(self):
+        need_sqlcipher(self)
+        entries = [self.add(f"entry {n} about okapis\n") for n in range(20)]
+        for _ in range(3):
+            run_sql(self.vault, PASSPHRASE,
+                    "DROP TABLE IF EXISTS search_vocab; DROP TABLE IF EXISTS search; PRAGMA user_version = 2;")
+            procs = [self.start(*args, passphrase_file=self.pass_file)
+                     for args in (["list"], ["search", "okapis"], ["add", "--text", "during"], ["list"])]
+            results = [self.finish(p) for p in procs]
+            for r in results:
+                self.assertOk(r)
+            self.assertEqual(sum("upgrading the vault" in r.err for r in results), 1,
+                             "one of them upgraded it" + "".join(r.describe() for r in results))
+            self.assertEqual(run_sql(self.vault, PASSPHRASE, "PRAGMA user_version;").split()[-1], "4")
+            self.assertEqual(len(self.json_of("search", "okapis", "--json")), len(entries))
+        self.assertOk(self.folio("check"))
+
+
+class AgentLockTest(ConcurrencyTestCase):
+    """Commands through the session agent hold the same lock."""
+
+    def setUp(self):
+        super().setUp()
+        self.entry = self.add("an entry\n")
+        self.assertOk(self.folio("unlock"))
+        self.agent = json.loads(self.folio("status", "--json", passphrase_file=None).out)["agent_pid"]
+        self.addCleanup(self.folio, "lock", passphrase_file=None)
+
+    def test_a_command_through_the_agent_waits_for_a_rekey(self):
+        fd = os.open(self.vault, os.O_RDONLY | os.O_DIRECTORY)
+        self.addCleanup(os.close, fd)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as a rekey holds it
+        r = self.folio("list", passphrase_file=None, env=self.env(FOLIO_LOCK_TIMEOUT="0.3"))
+        self.assertFails(r, 8, mentions=("busy",))
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        self.assertEqual(self.ids(passphrase_file=None), [self.entry], "the agent opens it once free")
 
 
 class StoppedAgentTest(ConcurrencyTestCase):
