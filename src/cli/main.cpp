@@ -132,14 +132,17 @@ void register_commands(CLI::App& app, folio::cli::Globals& g, folio::cli::Action
 
 // How long a command waits for another on the same vault: 30 seconds, or
 // FOLIO_LOCK_TIMEOUT seconds (0 to 3600; for tests and scripts that would
-// rather fail at once). docs/CLI.md, "Two commands at once".
+// rather fail at once). docs/CLI.md, "Two commands at once". A value that is
+// not one is a warning, not an error: panic must not fail on it.
 std::chrono::milliseconds lock_timeout() {
+  constexpr std::chrono::seconds kDefault{30};
   const char* text = std::getenv("FOLIO_LOCK_TIMEOUT");
-  if (text == nullptr || *text == '\0') return std::chrono::seconds(30);
+  if (text == nullptr || *text == '\0') return kDefault;
   char* end = nullptr;
   double seconds = std::strtod(text, &end);
   if (end == text || *end != '\0' || !(seconds >= 0 && seconds <= 3600)) {
-    throw folio::Error(Errc::invalid_argument, "FOLIO_LOCK_TIMEOUT is not a number of seconds from 0 to 3600");
+    folio::cli::note("warning: FOLIO_LOCK_TIMEOUT is not a number of seconds from 0 to 3600; waiting up to 30 s");
+    return kDefault;
   }
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }

@@ -275,9 +275,15 @@ class LockTest(ConcurrencyTestCase):
         self.assertLess(time.monotonic() - start, 2)
         self.assertFalse(self.vault.exists())
 
-    def test_a_bad_lock_timeout_is_a_usage_error(self):
-        self.assertFails(self.folio("list", env=self.env(FOLIO_LOCK_TIMEOUT="soon")), 2,
-                         mentions=("FOLIO_LOCK_TIMEOUT",))
+    def test_a_bad_lock_timeout_is_a_warning_and_never_stops_panic(self):
+        r = self.folio("list", env=self.env(FOLIO_LOCK_TIMEOUT="soon"))
+        self.assertOk(r)
+        self.assertIn("warning: FOLIO_LOCK_TIMEOUT", r.err)
+        r = subprocess.run([self.argv([], passphrase_file=None)[0], "--vault", str(self.vault), "panic"],
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
+                           env=self.env(FOLIO_LOCK_TIMEOUT="-1"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(self.vault.exists())
 
 
 def strace_kill_at_rename_of(path: Path) -> List[str]:
