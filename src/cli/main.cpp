@@ -236,7 +236,9 @@ int main(int argc, char** argv) {
   }
 
   try {
-    check_descriptors(&app);
+    // panic and destroy read no secret, and nothing may stop panic.
+    const std::string word = command_word(argc, argv);
+    if (word != "panic" && word != "destroy") check_descriptors(&app);
     return run ? run() : 0;
   } catch (const folio::Error& e) {
     print_error(e.what(), e.hint());

@@ -155,6 +155,11 @@ class DescriptorTest(PasswdTestCase):
         self.assertFails(r, 2, mentions=("--backup-passphrase-fd 3 is not an open file descriptor",))
         self.assertFalse((self.tmp / "out.age").exists())
 
+    def test_an_unopened_passphrase_fd_does_not_stop_panic(self):
+        r = self.folio("--passphrase-fd", "3", "panic", passphrase_file=None)
+        self.assertOk(r)
+        self.assertFalse(self.vault.exists())
+
     def test_an_empty_new_passphrase_from_an_fd_names_that_option(self):
         read, write = os.pipe()
         os.close(write)
