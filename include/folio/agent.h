@@ -65,4 +65,10 @@ std::optional<std::vector<Secret>> data_keys(const std::filesystem::path& vault_
 std::optional<Status> status(const std::filesystem::path& vault_dir);
 bool lock(const std::filesystem::path& vault_dir);
 
+// Sends `lock` to the vault's agent without waiting for anything: not for
+// the connection to be accepted, not for a reply. For panic and destroy,
+// once the keys are gone: the agent ends then anyway, within a second,
+// when the header stops yielding a key. Never throws.
+void tell_to_stop(const std::filesystem::path& vault_dir) noexcept;
+
 }  // namespace folio::agent

@@ -18,8 +18,9 @@ Secret prompt_secret(const std::string& prompt);
 
 // Reads the first line (without its line ending) from an open descriptor or a
 // file. Error(invalid_argument) if it is empty, Error(io) if it cannot be read.
-// The result is NFC-normalised.
-Secret read_secret_fd(int fd);
+// The result is NFC-normalised. `option` is how the user gave the descriptor,
+// for the messages.
+Secret read_secret_fd(int fd, const std::string& option = "--passphrase-fd");
 Secret read_secret_file(const std::string& path);
 
 // NFC normalisation done entirely inside secure memory (utf8proc into caller

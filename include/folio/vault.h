@@ -9,9 +9,11 @@
 // Every call that fails throws folio::Error and leaves the files as they were.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "folio/backup.h"
@@ -36,6 +38,27 @@ enum class SecretKind { passphrase, recovery_code };
 using UpgradeNotice = std::function<void(int from_version, int to_version)>;
 void set_upgrade_notice(UpgradeNotice notice);
 
+// How a Vault shares its folder with other folio processes, and with other
+// Vaults of this process: it holds a lock on the folder from open() to its
+// destruction (docs/THREAT_MODEL.md, "Two folio commands at once").
+enum class Access {
+  read,       // shared: only reads records. Never writes a file to repair one.
+  write,      // shared: changes records. SQLite's own write lock orders the
+              // changes of two such commands; the folder lock keeps out what
+              // SQLite cannot see: a new header, a database file replaced.
+  exclusive,  // alone: changes the header or replaces the database (passwd,
+              // rekey, rm --shred). Waits until no other Vault is open.
+};
+
+// How long an open waits for the lock when another command holds it, and
+// what to call once when it starts to wait (the command line says so on
+// stderr). After `limit`, Error(io) "the vault is busy". Default 30 s.
+struct LockWait {
+  std::chrono::milliseconds limit{30000};
+  std::function<void()> notice;
+};
+void set_lock_wait(LockWait wait);
+
 class Vault {
  public:
   // $FOLIO_VAULT if set, else $XDG_DATA_HOME/folio, else ~/.local/share/folio.
@@ -55,16 +78,29 @@ class Vault {
   // Opens the vault with a passphrase or the recovery code (any form the user
   // may type: case, spaces and dashes do not matter). Costs one KDF run per
   // keyslot of that kind, the same whether or not the secret is right.
+  // The folder lock for `access` is taken first, so the header read and the
+  // KDF run happen under it (Error(io) "busy" after the wait of
+  // set_lock_wait). An open for write or exclusive access that finds what a
+  // crash left (an interrupted rekey's copy and its data-key slot, a
+  // header.tmp) and can have the folder alone without waiting cleans it up
+  // first; see docs/FORMAT.md, "Interrupted changes".
   // Error(not_found) when there is no vault, Error(wrong_passphrase),
   // Error(corrupt), Error(unsupported_version).
   static Vault open(const std::filesystem::path& dir, const Secret& secret,
-                    SecretKind kind = SecretKind::passphrase);
+                    SecretKind kind = SecretKind::passphrase, Access access = Access::write);
 
   // Opens the vault with data keys handed over by the session agent
-  // (folio/agent.h), without a KDF run. Such a Vault cannot change the
-  // passphrase or rekey: those need the passphrase (Error(refused)).
-  // Error(not_found), Error(corrupt) as open().
-  static Vault open_with_data_keys(const std::filesystem::path& dir, std::vector<Secret> data_keys);
+  // (folio/agent.h), without a KDF run. `data_keys` is called once the lock
+  // is held, so a rekey cannot come between the agent's answer and the
+  // open; nullopt from it (no agent) makes this return nullopt, the lock
+  // released. Such a Vault cannot change the passphrase or rekey: those
+  // need the passphrase (Error(refused)). Error(not_found), Error(corrupt)
+  // as open().
+  static std::optional<Vault> open_with_data_keys(
+      const std::filesystem::path& dir, const std::function<std::optional<std::vector<Secret>>()>& data_keys,
+      Access access = Access::write);
+  static Vault open_with_data_keys(const std::filesystem::path& dir, std::vector<Secret> data_keys,
+                                   Access access = Access::write);
 
   Vault(Vault&&) noexcept;
   Vault& operator=(Vault&&) noexcept;
@@ -73,6 +109,7 @@ class Vault {
   // Replaces every passphrase keyslot with one for `new_passphrase`, keeping
   // the recovery code and the data key: the database is not touched. The new
   // header is written to a temporary file, synced, and renamed over the old.
+  // Needs a Vault opened for Access::exclusive (Error(internal) otherwise).
   void change_passphrase(const Secret& new_passphrase, const KdfParams& kdf);
 
   // Re-encrypts the database under a new random data key and destroys the
@@ -81,6 +118,7 @@ class Vault {
   // is overwritten. A crash at any step leaves a vault that opens (with the
   // old or the new key). Afterwards no key the header yields decrypts a copy
   // of the old database file. Passphrase and recovery code are unchanged.
+  // Needs a Vault opened for Access::exclusive (Error(internal) otherwise).
   // Error(io) (e.g. no room for the copy).
   void rekey();
 
@@ -88,7 +126,8 @@ class Vault {
   // overwritten with random bytes in place and synced, so nothing is readable
   // from then on; `keys_gone` is called at that point; then the database and
   // its side files are overwritten, synced and removed, and the folder too.
-  // Works while another folio process has the vault open. Error(not_found)
+  // Works while another folio process has the vault open, and takes no lock:
+  // it never waits for one. Error(not_found)
   // if there is no vault header at `dir`; Error(io) if a later step fails
   // (the keys are gone by then).
   static void destroy(const std::filesystem::path& dir, const std::function<void()>& keys_gone = {});

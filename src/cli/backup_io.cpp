@@ -26,7 +26,7 @@ void BackupPassphraseOptions::add_to(CLI::App& cmd) {
 }
 
 Secret BackupPassphraseOptions::read() const {
-  if (fd) return read_secret_fd(*fd);
+  if (fd) return read_secret_fd(*fd, "--backup-passphrase-fd");
   if (!file.empty()) return read_secret_file(file);
   return prompt_secret("Backup passphrase: ");
 }

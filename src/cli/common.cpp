@@ -1,8 +1,10 @@
 #include "cli/common.h"
 
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -23,43 +25,80 @@ std::filesystem::path vault_path(const Globals& g) {
 
 namespace {
 
-Secret read_given_secret(std::optional<int> fd, const std::string& file, const std::string& prompt) {
-  if (fd) return read_secret_fd(*fd);
+// The descriptors named on the command line that were open when folio started.
+std::vector<int>& open_at_start() {
+  static std::vector<int> fds;
+  return fds;
+}
+
+Secret read_given_secret(std::optional<int> fd, const std::string& file, const std::string& prompt,
+                         const char* fd_option = "--passphrase-fd") {
+  if (fd) {
+    require_open_fd(fd, fd_option);
+    return read_secret_fd(*fd, fd_option);
+  }
   if (!file.empty()) return read_secret_file(file);
   return prompt_secret(prompt);
 }
 
 }  // namespace
 
-Vault open_vault(const Globals& g, bool use_agent) {
+void note_open_fds(int argc, char** argv) {
+  // Every argument that is a small number (or ends in "=N") is taken for a
+  // descriptor: cheaper than knowing each option, and a number that is not
+  // one costs one fcntl.
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg(argv[i]);
+    if (auto eq = arg.find('='); eq != std::string_view::npos) arg.remove_prefix(eq + 1);
+    if (arg.empty() || arg.size() > 6 || arg.find_first_not_of("0123456789") != std::string_view::npos) continue;
+    int fd = std::stoi(std::string(arg));
+    if (::fcntl(fd, F_GETFD) >= 0) open_at_start().push_back(fd);
+  }
+}
+
+void require_open_fd(std::optional<int> fd, const char* option) {
+  if (!fd) return;
+  const auto& open = open_at_start();
+  if (*fd < 0 || std::find(open.begin(), open.end(), *fd) == open.end() || ::fcntl(*fd, F_GETFD) < 0) {
+    throw Error(Errc::invalid_argument,
+                std::string(option) + " " + std::to_string(*fd) + " is not an open file descriptor",
+                "open it where folio is started (in a shell: 3<FILE), or give a file instead of a descriptor");
+  }
+}
+
+Vault open_vault(const Globals& g, Access access, bool use_agent) {
   auto dir = vault_path(g);
   if (!Vault::exists(dir) && !std::filesystem::exists(dir / "data")) {
     throw Error(Errc::not_found, "no vault in " + dir.string(),
                 "create one with 'folio init', or point to yours with --vault PATH");
   }
   if (use_agent && !g.no_agent && !g.recovery) {
-    // Any trouble with the agent (a socket that is not ours, one we cannot
-    // reach) is a warning, and the passphrase is asked as without an agent.
-    std::optional<std::vector<Secret>> keys;
-    try {
-      keys = agent::data_keys(dir);
-    } catch (const Error& e) {
-      note(std::string("warning: ") + e.what());
-    }
-    if (keys) return Vault::open_with_data_keys(dir, std::move(*keys));
+    // The agent is asked once the vault's lock is held (a rekey cannot come
+    // between its answer and the open). Any trouble with the agent (a socket
+    // that is not ours, one we cannot reach, one that does not answer in
+    // time) is a warning, and the passphrase is asked as without an agent.
+    auto from_agent = [&dir]() -> std::optional<std::vector<Secret>> {
+      try {
+        return agent::data_keys(dir);
+      } catch (const Error& e) {
+        note(std::string("warning: ") + e.what());
+        return std::nullopt;
+      }
+    };
+    if (auto vault = Vault::open_with_data_keys(dir, from_agent, access)) return std::move(*vault);
   }
   if (g.recovery) {
     Secret code = read_given_secret(g.passphrase_fd, g.passphrase_file, "Recovery code: ");
-    return Vault::open(dir, code, SecretKind::recovery_code);
+    return Vault::open(dir, code, SecretKind::recovery_code, access);
   }
   Secret pass = read_given_secret(g.passphrase_fd, g.passphrase_file, "Passphrase: ");
-  return Vault::open(dir, pass, SecretKind::passphrase);
+  return Vault::open(dir, pass, SecretKind::passphrase, access);
 }
 
-Secret new_passphrase(std::optional<int> fd, const std::string& file, bool allow_weak) {
+Secret new_passphrase(std::optional<int> fd, const std::string& file, bool allow_weak, const char* fd_option) {
   Secret pass;
   if (fd || !file.empty()) {
-    pass = read_given_secret(fd, file, "");
+    pass = read_given_secret(fd, file, "", fd_option);
   } else {
     pass = prompt_secret("New passphrase: ");
     Secret again = prompt_secret("Repeat the new passphrase: ");

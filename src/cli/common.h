@@ -58,17 +58,29 @@ void add_keygen(CLI::App& app, Globals& g, Action& run);
 
 std::filesystem::path vault_path(const Globals& g);
 
-// Opens the vault: through the session agent when one serves it (unless
-// --no-agent or --recovery, or `use_agent` is false: commands that change
-// keys always want the secret), else with the passphrase (or recovery code,
-// with --recovery) read as the globals say. Fails with not_found before
-// asking if there is none.
-Vault open_vault(const Globals& g, bool use_agent = true);
+// Opens the vault for `access` (read for commands that only read, exclusive
+// for those that change the header or replace the database): through the
+// session agent when one serves it (unless --no-agent or --recovery, or
+// `use_agent` is false: commands that change keys always want the secret),
+// else with the passphrase (or recovery code, with --recovery) read as the
+// globals say. Fails with not_found before asking if there is none.
+Vault open_vault(const Globals& g, Access access, bool use_agent = true);
+
+// Error(invalid_argument) naming `option` unless `fd` (when given) was open
+// when folio started. Every command checks its descriptors with this before
+// it opens anything: a number the caller did not open would otherwise name
+// one of folio's own files, such as the vault's, by the time it is read.
+void require_open_fd(std::optional<int> fd, const char* option);
+
+// Notes which descriptors named on the command line are open; first thing
+// in main, before folio opens a file of its own.
+void note_open_fds(int argc, char** argv);
 
 // A new passphrase: read once from fd/file if given, else asked twice on the
 // terminal. Shows the strength estimate on stderr; refuses a weak one unless
 // allow_weak.
-Secret new_passphrase(std::optional<int> fd, const std::string& file, bool allow_weak);
+Secret new_passphrase(std::optional<int> fd, const std::string& file, bool allow_weak,
+                      const char* fd_option = "--passphrase-fd");
 
 // KDF options shared by init and passwd.
 struct KdfOptions {

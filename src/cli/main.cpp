@@ -1,5 +1,7 @@
 // folio's entry point: parse, run one command, map errors to exit codes.
 // Only this file prints errors and decides exit codes.
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -128,11 +130,48 @@ void register_commands(CLI::App& app, folio::cli::Globals& g, folio::cli::Action
   for (const Command& c : kCommands) c.add(app, g, run);
 }
 
+// How long a command waits for another on the same vault: 30 seconds, or
+// FOLIO_LOCK_TIMEOUT seconds (0 to 3600; for tests and scripts that would
+// rather fail at once). docs/CLI.md, "Two commands at once". A value that is
+// not one is a warning, not an error: panic must not fail on it.
+std::chrono::milliseconds lock_timeout() {
+  constexpr std::chrono::seconds kDefault{30};
+  const char* text = std::getenv("FOLIO_LOCK_TIMEOUT");
+  if (text == nullptr || *text == '\0') return kDefault;
+  char* end = nullptr;
+  double seconds = std::strtod(text, &end);
+  if (end == text || *end != '\0' || !(seconds >= 0 && seconds <= 3600)) {
+    folio::cli::note("warning: FOLIO_LOCK_TIMEOUT is not a number of seconds from 0 to 3600; waiting up to 30 s");
+    return kDefault;
+  }
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+// Every option named --...-fd that was given: it must name a descriptor the
+// caller opened, checked before the command opens a file of its own.
+void check_descriptors(const CLI::App* app) {
+  for (const CLI::Option* opt : app->get_options()) {
+    if (opt->count() == 0) continue;
+    for (const std::string& name : opt->get_lnames()) {
+      if (name.size() > 3 && name.compare(name.size() - 3, 3, "-fd") == 0) {
+        folio::cli::require_open_fd(opt->as<int>(), ("--" + name).c_str());
+      }
+    }
+  }
+  for (const CLI::App* sub : app->get_subcommands()) check_descriptors(sub);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before folio opens anything: a descriptor the caller did not open would
+  // otherwise be one of folio's own by the time it is read.
+  folio::cli::note_open_fds(argc, argv);
   try {
     folio::harden_process();
+    folio::set_lock_wait({lock_timeout(), [] {
+                            folio::cli::note("waiting for another folio command on this vault...");
+                          }});
   } catch (const folio::Error& e) {
     print_error(e.what(), e.hint());
     return exit_code(e.code());
@@ -197,6 +236,9 @@ int main(int argc, char** argv) {
   }
 
   try {
+    // panic and destroy read no secret, and nothing may stop panic.
+    const std::string word = command_word(argc, argv);
+    if (word != "panic" && word != "destroy") check_descriptors(&app);
     return run ? run() : 0;
   } catch (const folio::Error& e) {
     print_error(e.what(), e.hint());

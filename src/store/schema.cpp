@@ -122,6 +122,14 @@ int schema_version(Database& db) { return std::stoi(db.query_text("PRAGMA user_v
 
 void upgrade_from(Database& db, int version, const AfterUpgrade& after) {
   Database::Transaction tx(db);
+  // Read again under SQLite's write lock (BEGIN IMMEDIATE): two commands
+  // that found the same old schema upgrade it once; the second, which
+  // waited here for the first, finds it done. SQLite's lock is the whole
+  // exclusion an upgrade needs: it is one transaction of the database, and
+  // touches neither the header nor the file's name, which is what folio's
+  // folder lock guards (src/vault/lock.h).
+  version = schema_version(db);
+  if (version >= kSchemaVersion) return;
   for (int v = version; v < kSchemaVersion; ++v) db.exec(kSteps[v]);
   if (after) after(version);
   tx.commit();

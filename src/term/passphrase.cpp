@@ -121,11 +121,12 @@ Secret prompt_secret(const std::string& prompt) {
   return normalize_secret(raw);
 }
 
-Secret read_secret_fd(int fd) {
+Secret read_secret_fd(int fd, const std::string& option) {
+  const std::string named = option + " " + std::to_string(fd);
   if (fd < 0 || ::fcntl(fd, F_GETFD) < 0) {
-    throw Error(Errc::invalid_argument, "--passphrase-fd " + std::to_string(fd) + " is not an open file descriptor");
+    throw Error(Errc::invalid_argument, named + " is not an open file descriptor");
   }
-  return finish(read_line(fd, true), "the file descriptor");
+  return finish(read_line(fd, true), named.c_str());
 }
 
 Secret read_secret_file(const std::string& path) {

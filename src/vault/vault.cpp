@@ -19,6 +19,7 @@
 #include "folio/search.h"
 #include "vault/agent_access.h"
 #include "vault/files.h"
+#include "vault/lock.h"
 
 namespace folio {
 namespace fs = std::filesystem;
@@ -62,9 +63,46 @@ void write_header(const fs::path& dir, const HeaderBytes& h) {
   replace_file(dir / kHeaderName, std::span<const std::uint8_t>(h.data(), h.size()));
 }
 
+// Overwrites a file in place with random bytes, syncs it, and unlinks it.
+// Missing files are fine; a symbolic link is unlinked, its target left alone.
+void overwrite_and_remove(const fs::path& file) {
+  int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) return;
+    if (errno == ELOOP) {
+      if (::unlink(file.c_str()) != 0) throw_io("cannot remove " + file.string(), errno);
+      return;
+    }
+    throw_io("cannot overwrite " + file.string(), errno);
+  }
+  struct stat st {};
+  std::vector<std::uint8_t> noise(1 << 20);
+  random_bytes(noise.data(), noise.size());
+  off_t size = ::fstat(fd, &st) == 0 ? st.st_size : 0;
+  for (off_t done = 0; done < size;) {
+    auto n = ::pwrite(fd, noise.data(), static_cast<std::size_t>(std::min<off_t>(size - done, 1 << 20)), done);
+    if (n <= 0) {
+      int err = errno;
+      ::close(fd);
+      throw_io("cannot overwrite " + file.string(), err);
+    }
+    done += n;
+  }
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) throw_io("cannot sync " + file.string(), err);
+  // ENOENT: another command removed it first (two cleaning the same leftover).
+  if (::unlink(file.c_str()) != 0 && errno != ENOENT) throw_io("cannot remove " + file.string(), errno);
+}
+
+
 }  // namespace
 
 struct Vault::State {
+  // First, so it is released last: after the database is closed.
+  VaultLock lock;
+  Access access;
   fs::path dir;
   Secret vault_key;
   Secret data_key;
@@ -108,6 +146,13 @@ Secret Vault::create(const fs::path& dir, const Secret& passphrase, const KdfPar
                 "use another folder with --vault, or remove the old vault first");
   }
   make_private_dir(dir);
+  // Alone in the folder until the header is written, so two inits (or a
+  // restore) into one folder cannot both make a vault there.
+  VaultLock lock = VaultLock::acquire(dir, VaultLock::Mode::exclusive);
+  if (exists(dir) || fs::exists(dir / kDataName, ec)) {
+    throw Error(Errc::already_exists, "a vault already exists in " + dir.string(),
+                "use another folder with --vault, or remove the old vault first");
+  }
 
   Secret vault_key(kDataKeySize);
   random_bytes(vault_key.data(), vault_key.size());
@@ -187,30 +232,175 @@ std::pair<Database, std::size_t> open_database(const fs::path& dir, const std::v
 
 }  // namespace
 
-Vault Vault::open(const fs::path& dir, const Secret& secret, SecretKind kind) {
-  require_vault(dir);
-  HeaderBytes header = read_header(dir);
-  Unlocked u = kind == SecretKind::passphrase
-                   ? open_header(header, SlotKind::passphrase, secret)
-                   : open_header(header, SlotKind::recovery_code, canonical_recovery_code(secret));
-  std::vector<DataKey> keys = open_data_slots(header, u.key);
-  auto [db, which] = open_database(dir, keys);
-  auto state = std::make_unique<State>(State{dir, std::move(u.key), std::move(keys[which].key),
-                                             keys[which].slot, u.cost, std::move(db)});
-  return Vault(std::move(state));
+namespace {
+
+// What an interrupted change leaves in the folder. data.rekey (and its
+// journal): rekey's copy under a new key, from a rekey killed before its
+// rename, or a full disk's rm --shred. header.tmp: a new header, with
+// keyslots in it, from a passwd or rekey killed before its rename.
+// (data-journal is not one: it is SQLite's, and SQLite rolls it back.)
+constexpr const char* kLeftovers[] = {"data.rekey-journal", "data.rekey", "header.tmp"};
+
+std::size_t data_key_slot_count(const HeaderBytes& header) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < kSlotCount; ++i) {
+    auto sp = read_slot(header, i);
+    if (sp && sp->kind == static_cast<std::uint8_t>(SlotKind::data_key)) ++n;
+  }
+  return n;
 }
 
-Vault Vault::open_with_data_keys(const fs::path& dir, std::vector<Secret> data_keys) {
-  require_vault(dir);
-  std::vector<DataKey> keys;
-  for (Secret& k : data_keys) {
-    if (k.size() != kDataKeySize) throw Error(Errc::internal, "a data key of the wrong size");
-    keys.push_back(DataKey{std::move(k), 0});
+// Whether the folder shows a leftover, without any key and without a lock:
+// a hint only (it decides whether an open tries for the exclusive lock);
+// the clean-up itself looks again under that lock. More than one data-key
+// slot is one too when `slots` (which takes the vault key to clear): a rekey
+// interrupted after its header was written, before or after its rename.
+bool shows_leftovers(const fs::path& dir, bool slots) {
+  struct stat st {};
+  for (const char* name : kLeftovers) {
+    if (::lstat((dir / name).c_str(), &st) == 0) return true;
   }
-  auto [db, which] = open_database(dir, keys);
-  auto state = std::make_unique<State>(State{dir, Secret(), std::move(keys[which].key), 0,
-                                             KdfParams{}, std::move(db)});
-  return Vault(std::move(state));
+  if (!slots) return false;
+  try {
+    return data_key_slot_count(read_header(dir)) > 1;
+  } catch (const Error&) {
+    return false;  // the open itself will say what is wrong
+  }
+}
+
+// Removes what an interrupted change left. Only under the exclusive lock:
+// every passwd and rekey holds it, so none is running, and these files are
+// no one's. An interrupted rekey is rolled back or finished by what the
+// live `data` opens with: every data-key slot whose key is not that one
+// (`live`, a slot number; none for a Vault of the agent, which has no vault
+// key to rewrite the header) is cleared. Before the rename that is the new
+// key, whose copy is removed here: the rekey did not happen. After it, the
+// old key: the rekey is finished. A header filled by such slots (an older
+// folio kept one after every crash) is emptied of them the same way.
+void clean_up(const fs::path& dir, HeaderBytes& header, const std::vector<DataKey>& keys,
+              std::optional<std::size_t> live) {
+  bool removed = false;
+  struct stat st {};
+  for (const char* name : kLeftovers) {
+    if (::lstat((dir / name).c_str(), &st) != 0) continue;
+    overwrite_and_remove(dir / name);
+    removed = true;
+  }
+  if (removed) fsync_dir(dir);
+  if (!live) return;
+  bool cleared = false;
+  for (const DataKey& k : keys) {
+    if (k.slot != *live) {
+      clear_slot(header, k.slot);
+      cleared = true;
+    }
+  }
+  if (cleared) write_header(dir, header);
+}
+
+// The lock an open takes. Read: shared, never a clean-up. Exclusive: waits
+// for it, and cleans up. Write: shared, but when the folder shows a
+// leftover it first tries for the exclusive lock without waiting: a writer
+// that finds the folder free cleans up (and then goes back to shared, for
+// it may sit in the editor), one that does not leaves it for the next.
+// Every state a crash leaves opens as it is (open_database tries each key),
+// so leaving it costs nothing but the space.
+struct Locked {
+  VaultLock lock;
+  bool clean_up;
+};
+
+Locked lock_for(const fs::path& dir, Access access, bool slots, bool first_round) {
+  if (access == Access::exclusive) return {VaultLock::acquire(dir, VaultLock::Mode::exclusive), first_round};
+  if (access == Access::write && first_round && shows_leftovers(dir, slots)) {
+    if (auto lock = VaultLock::try_acquire(dir, VaultLock::Mode::exclusive)) return {std::move(*lock), true};
+  }
+  return {VaultLock::acquire(dir, VaultLock::Mode::shared), false};
+}
+
+// A clean-up that fails (a leftover that cannot be removed, a read-only
+// medium) does not fail the open: the vault opens as it is, and the
+// leftover waits for a later writer. Only one round tries.
+void try_clean_up(const fs::path& dir, HeaderBytes& header, const std::vector<DataKey>& keys,
+                  std::optional<std::size_t> live) {
+  try {
+    clean_up(dir, header, keys, live);
+  } catch (const Error&) {
+  }
+}
+
+Unlocked unlock_header(const HeaderBytes& header, const Secret& secret, SecretKind kind) {
+  return kind == SecretKind::passphrase
+             ? open_header(header, SlotKind::passphrase, secret)
+             : open_header(header, SlotKind::recovery_code, canonical_recovery_code(secret));
+}
+
+}  // namespace
+
+Vault Vault::open(const fs::path& dir, const Secret& secret, SecretKind kind, Access access) {
+  require_vault(dir);
+  std::optional<Unlocked> u;
+  for (bool first = true;; first = false) {
+    Locked locked = lock_for(dir, access, /*slots=*/true, first);
+    require_vault(dir);  // it may have gone while we waited
+    HeaderBytes header = read_header(dir);
+    // The KDF runs once: a second round (below) has the vault key already,
+    // unless the header changed so much that it no longer opens with it.
+    std::vector<DataKey> keys;
+    if (u) keys = open_data_slots(header, u->key);
+    if (keys.empty()) {
+      u = unlock_header(header, secret, kind);
+      keys = open_data_slots(header, u->key);
+    }
+    auto [db, which] = open_database(dir, keys);
+    if (locked.clean_up) {
+      try_clean_up(dir, header, keys, keys[which].slot);
+      if (access != Access::exclusive) continue;  // once more, shared: see lock_for
+    }
+    auto state = std::make_unique<State>(State{std::move(locked.lock), access, dir, std::move(u->key),
+                                               std::move(keys[which].key), keys[which].slot, u->cost,
+                                               std::move(db)});
+    return Vault(std::move(state));
+  }
+}
+
+std::optional<Vault> Vault::open_with_data_keys(
+    const fs::path& dir, const std::function<std::optional<std::vector<Secret>>()>& data_keys, Access access) {
+  require_vault(dir);
+  for (bool first = true;; first = false) {
+    Locked locked = lock_for(dir, access, /*slots=*/false, first);
+    require_vault(dir);
+    std::optional<std::vector<Secret>> given = data_keys();
+    if (!given) return std::nullopt;
+    std::vector<DataKey> keys;
+    for (Secret& k : *given) {
+      if (k.size() != kDataKeySize) throw Error(Errc::internal, "a data key of the wrong size");
+      keys.push_back(DataKey{std::move(k), 0});
+    }
+    auto [db, which] = open_database(dir, keys);
+    if (locked.clean_up) {
+      HeaderBytes unused{};
+      try_clean_up(dir, unused, keys, std::nullopt);
+      if (access != Access::exclusive) continue;
+    }
+    auto state = std::make_unique<State>(State{std::move(locked.lock), access, dir, Secret(),
+                                               std::move(keys[which].key), 0, KdfParams{}, std::move(db)});
+    return Vault(std::move(state));
+  }
+}
+
+Vault Vault::open_with_data_keys(const fs::path& dir, std::vector<Secret> data_keys, Access access) {
+  // Asked for again after a clean-up: the same keys, copied.
+  auto given = [&]() -> std::optional<std::vector<Secret>> {
+    std::vector<Secret> copy;
+    for (const Secret& k : data_keys) {
+      Secret c(k.size());
+      std::memcpy(c.data(), k.data(), k.size());
+      copy.push_back(std::move(c));
+    }
+    return copy;
+  };
+  return std::move(*open_with_data_keys(dir, given, access));
 }
 
 const Secret& vault_key_of(const Vault& vault) { return vault.state_->vault_key; }
@@ -232,10 +422,20 @@ void require_vault_key(const Secret& vault_key, const char* what) {
   }
 }
 
+// The header is read, changed and written back whole, and rekey replaces
+// the database file: with another command in the folder, one of the two
+// changes would be lost (or a record written to the old file).
+void require_exclusive(Access access, const char* what) {
+  if (access != Access::exclusive) {
+    throw Error(Errc::internal, std::string(what) + " needs the vault opened for exclusive access");
+  }
+}
+
 }  // namespace
 
 void Vault::change_passphrase(const Secret& new_passphrase, const KdfParams& kdf) {
   require_vault_key(state_->vault_key, "changing the passphrase");
+  require_exclusive(state_->access, "changing the passphrase");
   if (new_passphrase.empty()) throw Error(Errc::invalid_argument, "the new passphrase is empty");
   HeaderBytes header = read_header(state_->dir);
   std::optional<std::size_t> target;
@@ -275,6 +475,7 @@ void Vault::check() {
 
 void Vault::rekey() {
   require_vault_key(state_->vault_key, "re-keying");
+  require_exclusive(state_->access, "re-keying");
   const fs::path data = state_->dir / kDataName;
   const fs::path fresh = state_->dir / (std::string(kDataName) + ".rekey");
   Secret data_key(kDataKeySize);
@@ -286,6 +487,7 @@ void Vault::rekey() {
   } catch (...) {
     std::error_code ec;
     fs::remove(fresh, ec);
+    fs::remove(fs::path(fresh) += "-journal", ec);  // a full disk leaves SQLite's journal of the copy
     throw;
   }
   // 2. The header learns the new key; the old one stays until the swap.
@@ -316,42 +518,6 @@ void Vault::rekey() {
   state_->data_key = std::move(data_key);
   state_->data_slot = *free_slot;
 }
-
-namespace {
-
-// Overwrites a file in place with random bytes, syncs it, and unlinks it.
-// Missing files are fine; a symbolic link is unlinked, its target left alone.
-void overwrite_and_remove(const fs::path& file) {
-  int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    if (errno == ENOENT) return;
-    if (errno == ELOOP) {
-      if (::unlink(file.c_str()) != 0) throw_io("cannot remove " + file.string(), errno);
-      return;
-    }
-    throw_io("cannot overwrite " + file.string(), errno);
-  }
-  struct stat st {};
-  std::vector<std::uint8_t> noise(1 << 20);
-  random_bytes(noise.data(), noise.size());
-  off_t size = ::fstat(fd, &st) == 0 ? st.st_size : 0;
-  for (off_t done = 0; done < size;) {
-    auto n = ::pwrite(fd, noise.data(), static_cast<std::size_t>(std::min<off_t>(size - done, 1 << 20)), done);
-    if (n <= 0) {
-      int err = errno;
-      ::close(fd);
-      throw_io("cannot overwrite " + file.string(), err);
-    }
-    done += n;
-  }
-  int rc = ::fsync(fd);
-  int err = errno;
-  ::close(fd);
-  if (rc != 0) throw_io("cannot sync " + file.string(), err);
-  if (::unlink(file.c_str()) != 0) throw_io("cannot remove " + file.string(), errno);
-}
-
-}  // namespace
 
 void Vault::destroy(const fs::path& dir, const std::function<void()>& keys_gone) {
   const fs::path header_file = dir / kHeaderName;

@@ -128,6 +128,47 @@ class PasswdTest(PasswdTestCase):
             self.assertNotIn(secret, r.out + r.err)
 
 
+class DescriptorTest(PasswdTestCase):
+    """A --...-fd option must name a descriptor the caller opened: folio
+    checks them all before it opens a file of its own, which would otherwise
+    take that number (the vault folder's lock, the header, the database) and
+    be read as the passphrase."""
+
+    def test_an_unopened_new_passphrase_fd_exits_2_names_the_option_and_changes_nothing(self):
+        before = self.snapshot()
+        for fd in ("3", "4", "5"):
+            r = self.folio("passwd", "--new-passphrase-fd", fd, *CHEAP_KDF, "--allow-weak")
+            self.assertFails(r, 2, mentions=(f"--new-passphrase-fd {fd} is not an open file descriptor",))
+            self.assertNotIn("--passphrase-fd", r.err.replace("--new-passphrase-fd", ""), r.describe())
+        self.assertUnchanged(before)
+        self.assertOpensWith(self.pass_file)
+
+    def test_an_unopened_passphrase_fd_exits_2_and_names_the_option(self):
+        before = self.snapshot()
+        for args in (["list"], ["add", "--text", "never saved"], ["rekey"]):
+            r = self.folio("--passphrase-fd", "3", *args, passphrase_file=None)
+            self.assertFails(r, 2, mentions=("--passphrase-fd 3 is not an open file descriptor",))
+        self.assertUnchanged(before)
+
+    def test_an_unopened_backup_passphrase_fd_exits_2_and_names_the_option(self):
+        r = self.folio("export", self.tmp / "out.age", "--backup-passphrase-fd", "3")
+        self.assertFails(r, 2, mentions=("--backup-passphrase-fd 3 is not an open file descriptor",))
+        self.assertFalse((self.tmp / "out.age").exists())
+
+    def test_an_unopened_passphrase_fd_does_not_stop_panic(self):
+        r = self.folio("--passphrase-fd", "3", "panic", passphrase_file=None)
+        self.assertOk(r)
+        self.assertFalse(self.vault.exists())
+
+    def test_an_empty_new_passphrase_from_an_fd_names_that_option(self):
+        read, write = os.pipe()
+        os.close(write)
+        self.addCleanup(os.close, read)
+        r = self.folio("passwd", "--new-passphrase-fd", read, *CHEAP_KDF, pass_fds=(read,))
+        self.assertFails(r, 2, mentions=(f"--new-passphrase-fd {read}",))
+        self.assertOpensWith(self.pass_file)
+
+
 class RecoveryCodeTest(PasswdTestCase):
 
     def test_the_recovery_code_opens_the_vault(self):

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <string>
 
 #include "crypto/keyslot.h"
@@ -330,7 +331,7 @@ TEST_CASE("change_passphrase replaces the passphrase and keeps recovery code and
   std::string id;
   auto data_before = folio_test::read_bytes(m.dir / "data");
   {
-    Vault v = Vault::open(m.dir, passphrase());
+    Vault v = Vault::open(m.dir, passphrase(), SecretKind::passphrase, Access::exclusive);
     id = v.journal().add(draft("kept across passwd")).id;
     data_before = folio_test::read_bytes(m.dir / "data");
     v.change_passphrase(fresh, {1, 16 << 10});
@@ -357,7 +358,7 @@ TEST_CASE("change_passphrase replaces the passphrase and keeps recovery code and
 TEST_CASE("change_passphrase leaves exactly one passphrase slot", "[vault]") {
   Made m;
   {
-    Vault v = Vault::open(m.dir, passphrase());
+    Vault v = Vault::open(m.dir, passphrase(), SecretKind::passphrase, Access::exclusive);
     v.change_passphrase(Secret::from("second"), kCheap);
     v.change_passphrase(Secret::from("third"), kCheap);
   }
@@ -381,7 +382,7 @@ TEST_CASE("change_passphrase leaves exactly one passphrase slot", "[vault]") {
 TEST_CASE("change_passphrase after opening with the recovery code works", "[vault]") {
   Made m;
   {
-    Vault v = Vault::open(m.dir, m.recovery, SecretKind::recovery_code);
+    Vault v = Vault::open(m.dir, m.recovery, SecretKind::recovery_code, Access::exclusive);
     v.change_passphrase(Secret::from("reset after forgetting"), kCheap);
   }
   CHECK_NOTHROW(Vault::open(m.dir, Secret::from("reset after forgetting")));
@@ -391,7 +392,7 @@ TEST_CASE("change_passphrase after opening with the recovery code works", "[vaul
 TEST_CASE("change_passphrase with bad input changes nothing", "[vault]") {
   Made m;
   auto header = folio_test::read_bytes(m.dir / "header");
-  Vault v = Vault::open(m.dir, passphrase());
+  Vault v = Vault::open(m.dir, passphrase(), SecretKind::passphrase, Access::exclusive);
   CHECK_ERRC(v.change_passphrase(Secret::from("new"), {0, 8192}), Errc::invalid_argument);
   CHECK_ERRC(v.change_passphrase(Secret(), kCheap), Errc::invalid_argument);
   CHECK(folio_test::read_bytes(m.dir / "header") == header);
@@ -428,24 +429,116 @@ TEST_CASE("default_path prefers FOLIO_VAULT, then an absolute XDG_DATA_HOME, the
 TEST_CASE("the agent's data keys open the vault, follow a rekey, and cannot change keys", "[vault][agent]") {
   Made m;
   const fs::path& v = m.dir;
-  Vault owner = Vault::open(v, passphrase());
-  std::string id = owner.journal().add(draft("kept")).id;
-
-  auto keys = current_data_keys(v, vault_key_of(owner));
+  std::string id;
+  std::vector<Secret> keys;
+  Secret vault_key;
+  {
+    Vault owner = Vault::open(v, passphrase());
+    id = owner.journal().add(draft("kept")).id;
+    keys = current_data_keys(v, vault_key_of(owner));
+    vault_key = Secret(vault_key_of(owner).size());
+    std::memcpy(vault_key.data(), vault_key_of(owner).data(), vault_key.size());
+  }
   REQUIRE(keys.size() == 1);
-  Vault served = Vault::open_with_data_keys(v, std::move(keys));
-  CHECK(served.journal().get(id).body == "kept");
-  CHECK(error_code_of([&] { served.rekey(); }) == Errc::refused);
-  CHECK(error_code_of([&] { served.change_passphrase(passphrase(), kCheap); }) == Errc::refused);
+  {
+    Vault served = Vault::open_with_data_keys(v, std::move(keys));
+    CHECK(served.journal().get(id).body == "kept");
+    CHECK(error_code_of([&] { served.rekey(); }) == Errc::refused);
+    CHECK(error_code_of([&] { served.change_passphrase(passphrase(), kCheap); }) == Errc::refused);
+  }
 
   // After a rekey the old data key no longer opens the file; a fresh read of
   // the header gives the new one.
-  owner.rekey();
-  auto fresh = current_data_keys(v, vault_key_of(owner));
+  Vault::open(v, passphrase(), SecretKind::passphrase, Access::exclusive).rekey();
+  auto fresh = current_data_keys(v, vault_key);
   REQUIRE(fresh.size() == 1);
   CHECK(Vault::open_with_data_keys(v, std::move(fresh)).journal().get(id).body == "kept");
 
   // A destroyed header yields nothing.
   Vault::destroy(v);
-  CHECK(error_code_of([&] { current_data_keys(v, vault_key_of(owner)); }) == Errc::not_found);
+  CHECK(error_code_of([&] { current_data_keys(v, vault_key); }) == Errc::not_found);
+}
+
+namespace {
+
+HeaderBytes header_of(const fs::path& dir) {
+  auto bytes = folio_test::read_bytes(dir / "header");
+  HeaderBytes h;
+  REQUIRE(bytes.size() == h.size());
+  std::copy(bytes.begin(), bytes.end(), h.begin());
+  return h;
+}
+
+std::size_t data_slots_in(const fs::path& dir) {
+  HeaderBytes h = header_of(dir);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < kSlotCount; ++i) {
+    auto sp = read_slot(h, i);
+    if (sp && sp->kind == static_cast<std::uint8_t>(SlotKind::data_key)) ++n;
+  }
+  return n;
+}
+
+// What a rekey killed after its header write left, `times` over, as an
+// older folio left it: a data-key slot for a key that opens nothing, each.
+void leak_data_slots(const fs::path& dir, std::size_t times) {
+  HeaderBytes h = header_of(dir);
+  Unlocked u = open_header(h, SlotKind::passphrase, passphrase());
+  for (std::size_t i = 0; i < kSlotCount && times > 0; ++i) {
+    if (read_slot(h, i)) continue;
+    Secret key(kDataKeySize);
+    random_bytes(key.data(), key.size());
+    seal_data_slot(h, i, u.key, key);
+    --times;
+  }
+  folio_test::write_bytes(dir / "header", std::vector<std::uint8_t>(h.begin(), h.end()));
+}
+
+struct LockWaitGuard {
+  explicit LockWaitGuard(std::chrono::milliseconds limit, std::function<void()> notice = {}) {
+    set_lock_wait({limit, std::move(notice)});
+  }
+  ~LockWaitGuard() { set_lock_wait({}); }
+};
+
+}  // namespace
+
+TEST_CASE("a header filled with leaked data-key slots is healed by the next writer", "[vault]") {
+  Made m;
+  std::string id;
+  {
+    Vault v = Vault::open(m.dir, passphrase());
+    id = v.journal().add(draft("kept")).id;
+  }
+  leak_data_slots(m.dir, 5);
+  REQUIRE(data_slots_in(m.dir) == 6);
+  { Vault v = Vault::open(m.dir, passphrase(), SecretKind::passphrase, Access::read); }
+  CHECK(data_slots_in(m.dir) == 6);  // a reader leaves it
+  {
+    Vault v = Vault::open(m.dir, passphrase(), SecretKind::passphrase, Access::exclusive);
+    CHECK(data_slots_in(m.dir) == 1);
+    v.rekey();  // there is room again
+  }
+  CHECK(data_slots_in(m.dir) == 1);
+  CHECK(Vault::open(m.dir, passphrase()).journal().get(id).body == "kept");
+  CHECK(Vault::open(m.dir, m.recovery, SecretKind::recovery_code).journal().get(id).body == "kept");
+}
+
+TEST_CASE("shared opens coexist; an exclusive one waits for them and then is busy", "[vault]") {
+  Made m;
+  int notices = 0;
+  LockWaitGuard wait(std::chrono::milliseconds(150), [&] { ++notices; });
+  Vault a = Vault::open(m.dir, passphrase(), SecretKind::passphrase, Access::read);
+  Vault b = Vault::open(m.dir, passphrase(), SecretKind::passphrase, Access::write);
+  CHECK(notices == 0);
+  auto e = error_code_of([&] { Vault::open(m.dir, passphrase(), SecretKind::passphrase, Access::exclusive); });
+  CHECK(e == Errc::io);
+  CHECK(notices == 1);
+}
+
+TEST_CASE("rekey and change_passphrase need exclusive access", "[vault]") {
+  Made m;
+  Vault v = Vault::open(m.dir, passphrase());
+  CHECK(error_code_of([&] { v.rekey(); }) == Errc::internal);
+  CHECK(error_code_of([&] { v.change_passphrase(Secret::from("other"), kCheap); }) == Errc::internal);
 }

@@ -24,7 +24,7 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
     run = [&g, o] {
       // Unlock first, so nothing the user types in the editor is lost to a
       // wrong passphrase afterwards.
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       // The item is checked before anything is written or the editor opens.
       std::optional<Item> item;
       if (o->item) item = vault.checklists().get_item(*o->item);

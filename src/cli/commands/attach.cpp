@@ -47,7 +47,7 @@ void add_attach(CLI::App& app, Globals& g, Action& run) {
                 "then overwrite and delete the original (see the caveat it prints)");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
       Attachment a = lists.attach(o->item, o->file, progress_bar("attaching"));
       Item it = lists.get_item(a.item_id);

@@ -68,7 +68,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
       std::optional<Day> target;
       if (n->target) target = parse_calendar_day(*n->target, now_utc());
       std::string lang = lang_from_env(n->lang);
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       Checklist c = vault.checklists().create({n->name, n->description, target},
                                               n->tpl.empty() ? std::nullopt : std::optional(n->tpl), lang);
       std::cout << c.id << '\n';
@@ -81,7 +81,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   list->add_flag("--json", *list_json, "print JSON");
   list->callback([&g, &run, list_json] {
     run = [&g, list_json] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::read);
       auto lists = vault.checklists().list();
       if (*list_json) {
         nlohmann::json out = nlohmann::json::array();
@@ -111,7 +111,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   show->add_flag("--json", s->json, "print JSON");
   show->callback([&g, &run, s] {
     run = [&g, s] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::read);
       Checklists lists = vault.checklists();
       Checklist c = lists.get(s->ref);
       auto items = lists.items(c.id);
@@ -136,7 +136,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   rename->add_option("new-name", r->name, "the new name")->required();
   rename->callback([&g, &run, r] {
     run = [&g, r] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       Checklist c = vault.checklists().rename(r->ref, r->name);
       std::cout << c.id << '\n';
       return 0;
@@ -156,7 +156,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
       if (!rm->yes && !have_terminal()) {
         throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
       }
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
       Checklist c = lists.get(rm->ref);
       if (!rm->yes && !ask_yes_no("Delete checklist \"" + c.name + "\" with its " +
@@ -178,7 +178,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   save->add_option("template-name", sv->name, "name of the new template")->required();
   save->callback([&g, &run, sv] {
     run = [&g, sv] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       Template t = vault.checklists().save_template(sv->ref, sv->name);
       note("saved template '" + t.name + "' with " + std::to_string(t.items.size()) + " items");
       return 0;

@@ -49,7 +49,7 @@ void add_due(CLI::App& app, Globals& g, Action& run) {
     run = [&g, o] {
       long within = parse_within(o->within);
       Day today = today_local(now_utc());
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::read);
       auto rows = vault.checklists().deadlines(today, within);
       bool overdue = false;
       for (const auto& d : rows) overdue = overdue || d.days_left < 0;

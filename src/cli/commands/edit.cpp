@@ -25,7 +25,7 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
   cmd->add_flag("--stdin", o->from_stdin, "read the new body from standard input");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       Journal journal = vault.journal();
       Entry e = journal.get(o->id);
       bool metadata_only = (o->title || !o->add_tags.empty() || !o->rm_tags.empty()) &&

@@ -60,7 +60,7 @@ int export_plaintext(const Globals& g, const ExportOpts& o) {
     throw Error(Errc::invalid_argument, "a plaintext export goes to standard output or to a folder",
                 "use -o FOLDER to write files");
   }
-  Vault vault = open_vault(g);
+  Vault vault = open_vault(g, Access::read);
   Backup backup = vault.backup();
   if (o.folder.empty()) {
     if (stdout_is_terminal()) warn_plaintext();
@@ -135,7 +135,7 @@ int export_encrypted(const Globals& g, const ExportOpts& o) {
   // An existing file is refused before anything is asked; the temp file is
   // made after the prompts, where a Ctrl-C would have left it behind.
   if (!to_stdout) OutputFile::check(o.output, o.force);
-  Vault vault = open_vault(g);
+  Vault vault = open_vault(g, Access::read);
   Secret pass;
   if (to.recipients.empty()) {
     pass = o.passphrase.read_new(o.allow_weak);

@@ -37,7 +37,7 @@ void add_import(CLI::App& app, Globals& g, Action& run) {
       }
       BackupInput input(o->input);
       const int fd = input.fd();
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       FdSource file(fd);
       ProgressSource in(file, input_size(fd), progress_bar(o->dry_run ? "checking" : "importing"));
       ImportOptions options;

@@ -36,7 +36,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   add->callback([&g, &run, a] {
     run = [&g, a] {
       ItemDraft d{a->title, a->state, day_option(a->due), day_option(a->expires), a->notes};
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       Item it = vault.checklists().add_item(a->list, d);
       std::cout << it.id << '\n';
       return 0;
@@ -70,7 +70,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
       if (s->no_expires) ch.expires = std::optional<Day>();
       if (s->notes) ch.notes = s->notes;
       if (s->no_notes) ch.notes = std::optional<std::string>();
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       Item it = vault.checklists().change_item(s->ref, ch);
       std::cout << it.id << '\n';
       return 0;
@@ -82,7 +82,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   done->add_option("item", *done_ref, "item id or CHECKLIST:N")->required();
   done->callback([&g, &run, done_ref] {
     run = [&g, done_ref] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
       ItemChange ch;
       ch.state = kStateDone;
@@ -107,7 +107,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
       if (!r->yes && !have_terminal()) {
         throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
       }
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
       Item it = lists.get_item(r->ref);
       if (!r->yes && !ask_yes_no("Delete item \"" + it.title + "\" (" + std::to_string(it.attachments) +
@@ -133,7 +133,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   move->callback([&g, &run, m] {
     run = [&g, m] {
       if (!m->to && !m->list) throw Error(Errc::invalid_argument, "say where to: --to N and/or --list CHECKLIST");
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       Item it = vault.checklists().move_item(m->ref, m->list, m->to);
       std::cout << it.checklist_name << ":" << it.number << '\n';
       return 0;
@@ -150,7 +150,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   show->add_flag("--json", sh->json, "print JSON");
   show->callback([&g, &run, sh] {
     run = [&g, sh] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::read);
       Checklists lists = vault.checklists();
       Item it = lists.get_item(sh->ref);
       auto files = lists.attachments(it.id);

@@ -30,7 +30,7 @@ void add_list(CLI::App& app, Globals& g, Action& run) {
       if (o->until) f.until = next_day(parse_day(*o->until, now));
       f.tag = o->tag;
       if (o->limit) f.limit = static_cast<std::size_t>(*o->limit);
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::read);
       auto rows = vault.journal().list(f);
       if (o->json) {
         nlohmann::json out = nlohmann::json::array();

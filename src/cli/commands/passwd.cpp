@@ -19,9 +19,13 @@ void add_passwd(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("--new-passphrase-file", o->new_file, "read the new passphrase from this file");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
-      Vault vault = open_vault(g, /*use_agent=*/false);
+      // Exclusive from the header's first read to the new one's rename: a
+      // rekey or another passwd in between would write a header made from
+      // an older one, and one of the two changes would be lost. (So the
+      // lock is held while a new passphrase is typed, too.)
+      Vault vault = open_vault(g, Access::exclusive, /*use_agent=*/false);
       KdfParams kdf = o->kdf.resolve(vault.kdf());
-      Secret pass = new_passphrase(o->new_fd, o->new_file, o->allow_weak);
+      Secret pass = new_passphrase(o->new_fd, o->new_file, o->allow_weak, "--new-passphrase-fd");
       vault.change_passphrase(pass, kdf);
       note("passphrase changed");
       return 0;

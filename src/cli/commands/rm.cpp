@@ -29,7 +29,9 @@ void add_rm(CLI::App& app, Globals& g, Action& run) {
       if (!o->yes && !have_terminal()) {
         throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
       }
-      Vault vault = open_vault(g, /*use_agent=*/!o->shred);  // re-keying needs the passphrase
+      // Re-keying needs the passphrase, and the folder alone from the first
+      // read to the new key (docs/THREAT_MODEL.md, "Two folio commands at once").
+      Vault vault = open_vault(g, o->shred ? Access::exclusive : Access::write, /*use_agent=*/!o->shred);
       // Every id is resolved before anything is deleted.
       std::vector<std::pair<std::string, RecordKind>> records;
       std::vector<std::string> names;

@@ -51,7 +51,7 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
       opts.scores = o->json;  // only --json prints them
       if (o->entries && !o->checklists) opts.checklists = false;
       if (o->checklists && !o->entries) opts.entries = false;
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::read);
       auto hits = vault.search().find(query, opts);
       if (o->json) {
         nlohmann::json out = nlohmann::json::array();
@@ -78,7 +78,7 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
   CLI::App* check = app.add_subcommand("check", "read and verify every page of the vault (exit 5 if damaged)");
   check->callback([&g, &run] {
     run = [&g] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::read);
       vault.check();
       note("the vault is intact");
       return 0;
@@ -88,7 +88,7 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
   CLI::App* re = app.add_subcommand("reindex", "rebuild the search index (for a damaged or older index)");
   re->callback([&g, &run] {
     run = [&g] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       std::size_t n = vault.search().rebuild();
       note("indexed " + std::to_string(n) + " records");
       return 0;

@@ -18,7 +18,7 @@ void add_show(CLI::App& app, Globals& g, Action& run) {
   cmd->add_flag("--json", o->json, "print JSON");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::read);
       Entry e = vault.journal().get(o->id);
       if (o->json) {
         print_json({{"id", e.id},

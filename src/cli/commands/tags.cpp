@@ -13,7 +13,7 @@ void add_tags(CLI::App& app, Globals& g, Action& run) {
   cmd->add_flag("--json", *json, "print JSON");
   cmd->callback([&g, &run, json] {
     run = [&g, json] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::read);
       auto tags = vault.journal().tags();
       if (*json) {
         nlohmann::json out = nlohmann::json::array();

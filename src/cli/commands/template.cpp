@@ -13,7 +13,7 @@ void add_template(CLI::App& app, Globals& g, Action& run) {
   list->add_flag("--json", *json, "print JSON");
   list->callback([&g, &run, json] {
     run = [&g, json] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::read);
       auto templates = vault.checklists().templates();
       if (*json) {
         nlohmann::json out = nlohmann::json::array();
@@ -36,7 +36,7 @@ void add_template(CLI::App& app, Globals& g, Action& run) {
   rm->add_option("name", *name, "template name")->required();
   rm->callback([&g, &run, name] {
     run = [&g, name] {
-      Vault vault = open_vault(g);
+      Vault vault = open_vault(g, Access::write);
       vault.checklists().remove_template(*name);
       note("deleted template '" + *name + "'");
       return 0;

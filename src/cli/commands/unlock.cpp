@@ -68,7 +68,7 @@ void add_unlock(CLI::App& app, Globals& g, Action& run) {
         throw Error(Errc::already_exists, "the vault is already unlocked",
                     "see 'folio status'; 'folio lock' ends the agent");
       }
-      Vault vault = open_vault(g, /*use_agent=*/false);
+      Vault vault = open_vault(g, Access::read, /*use_agent=*/false);
       agent::start(vault, options, this_executable());
       note("unlocked " + std::filesystem::absolute(vault.path()).string() + " until " + describe_duration(options.idle) +
            " without use (at most " + describe_duration(options.max_lifetime) + "); 'folio lock' locks it now");

@@ -12,14 +12,10 @@ namespace folio::cli {
 namespace {
 
 // After the keys are gone: an agent of the vault has nothing left to serve,
-// but it still holds the old vault key in memory. End it; never fail here.
-void stop_agent(const std::filesystem::path& dir) {
-  try {
-    agent::lock(dir);
-  } catch (const std::exception&) {
-    // A foreign or broken socket: the agent ends by itself at its next request.
-  }
-}
+// but it still holds the old vault key in memory. Tell it to end, without
+// waiting for anything: a stopped agent must not hold up panic, and ends by
+// itself once it runs again and finds the header random.
+void stop_agent(const std::filesystem::path& dir) { agent::tell_to_stop(dir); }
 
 }  // namespace
 
@@ -31,7 +27,7 @@ void add_wipe(CLI::App& app, Globals& g, Action& run) {
       "space for a second copy; the passphrase and recovery code stay the same");
   rekey->callback([&g, &run] {
     run = [&g] {
-      Vault vault = open_vault(g, /*use_agent=*/false);
+      Vault vault = open_vault(g, Access::exclusive, /*use_agent=*/false);
       vault.rekey();
       note("re-keyed the vault");
       return 0;
