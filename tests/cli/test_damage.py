@@ -190,6 +190,19 @@ class FileSizeTest(DamageTestCase):
         self.assertIn("intact", r.err + r.out)
 
 
+class WhatCheckCannotSeeTest(DamageTestCase):
+    """THREAT_MODEL.md, "What folio check can and cannot see": pinned here so
+    that the document's claim is tested, not only written."""
+
+    def test_an_older_copy_of_the_whole_file_still_checks_intact(self):
+        old_entry = self.add("Before the copy.")
+        older = self.data.read_bytes()
+        self.add("After the copy: lost when the older file is put back.")
+        self.data.write_bytes(older)
+        self.assertOk(self.folio("check"))
+        self.assertEqual(self.ids(), [old_entry])
+
+
 class SchemaVersionTest(DamageTestCase):
 
     def setUp(self):
