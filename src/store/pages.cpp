@@ -65,18 +65,25 @@ class ReadTransaction {
  public:
   explicit ReadTransaction(Database& db) : db_(db) {
     db_.exec("BEGIN");
-    db_.query_text("SELECT count(*) FROM sqlite_master");
-  }
-  ~ReadTransaction() {
     try {
-      db_.exec("COMMIT");
+      db_.query_text("SELECT count(*) FROM sqlite_master");
     } catch (...) {
+      end();
+      throw;
     }
   }
+  ~ReadTransaction() { end(); }
   ReadTransaction(const ReadTransaction&) = delete;
   ReadTransaction& operator=(const ReadTransaction&) = delete;
 
  private:
+  void end() noexcept {
+    try {
+      db_.exec("COMMIT");  // nothing was written: this only drops the lock
+    } catch (...) {
+    }
+  }
+
   Database& db_;
 };
 
