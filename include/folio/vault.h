@@ -132,9 +132,12 @@ class Vault {
   // (the keys are gone by then).
   static void destroy(const std::filesystem::path& dir, const std::function<void()>& keys_gone = {});
 
-  // Reads and authenticates every page of the database and checks its
-  // structure (SQLite's integrity_check). Error(corrupt) naming the first
-  // problem; returns normally when the vault is whole.
+  // Reads and authenticates every page of the database, free pages too,
+  // checks that the file holds exactly the pages its header records, and
+  // checks its structure (SQLite's integrity_check). Error(corrupt) naming
+  // the first problem; returns normally when the vault is whole. It cannot
+  // see an older copy of the whole file, or of one page at its own place
+  // (docs/THREAT_MODEL.md). Every open already checks the file's size.
   void check();
 
   // The cost of the keyslot that opened this vault.

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "folio/error.h"
+#include "store/pages.h"
 
 namespace folio {
 namespace {
@@ -66,6 +67,18 @@ void throw_sqlite(sqlite3* db, int rc, std::string_view what) {
     case SQLITE_PERM:
     case SQLITE_IOERR:
       throw Error(Errc::io, "cannot access the vault database: " + detail);
+    case SQLITE_ERROR:
+      // SQLCipher reports a page that fails its HMAC by putting the pager in
+      // its error state with a bare SQLITE_ERROR, and every later step on
+      // the connection fails the same way; SQL errors of SQLite's own carry
+      // a message of their own ("no such table: x"). A write that needs a
+      // damaged free page (a freelist trunk) fails like this.
+      if (detail == sqlite3_errstr(SQLITE_ERROR)) {
+        throw Error(Errc::corrupt,
+                    "the vault database is damaged: a page failed its authentication check (" + where + ")",
+                    "restore the vault folder from a backup; 'folio check' names the page");
+      }
+      throw Error(Errc::internal, "database error in " + where + ": " + detail);
     case SQLITE_NOMEM:
       throw Error(Errc::internal, "out of memory (" + where + ")");
     default:
@@ -157,6 +170,22 @@ void Blob::write(const void* data, int n, int offset) {
 
 Database Database::open(const std::filesystem::path& file, const Secret& key, Mode mode) {
   Secret key_text = raw_key_text(key);  // checks the length before anything is opened
+  if (mode == Mode::open_existing) {
+    // Before SQLite sees it: SQLite plays a hot journal back as far as it is
+    // whole and deletes it without a word, leaving a half-changed database.
+    // pages.h says why this needs no lock.
+    std::filesystem::path journal = file;
+    journal += "-journal";
+    if (auto damage = hot_journal_damage(journal)) {
+      throw Error(Errc::corrupt,
+                  "the vault database's rollback journal (" + journal.filename().string() +
+                      "), left by an interrupted write, is damaged (" + *damage +
+                      "); folio does not play back part of it, which would leave the database half-changed",
+                  "copy the vault folder somewhere safe first; then restore it from a backup, or rename " +
+                      journal.filename().string() + " to " + journal.filename().string() +
+                      ".damaged to open the database as the interrupted write left it, and run 'folio check'");
+    }
+  }
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
               (mode == Mode::create_new ? SQLITE_OPEN_CREATE : 0);
   sqlite3* raw = nullptr;
@@ -176,8 +205,13 @@ Database Database::open(const std::filesystem::path& file, const Secret& key, Mo
   db.exec("PRAGMA cipher_page_size = 4096");
   sqlite3_busy_timeout(raw, 5000);
 
-  // The first read decrypts page 1: a wrong key or a damaged file fails here.
-  db.query_text("SELECT count(*) FROM sqlite_master");
+  // The first read decrypts page 1: a wrong key or a damaged file fails here
+  // (and a whole hot journal is played back).
+  if (mode == Mode::open_existing) {
+    db.check_file_size();
+  } else {
+    db.query_text("SELECT count(*) FROM sqlite_master");
+  }
 
   // secure_delete zeroes freed content; a memory temp store keeps sorts and
   // VACUUM's temporary database off the disk, where they would be plaintext.

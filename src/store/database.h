@@ -95,6 +95,14 @@ class Database {
   // database, and only for the length of this call. Error(io).
   void export_to(const std::filesystem::path& file, const Secret& key);
 
+  // Reads every page of the file from the disk, free pages and all, and
+  // checks its HMAC as SQLCipher 3 would (SQLite itself never reads a free
+  // page), and that the file holds exactly the pages its header records.
+  // Inside a read transaction: no writer changes the file meanwhile. `key`
+  // is the raw key the file was opened with. Error(corrupt) naming the first
+  // bad page, Error(io). src/store/pages.cpp.
+  void verify_pages(const Secret& key);
+
   std::int64_t last_insert_id() const;
   Blob open_blob(const char* table, const char* column, std::int64_t row, bool writable) {
     return Blob(db_, table, column, row, writable);
@@ -117,6 +125,10 @@ class Database {
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
+  // Error(corrupt) unless the file's size is the page count its header
+  // records times the page size: SQLite reads no page past that count and
+  // ignores a partial last page. Cheap (no page is read). src/store/pages.cpp.
+  void check_file_size();
   sqlite3* db_ = nullptr;
 };
 

@@ -1,5 +1,7 @@
 #include "store/schema.h"
 
+#include <iterator>
+#include <set>
 #include <string>
 
 #include "folio/error.h"
@@ -118,6 +120,49 @@ constexpr char kVersion4[] = R"sql(
 constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4};
 static_assert(sizeof kSteps / sizeof kSteps[0] == kSchemaVersion);
 
+// The tables each version adds, FTS4's own shadow tables included.
+constexpr const char* kTables1[] = {"entries", "tags", "entry_tags"};
+constexpr const char* kTables2[] = {"checklists", "items", "attachments", "attachment_chunks",
+                                    "entry_items", "templates", "template_items"};
+constexpr const char* kTables3[] = {"search", "search_content", "search_segments", "search_segdir",
+                                    "search_docsize", "search_stat"};
+constexpr const char* kTables4[] = {"search_vocab"};
+struct Tables {
+  const char* const* names;
+  std::size_t count;
+};
+constexpr Tables kTablesOf[] = {{kTables1, std::size(kTables1)}, {kTables2, std::size(kTables2)},
+                                {kTables3, std::size(kTables3)}, {kTables4, std::size(kTables4)}};
+static_assert(sizeof kTablesOf / sizeof kTablesOf[0] == kSchemaVersion);
+
+// user_version and the tables are written together, so they disagree only
+// in a damaged (or hand-edited) file. An upgrade run over tables that are
+// already there would fail half-way with SQLite's "table ... already
+// exists"; code run over tables that are missing, with "no such table".
+void require_tables_of(Database& db, int version) {
+  std::set<std::string> present;
+  Statement st = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
+  while (st.step()) present.insert(st.text(0));
+  for (int v = 1; v <= kSchemaVersion; ++v) {
+    const Tables& t = kTablesOf[v - 1];
+    for (std::size_t i = 0; i < t.count; ++i) {
+      const bool there = present.count(t.names[i]) != 0;
+      if (v <= version && !there) {
+        throw Error(Errc::corrupt,
+                    "the vault database is damaged: its schema version is " + std::to_string(version) +
+                        ", but the table '" + t.names[i] + "' of schema " + std::to_string(v) + " is missing",
+                    "restore the vault folder from a backup");
+      }
+      if (v > version && there) {
+        throw Error(Errc::corrupt,
+                    "the vault database is damaged: its schema version is " + std::to_string(version) +
+                        ", but it holds the table '" + t.names[i] + "' of schema " + std::to_string(v),
+                    "restore the vault folder from a backup");
+      }
+    }
+  }
+}
+
 int schema_version(Database& db) { return std::stoi(db.query_text("PRAGMA user_version")); }
 
 void upgrade_from(Database& db, int version, const AfterUpgrade& after) {
@@ -151,8 +196,20 @@ void check_schema(Database& db, const AfterUpgrade& after) {
     throw Error(Errc::corrupt, "the vault database has no folio schema",
                 "restore the vault folder from a backup");
   }
-  // An older vault is upgraded in one transaction: all of it or none.
-  if (version < kSchemaVersion) upgrade_from(db, version, after);
+  require_tables_of(db, version);
+  // An older vault is upgraded in one transaction: all of it or none. Its
+  // SQL is fixed and ran on the tables just checked: an SQL error from it
+  // means a database unlike what its version says, not a bug here.
+  if (version < kSchemaVersion) {
+    try {
+      upgrade_from(db, version, after);
+    } catch (const Error& e) {
+      if (e.code() != Errc::internal) throw;
+      throw Error(Errc::corrupt, "the vault database is damaged: upgrading its schema from version " +
+                                     std::to_string(version) + " failed (" + e.what() + ")",
+                  "restore the vault folder from a backup");
+    }
+  }
 }
 
 }  // namespace folio

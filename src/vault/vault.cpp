@@ -18,6 +18,7 @@
 #include "store/ids.h"
 #include "folio/search.h"
 #include "vault/agent_access.h"
+#include "vault/check.h"
 #include "vault/files.h"
 #include "vault/lock.h"
 
@@ -458,20 +459,7 @@ void Vault::change_passphrase(const Secret& new_passphrase, const KdfParams& kdf
   state_->cost = kdf;
 }
 
-void Vault::check() {
-  std::string result = state_->db.query_text("PRAGMA integrity_check(1)");
-  if (result != "ok") {
-    // integrity_check reports "*** in database main ***\nPage N: ...": keep one line.
-    const std::string prefix = "*** in database main ***";
-    if (result.rfind(prefix, 0) == 0) result.erase(0, prefix.size());
-    for (char& c : result) {
-      if (c == '\n' || c == '\r') c = ' ';
-    }
-    result.erase(0, result.find_first_not_of(' '));
-    throw Error(Errc::corrupt, "the vault database is damaged (" + result + ")",
-                "restore the vault folder from a backup");
-  }
-}
+void Vault::check() { check_database(state_->db, database_key(state_->data_key)); }
 
 void Vault::rekey() {
   require_vault_key(state_->vault_key, "re-keying");
@@ -540,7 +528,8 @@ void Vault::destroy(const fs::path& dir, const std::function<void()>& keys_gone)
   overwrite_and_remove(dir / "header.tmp");  // a passwd caught half-way holds keyslots too
   if (keys_gone) keys_gone();
 
-  for (const char* name : {"data", "data-journal", "data-wal", "data-shm", "data.rekey", "data.rekey-journal"}) {
+  for (const char* name : {"data", "data-journal", "data-journal.damaged", "data-wal", "data-shm", "data.rekey",
+                           "data.rekey-journal"}) {
     overwrite_and_remove(dir / name);
   }
   overwrite_and_remove(header_file);

@@ -51,6 +51,7 @@ exists.
 import argparse
 import base64
 import hashlib
+import hmac
 import json
 import os
 import subprocess
@@ -404,6 +405,35 @@ def run_sql(data_path: str, key: bytes, sql: str) -> List[List[str]]:
         raise Damaged(f"sqlcipher printed no rows: {err}")
     lines = lines[lines.index("folio-reader-begin") + 1:]
     return [line.split("|") for line in lines]
+
+
+# "Pages": the 48-byte reserve at the end of every page.
+PAGE_IV_OFFSET = PAGE_SIZE - 48
+PAGE_HMAC_OFFSET = PAGE_IV_OFFSET + 16
+PAGE_HMAC_SIZE = 20
+HMAC_SALT_MASK = 0x3A
+
+
+def unauthentic_pages(data_path: str, key: bytes) -> List[int]:
+    """"Pages": the numbers of the pages of `data` whose HMAC-SHA1 does not
+    verify under the raw database key `key`, or that are all zeros; every
+    page, free or not. Raises Damaged if the file is not whole pages."""
+    with open(data_path, "rb") as f:
+        data = f.read()
+    if len(data) % PAGE_SIZE != 0 or not data:
+        raise Damaged(f"data is {len(data)} bytes, not a whole number of {PAGE_SIZE}-byte pages")
+    salt = data[:SALT_SIZE]
+    hmac_key = hashlib.pbkdf2_hmac("sha1", key, bytes(b ^ HMAC_SALT_MASK for b in salt), 2, 32)
+    bad = []
+    for number in range(1, len(data) // PAGE_SIZE + 1):
+        page = data[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+        start = SALT_SIZE if number == 1 else 0
+        mac = hmac.new(hmac_key, page[start:PAGE_HMAC_OFFSET] + number.to_bytes(4, "little"),
+                       hashlib.sha1).digest()
+        stored = page[PAGE_HMAC_OFFSET:PAGE_HMAC_OFFSET + PAGE_HMAC_SIZE]
+        if page == bytes(PAGE_SIZE) or not hmac.compare_digest(mac, stored):
+            bad.append(number)
+    return bad
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,27 @@ class ReaderReadsAVaultFolioMade(unittest.TestCase):
         self.assertEqual(os.path.getsize(os.path.join(self.vault, "data")) % 4096, 0,
                          "data is whole 4096-byte pages")
 
+    def test_every_page_authenticates_as_format_md_says(self):
+        # FORMAT.md "Pages": the HMAC key, the bytes the HMAC covers, the
+        # page number; a flipped byte in any page but its filler is found.
+        vault = self.open()
+        data = os.path.join(self.vault, "data")
+        self.assertEqual(reader.unauthentic_pages(data, vault.database_key), [])
+        copy = self.ws.path("flipped-data")
+        pristine = open(data, "rb").read()
+        pages = len(pristine) // reader.PAGE_SIZE
+        for number, offset in ((1, 20), (pages, 100), (2, reader.PAGE_HMAC_OFFSET + 3)):
+            damaged = bytearray(pristine)
+            damaged[(number - 1) * reader.PAGE_SIZE + offset] ^= 1
+            with open(copy, "wb") as f:
+                f.write(damaged)
+            self.assertEqual(reader.unauthentic_pages(copy, vault.database_key), [number])
+        damaged = bytearray(pristine)
+        damaged[2 * reader.PAGE_SIZE - 5] ^= 1  # the filler: not authenticated
+        with open(copy, "wb") as f:
+            f.write(damaged)
+        self.assertEqual(reader.unauthentic_pages(copy, vault.database_key), [])
+
     def test_the_passphrase_opens_the_passphrase_slot_and_the_database(self):
         vault = self.open()
         self.assertEqual(vault.slot_index, 0)
