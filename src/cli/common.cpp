@@ -147,6 +147,26 @@ std::string read_stdin() {
   return s;
 }
 
+std::size_t parse_limit(const std::string& text) {
+  // CLI11 would read 0x10 as 16 and 1e3 as 1000: a limit is typed by hand,
+  // so only plain decimal digits are taken.
+  std::size_t n = 0;
+  bool ok = !text.empty() && text.size() <= 7;
+  for (char c : text) {
+    if (c < '0' || c > '9') {
+      ok = false;
+      break;
+    }
+    n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (!ok || n < 1 || n > kMaxLimit) {
+    throw Error(Errc::invalid_argument,
+                "-n must be a whole number from 1 to " + std::to_string(kMaxLimit),
+                "for example -n 20");
+  }
+  return n;
+}
+
 bool stdin_is_terminal() { return isatty(STDIN_FILENO) == 1; }
 bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
 

@@ -81,6 +81,11 @@ struct KdfOptions {
   KdfParams resolve(std::optional<KdfParams> fallback) const;
 };
 
+// -n/--limit of list and search: decimal digits only (no sign, no 0x, no
+// spaces), from 1 to kMaxLimit. Error(invalid_argument) saying so otherwise.
+inline constexpr std::size_t kMaxLimit = 1000000;
+std::size_t parse_limit(const std::string& text);
+
 // All of standard input; Error(invalid_argument) if not UTF-8.
 std::string read_stdin();
 bool stdin_is_terminal();
