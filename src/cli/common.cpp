@@ -3,6 +3,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -165,6 +166,61 @@ std::size_t parse_limit(const std::string& text) {
                 "for example -n 20");
   }
   return n;
+}
+
+std::string shell_word(const std::string& word) {
+  bool plain = !word.empty();
+  for (unsigned char c : word) {
+    if (!(std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_' || c == ':' || c == '=' ||
+          c == '+' || c >= 0x80)) {
+      plain = false;
+    }
+  }
+  if (plain) return word;
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string folio_command(const Globals& g) {
+  return g.vault.empty() ? "folio" : "folio --vault " + shell_word(g.vault);
+}
+
+std::string kept_text_hint(const std::string& path, const std::string& save_with) {
+  return "save it with: " + save_with + " < " + shell_word(path) +
+         " ; then remove it with: shred -u " + shell_word(path) +
+         " (it is in RAM, never on disk, and stays there until you remove it or the computer "
+         "restarts)";
+}
+
+void save_edited(std::optional<EditedText>& edited, const std::function<void()>& save,
+                 const std::function<std::string()>& save_with) {
+  if (!edited) {
+    save();
+    return;
+  }
+  auto keep = [&edited]() -> std::string {
+    try {
+      return edited->keep();
+    } catch (const Error&) {
+      return {};
+    }
+  };
+  try {
+    save();
+  } catch (const Error& e) {
+    std::string path = keep();
+    if (path.empty()) throw Error(e.code(), std::string(e.what()) + "; your text could not be kept either", e.hint());
+    std::string hint = kept_text_hint(path, save_with());
+    if (!e.hint().empty()) hint = e.hint() + ". Then " + hint;
+    throw Error(e.code(), std::string(e.what()) + "; nothing was saved, and your text is kept in " + path,
+                hint);
+  } catch (const std::exception&) {
+    std::string path = keep();
+    if (!path.empty()) note("your text is kept in " + path + "; " + kept_text_hint(path, save_with()));
+    throw;
+  }
+  edited->discard();
 }
 
 bool stdin_is_terminal() { return isatty(STDIN_FILENO) == 1; }
