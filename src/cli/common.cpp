@@ -193,8 +193,8 @@ std::string kept_text_hint(const std::string& path, const std::string& save_with
          "restarts)";
 }
 
-void save_edited(std::optional<EditedText>& edited, const std::function<void()>& save,
-                 const std::function<std::string()>& save_with) {
+void save_edited(std::optional<EditedText>& edited, const std::filesystem::path& vault_dir,
+                 const std::function<void()>& save, const std::function<std::string()>& save_with) {
   if (!edited) {
     save();
     return;
@@ -206,10 +206,25 @@ void save_edited(std::optional<EditedText>& edited, const std::function<void()>&
       return {};
     }
   };
+  // Checked before and after keeping: panic wipes kept texts when it is
+  // done, so a text kept after that is wiped here (folio/editor.h).
+  auto destroyed = [&vault_dir] { return !Vault::exists(vault_dir); };
   try {
     save();
   } catch (const Error& e) {
+    if (destroyed()) {
+      edited->discard();
+      throw Error(e.code(), std::string(e.what()) +
+                                "; the vault was destroyed while you were editing, so your text was "
+                                "wiped too");
+    }
     std::string path = keep();
+    if (!path.empty() && destroyed()) {
+      wipe_kept_edits();
+      throw Error(e.code(), std::string(e.what()) +
+                                "; the vault was destroyed while you were editing, so your text was "
+                                "wiped too");
+    }
     if (path.empty()) throw Error(e.code(), std::string(e.what()) + "; your text could not be kept either", e.hint());
     std::string hint = kept_text_hint(path, save_with());
     if (!e.hint().empty()) hint = e.hint() + ". Then " + hint;

@@ -92,9 +92,11 @@ std::size_t parse_limit(const std::string& text);
 // code, says where it is and how to store it: `save_with` gives the command
 // that reads it on standard input ("folio add --title T"), asked after the
 // failure, so it can depend on what failed. Without an
-// edited text (it came from stdin or --text) `save` just runs.
-void save_edited(std::optional<EditedText>& edited, const std::function<void()>& save,
-                 const std::function<std::string()>& save_with);
+// edited text (it came from stdin or --text) `save` just runs. When the
+// vault at `vault_dir` is gone (a panic or destroy while the editor was
+// open), the text is wiped instead: that is what the user asked for.
+void save_edited(std::optional<EditedText>& edited, const std::filesystem::path& vault_dir,
+                 const std::function<void()>& save, const std::function<std::string()>& save_with);
 
 // The text kept in `path`, said on stderr: what to run to store it, and how
 // to remove it afterwards.

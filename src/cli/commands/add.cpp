@@ -47,7 +47,7 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
       if (o->title) save_with += " --title " + shell_word(*o->title);
       for (const auto& t : o->tags) save_with += " -t " + shell_word(t);
       if (o->item) save_with += " --item " + shell_word(*o->item);
-      save_edited(edited, [&] {
+      save_edited(edited, vault.path(), [&] {
         Entry e = vault.journal().add(draft);
         if (item) {
           try {

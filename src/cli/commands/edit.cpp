@@ -64,7 +64,7 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
       const std::string folio = folio_command(g);
       bool removed = false;
       std::optional<Entry> conflict_copy;
-      save_edited(edited, [&] {
+      save_edited(edited, vault.path(), [&] {
         std::optional<Entry> updated;
         try {
           // Only over the version this edit began from (docs/CLI.md, "When

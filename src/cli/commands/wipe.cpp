@@ -87,6 +87,9 @@ void add_wipe(CLI::App& app, Globals& g, Action& run) {
         wipe_kept_edits();
         throw;
       }
+      // Again at the end: a folio whose save failed because of this panic
+      // keeps its text only while the vault is still there (save_edited).
+      wipe_kept_edits();
       char line[96];
       std::snprintf(line, sizeof line, "vault destroyed (keys gone after %.1f ms)", keys_ms);
       note(line);
