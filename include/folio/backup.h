@@ -171,13 +171,24 @@ class Backup {
   Database* db_;
 };
 
-// A new vault at `dir` holding what the backup holds: the age header is
-// opened first (a wrong key creates nothing), then Vault::create(dir,
-// passphrase, kdf), then the import; on any error the new vault is destroyed.
+// A new vault at `dir` holding what the backup holds. `dir` must be absent
+// or an empty folder (Error(already_exists) otherwise). The age header is
+// opened first (a wrong key creates nothing); the vault is then made and
+// filled in a hidden folder beside `dir` (".NAME.folio-restore-PID-XXXXXX",
+// 0700) and renamed onto `dir` only when complete, so `dir` is never a
+// partial vault. On any error that folder is destroyed; one left by a killed
+// restore is destroyed by the next restore to `dir` (once its process is
+// gone).
 struct Restored {
   Secret recovery_code;  // of the new vault, printable
   ImportReport report;
+  // Folders of earlier, killed restores to `dir`: destroyed, or left alone
+  // because their process still runs (or they could not be removed).
+  std::vector<std::filesystem::path> leftovers_removed, leftovers_left_alone;
 };
+// restore_backup's checks of `dir`, creating nothing: for refusing before
+// any passphrase is asked. Error(already_exists), Error(invalid_argument).
+void check_restore_target(const std::filesystem::path& dir);
 Restored restore_backup(const std::filesystem::path& dir, const Secret& passphrase,
                         const KdfParams& kdf, ByteSource& in, const BackupKeys& keys);
 

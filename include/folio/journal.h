@@ -75,6 +75,13 @@ class Journal {
   // Replaces title, tags and body of an entry; `updated` becomes now.
   Entry update(const std::string& id, const EntryDraft& draft);
 
+  // As update(), but only while the entry is still as `seen` was read (its
+  // title, tags, body and `updated` time, compared inside the write's
+  // transaction): nullopt, writing nothing, when another command changed it
+  // since. Error(not_found) when it was removed. For an edit that took a
+  // while (the editor), so that one of two concurrent edits is not lost.
+  std::optional<Entry> update_if_unchanged(const Entry& seen, const EntryDraft& draft);
+
   // Removes an entry, its tag links, and tags no other entry uses.
   // secure_delete zeroes the freed space inside the database.
   void remove(const std::string& id);
@@ -84,6 +91,7 @@ class Journal {
   std::size_t count() const;
 
  private:
+  std::optional<Entry> update_row(const std::string& id, const EntryDraft& draft, const Entry* seen);
   Database* db_;
 };
 

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "age/age.h"
+#include "backup/restore_folder.h"
 #include "folio/backup.h"
 #include "folio/error.h"
 #include "folio/vault.h"
@@ -102,28 +103,29 @@ ImportReport Backup::import_from(ByteSource& in, const BackupKeys& keys,
   return read_payload(plaintext, options);
 }
 
+void check_restore_target(const std::filesystem::path& dir) { backup::restore_target(dir); }
+
 Restored restore_backup(const std::filesystem::path& dir, const Secret& passphrase,
                         const KdfParams& kdf, ByteSource& in, const BackupKeys& keys) {
-  if (Vault::exists(dir)) {
-    throw Error(Errc::already_exists, "a vault already exists in " + dir.string(),
-                "restore into a new folder; to merge a backup into this vault use 'folio import'");
-  }
+  const std::filesystem::path target = backup::restore_target(dir);
+  Restored out;
+  backup::Leftovers leftovers = backup::remove_leftover_restores(target);
+  out.leftovers_removed = std::move(leftovers.removed);
+  out.leftovers_left_alone = std::move(leftovers.left_alone);
   // The age header first: a wrong passphrase or identity creates nothing.
   ToAgeSource source(in);
   age::Reader reader(source, decrypt_options(keys));
   DecryptingSource plaintext(reader);
-  Restored out;
-  out.recovery_code = Vault::create(dir, passphrase, kdf);
-  try {
-    Vault vault = Vault::open(dir, passphrase);
+  // Built beside the target and renamed onto it when whole: a restore that
+  // fails or is killed never leaves a vault at `dir` that lacks records, or
+  // whose recovery code nobody saw (restore_folder.h).
+  backup::RestoreFolder folder(target);
+  out.recovery_code = Vault::create(folder.path(), passphrase, kdf);
+  {
+    Vault vault = Vault::open(folder.path(), passphrase);
     out.report = vault.backup().read_payload(plaintext);
-  } catch (...) {
-    try {
-      Vault::destroy(dir);
-    } catch (...) {
-    }
-    throw;
-  }
+  }  // closed before the move: nothing is open inside the folder when it is renamed
+  folder.move_into_place();
   return out;
 }
 

@@ -68,7 +68,10 @@ void extract_to(Database& db, const std::string& id, const std::filesystem::path
   auto fail = [&path](int err) {
     return Error(Errc::io, "cannot write " + path.string() + ": " + std::strerror(err));
   };
-  std::string written = replace ? path.string() + ".folio-XXXXXX" : path.string();
+  // TARGET.folio-PID-XXXXXX, as the command line names its temporary files,
+  // so that the next export can tell a killed one's (cli/backup_io.h).
+  std::string written =
+      replace ? path.string() + ".folio-" + std::to_string(::getpid()) + "-XXXXXX" : path.string();
   int fd = -1;
   if (replace) {
     fd = ::mkostemp(written.data(), O_CLOEXEC);  // 0600

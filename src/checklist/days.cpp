@@ -95,7 +95,8 @@ Day parse_calendar_day(std::string_view text, Timestamp now) {
   }
   int y = 0, m = 0, d = 0;
   if (!split_day(s, y, m, d)) bad(text);
-  if (y < 1900 || y > 9999 || m < 1 || m > 12) bad(text, "there is no such month");
+  if (y < 1900) bad(text, "the year must be from 1900 to 9999");
+  if (m < 1 || m > 12) bad(text, "there is no such month");
   if (d < 1 || d > days_in_month(y, m)) bad(text, "there is no such day");
   return s;
 }

@@ -90,19 +90,85 @@ void OutputFile::check(const std::filesystem::path& target, bool force) {
   }
 }
 
+namespace {
+
+constexpr char kTempMarker[] = ".folio-";
+
+// The pid in NAME.folio-PID-XXXXXX, or 0 when `file` is not named so (for
+// `name`, or for any name when it is empty).
+long temp_pid(const std::string& file, const std::string& name) {
+  std::size_t at = file.rfind(kTempMarker);
+  if (at == std::string::npos || at == 0 || (!name.empty() && file.compare(0, at, name) != 0) ||
+      (!name.empty() && at != name.size())) {
+    return 0;
+  }
+  std::string rest = file.substr(at + sizeof kTempMarker - 1);
+  auto dash = rest.find('-');
+  if (dash == std::string::npos || dash == 0 || rest.size() != dash + 7) return 0;
+  long pid = 0;
+  for (std::size_t i = 0; i < dash; ++i) {
+    if (rest[i] < '0' || rest[i] > '9' || dash > 9) return 0;
+    pid = pid * 10 + (rest[i] - '0');
+  }
+  return pid;
+}
+
+void overwrite_and_unlink(const std::filesystem::path& file) {
+  int fd = ::open(file.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      static const char zeros[65536] = {};
+      for (off_t done = 0; done < st.st_size;) {
+        auto n = ::pwrite(fd, zeros, static_cast<std::size_t>(std::min<off_t>(st.st_size - done, sizeof zeros)),
+                          done);
+        if (n <= 0) break;
+        done += n;
+      }
+      ::fsync(fd);
+    }
+    ::close(fd);
+  }
+  ::unlink(file.c_str());
+}
+
+}  // namespace
+
+void remove_stale_temps(const std::filesystem::path& dir, const std::string& name) {
+  std::error_code ec;
+  const std::filesystem::path folder = dir.empty() ? std::filesystem::path(".") : dir;
+  std::vector<std::filesystem::path> stale;
+  for (auto it = std::filesystem::directory_iterator(folder, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    long pid = temp_pid(it->path().filename().string(), name);
+    if (pid <= 0) continue;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::getuid()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) stale.push_back(it->path());
+  }
+  for (const auto& f : stale) {
+    overwrite_and_unlink(f);
+    note("removed " + f.string() + ", left by an interrupted folio run");
+  }
+}
+
+int create_temp_beside(const std::filesystem::path& target, std::string& temp) {
+  remove_stale_temps(target.parent_path(), target.filename().string());
+  std::string name = target.string() + kTempMarker + std::to_string(::getpid()) + "-XXXXXX";
+  int fd = ::mkostemp(name.data(), O_CLOEXEC);  // 0600
+  if (fd < 0) {
+    int err = errno;
+    throw Error(Errc::io, "cannot write " + target.string() + ": " + std::strerror(err),
+                err == ENOSPC ? "free some disk space, or write elsewhere" : "");
+  }
+  temp = name;
+  return fd;
+}
+
 OutputFile::OutputFile(std::filesystem::path target, bool force)
     : target_(std::move(target)), force_(force) {
   check(target_, force_);
-  temp_ = target_.string() + ".folio-XXXXXX";
-  std::vector<char> name(temp_.begin(), temp_.end());
-  name.push_back('\0');
-  fd_ = ::mkostemp(name.data(), O_CLOEXEC);  // 0600
-  if (fd_ < 0) {
-    int err = errno;
-    throw Error(Errc::io, "cannot write " + target_.string() + ": " + std::strerror(err),
-                err == ENOSPC ? "free some disk space, or write the backup elsewhere" : "");
-  }
-  temp_.assign(name.data());
+  fd_ = create_temp_beside(target_, temp_);
 }
 
 OutputFile::~OutputFile() {

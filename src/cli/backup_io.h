@@ -31,6 +31,19 @@ struct BackupPassphraseOptions {
 // memory. Error(not_found), Error(io), Error(invalid_argument) if too large.
 Secret read_key_file(const std::string& path);
 
+// Temporary files of folio's outputs are TARGET.folio-PID-XXXXXX (0600),
+// beside TARGET: the pid is there so that a later run can tell the file of a
+// killed export or extract from that of one still running.
+//
+// Removes (overwritten with zeros first: an extract's holds plaintext) the
+// temporary files in `dir` whose process is gone: those of `name` only, or
+// with `name` empty every one. Notes each on stderr; never throws.
+void remove_stale_temps(const std::filesystem::path& dir, const std::string& name = {});
+
+// A new temporary file for `target` (0600, O_CLOEXEC), the stale ones of
+// `target` removed first. Sets `temp` to its path. Error(io).
+int create_temp_beside(const std::filesystem::path& target, std::string& temp);
+
 // A new file written under a temporary name in the same folder (0600) and
 // moved to `target` only when complete: link() without --force (so a file
 // that appeared meanwhile is not replaced), rename() with it. The temporary

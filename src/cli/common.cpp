@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -184,6 +185,96 @@ std::string read_stdin() {
   if (std::ferror(stdin)) throw Error(Errc::io, "cannot read standard input");
   require_utf8(s, "the text on standard input");
   return s;
+}
+
+std::size_t parse_limit(const std::string& text) {
+  // CLI11 would read 0x10 as 16 and 1e3 as 1000: a limit is typed by hand,
+  // so only plain decimal digits are taken.
+  std::size_t n = 0;
+  bool ok = !text.empty() && text.size() <= 7;
+  for (char c : text) {
+    if (c < '0' || c > '9') {
+      ok = false;
+      break;
+    }
+    n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (!ok || n < 1 || n > kMaxLimit) {
+    throw Error(Errc::invalid_argument,
+                "-n must be a whole number from 1 to " + std::to_string(kMaxLimit),
+                "for example -n 20");
+  }
+  return n;
+}
+
+std::string shell_word(const std::string& word) {
+  bool plain = !word.empty();
+  for (unsigned char c : word) {
+    if (!(std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_' || c == ':' || c == '=' ||
+          c == '+' || c >= 0x80)) {
+      plain = false;
+    }
+  }
+  if (plain) return word;
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string folio_command(const Globals& g) {
+  return g.vault.empty() ? "folio" : "folio --vault " + shell_word(g.vault);
+}
+
+std::string kept_text_hint(const std::string& path, const std::string& save_with) {
+  return "save it with: " + save_with + " < " + shell_word(path) +
+         " ; then remove it with: shred -u " + shell_word(path) +
+         " (it is in RAM, never on disk, and stays there until you remove it or the computer "
+         "restarts)";
+}
+
+void save_edited(std::optional<EditedText>& edited, const std::filesystem::path& vault_dir,
+                 const std::function<void()>& save, const std::function<std::string()>& save_with) {
+  if (!edited) {
+    save();
+    return;
+  }
+  auto keep = [&edited]() -> std::string {
+    try {
+      return edited->keep();
+    } catch (const Error&) {
+      return {};
+    }
+  };
+  // Checked before and after keeping: panic wipes kept texts when it is
+  // done, so a text kept after that is wiped here (folio/editor.h).
+  auto destroyed = [&vault_dir] { return !Vault::exists(vault_dir); };
+  try {
+    save();
+  } catch (const Error& e) {
+    if (destroyed()) {
+      edited->discard();
+      throw Error(e.code(), std::string(e.what()) +
+                                "; the vault was destroyed while you were editing, so your text was "
+                                "wiped too");
+    }
+    std::string path = keep();
+    if (!path.empty() && destroyed()) {
+      wipe_kept_edits();
+      throw Error(e.code(), std::string(e.what()) +
+                                "; the vault was destroyed while you were editing, so your text was "
+                                "wiped too");
+    }
+    if (path.empty()) throw Error(e.code(), std::string(e.what()) + "; your text could not be kept either", e.hint());
+    std::string hint = kept_text_hint(path, save_with());
+    if (!e.hint().empty()) hint = e.hint() + ". Then " + hint;
+    throw Error(e.code(), std::string(e.what()) + "; nothing was saved, and your text is kept in " + path,
+                hint);
+  } catch (const std::exception&) {
+    std::string path = keep();
+    if (!path.empty()) note("your text is kept in " + path + "; " + kept_text_hint(path, save_with()));
+    throw;
+  }
+  edited->discard();
 }
 
 bool stdin_is_terminal() { return isatty(STDIN_FILENO) == 1; }

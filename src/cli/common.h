@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "folio/editor.h"
 #include "folio/kdf.h"
 #include "folio/secret.h"
 #include "folio/vault.h"
@@ -92,6 +93,33 @@ struct KdfOptions {
   // (nullopt: calibrate). Refuses a cost below the floor without allow_weak.
   KdfParams resolve(std::optional<KdfParams> fallback) const;
 };
+
+// -n/--limit of list and search: decimal digits only (no sign, no 0x, no
+// spaces), from 1 to kMaxLimit. Error(invalid_argument) saying so otherwise.
+inline constexpr std::size_t kMaxLimit = 1000000;
+std::size_t parse_limit(const std::string& text);
+
+// Runs `save`, which stores text typed in the editor. If it throws, the text
+// is kept in RAM (EditedText::keep) and the error, rethrown with the same
+// code, says where it is and how to store it: `save_with` gives the command
+// that reads it on standard input ("folio add --title T"), asked after the
+// failure, so it can depend on what failed. Without an
+// edited text (it came from stdin or --text) `save` just runs. When the
+// vault at `vault_dir` is gone (a panic or destroy while the editor was
+// open), the text is wiped instead: that is what the user asked for.
+void save_edited(std::optional<EditedText>& edited, const std::filesystem::path& vault_dir,
+                 const std::function<void()>& save, const std::function<std::string()>& save_with);
+
+// The text kept in `path`, said on stderr: what to run to store it, and how
+// to remove it afterwards.
+std::string kept_text_hint(const std::string& path, const std::string& save_with);
+
+// `word` quoted for a POSIX shell when it needs it: for commands folio
+// suggests in a hint, to copy and paste.
+std::string shell_word(const std::string& word);
+
+// "folio" and the --vault the user gave, if any, for commands in hints.
+std::string folio_command(const Globals& g);
 
 // All of standard input; Error(invalid_argument) if not UTF-8.
 std::string read_stdin();

@@ -1,5 +1,7 @@
 // folio's entry point: parse, run one command, map errors to exit codes.
 // Only this file prints errors and decides exit codes.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -177,6 +179,15 @@ int main(int argc, char** argv) {
     return exit_code(e.code());
   }
   folio::clean_stale_edits();
+  // A text kept after a failed save is plaintext in RAM until the user
+  // stores and removes it: said at every run on a terminal, so it is not
+  // forgotten (scripts, whose stderr is no terminal, are not disturbed).
+  if (isatty(STDERR_FILENO) == 1) {
+    for (const auto& path : folio::kept_edits()) {
+      folio::cli::note("a text you wrote is kept unsaved in " + path + " (" +
+                       folio::cli::kept_text_hint(path, "folio add") + ")");
+    }
+  }
   folio::set_upgrade_notice([](int from, int to) {
     folio::cli::note("upgrading the vault from schema " + std::to_string(from) + " to " + std::to_string(to) +
                      " (the search index is rebuilt; this happens once)");

@@ -209,11 +209,29 @@ std::vector<EntrySummary> Journal::list(const EntryFilter& f) const {
 }
 
 Entry Journal::update(const std::string& id, const EntryDraft& draft) {
+  auto e = update_row(id, draft, nullptr);
+  return std::move(*e);
+}
+
+std::optional<Entry> Journal::update_if_unchanged(const Entry& seen, const EntryDraft& draft) {
+  return update_row(seen.id, draft, &seen);
+}
+
+std::optional<Entry> Journal::update_row(const std::string& id, const EntryDraft& draft, const Entry* seen) {
   check_body(draft.body);
   auto title = clean_title(draft.title);
   auto tags = clean_tags(draft.tags);
   Database::Transaction tx(*db_);
   std::int64_t row = resolve(*db_, id);
+  if (seen != nullptr) {
+    // Read inside the write's transaction: no other command can change the
+    // entry between this look and the UPDATE.
+    Entry now = load(*db_, row);
+    if (now.updated != seen->updated || now.body != seen->body || now.title != seen->title ||
+        now.tags != seen->tags) {
+      return std::nullopt;
+    }
+  }
   Statement up = db_->prepare("UPDATE entries SET title = ?1, body = ?2, updated = ?3 WHERE id = ?4");
   if (title) up.bind(1, *title); else up.bind_null(1);
   up.bind(2, draft.body).bind(3, format_utc(now_utc())).bind(4, row);

@@ -1,6 +1,14 @@
 // $EDITOR on a file in RAM. The invariant: the text exists on disk only inside
-// a tmpfs folder of ours (0700), and that folder is wiped and removed before
-// edit_text() returns or throws, and after a crash by the next folio run.
+// a tmpfs folder of ours (0700). Its name says what state it is in:
+//
+//   folio-edit-PID-XXXXXX    the editor runs      wiped if edit_text() throws,
+//                                                 or by the next run if PID died
+//   folio-saving-PID-XXXXXX  the text is being    wiped by discard(); renamed to
+//                            stored               folio-kept- by keep(), or by
+//                                                 the next run if PID died
+//   folio-kept-PID-XXXXXX    kept for the user    left alone until the user
+//                                                 removes its file (then the
+//                                                 empty folder goes), or panic
 #include "folio/editor.h"
 
 #include <dirent.h>
@@ -28,6 +36,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr char kPrefix[] = "folio-edit-";
+constexpr char kSaving[] = "folio-saving-";
+constexpr char kKept[] = "folio-kept-";
+constexpr char kFileName[] = "entry.txt";
 
 bool is_ram_backed(const std::string& dir) {
   struct statfs sf {};
@@ -154,9 +165,133 @@ std::vector<std::string> private_flags(const std::string& kind) {
 volatile sig_atomic_t g_stop_signal = 0;
 extern "C" void note_stop(int sig) { g_stop_signal = sig; }
 
+// Our folders in `base` whose name starts with `prefix`, with the pid that
+// follows it.
+std::vector<std::pair<std::string, long>> folders_of(const std::string& base, const char* prefix) {
+  std::vector<std::pair<std::string, long>> out;
+  DIR* d = ::opendir(base.c_str());
+  if (d == nullptr) return out;
+  const std::string want = prefix;
+  while (dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n.rfind(want, 0) != 0) continue;
+    long pid = std::strtol(n.c_str() + want.size(), nullptr, 10);
+    std::string p = base + "/" + n;
+    struct stat st {};
+    if (pid <= 0 || ::lstat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid()) {
+      continue;
+    }
+    out.emplace_back(p, pid);
+  }
+  ::closedir(d);
+  return out;
+}
+
+bool process_is_gone(long pid) { return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
+
+// `dir` (base/PREFIX-rest) renamed to base/`to`-rest; the new path, or "" if
+// the rename failed.
+std::string rename_state(const std::string& dir, const char* from, const char* to) {
+  auto slash = dir.rfind('/');
+  std::string name = dir.substr(slash + 1);
+  if (name.rfind(from, 0) != 0) return "";
+  std::string moved = dir.substr(0, slash + 1) + to + name.substr(std::strlen(from));
+  return ::rename(dir.c_str(), moved.c_str()) == 0 ? moved : "";
+}
+
+// Wipes every file in `dir` but `keep` (an editor's swap and backup files).
+void wipe_others(const std::string& dir, const std::string& keep) {
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != ".." && n != keep) names.push_back(n);
+    }
+    ::closedir(d);
+  }
+  for (const auto& n : names) {
+    std::string p = dir + "/" + n;
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      wipe_dir(p);
+    } else {
+      wipe_file(p);
+    }
+  }
+}
+
+bool write_all(int fd, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    auto n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 }  // namespace
 
-std::optional<std::string> edit_text(const std::string& initial) {
+EditedText::EditedText(std::string text, std::string dir, std::string file) noexcept
+    : text_(std::move(text)), dir_(std::move(dir)), file_(std::move(file)) {}
+
+EditedText::EditedText(EditedText&& other) noexcept
+    : text_(std::move(other.text_)), dir_(std::move(other.dir_)), file_(std::move(other.file_)) {
+  other.dir_.clear();
+}
+
+EditedText& EditedText::operator=(EditedText&& other) noexcept {
+  if (this != &other) {
+    discard();
+    wipe(text_.data(), text_.size());
+    text_ = std::move(other.text_);
+    dir_ = std::move(other.dir_);
+    file_ = std::move(other.file_);
+    other.dir_.clear();
+  }
+  return *this;
+}
+
+EditedText::~EditedText() {
+  discard();
+  wipe(text_.data(), text_.size());
+}
+
+void EditedText::discard() noexcept {
+  if (dir_.empty()) return;
+  wipe_dir(dir_);
+  dir_.clear();
+}
+
+std::string EditedText::keep() {
+  if (dir_.empty()) throw Error(Errc::internal, "the edited text is no longer there to keep");
+  std::string kept = rename_state(dir_, kSaving, kKept);
+  if (!kept.empty()) {
+    dir_.clear();
+    return kept + "/" + kFileName;
+  }
+  // The folder could not be renamed: a new kept folder with the text, named
+  // as saving until the file is whole (another run removes an empty kept one).
+  std::string base = dir_.substr(0, dir_.rfind('/'));
+  std::string templ = base + "/" + kSaving + std::to_string(::getpid()) + "-XXXXXX";
+  if (::mkdtemp(templ.data()) == nullptr) {
+    throw Error(Errc::io, "cannot keep the edited text in " + base + ": " + std::strerror(errno));
+  }
+  std::string file = templ + "/" + kFileName;
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && write_all(fd, text_);
+  if (fd >= 0) ::close(fd);
+  std::string moved = ok ? rename_state(templ, kSaving, kKept) : "";
+  if (moved.empty()) {
+    wipe_dir(templ);
+    throw Error(Errc::io, "cannot keep the edited text in " + base);
+  }
+  discard();
+  return moved + "/" + kFileName;
+}
+
+std::optional<EditedText> edit_text(const std::string& initial) {
   clean_stale_edits();
   std::string base = ram_dir();
   std::string templ = base + "/" + kPrefix + std::to_string(::getpid()) + "-XXXXXX";
@@ -166,7 +301,7 @@ std::optional<std::string> edit_text(const std::string& initial) {
     throw Error(Errc::io, "cannot create a private folder in " + base + ": " + std::strerror(errno));
   }
   const std::string dir = buf.data();  // mkdtemp makes it 0700
-  const std::string file = dir + "/entry.txt";
+  const std::string file = dir + "/" + kFileName;
 
   // From here on, every exit path wipes `dir`.
   struct sigaction ignore {}, note {}, old_int {}, old_quit {}, old_term {}, old_hup {};
@@ -251,10 +386,17 @@ std::optional<std::string> edit_text(const std::string& initial) {
     }
     wipe(chunk, sizeof chunk);
     ::close(in);
-    wipe_dir(dir);
     restore_signals();
-    if (text.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
-    return text;
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      wipe_dir(dir);
+      return std::nullopt;
+    }
+    // The file stays while the caller stores the text, under a name that
+    // tells the next folio run to keep it should this one die meanwhile.
+    wipe_others(dir, kFileName);
+    std::string saving = rename_state(dir, kPrefix, kSaving);
+    if (saving.empty()) saving = dir;
+    return EditedText(std::move(text), saving, saving + "/" + kFileName);
   } catch (...) {
     wipe_dir(dir);
     restore_signals();
@@ -264,23 +406,39 @@ std::optional<std::string> edit_text(const std::string& initial) {
 
 void clean_stale_edits() noexcept {
   for (const auto& base : ram_candidates()) {
-    DIR* d = ::opendir(base.c_str());
-    if (d == nullptr) continue;
-    std::vector<std::string> stale;
-    while (dirent* e = ::readdir(d)) {
-      std::string n = e->d_name;
-      if (n.rfind(kPrefix, 0) != 0) continue;
-      std::string rest = n.substr(sizeof kPrefix - 1);
-      long pid = std::strtol(rest.c_str(), nullptr, 10);
-      std::string p = base + "/" + n;
-      struct stat st {};
-      if (pid <= 0 || ::lstat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid()) {
-        continue;
-      }
-      if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) stale.push_back(p);
+    for (const auto& [p, pid] : folders_of(base, kPrefix)) {
+      if (process_is_gone(pid)) wipe_dir(p);
     }
-    ::closedir(d);
-    for (const auto& p : stale) wipe_dir(p);
+    // A save that died: the text may never have reached the vault.
+    for (const auto& [p, pid] : folders_of(base, kSaving)) {
+      if (process_is_gone(pid)) rename_state(p, kSaving, kKept);
+    }
+    // A kept folder whose file the user removed.
+    for (const auto& [p, pid] : folders_of(base, kKept)) {
+      struct stat st {};
+      if (::lstat((p + "/" + kFileName).c_str(), &st) != 0) wipe_dir(p);
+    }
+  }
+}
+
+std::vector<std::string> kept_edits() {
+  std::vector<std::string> out;
+  for (const auto& base : ram_candidates()) {
+    for (const auto& [p, pid] : folders_of(base, kKept)) {
+      std::string f = p + "/" + kFileName;
+      struct stat st {};
+      if (::lstat(f.c_str(), &st) == 0 && S_ISREG(st.st_mode)) out.push_back(f);
+    }
+  }
+  return out;
+}
+
+void wipe_kept_edits() noexcept {
+  for (const auto& base : ram_candidates()) {
+    for (const auto& [p, pid] : folders_of(base, kKept)) wipe_dir(p);
+    for (const auto& [p, pid] : folders_of(base, kSaving)) {
+      if (process_is_gone(pid)) wipe_dir(p);
+    }
   }
 }
 

@@ -88,8 +88,20 @@ Timestamp parse_day(std::string_view text, Timestamp now) {
     int y = 0, m = 0, d = 0;
     if (parse_digits(std::string_view(s).substr(0, 4), y) &&
         parse_digits(std::string_view(s).substr(5, 2), m) &&
-        parse_digits(std::string_view(s).substr(8, 2), d) && y >= 1900 && m >= 1 && m <= 12 &&
-        d >= 1 && d <= 31) {
+        parse_digits(std::string_view(s).substr(8, 2), d)) {
+      if (y < 1900) {
+        throw Error(Errc::invalid_argument,
+                    "invalid date '" + std::string(text) + "': the year must be from 1900 to 9999",
+                    "use YYYY-MM-DD, today, yesterday or 'N days ago'");
+      }
+      if (m < 1 || m > 12) {
+        throw Error(Errc::invalid_argument, "invalid date '" + std::string(text) + "': there is no such month",
+                    "use YYYY-MM-DD, today, yesterday or 'N days ago'");
+      }
+      if (d < 1 || d > 31) {
+        throw Error(Errc::invalid_argument, "invalid date '" + std::string(text) + "': there is no such day",
+                    "check the day of the month");
+      }
       Timestamp out = 0;
       if (local_midnight(y, m, d, out)) return out;
       throw Error(Errc::invalid_argument, "invalid date '" + std::string(text) + "': there is no such day",

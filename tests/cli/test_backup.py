@@ -468,10 +468,14 @@ class BadInputTest(BackupTestCase):
         # restore waits for the rest on the pipe.
         proc.stdin.write(data[:2048])
         proc.stdin.flush()
+        # The vault is built in a hidden folder beside the target and renamed
+        # onto it when complete (CLI.md, "All or nothing").
+        building = lambda: list(self.tmp.glob(".restored.folio-restore-*/data"))
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (target / "data").exists():
+        while time.monotonic() < deadline and not building():
             time.sleep(0.01)
-        self.assertTrue((target / "data").exists(), "the restore began")
+        self.assertTrue(building(), "the restore began")
+        self.assertFalse(target.exists(), "nothing at the target while the restore runs")
         time.sleep(0.2)
         os.kill(proc.pid, signal.SIGINT)
         time.sleep(0.2)
@@ -483,6 +487,7 @@ class BadInputTest(BackupTestCase):
         self.assertFails(r, 10, mentions=("interrupted",))
         self.assertFalse((target / "header").exists(), "the half-made vault is gone")
         self.assertFalse((target / "data").exists())
+        self.assertEqual(list(self.tmp.glob(".restored.folio-restore-*")), [], "and its hidden folder")
         self.assertOk(self.folio("restore", self.file, "--to", target, "-i", self.key, *CHEAP_KDF,
                                  "--allow-weak"), "a second try starts afresh")
 

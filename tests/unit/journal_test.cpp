@@ -372,3 +372,29 @@ TEST_CASE("normalize_tag rejects Unicode white space such as the ideographic spa
   CHECK_ERRC(normalize_tag("\xe3\x80\x80"), Errc::invalid_argument);
   CHECK_ERRC(normalize_tag("a\xe2\x80\xa8" "b"), Errc::invalid_argument);  // U+2028 line separator
 }
+
+TEST_CASE("update_if_unchanged writes over the version it was given and nothing else", "[journal]") {
+  Fixture f;
+  Entry seen = f.add("first version", {"visa"});
+  EntryDraft mine{seen.title, seen.tags, "my edit", std::nullopt};
+
+  SECTION("unchanged since: the update happens") {
+    auto updated = f.journal.update_if_unchanged(seen, mine);
+    REQUIRE(updated);
+    CHECK(f.journal.get(seen.id).body == "my edit");
+  }
+  SECTION("another body meanwhile: nothing is written") {
+    f.journal.update(seen.id, EntryDraft{seen.title, seen.tags, "their edit", std::nullopt});
+    CHECK_FALSE(f.journal.update_if_unchanged(seen, mine));
+    CHECK(f.journal.get(seen.id).body == "their edit");
+  }
+  SECTION("other tags or title alone meanwhile: nothing is written") {
+    f.journal.update(seen.id, EntryDraft{std::string("a title"), seen.tags, seen.body, std::nullopt});
+    CHECK_FALSE(f.journal.update_if_unchanged(seen, mine));
+    CHECK(f.journal.get(seen.id).body == "first version");
+  }
+  SECTION("removed meanwhile: not_found") {
+    f.journal.remove(seen.id);
+    CHECK_ERRC(f.journal.update_if_unchanged(seen, mine), Errc::not_found);
+  }
+}

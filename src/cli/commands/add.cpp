@@ -29,21 +29,40 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
       std::optional<Item> item;
       if (o->item) item = vault.checklists().get_item(*o->item);
       EntryDraft draft{o->title, o->tags, {}, std::nullopt};
+      std::optional<EditedText> edited;
       if (o->text) {
         draft.body = *o->text;
       } else if (!stdin_is_terminal()) {
         draft.body = read_stdin();
       } else {
-        auto text = edit_text("");
-        if (!text) throw Error(Errc::cancelled, "the entry is empty; nothing was saved");
-        draft.body = std::move(*text);
+        edited = edit_text("");
+        if (!edited) throw Error(Errc::cancelled, "the entry is empty; nothing was saved");
+        draft.body = edited->text();
       }
       if (draft.body.find_first_not_of(" \t\r\n") == std::string::npos) {
         throw Error(Errc::cancelled, "the entry is empty; nothing was saved");
       }
-      Entry e = vault.journal().add(draft);
-      if (item) vault.checklists().link_entry(e.id, item->id);
-      std::cout << e.id << '\n';
+      // The same command again, reading the kept text on standard input.
+      std::string save_with = folio_command(g) + " add";
+      if (o->title) save_with += " --title " + shell_word(*o->title);
+      for (const auto& t : o->tags) save_with += " -t " + shell_word(t);
+      if (o->item) save_with += " --item " + shell_word(*o->item);
+      save_edited(edited, vault.path(), [&] {
+        Entry e = vault.journal().add(draft);
+        if (item) {
+          try {
+            vault.checklists().link_entry(e.id, item->id);
+          } catch (...) {
+            // All or nothing: the kept text is then saved once, not twice.
+            try {
+              vault.journal().remove(e.id);
+            } catch (...) {
+            }
+            throw;
+          }
+        }
+        std::cout << e.id << '\n';
+      }, [&] { return save_with; });
       return 0;
     };
   });

@@ -31,17 +31,18 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
       bool metadata_only = (o->title || !o->add_tags.empty() || !o->rm_tags.empty()) &&
                            !o->text && !o->from_stdin;
       EntryDraft draft{e.title, e.tags, e.body, std::nullopt};
+      std::optional<EditedText> edited;
       if (o->text) {
         draft.body = *o->text;
       } else if (o->from_stdin || (!metadata_only && !stdin_is_terminal())) {
         draft.body = read_stdin();
       } else if (!metadata_only) {
-        auto text = edit_text(e.body);
-        if (!text) {
+        edited = edit_text(e.body);
+        if (!edited) {
           throw Error(Errc::cancelled, "the text is empty; the entry was not changed",
                       "to delete the entry, use 'folio rm " + e.id + "'");
         }
-        draft.body = std::move(*text);
+        draft.body = edited->text();
       }
       if (draft.body.find_first_not_of(" \t\r\n") == std::string::npos) {
         throw Error(Errc::cancelled, "the text is empty; the entry was not changed",
@@ -60,8 +61,44 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
         note("no change to " + e.id);
         return 0;
       }
-      Entry updated = journal.update(e.id, draft);
-      std::cout << updated.id << '\n';
+      const std::string folio = folio_command(g);
+      bool removed = false;
+      std::optional<Entry> conflict_copy;
+      save_edited(edited, vault.path(), [&] {
+        std::optional<Entry> updated;
+        try {
+          // Only over the version this edit began from (docs/CLI.md, "When
+          // a save fails"): an entry another folio command changed or removed
+          // meanwhile is not overwritten.
+          updated = journal.update_if_unchanged(e, draft);
+        } catch (const Error& err) {
+          if (err.code() != Errc::not_found) throw;
+          removed = true;
+          throw Error(Errc::not_found, "entry " + e.id + " was deleted while you were editing it");
+        }
+        if (updated) {
+          std::cout << updated->id << '\n';
+          return;
+        }
+        // Both versions kept, as 'folio import' keeps both sides of a
+        // conflict: the other edit stays in the entry, this one becomes a new
+        // entry with the same title and tags.
+        conflict_copy = journal.add(draft);
+      }, [&] {
+        if (!removed) return folio + " edit " + e.id + " --stdin";
+        std::string add = folio + " add";
+        if (e.title) add += " --title " + shell_word(*e.title);
+        for (const auto& t : e.tags) add += " -t " + shell_word(t);
+        return add;
+      });
+      if (conflict_copy) {
+        throw Error(Errc::refused,
+                    "entry " + e.id +
+                        " was changed by another folio command while you were editing it, so it was "
+                        "not overwritten; your text is saved as a new entry " + conflict_copy->id,
+                    "compare them with '" + folio + " show " + e.id + "' and '" + folio + " show " +
+                        conflict_copy->id + "'; keep one, remove the other with '" + folio + " rm ID'");
+      }
       return 0;
     };
   });

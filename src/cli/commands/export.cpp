@@ -79,17 +79,20 @@ int export_plaintext(const Globals& g, const ExportOpts& o) {
     throw Error(Errc::already_exists, o.folder + " is not empty; nothing was written",
                 "choose an empty or new folder, or add --force to write into it");
   }
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+  bool made_dir = ::mkdir(dir.c_str(), 0700) == 0;
+  if (!made_dir && errno != EEXIST) {
     throw Error(Errc::io, "cannot create " + o.folder + ": " + std::strerror(errno));
   }
   std::filesystem::path file = dir / (format == "json" ? "folio-backup.jsonl" : "folio.md");
   std::filesystem::path attachments = dir / "attachments";
   bool made_attachments = !std::filesystem::exists(attachments, ec);
-  OutputFile out_file(file, o.force);
-  InterruptGuard interrupts;
-  FdSink fd_out(out_file.fd());
-  InterruptibleSink out(fd_out);
+  // Temporary files of a killed export into this folder (plaintext).
+  if (!made_attachments) remove_stale_temps(attachments);
   try {
+    OutputFile out_file(file, o.force);
+    InterruptGuard interrupts;
+    FdSink fd_out(out_file.fd());
+    InterruptibleSink out(fd_out);
     if (format == "json") {
       backup.write_payload(out);
     } else {
@@ -98,8 +101,10 @@ int export_plaintext(const Globals& g, const ExportOpts& o) {
     if (InterruptGuard::interrupted()) out.write({});
     out_file.commit();
   } catch (...) {
-    // No half export: the extracted attachments go too.
+    // No half export: the extracted attachments go too, and the folder if
+    // this run made it (rmdir: only when nothing else is in it).
     if (made_attachments) std::filesystem::remove_all(attachments, ec);
+    if (made_dir) ::rmdir(dir.c_str());
     throw;
   }
   std::cout << file.string() << '\n';

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "cli/backup_io.h"
 #include "cli/common.h"
 #include "folio/error.h"
 
@@ -38,30 +39,29 @@ void add_extract(CLI::App& app, Globals& g, Action& run) {
       }
       // Written beside the target, then renamed: no half-written file under
       // the final name, and the bytes are verified before it appears.
-      std::string tmp = out + ".folio-XXXXXX";
-      std::vector<char> name(tmp.begin(), tmp.end());
-      name.push_back('\0');
-      int fd = ::mkstemp(name.data());  // 0600
-      if (fd < 0) throw Error(Errc::io, "cannot write " + out + ": " + std::strerror(errno));
+      // A killed extract's temporary file (plaintext) is removed by the next
+      // extract to the same file.
+      std::string name;
+      int fd = create_temp_beside(out, name);  // 0600
       try {
         lists.extract(a.id, fd, progress_bar("extracting"));
         if (::fsync(fd) != 0) throw Error(Errc::io, "cannot write " + out + ": " + std::strerror(errno));
         ::close(fd);
         fd = -1;
         if (o->force) {
-          if (::rename(name.data(), out.c_str()) != 0) throw Error(Errc::io, "cannot write " + out + ": " + std::strerror(errno));
+          if (::rename(name.c_str(), out.c_str()) != 0) throw Error(Errc::io, "cannot write " + out + ": " + std::strerror(errno));
         } else {
           // link() refuses to replace a file that appeared meanwhile.
-          if (::link(name.data(), out.c_str()) != 0) {
+          if (::link(name.c_str(), out.c_str()) != 0) {
             int err = errno;
             throw Error(err == EEXIST ? Errc::already_exists : Errc::io,
                         "cannot write " + out + ": " + std::strerror(err));
           }
-          ::unlink(name.data());
+          ::unlink(name.c_str());
         }
       } catch (...) {
         if (fd >= 0) ::close(fd);
-        ::unlink(name.data());
+        ::unlink(name.c_str());
         throw;
       }
       std::cout << out << '\n';

@@ -11,7 +11,7 @@ namespace folio::cli {
 void add_list(CLI::App& app, Globals& g, Action& run) {
   struct Opts {
     std::optional<std::string> tag, since, until;
-    std::optional<long> limit;
+    std::optional<std::string> limit;
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
@@ -19,7 +19,7 @@ void add_list(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("-t,--tag", o->tag, "only entries with this tag");
   cmd->add_option("--since", o->since, "from this day: YYYY-MM-DD, today, yesterday, 'N days ago'");
   cmd->add_option("--until", o->until, "up to the end of this day");
-  cmd->add_option("-n,--limit", o->limit, "at most this many entries")->check(CLI::NonNegativeNumber);
+  cmd->add_option("-n,--limit", o->limit, "at most this many entries (1 to 1000000)");
   cmd->add_flag("--json", o->json, "print JSON");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
@@ -29,7 +29,7 @@ void add_list(CLI::App& app, Globals& g, Action& run) {
       if (o->since) f.since = parse_day(*o->since, now);
       if (o->until) f.until = next_day(parse_day(*o->until, now));
       f.tag = o->tag;
-      if (o->limit) f.limit = static_cast<std::size_t>(*o->limit);
+      if (o->limit) f.limit = parse_limit(*o->limit);
       Vault vault = open_vault(g, Access::read);
       auto rows = vault.journal().list(f);
       if (o->json) {

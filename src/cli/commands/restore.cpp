@@ -34,10 +34,7 @@ void add_restore(CLI::App& app, Globals& g, Action& run) {
         throw Error(Errc::invalid_argument,
                     "give an identity file or a backup passphrase, not both");
       }
-      if (Vault::exists(o->to)) {
-        throw Error(Errc::already_exists, "a vault already exists in " + o->to,
-                    "restore into a new folder; to merge a backup into a vault use 'folio import'");
-      }
+      check_restore_target(o->to);
       BackupInput input(o->input);
       const int fd = input.fd();
       Secret identities, pass;
@@ -51,12 +48,20 @@ void add_restore(CLI::App& app, Globals& g, Action& run) {
       }
       KdfParams kdf = o->kdf.resolve(std::nullopt);
       Secret vault_pass = new_passphrase(g.passphrase_fd, g.passphrase_file, o->allow_weak);
-      // After the prompts: a Ctrl-C while restoring removes the new vault
-      // (restore_backup destroys it on any error), so a second try can start.
+      // After the prompts: a Ctrl-C while restoring removes the half-made
+      // vault (restore_backup destroys it on any error), so a second try can
+      // start; a kill leaves a hidden folder the next restore destroys.
       InterruptGuard interrupts;
       FdSource file(fd);
       ProgressSource in(file, input_size(fd), progress_bar("restoring"));
       Restored r = restore_backup(o->to, vault_pass, kdf, in, keys);
+      for (const auto& p : r.leftovers_removed) {
+        note("removed " + p.string() + ", left by an interrupted restore");
+      }
+      for (const auto& p : r.leftovers_left_alone) {
+        note("left alone " + p.string() +
+             ": another restore to the same folder may still be running; if none is, remove it");
+      }
       note("restored " + counts_text(r.report.added) + " into a new vault in " + o->to +
            " (Argon2id: " + std::to_string(kdf.memory >> 10) + " KiB, " + std::to_string(kdf.ops) +
            " passes)");

@@ -23,7 +23,7 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
   struct Opts {
     std::vector<std::string> words;
     std::optional<std::string> tag, since, until;
-    long limit = 20;
+    std::string limit = "20";
     bool json = false, entries = false, checklists = false;
   };
   auto o = std::make_shared<Opts>();
@@ -34,7 +34,7 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("-t,--tag", o->tag, "only entries with this tag");
   cmd->add_option("--since", o->since, "only entries from this day");
   cmd->add_option("--until", o->until, "only entries up to the end of this day");
-  cmd->add_option("-n,--limit", o->limit, "at most this many results (default 20)")->check(CLI::PositiveNumber);
+  cmd->add_option("-n,--limit", o->limit, "at most this many results (default 20, at most 1000000)");
   cmd->add_flag("--entries", o->entries, "only journal entries");
   cmd->add_flag("--checklists", o->checklists, "only checklists, items and attachments");
   cmd->add_flag("--json", o->json, "print JSON");
@@ -47,7 +47,7 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
       if (o->since) opts.since = parse_day(*o->since, now);
       if (o->until) opts.until = next_day(parse_day(*o->until, now));
       opts.tag = o->tag;
-      opts.limit = static_cast<std::size_t>(o->limit);
+      opts.limit = parse_limit(o->limit);
       opts.scores = o->json;  // only --json prints them
       if (o->entries && !o->checklists) opts.checklists = false;
       if (o->checklists && !o->entries) opts.entries = false;

@@ -4,6 +4,7 @@
 
 #include "cli/common.h"
 #include "folio/agent.h"
+#include "folio/editor.h"
 #include "folio/error.h"
 #include "folio/terminal.h"
 
@@ -70,10 +71,21 @@ void add_wipe(CLI::App& app, Globals& g, Action& run) {
       auto dir = vault_path(g);
       auto start = std::chrono::steady_clock::now();
       double keys_ms = 0;
-      Vault::destroy(dir, [&] {
-        keys_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        stop_agent(dir);
-      });
+      // Texts kept in RAM after a failed save (folio/editor.h) are plaintext:
+      // they go right after the keys, and also when there is no vault.
+      try {
+        Vault::destroy(dir, [&] {
+          keys_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+          stop_agent(dir);
+          wipe_kept_edits();
+        });
+      } catch (...) {
+        wipe_kept_edits();
+        throw;
+      }
+      // Again at the end: a folio whose save failed because of this panic
+      // keeps its text only while the vault is still there (save_edited).
+      wipe_kept_edits();
       char line[96];
       std::snprintf(line, sizeof line, "vault destroyed (keys gone after %.1f ms)", keys_ms);
       note(line);
