@@ -28,6 +28,7 @@ std::string clean_line(const std::string& text, const char* what) {
 
 std::optional<std::string> clean_text(const std::optional<std::string>& text, const char* what) {
   if (!text) return std::nullopt;
+  check_text_size(*text, what);
   require_utf8(*text, what);
   if (text->find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
   return text;
