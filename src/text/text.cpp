@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
-#include <vector>
 
 #include "folio/error.h"
 
@@ -37,21 +36,13 @@ struct Char {
   std::size_t off, len;
 };
 
-std::vector<Char> chars_of(std::string_view s) {
-  std::vector<Char> out;
-  utf8proc_ssize_t pos = 0;
-  auto n = static_cast<utf8proc_ssize_t>(s.size());
-  while (pos < n) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t len = utf8proc_iterate(bytes(s) + pos, n - pos, &cp);
-    if (len <= 0) {
-      cp = -1;
-      len = 1;
-    }
-    out.push_back({cp, static_cast<std::size_t>(pos), static_cast<std::size_t>(len)});
-    pos += len;
-  }
-  return out;
+// The character starting at byte `pos` of `s` (pos < s.size()).
+Char char_at(std::string_view s, std::size_t pos) {
+  utf8proc_int32_t cp = 0;
+  utf8proc_ssize_t len =
+      utf8proc_iterate(bytes(s) + pos, static_cast<utf8proc_ssize_t>(s.size() - pos), &cp);
+  if (len <= 0) return {-1, pos, 1};
+  return {cp, pos, static_cast<std::size_t>(len)};
 }
 
 // A character that a terminal may act on, or that shows nothing (or moves
@@ -73,26 +64,33 @@ bool visible_non_ascii(utf8proc_int32_t cp) {
 
 constexpr utf8proc_int32_t kZwnj = 0x200c, kZwj = 0x200d, kBlackFlag = 0x1f3f4;
 
-// Which characters of `cs` must not reach a terminal as they are. The
-// exceptions are the format characters that real text needs: a joiner between
-// two visible non-ASCII characters (emoji sequences, Indic and Persian
-// script), and the tag characters that spell a flag after U+1F3F4.
-std::vector<bool> hidden_marks(const std::vector<Char>& cs) {
-  std::vector<bool> hide(cs.size(), false);
+// Calls f(c, hide, next) for each character `c` of `s`, in order, with
+// `hide` true if it must not reach a terminal as it is, and `next` the
+// character after it (cp -1 and len 0 at the end). The exceptions to
+// acts_or_hides are the format characters that real text needs: a joiner
+// between two visible non-ASCII characters (emoji sequences, Indic and
+// Persian script), and the tag characters that spell a flag after U+1F3F4.
+// One character of lookahead and no table: an 8 MiB body costs no more
+// memory than its copy.
+template <typename F>
+void each_shown(std::string_view s, F f) {
+  if (s.empty()) return;
   bool in_flag = false;
-  for (std::size_t i = 0; i < cs.size(); ++i) {
-    utf8proc_int32_t cp = cs[i].cp;
-    bool tag = cp >= 0xe0020 && cp <= 0xe007f;
-    in_flag = tag ? in_flag : cp == kBlackFlag;
-    if (cp < 0 || !acts_or_hides(cp)) continue;
-    if (tag && in_flag) continue;
-    if ((cp == kZwj || cp == kZwnj) && i > 0 && i + 1 < cs.size() &&
-        visible_non_ascii(cs[i - 1].cp) && visible_non_ascii(cs[i + 1].cp)) {
-      continue;
-    }
-    hide[i] = true;
+  utf8proc_int32_t prev = -1;
+  Char c = char_at(s, 0);
+  for (;;) {
+    std::size_t end = c.off + c.len;
+    Char next = end < s.size() ? char_at(s, end) : Char{-1, end, 0};
+    bool tag = c.cp >= 0xe0020 && c.cp <= 0xe007f;
+    in_flag = tag ? in_flag : c.cp == kBlackFlag;
+    bool hide = c.cp >= 0 && acts_or_hides(c.cp) && !(tag && in_flag) &&
+                !((c.cp == kZwj || c.cp == kZwnj) && visible_non_ascii(prev) &&
+                  visible_non_ascii(next.cp));
+    f(c, hide, next);
+    if (next.len == 0) return;
+    prev = c.cp;
+    c = next;
   }
-  return hide;
 }
 
 void append_hex(std::string& out, const char* prefix, unsigned long v, int digits) {
@@ -195,7 +193,7 @@ std::string single_line(std::string_view text, std::string_view what, std::size_
 }
 
 std::string terminal_safe(std::string_view s, bool keep_newlines) {
-  // Most text has nothing to change: return it without building the table.
+  // Most text has nothing to change.
   bool plain = true;
   for (unsigned char c : s) {
     if (c < 0x20 || c == 0x7f || c >= 0x80) {
@@ -204,18 +202,15 @@ std::string terminal_safe(std::string_view s, bool keep_newlines) {
     }
   }
   if (plain) return std::string(s);
-  std::vector<Char> cs = chars_of(s);
-  std::vector<bool> hide = hidden_marks(cs);
   std::string out;
   out.reserve(s.size());
-  for (std::size_t i = 0; i < cs.size(); ++i) {
-    const Char& c = cs[i];
+  each_shown(s, [&](const Char& c, bool hide, const Char& next) {
     if (c.cp < 0) {
       append_hex(out, "\\x", static_cast<unsigned char>(s[c.off]), 2);
-    } else if (!hide[i]) {
+    } else if (!hide) {
       out.append(s.substr(c.off, c.len));
-    } else if (keep_newlines && (c.cp == '\n' || c.cp == '\t' ||
-                                 (c.cp == '\r' && i + 1 < cs.size() && cs[i + 1].cp == '\n'))) {
+    } else if (keep_newlines &&
+               (c.cp == '\n' || c.cp == '\t' || (c.cp == '\r' && next.cp == '\n'))) {
       out += static_cast<char>(c.cp);
     } else if (c.cp == '\n') {
       out += "\\n";
@@ -230,7 +225,7 @@ std::string terminal_safe(std::string_view s, bool keep_newlines) {
     } else {
       append_hex(out, "\\U", static_cast<unsigned long>(c.cp), 8);
     }
-  }
+  });
   return out;
 }
 
@@ -243,14 +238,11 @@ std::string json_terminal_safe(std::string_view json) {
     }
   }
   if (plain) return std::string(json);
-  std::vector<Char> cs = chars_of(json);
-  std::vector<bool> hide = hidden_marks(cs);
   std::string out;
   out.reserve(json.size());
-  for (std::size_t i = 0; i < cs.size(); ++i) {
-    const Char& c = cs[i];
+  each_shown(json, [&](const Char& c, bool hide, const Char&) {
     // Below U+0020 only JSON's own line breaks and indentation remain.
-    if (!hide[i] || c.cp < 0x7f) {
+    if (!hide || c.cp < 0x7f) {
       out.append(json.substr(c.off, c.len));
     } else if (c.cp <= 0xffff) {
       append_hex(out, "\\u", static_cast<unsigned long>(c.cp), 4);
@@ -259,7 +251,7 @@ std::string json_terminal_safe(std::string_view json) {
       append_hex(out, "\\u", 0xd800 + (v >> 10), 4);
       append_hex(out, "\\u", 0xdc00 + (v & 0x3ff), 4);
     }
-  }
+  });
   return out;
 }
 
@@ -268,17 +260,14 @@ namespace {
 // Every character terminal_safe would change, a backslash and a byte that is
 // not UTF-8 as '_'; a leading '.' as '_'.
 std::string clean_file_name(std::string_view name) {
-  std::vector<Char> cs = chars_of(name);
-  std::vector<bool> hide = hidden_marks(cs);
   std::string out;
-  for (std::size_t i = 0; i < cs.size(); ++i) {
-    const Char& c = cs[i];
-    if (c.cp < 0 || hide[i] || c.cp == '\\') {
+  each_shown(name, [&](const Char& c, bool hide, const Char&) {
+    if (c.cp < 0 || hide || c.cp == '\\') {
       out += '_';
     } else {
       out.append(name.substr(c.off, c.len));
     }
-  }
+  });
   if (!out.empty() && out[0] == '.') out[0] = '_';
   return out;
 }
