@@ -504,8 +504,19 @@ class SizeLimitTest(HostileTestCase):
         r = self.folio("export", "--backup-passphrase-file", self.pass_file, "--work-factor", "10", out)
         self.assertFails(r, 2, mentions=(e,))
         self.assertFalse(out.exists())
-        # Its title can still change; its body cannot grow.
+        # Its title can still change: the body is kept as it is.
         self.assertOk(self.folio("edit", e, "--title", "kept"))
+
+    def test_notes_stored_before_the_limit_are_kept_through_other_changes(self):
+        need_sqlcipher(self)
+        self.new_id("checklist", "new", "Visa")
+        item = self.new_id("item", "add", "Visa", "Scan", "--notes", "short")
+        run_sql(self.vault, PASSPHRASE,
+                f"UPDATE items SET notes = hex(zeroblob({MAX_TEXT // 2 + 1})) WHERE uid = '{item}';")
+        self.assertOk(self.folio("item", "set", item, "--state", "requested"))
+        self.assertEqual(len(self.item_json(item)["notes"]), MAX_TEXT + 2, "the notes are kept")
+        self.assertOk(self.folio("item", "set", item, "--notes", "shorter now"))
+        self.assertEqual(self.item_json(item)["notes"], "shorter now")
 
 
 if __name__ == "__main__":
