@@ -304,6 +304,19 @@ class CraftedBackupTest(HostileTestCase):
         entry = next(json.loads(line) for line in lines if '"entry"' in line)
         self.assertEqual((entry["title"], entry["body"]), (TITLE, BODY))
 
+    def test_columns_are_measured_on_what_is_shown(self):
+        import unicodedata
+
+        def width(text: str) -> int:
+            return sum(0 if unicodedata.combining(ch) else
+                       2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+        r = self.folio("attachments", self.item)
+        self.assertOk(r)
+        starts = {width(line[:line.index("text/plain")]) for line in r.out.splitlines()}
+        self.assertEqual(len(starts), 1, "the media type column lines up" + r.describe())
+        self.assertIn("签证扫描.pdf", r.out)
+
     def test_an_error_that_echoes_a_name_or_an_id_is_safe(self):
         for args in (("show", OSC0 + "abcd"),
                      ("checklist", "show", CHECKLIST + "x"),
