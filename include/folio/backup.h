@@ -19,7 +19,10 @@
 //   unsupported_version  a payload version newer than kBackupVersion
 //   invalid_argument     a malformed recipient or identity; a passphrase
 //                        together with recipients
-//   refused              an age scrypt work factor above the bound given
+//   refused              an age scrypt work factor above the bound given; an
+//                        entry body, item notes or checklist description
+//                        over kMaxTextBytes (folio/limits.h), which no
+//                        folio export writes
 //   io                   the sink or source failed (e.g. a full disk)
 #pragma once
 
@@ -101,6 +104,16 @@ struct ImportConflict {
   std::string reason;
 };
 
+// An attachment whose name in the backup was not a plain file name (a '/',
+// "..", a line break, a NUL, a control or bidi character, over
+// kMaxFileNameBytes): it is imported, under the name safe_file_name gives
+// (folio/text.h), rather than refusing the whole backup.
+struct ImportRenamed {
+  std::string id;         // the attachment's id in the backup
+  std::string name;       // its name as the backup holds it (any bytes)
+  std::string stored_as;  // the name it has in the vault
+};
+
 struct ImportReport {
   std::string backup_folio_version;  // of the folio that wrote the backup
   std::string backup_created;        // "2026-11-23T13:05:00Z"
@@ -108,6 +121,7 @@ struct ImportReport {
   RecordCounts added;      // new records, with their own ids
   RecordCounts unchanged;  // already in the vault as they are
   std::vector<ImportConflict> conflicts;
+  std::vector<ImportRenamed> renamed;
   bool dry_run = false;  // true: nothing was written
 };
 

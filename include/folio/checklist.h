@@ -154,7 +154,9 @@ class Checklists {
   // Stores the file at `path` encrypted in the vault, reading it in chunks
   // (memory stays flat whatever the size). Error(invalid_argument) for a
   // folder, Error(io) if unreadable or if the file changes while read; on any
-  // error nothing is stored.
+  // error nothing is stored. The name stored is safe_file_name of the file's
+  // name (folio/text.h): a name with a line break, a control or a bidi
+  // character is stored cleaned, and the Attachment returned says how.
   Attachment attach(const std::string& item_ref, const std::filesystem::path& path,
                     const Progress& progress = {});
   std::vector<Attachment> attachments(const std::string& item_ref) const;

@@ -14,7 +14,9 @@
 #include "folio/backup.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/limits.h"
 #include "folio/secret.h"
+#include "folio/text.h"
 #include "folio/version.h"
 #include "journal/summary.h"
 #include "store/database.h"
@@ -51,6 +53,20 @@ std::string dump(const Json& j) {
                 "shorten it, or move the text into an attachment");
   }
   return line;
+}
+
+// Import refuses a text over kMaxTextBytes, so export does not write one: a
+// backup export writes always imports. Only a vault from before the limit
+// can hold one.
+void check_size(const std::string& text, const char* what, const std::string& id) {
+  if (text.size() <= kMaxTextBytes) return;
+  throw Error(Errc::invalid_argument,
+              std::string(what) + " " + id + " is " + std::to_string(text.size()) +
+                  " bytes, more than the " +
+                  std::to_string(kMaxTextBytes >> 20) +
+                  " MiB one text may hold (an import refuses it); no backup was written",
+              "shorten it or split it into several, or move the text into an attachment, then "
+              "export again");
 }
 
 // BEGIN ... ROLLBACK: a read snapshot that also works on a read-only vault.
@@ -125,6 +141,7 @@ class PayloadWriter {
       j["title"] = opt_text(st, 3);
       j["tags"] = split_tags(st.text(5));
       j["body"] = st.text(4);
+      check_size(j["body"].get_ref<const std::string&>(), "entry", st.text(0));
       out_.line(dump(j));
       ++counts_.entries;
     }
@@ -139,6 +156,7 @@ class PayloadWriter {
       j["id"] = st.text(0);
       j["name"] = st.text(1);
       j["description"] = opt_text(st, 2);
+      if (!st.is_null(2)) check_size(st.text(2), "the description of checklist", st.text(0));
       j["target"] = opt_text(st, 3);
       j["created"] = st.text(4);
       j["updated"] = st.text(5);
@@ -163,6 +181,7 @@ class PayloadWriter {
       j["due"] = opt_text(st, 5);
       j["expires"] = opt_text(st, 6);
       j["notes"] = opt_text(st, 7);
+      if (!st.is_null(7)) check_size(st.text(7), "the notes of item", st.text(0));
       j["created"] = st.text(8);
       j["updated"] = st.text(9);
       out_.line(dump(j));
@@ -213,7 +232,10 @@ class PayloadWriter {
       j["type"] = "attachment";
       j["id"] = st.text(1);
       j["item"] = st.text(2);
-      j["name"] = st.text(3);
+      // Import reads a name as a plain file name; a vault from before that
+      // rule may hold another (a line break, a '/'), written here as import
+      // would store it.
+      j["name"] = safe_file_name(st.text(3));
       j["media_type"] = st.text(4);
       j["size"] = size;
       j["blake2b"] = st.text(6);

@@ -26,6 +26,7 @@
 #include "folio/dates.h"
 #include "folio/error.h"
 #include "folio/journal.h"
+#include "folio/limits.h"
 #include "folio/secret.h"
 #include "folio/text.h"
 #include "journal/summary.h"
@@ -95,6 +96,28 @@ class Fields {
     if (!is_valid_utf8(s)) damaged(line_, std::string("'") + key + "' is not valid text");
     return s;
   }
+  // Text over kMaxTextBytes is refused, naming the record: no folio export
+  // writes one (export refuses it too), so this backup was made by hand or
+  // by a folio from before the limit.
+  std::string big_text(const char* key, const char* what, const std::string& id) const {
+    std::string s = text(key);
+    check_size(s, what, id);
+    return s;
+  }
+  std::optional<std::string> opt_big_text(const char* key, const char* what,
+                                          const std::string& id) const {
+    auto s = opt_text(key);
+    if (s) check_size(*s, what, id);
+    return s;
+  }
+  // Any bytes (a NUL, bytes that are not UTF-8 included), for a value that
+  // is cleaned rather than refused: an attachment's name.
+  std::string raw_text(const char* key) const {
+    auto it = j_.find(key);
+    if (it == j_.end() || !it->is_string())
+      damaged(line_, std::string("'") + key + "' is missing or not text");
+    return it->get<std::string>();
+  }
   std::optional<std::string> opt_text(const char* key) const {
     auto it = j_.find(key);
     if (it == j_.end() || it->is_null()) return std::nullopt;
@@ -161,6 +184,17 @@ class Fields {
   }
 
  private:
+  void check_size(const std::string& s, const char* what, const std::string& id) const {
+    if (s.size() <= kMaxTextBytes) return;
+    throw Error(Errc::refused,
+                std::string(what) + " " + id + " (line " + std::to_string(line_) + ") is " +
+                    std::to_string(s.size()) + " bytes, more than the " +
+                    std::to_string(kMaxTextBytes >> 20) +
+                    " MiB one text may hold; nothing was imported",
+                "no folio export writes such a backup: it was made by hand, or by a folio "
+                "from before the limit (export it again from that vault with this folio)");
+  }
+
   const Json& j_;
   std::size_t line_;
 };
@@ -334,7 +368,7 @@ class Importer {
     std::string id = f.id("id");
     if (entries_.count(id)) damaged(f.line(), "entry " + id + " appears twice");
     EntryRecord e{f.time("created"), f.time("updated"), f.opt_text("title"), f.texts("tags"),
-                  f.text("body")};
+                  f.big_text("body", "entry", id)};
     if (e.title && (e.title->empty() || e.title->find_first_of("\r\n") != std::string::npos)) {
       damaged(f.line(), "the title is not one line");
     }
@@ -419,7 +453,9 @@ class Importer {
   void checklist(const Fields& f) {
     std::string id = f.id("id");
     if (checklists_.count(id)) damaged(f.line(), "checklist " + id + " appears twice");
-    ChecklistRecord c{f.line_text("name"), f.opt_text("description"), f.day("target"),
+    ChecklistRecord c{f.line_text("name"),
+                      f.opt_big_text("description", "the description of checklist", id),
+                      f.day("target"),
                       f.time("created"), f.time("updated")};
     ++report_.in_backup.checklists;
 
@@ -505,8 +541,13 @@ class Importer {
     if (target == checklists_.end())
       damaged(f.line(), "item " + id + " names a checklist not in the backup");
     f.count("position");
-    ItemRecord it{f.line_text("title"), f.line_text("state"), f.day("due"),     f.day("expires"),
-                  f.opt_text("notes"),  f.time("created"),    f.time("updated")};
+    ItemRecord it{f.line_text("title"),
+                  f.line_text("state"),
+                  f.day("due"),
+                  f.day("expires"),
+                  f.opt_big_text("notes", "the notes of item", id),
+                  f.time("created"),
+                  f.time("updated")};
     ++report_.in_backup.items;
 
     auto row = row_of(db_, "SELECT id FROM items WHERE uid = ?1", id);
@@ -656,8 +697,12 @@ class Importer {
     auto target = items_.find(f.id("item"));
     if (target == items_.end())
       damaged(f.line(), "attachment " + id + " names an item not in the backup");
-    AttachmentRecord a{f.line_text("name"), f.line_text("media_type"), f.text("blake2b"),
+    // A name that is not a plain file name is cleaned, not refused: one bad
+    // name must not cost a user the rest of their only backup.
+    std::string given = f.raw_text("name");
+    AttachmentRecord a{safe_file_name(given), f.line_text("media_type"), f.text("blake2b"),
                        f.time("created"), static_cast<std::uint64_t>(f.count("size"))};
+    if (a.name != given) report_.renamed.push_back({id, given, a.name});
     if (!is_hex64(a.blake2b))
       damaged(f.line(), "the blake2b of attachment " + id + " is not 64 hex digits");
     ++report_.in_backup.attachments;
@@ -690,7 +735,9 @@ class Importer {
         "SELECT name, media_type, blake2b, created, size FROM attachments WHERE id = ?1");
     st.bind(1, row);
     st.step();
-    return {st.text(0), st.text(1), st.text(2), st.text(3),
+    // Compared as import stores a name: an older vault's own name is the
+    // same attachment as the cleaned one its export wrote.
+    return {safe_file_name(st.text(0)), st.text(1), st.text(2), st.text(3),
             static_cast<std::uint64_t>(st.integer(4))};
   }
 

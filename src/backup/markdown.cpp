@@ -13,7 +13,9 @@
 #include "folio/backup.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/limits.h"
 #include "folio/secret.h"
+#include "folio/text.h"
 #include "folio/version.h"
 #include "journal/summary.h"
 #include "store/database.h"
@@ -50,14 +52,10 @@ std::string opt(const Statement& st, int column) {
   return st.is_null(column) ? "" : st.text(column);
 }
 
-// A file name for an extracted attachment: its id, then its name without
-// anything that could leave the folder.
-std::string file_name(const std::string& id, std::string name) {
-  for (char& c : name) {
-    if (c == '/' || c == '\0') c = '_';
-  }
-  if (!name.empty() && name[0] == '.') name[0] = '_';
-  return id + "-" + name;
+// A file name for an extracted attachment: its id, then its name made a
+// plain file name (safe_file_name), the whole within kMaxFileNameBytes.
+std::string file_name(const std::string& id, const std::string& name) {
+  return id + "-" + safe_file_name(name, kMaxFileNameBytes - id.size() - 1);
 }
 
 // Writes attachment `id` to `path` (0600). A file already there is an error,

@@ -125,8 +125,9 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
   if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, shown + " is not a regular file");
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   const auto size = static_cast<std::uint64_t>(st.st_size);
-  std::string name = path.filename().string();
-  if (!is_valid_utf8(name)) name = "attachment";
+  // Stored as a plain file name, so that every later writer of the name
+  // (extract, export, import) takes it as it is.
+  std::string name = safe_file_name(path.filename().string());
 
   Database::Transaction tx(*db_);
   std::int64_t item = resolve_item(*db_, item_ref);

@@ -28,6 +28,7 @@ std::string clean_line(const std::string& text, const char* what) {
 
 std::optional<std::string> clean_text(const std::optional<std::string>& text, const char* what) {
   if (!text) return std::nullopt;
+  check_text_size(*text, what);
   require_utf8(*text, what);
   if (text->find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
   return text;
@@ -283,8 +284,12 @@ Item Checklists::change_item(const std::string& ref, const ItemChange& ch) {
   // A state this folio does not know is kept if the change leaves it alone.
   std::string keep_state = d.state;
   if (!ch.state) d.state = "needed";
+  // So are notes stored before the size limit, if the change leaves them alone.
+  std::optional<std::string> keep_notes;
+  if (!ch.notes && d.notes && d.notes->size() > kMaxTextBytes) keep_notes = std::move(d.notes);
   d = clean_item(d);
   if (!ch.state) d.state = keep_state;
+  if (keep_notes) d.notes = std::move(keep_notes);
   Statement up = db_->prepare(
       "UPDATE items SET title = ?1, state = ?2, due = ?3, expires = ?4, notes = ?5, updated = ?6 "
       "WHERE id = ?7");

@@ -340,6 +340,11 @@ std::string counts_text(const RecordCounts& c) {
 
 void print_import_report(const ImportReport& r, bool json) {
   if (json) {
+    nlohmann::json renamed = nlohmann::json::array();
+    for (const auto& n : r.renamed) {
+      renamed.push_back(
+          {{"kind", "attachment"}, {"id", n.id}, {"name", n.name}, {"stored_as", n.stored_as}});
+    }
     nlohmann::json conflicts = nlohmann::json::array();
     for (const auto& c : r.conflicts) {
       conflicts.push_back({{"kind", c.kind},
@@ -353,12 +358,15 @@ void print_import_report(const ImportReport& r, bool json) {
                 {"in_backup", counts_json(r.in_backup)},
                 {"added", counts_json(r.added)},
                 {"unchanged", counts_json(r.unchanged)},
-                {"conflicts", conflicts}});
+                {"conflicts", conflicts},
+                {"renamed", renamed}});
     return;
   }
   const char* verb = r.dry_run ? "would add" : "added";
-  std::cout << "backup of " << (r.backup_created.empty() ? "unknown date" : r.backup_created)
-            << " (folio " << r.backup_folio_version << "): " << counts_text(r.in_backup) << '\n';
+  std::cout << "backup of "
+            << terminal_safe(r.backup_created.empty() ? "unknown date" : r.backup_created)
+            << " (folio " << terminal_safe(r.backup_folio_version)
+            << "): " << counts_text(r.in_backup) << '\n';
   std::cout << verb << ": " << counts_text(r.added) << '\n';
   std::cout << "unchanged: " << counts_text(r.unchanged) << '\n';
   if (!r.conflicts.empty()) {
@@ -366,9 +374,19 @@ void print_import_report(const ImportReport& r, bool json) {
               << (r.dry_run ? " (would keep both versions)" : " (both versions kept)") << ": "
               << r.conflicts.size() << '\n';
     for (const auto& c : r.conflicts) {
-      std::cout << "  " << c.kind << ' ' << c.id << " \"" << c.name << "\": " << c.reason;
-      if (c.kept_as != c.id) std::cout << "; the backup's version is " << c.kept_as;
+      std::cout << "  " << c.kind << ' ' << terminal_safe(c.id) << " \"" << terminal_safe(c.name)
+                << "\": " << terminal_safe(c.reason);
+      if (c.kept_as != c.id) std::cout << "; the backup's version is " << terminal_safe(c.kept_as);
       std::cout << '\n';
+    }
+  }
+  if (!r.renamed.empty()) {
+    std::cout << "renamed (not plain file names)"
+              << (r.dry_run ? ", would be stored as" : ", stored as") << ": " << r.renamed.size()
+              << '\n';
+    for (const auto& n : r.renamed) {
+      std::cout << "  attachment " << terminal_safe(n.id) << " \"" << terminal_safe(n.name)
+                << "\" as \"" << terminal_safe(n.stored_as) << "\"\n";
     }
   }
   if (r.dry_run) std::cout << "dry run: nothing was written\n";

@@ -15,6 +15,8 @@
 #include "folio/agent.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/limits.h"
+#include "folio/secret.h"
 #include "folio/terminal.h"
 #include "folio/text.h"
 
@@ -177,12 +179,24 @@ KdfParams KdfOptions::resolve(std::optional<KdfParams> fallback) const {
   return p;
 }
 
-std::string read_stdin() {
+std::string read_stdin(std::size_t max_bytes) {
   std::string s;
   char buf[65536];
   std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) s.append(buf, n);
+  // Stops one byte past the limit: a 100 MB pipe is refused after reading
+  // max_bytes + 1 of it, not after holding all of it in memory.
+  while (s.size() <= max_bytes &&
+         (n = std::fread(buf, 1, std::min(sizeof buf, max_bytes + 1 - s.size()), stdin)) > 0) {
+    s.append(buf, n);
+  }
   if (std::ferror(stdin)) throw Error(Errc::io, "cannot read standard input");
+  if (s.size() > max_bytes) {
+    wipe(s.data(), s.size());
+    throw Error(Errc::invalid_argument,
+                "the text on standard input is over " + std::to_string(max_bytes >> 20) +
+                    " MiB, more than one text may hold; nothing was saved",
+                "split it into several entries, or attach it as a file ('folio attach')");
+  }
   require_utf8(s, "the text on standard input");
   return s;
 }
@@ -298,7 +312,8 @@ std::size_t terminal_columns() {
 }
 
 void print_json(const nlohmann::json& j) {
-  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  std::cout << json_terminal_safe(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace))
+            << '\n';
 }
 
 nlohmann::json to_json(const Checklist& c) {
@@ -384,6 +399,6 @@ std::string describe_duration(std::chrono::seconds s) {
   return out;
 }
 
-void note(const std::string& line) { std::cerr << "folio: " << line << '\n'; }
+void note(const std::string& line) { std::cerr << "folio: " << terminal_safe(line) << '\n'; }
 
 }  // namespace folio::cli

@@ -12,7 +12,9 @@
 
 #include "folio/editor.h"
 #include "folio/kdf.h"
+#include "folio/limits.h"
 #include "folio/secret.h"
+#include "folio/text.h"
 #include "folio/vault.h"
 
 namespace folio::cli {
@@ -121,8 +123,9 @@ std::string shell_word(const std::string& word);
 // "folio" and the --vault the user gave, if any, for commands in hints.
 std::string folio_command(const Globals& g);
 
-// All of standard input; Error(invalid_argument) if not UTF-8.
-std::string read_stdin();
+// All of standard input; Error(invalid_argument) if not UTF-8, or if it is
+// over `max_bytes` (then no more than max_bytes + 1 bytes were read).
+std::string read_stdin(std::size_t max_bytes = kMaxTextBytes);
 bool stdin_is_terminal();
 bool stdout_is_terminal();
 
@@ -133,6 +136,8 @@ std::string paint(const std::string& text, const char* sgr);
 // Terminal columns of stdout, or 0 when it is not a terminal.
 std::size_t terminal_columns();
 
+// Pretty-printed JSON with the exact text (json_terminal_safe: a control or
+// bidi character inside a string is a \u escape, not the raw character).
 void print_json(const nlohmann::json& j);
 
 // JSON of the records, the same shape everywhere they appear.
@@ -150,6 +155,7 @@ Progress progress_bar(const std::string& label);
 // "1h5m", "10m", "42s".
 std::string describe_duration(std::chrono::seconds s);
 
-void note(const std::string& line);  // a line on stderr, "folio: ..."
+// A line on stderr, "folio: ...", made terminal_safe (it may name a record).
+void note(const std::string& line);
 
 }  // namespace folio::cli

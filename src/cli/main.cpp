@@ -12,6 +12,7 @@
 #include "folio/editor.h"
 #include "folio/error.h"
 #include "folio/terminal.h"
+#include "folio/text.h"
 
 namespace {
 
@@ -48,9 +49,11 @@ Passphrases are read from the terminal with echo off, or with --passphrase-fd /
 See docs/CLI.md, docs/FORMAT.md and docs/THREAT_MODEL.md.
 )";
 
+// Made terminal_safe: a message may echo an id, a name or a path the user
+// (or a crafted backup) gave, and each stays one "folio: ..." line.
 void print_error(const std::string& message, const std::string& hint) {
-  std::cerr << "folio: error: " << message << '\n';
-  if (!hint.empty()) std::cerr << "folio: hint: " << hint << '\n';
+  std::cerr << "folio: error: " << folio::terminal_safe(message) << '\n';
+  if (!hint.empty()) std::cerr << "folio: hint: " << folio::terminal_safe(hint) << '\n';
 }
 
 using Adder = void (*)(CLI::App&, folio::cli::Globals&, folio::cli::Action&);

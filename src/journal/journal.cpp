@@ -37,6 +37,7 @@ std::vector<std::string> clean_tags(const std::vector<std::string>& tags) {
 }
 
 void check_body(const std::string& body) {
+  check_text_size(body, "the entry");
   require_utf8(body, "the entry");
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw Error(Errc::invalid_argument, "the entry is empty; nothing was saved");
@@ -218,7 +219,11 @@ std::optional<Entry> Journal::update_if_unchanged(const Entry& seen, const Entry
 }
 
 std::optional<Entry> Journal::update_row(const std::string& id, const EntryDraft& draft, const Entry* seen) {
-  check_body(draft.body);
+  // An entry stored before the size limit keeps its body through a change
+  // of title or tags; a new body must fit.
+  bool kept_body =
+      draft.body.size() > kMaxTextBytes && load(*db_, resolve(*db_, id)).body == draft.body;
+  if (!kept_body) check_body(draft.body);
   auto title = clean_title(draft.title);
   auto tags = clean_tags(draft.tags);
   Database::Transaction tx(*db_);

@@ -2,6 +2,7 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -26,6 +27,76 @@ void each_char(std::string_view s, F f) {
     f(cp, static_cast<std::size_t>(pos), static_cast<std::size_t>(len));
     pos += len;
   }
+}
+
+// One character of a text as terminal_safe and safe_file_name see it; cp is
+// -1 for a byte that is not part of well-formed UTF-8.
+struct Char {
+  utf8proc_int32_t cp;
+  std::size_t off, len;
+};
+
+// The character starting at byte `pos` of `s` (pos < s.size()).
+Char char_at(std::string_view s, std::size_t pos) {
+  utf8proc_int32_t cp = 0;
+  utf8proc_ssize_t len =
+      utf8proc_iterate(bytes(s) + pos, static_cast<utf8proc_ssize_t>(s.size() - pos), &cp);
+  if (len <= 0) return {-1, pos, 1};
+  return {cp, pos, static_cast<std::size_t>(len)};
+}
+
+// A character that a terminal may act on, or that shows nothing (or moves
+// what is around it) where it stands: C0 and C1 controls, DEL, Unicode format
+// characters (Cf: bidi controls, zero-width characters, the BOM, the soft
+// hyphen...) and the line and paragraph separators.
+bool acts_or_hides(utf8proc_int32_t cp) {
+  if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f)) return true;
+  if (cp < 0xa0) return false;
+  auto cat = utf8proc_category(cp);
+  return cat == UTF8PROC_CATEGORY_CF || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
+}
+
+// A non-ASCII character that takes its own place on screen.
+bool visible_non_ascii(utf8proc_int32_t cp) {
+  if (cp < 0xa0 || acts_or_hides(cp)) return false;
+  return utf8proc_category(cp) != UTF8PROC_CATEGORY_ZS;
+}
+
+constexpr utf8proc_int32_t kZwnj = 0x200c, kZwj = 0x200d, kBlackFlag = 0x1f3f4;
+
+// Calls f(c, hide, next) for each character `c` of `s`, in order, with
+// `hide` true if it must not reach a terminal as it is, and `next` the
+// character after it (cp -1 and len 0 at the end). The exceptions to
+// acts_or_hides are the format characters that real text needs: a joiner
+// between two visible non-ASCII characters (emoji sequences, Indic and
+// Persian script), and the tag characters that spell a flag after U+1F3F4.
+// One character of lookahead and no table: an 8 MiB body costs no more
+// memory than its copy.
+template <typename F>
+void each_shown(std::string_view s, F f) {
+  if (s.empty()) return;
+  bool in_flag = false;
+  utf8proc_int32_t prev = -1;
+  Char c = char_at(s, 0);
+  for (;;) {
+    std::size_t end = c.off + c.len;
+    Char next = end < s.size() ? char_at(s, end) : Char{-1, end, 0};
+    bool tag = c.cp >= 0xe0020 && c.cp <= 0xe007f;
+    in_flag = tag ? in_flag : c.cp == kBlackFlag;
+    bool hide = c.cp >= 0 && acts_or_hides(c.cp) && !(tag && in_flag) &&
+                !((c.cp == kZwj || c.cp == kZwnj) && visible_non_ascii(prev) &&
+                  visible_non_ascii(next.cp));
+    f(c, hide, next);
+    if (next.len == 0) return;
+    prev = c.cp;
+    c = next;
+  }
+}
+
+void append_hex(std::string& out, const char* prefix, unsigned long v, int digits) {
+  static const char kHex[] = "0123456789abcdef";
+  out += prefix;
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(v >> shift) & 0xf];
 }
 
 int char_width(utf8proc_int32_t cp) {
@@ -53,6 +124,15 @@ void require_utf8(std::string_view s, std::string_view what) {
     throw Error(Errc::invalid_argument, std::string(what) + " is not valid UTF-8 text",
                 "save the text as UTF-8 and try again");
   }
+}
+
+void check_text_size(std::string_view s, std::string_view what) {
+  if (s.size() <= kMaxTextBytes) return;
+  throw Error(Errc::invalid_argument,
+              std::string(what) + " is " + std::to_string(s.size()) + " bytes, more than the " +
+                  std::to_string(kMaxTextBytes >> 20) + " MiB (" + std::to_string(kMaxTextBytes) +
+                  " bytes) one text may hold; nothing was saved",
+              "split it into several, or attach it as a file ('folio attach')");
 }
 
 std::string nfc(std::string_view s) {
@@ -110,6 +190,118 @@ std::string single_line(std::string_view text, std::string_view what, std::size_
                 std::string(what) + " may have at most " + std::to_string(max_chars) + " characters");
   }
   return t;
+}
+
+std::string terminal_safe(std::string_view s, bool keep_newlines) {
+  // Most text has nothing to change.
+  bool plain = true;
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f || c >= 0x80) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return std::string(s);
+  std::string out;
+  out.reserve(s.size());
+  each_shown(s, [&](const Char& c, bool hide, const Char& next) {
+    if (c.cp < 0) {
+      append_hex(out, "\\x", static_cast<unsigned char>(s[c.off]), 2);
+    } else if (!hide) {
+      out.append(s.substr(c.off, c.len));
+    } else if (keep_newlines &&
+               (c.cp == '\n' || c.cp == '\t' || (c.cp == '\r' && next.cp == '\n'))) {
+      out += static_cast<char>(c.cp);
+    } else if (c.cp == '\n') {
+      out += "\\n";
+    } else if (c.cp == '\r') {
+      out += "\\r";
+    } else if (c.cp == '\t') {
+      out += "\\t";
+    } else if (c.cp < 0x80) {
+      append_hex(out, "\\x", static_cast<unsigned long>(c.cp), 2);
+    } else if (c.cp <= 0xffff) {
+      append_hex(out, "\\u", static_cast<unsigned long>(c.cp), 4);
+    } else {
+      append_hex(out, "\\U", static_cast<unsigned long>(c.cp), 8);
+    }
+  });
+  return out;
+}
+
+std::string json_terminal_safe(std::string_view json) {
+  bool plain = true;
+  for (unsigned char c : json) {
+    if (c == 0x7f || c >= 0x80) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return std::string(json);
+  std::string out;
+  out.reserve(json.size());
+  each_shown(json, [&](const Char& c, bool hide, const Char&) {
+    // Below U+0020 only JSON's own line breaks and indentation remain.
+    if (!hide || c.cp < 0x7f) {
+      out.append(json.substr(c.off, c.len));
+    } else if (c.cp <= 0xffff) {
+      append_hex(out, "\\u", static_cast<unsigned long>(c.cp), 4);
+    } else {
+      auto v = static_cast<unsigned long>(c.cp) - 0x10000;
+      append_hex(out, "\\u", 0xd800 + (v >> 10), 4);
+      append_hex(out, "\\u", 0xdc00 + (v & 0x3ff), 4);
+    }
+  });
+  return out;
+}
+
+namespace {
+
+// Every character terminal_safe would change, a backslash and a byte that is
+// not UTF-8 as '_'; a leading '.' as '_'.
+std::string clean_file_name(std::string_view name) {
+  std::string out;
+  each_shown(name, [&](const Char& c, bool hide, const Char&) {
+    if (c.cp < 0 || hide || c.cp == '\\') {
+      out += '_';
+    } else {
+      out.append(name.substr(c.off, c.len));
+    }
+  });
+  if (!out.empty() && out[0] == '.') out[0] = '_';
+  return out;
+}
+
+// The first `n` bytes of valid UTF-8 `s`, or fewer: never half a character.
+std::string_view utf8_prefix(std::string_view s, std::size_t n) {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+}  // namespace
+
+std::string safe_file_name(std::string_view name, std::size_t max_bytes) {
+  max_bytes = std::max<std::size_t>(max_bytes, 16);
+  auto slash = name.rfind('/');
+  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  std::string out = clean_file_name(name);
+  if (out.size() > max_bytes) {
+    // Keep a short extension (".pdf"), so the file still opens with the
+    // right program; cut the rest.
+    std::string_view all(out);
+    auto dot = all.rfind('.');
+    std::string_view ext = dot != std::string_view::npos && dot > 0 && all.size() - dot <= 16
+                               ? all.substr(dot)
+                               : std::string_view();
+    std::string cut(utf8_prefix(all.substr(0, all.size() - ext.size()), max_bytes - ext.size()));
+    cut.append(ext);
+    // A joiner that now ends the stem (or the name) is no longer between two
+    // characters: clean again, which never makes the name longer.
+    out = clean_file_name(cut);
+  }
+  if (out.find_first_not_of(' ') == std::string::npos) return "attachment";
+  return out;
 }
 
 bool parse_digits(std::string_view s, int& out) noexcept {

@@ -11,12 +11,17 @@
 #include "folio/checklist.h"
 #include "folio/journal.h"
 #include "folio/kdf.h"
+#include "folio/limits.h"
 #include "folio/vault.h"
+#include "store/database.h"
+#include "store/schema.h"
 #include "support.h"
 
 using namespace folio;
 namespace fs = std::filesystem;
 using folio_test::draft;
+using folio_test::error_code_of;
+using folio_test::random_secret;
 using folio_test::TempDir;
 
 namespace {
@@ -401,12 +406,22 @@ TEST_CASE("records that point at records not in the backup, or repeat, are corru
 
 TEST_CASE("an entry too large for one backup line is refused at export, not at import",
           "[backup]") {
-  Fixture f;
   // Each control character is six bytes in JSON (\u0001): 11 MiB of them
-  // make a line over the 64 MiB an import takes.
-  Entry e = f.vault.journal().add(draft(std::string(11 << 20, '\x01')));
-  CHECK_ERRC(f.payload(), Errc::invalid_argument);
-  CHECK_THROWS_WITH(f.payload(), Catch::Contains("entry " + e.id));
+  // make a line over the 64 MiB an import takes. folio add refuses a body
+  // over kMaxTextBytes now, so only a vault from before the limit holds one:
+  // written here with SQL.
+  TempDir tmp;
+  Database db = Database::open(tmp / "data", random_secret(32), Database::Mode::create_new);
+  create_schema(db);
+  Statement ins = db.prepare(
+      "INSERT INTO entries(uid, created, updated, title, body) VALUES ('abcdefgh', "
+      "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', NULL, ?1)");
+  ins.bind(1, std::string(11 << 20, '\x01'));
+  ins.step();
+  Backup backup(db);
+  StringSink out;
+  CHECK_ERRC(backup.write_payload(out), Errc::invalid_argument);
+  CHECK_THROWS_WITH(backup.write_payload(out), Catch::Contains("entry abcdefgh"));
 }
 
 TEST_CASE("fields a later folio may add are ignored", "[backup]") {
@@ -418,4 +433,87 @@ TEST_CASE("fields a later folio may add are ignored", "[backup]") {
   lines[1] = j.dump();
   Fixture b;
   CHECK(b.import(join(lines)).added.entries == 1);
+}
+
+// --- limits and names (issue 14) ------------------------------------------------
+
+TEST_CASE("a text over kMaxTextBytes is refused where it enters, and one at the limit is kept",
+          "[backup][limits]") {
+  Fixture f;
+  std::string big(kMaxTextBytes + 1, 'a');
+  CHECK(error_code_of([&] { f.vault.journal().add(draft(big)); }) == Errc::invalid_argument);
+  Checklists lists = f.vault.checklists();
+  CHECK(error_code_of([&] { lists.create({"List", big, std::nullopt}); }) ==
+        Errc::invalid_argument);
+  Checklist c = lists.create({"List", std::nullopt, std::nullopt});
+  ItemDraft d;
+  d.title = "Item";
+  d.notes = big;
+  CHECK(error_code_of([&] { lists.add_item(c.id, d); }) == Errc::invalid_argument);
+  d.notes = std::nullopt;
+  Item it = lists.add_item(c.id, d);
+  ItemChange ch;
+  ch.notes = std::optional<std::string>(big);
+  CHECK(error_code_of([&] { lists.change_item(it.id, ch); }) == Errc::invalid_argument);
+  big.pop_back();
+  ch.notes = std::optional<std::string>(big);
+  CHECK(lists.change_item(it.id, ch).notes->size() == kMaxTextBytes);
+}
+
+TEST_CASE("an attached file's name is stored as a plain file name", "[backup][limits]") {
+  Fixture f;
+  Checklists lists = f.vault.checklists();
+  Checklist c = lists.create({"List", std::nullopt, std::nullopt});
+  ItemDraft d;
+  d.title = "Item";
+  Item it = lists.add_item(c.id, d);
+  Attachment a = lists.attach(it.id, f.file("scan\n\xe2\x80\xae.pdf", 10, 'x'));
+  CHECK(a.name == "scan__.pdf");
+  CHECK(a.media_type == "application/pdf");
+}
+
+TEST_CASE("an imported attachment name is cleaned and reported, and the rest is imported",
+          "[backup][limits]") {
+  Fixture f;
+  fill(f);
+  std::string payload = f.payload();
+  // Rename every attachment in the payload to a name that climbs out.
+  std::string out;
+  std::istringstream lines(payload);
+  for (std::string line; std::getline(lines, line);) {
+    auto j = nlohmann::ordered_json::parse(line);
+    if (j.value("type", "") == "attachment") j["name"] = std::string("../../a\0b", 9);
+    out += j.dump() + "\n";
+  }
+  Fixture g;
+  ImportReport r = g.import(out);
+  CHECK(r.added.attachments == r.in_backup.attachments);
+  REQUIRE(r.renamed.size() == r.in_backup.attachments);
+  CHECK(r.renamed[0].name == std::string("../../a\0b", 9));
+  CHECK(r.renamed[0].stored_as == "a_b");
+  CHECK(g.vault.checklists().get_attachment(r.renamed[0].id).name == "a_b");
+  // Again: the same attachments, nothing added.
+  ImportReport again = g.import(out);
+  CHECK(again.added.attachments == 0);
+  CHECK(again.conflicts.empty());
+}
+
+TEST_CASE("an imported body over kMaxTextBytes refuses the backup, naming the entry",
+          "[backup][limits]") {
+  Fixture f;
+  Entry e = f.vault.journal().add(draft("short"));
+  std::string payload = f.payload();
+  std::string big(kMaxTextBytes + 1, 'b');
+  auto at = payload.find("\"short\"");
+  REQUIRE(at != std::string::npos);
+  payload.replace(at, 7, "\"" + big + "\"");
+  Fixture g;
+  try {
+    g.import(payload);
+    FAIL("the import should have been refused");
+  } catch (const Error& err) {
+    CHECK(err.code() == Errc::refused);
+    CHECK(std::string(err.what()).find(e.id) != std::string::npos);
+  }
+  CHECK(g.vault.journal().count() == 0);
 }

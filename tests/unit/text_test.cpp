@@ -136,3 +136,171 @@ TEST_CASE("count_chars counts code points", "[text]") {
   CHECK(count_chars("e\xcc\x81") == 2);
   CHECK(count_chars("\xf0\x9f\x98\x80") == 1);
 }
+
+// --- terminal_safe -----------------------------------------------------------
+
+TEST_CASE("terminal_safe keeps Chinese, emoji and other printable text byte for byte", "[text]") {
+  for (const char* s : {"签证面试 interview", "café", "e\xcc\x81", "한국어 かな", "😀 🎉",
+                        "👨\u200d👩\u200d👧",           // a family: joined by ZWJ
+                        "❤\ufe0f\u200d🔥",              // heart on fire: VS16, then ZWJ
+                        "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  // Scotland
+                        "می\u200cخواهم",                // Persian: ZWNJ between letters
+                        "a\\x1b is typed, not sent", ""}) {
+    CHECK(terminal_safe(s) == s);
+    CHECK(terminal_safe(s, true) == s);
+  }
+}
+
+TEST_CASE("terminal_safe writes out C0 controls and DEL as \\xHH", "[text]") {
+  CHECK(terminal_safe("\x1b]0;pwned\x07") == "\\x1b]0;pwned\\x07");           // OSC 0, BEL
+  CHECK(terminal_safe("\x1b[2J\x1b[H") == "\\x1b[2J\\x1b[H");                  // clear screen
+  CHECK(terminal_safe("\x1b]52;c;aGk=\x1b\\") == "\\x1b]52;c;aGk=\\x1b\\");  // clipboard
+  CHECK(terminal_safe(std::string("a\0b", 3)) == "a\\x00b");
+  CHECK(terminal_safe("a\x7f" "b") == "a\\x7fb");
+  CHECK(terminal_safe("\x08\x0b\x0c") == "\\x08\\x0b\\x0c");
+}
+
+TEST_CASE("terminal_safe names line breaks and tabs, and keeps them in a body", "[text]") {
+  CHECK(terminal_safe("a\nb\tc\rd") == "a\\nb\\tc\\rd");
+  CHECK(terminal_safe("line 1\nline\t2\n", true) == "line 1\nline\t2\n");
+  CHECK(terminal_safe("crlf\r\nlines\r\n", true) == "crlf\r\nlines\r\n");
+  // A lone CR would move back over what the line showed.
+  CHECK(terminal_safe("paid\rowed", true) == "paid\\rowed");
+  CHECK(terminal_safe("end\r", true) == "end\\r");
+  CHECK(terminal_safe("\x1b[2J\n", true) == "\\x1b[2J\n");
+}
+
+TEST_CASE("terminal_safe writes out C1 controls as \\u00HH", "[text]") {
+  CHECK(terminal_safe("\xc2\x9b" "2J") == "\\u009b2J");  // CSI as one character
+  CHECK(terminal_safe("\xc2\x9d" "0;t\xc2\x9c") == "\\u009d0;t\\u009c");
+  CHECK(terminal_safe("\xc2\x85") == "\\u0085");
+  CHECK(terminal_safe("\xc2\xa0") == "\xc2\xa0");  // no-break space is printable
+}
+
+TEST_CASE("terminal_safe writes out bidi controls and invisible format characters", "[text]") {
+  CHECK(terminal_safe("\u202egnp.exe\u202c") == "\\u202egnp.exe\\u202c");
+  for (const char* cp : {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067",
+                         "\u2068", "\u2069", "\u200b", "\u200e", "\u200f", "\u2060", "\ufeff",
+                         "\u00ad", "\u061c", "\u2028", "\u2029"}) {
+    std::string out = terminal_safe(std::string("a") + cp + "b");
+    CHECK(out.rfind("a\\u", 0) == 0);
+    CHECK(out.size() == 8);
+  }
+  // A joiner is kept only between two visible non-ASCII characters.
+  CHECK(terminal_safe("pay\u200dpal") == "pay\\u200dpal");
+  CHECK(terminal_safe("\u200d签") == "\\u200d签");
+  CHECK(terminal_safe("签\u200d") == "签\\u200d");
+  CHECK(terminal_safe("签\u200d\u202e") == "签\\u200d\\u202e");
+  // Tag characters outside a flag, and planes above U+FFFF.
+  CHECK(terminal_safe("a\U000e0041") == "a\\U000e0041");
+  CHECK(terminal_safe("\U0001d173") == "\\U0001d173");  // a musical format control
+}
+
+TEST_CASE("terminal_safe writes out bytes that are not UTF-8 as \\xHH", "[text]") {
+  CHECK(terminal_safe("a\xff" "b") == "a\\xffb");
+  CHECK(terminal_safe("\xe7\xad") == "\\xe7\\xad");  // a cut 签
+  CHECK(terminal_safe("\xc0\x9b") == "\\xc0\\x9b");  // an overlong CSI
+}
+
+TEST_CASE("terminal_safe output holds no byte a terminal acts on", "[text]") {
+  std::string all;
+  for (int c = 0; c < 0x80; ++c) all += static_cast<char>(c);
+  for (int c = 0x80; c < 0xa0; ++c) {
+    all += static_cast<char>(0xc2);
+    all += static_cast<char>(c);
+  }
+  all += "\u202e\u2066\u200b\ufeff";
+  for (bool keep : {false, true}) {
+    std::string out = terminal_safe(all, keep);
+    for (unsigned char c : out) {
+      bool allowed = c >= 0x20 && c < 0x7f;
+      if (keep) allowed = allowed || c == '\n' || c == '\t';
+      CHECK(allowed);
+    }
+  }
+}
+
+TEST_CASE("widths computed on terminal_safe text line up Chinese columns", "[text]") {
+  std::string safe = terminal_safe("签证\x1b[2J");
+  CHECK(safe == "签证\\x1b[2J");
+  CHECK(display_width(safe) == 4 + 7);
+  CHECK(display_width(pad_width(safe, 14)) == 14);
+  CHECK(fit_width(safe, 6) == "签证\\…");
+}
+
+// --- safe_file_name ------------------------------------------------------------
+
+TEST_CASE("safe_file_name keeps a plain name, Chinese and emoji included", "[text]") {
+  for (const char* s : {"passport.pdf", "护照扫描.jpg", "bank statement (2).pdf", "😀.png",
+                        "a..b", "x-", "-rf"}) {
+    CHECK(safe_file_name(s) == s);
+  }
+}
+
+TEST_CASE("safe_file_name keeps only the base name", "[text]") {
+  CHECK(safe_file_name("../../x") == "x");
+  CHECK(safe_file_name("/etc/passwd") == "passwd");
+  CHECK(safe_file_name("/abs/path/") == "attachment");
+  CHECK(safe_file_name("..") == "_.");
+  CHECK(safe_file_name(".") == "_");
+  CHECK(safe_file_name("/") == "attachment");
+  CHECK(safe_file_name("") == "attachment");
+  CHECK(safe_file_name("   ") == "attachment");
+  CHECK(safe_file_name("..\\..\\x") == "_._.._x");
+}
+
+TEST_CASE("safe_file_name makes no hidden file", "[text]") {
+  CHECK(safe_file_name(".bashrc") == "_bashrc");
+  CHECK(safe_file_name("a/.ssh") == "_ssh");
+}
+
+TEST_CASE("safe_file_name replaces controls, format characters and bad bytes with _", "[text]") {
+  CHECK(safe_file_name("scan\n.pdf") == "scan_.pdf");
+  CHECK(safe_file_name(std::string("a\0b", 3)) == "a_b");
+  CHECK(safe_file_name("\x1b]0;t\x07.pdf") == "_]0;t_.pdf");
+  CHECK(safe_file_name("\u202egnp.exe\u202c") == "_gnp.exe_");
+  CHECK(safe_file_name("a\u200bb\u2066c\xc2\x9b") == "a_b_c_");
+  CHECK(safe_file_name("a\xff.pdf") == "a_.pdf");
+  CHECK(safe_file_name("👨\u200d👩\u200d👧.jpg") == "👨\u200d👩\u200d👧.jpg");
+}
+
+TEST_CASE("safe_file_name cuts a long name on a character boundary, keeping the extension", "[text]") {
+  std::string zh;
+  for (int i = 0; i < 100; ++i) zh += "签";  // 300 bytes
+  std::string out = safe_file_name(zh + ".pdf");
+  CHECK(out.size() <= kMaxFileNameBytes);
+  CHECK(out.size() == 83 * 3 + 4);  // 251 bytes for the stem: 83 whole characters
+  CHECK(out.substr(out.size() - 4) == ".pdf");
+  CHECK(is_valid_utf8(out));
+  std::string plain(400, 'a');
+  CHECK(safe_file_name(plain) == std::string(255, 'a'));
+  CHECK(safe_file_name(plain, 20) == std::string(20, 'a'));
+  CHECK(safe_file_name("abcdefghijklmnopqrstuvwxyz.tar", 20) == "abcdefghijklmnop.tar");
+  // A joiner left at the end by the cut is not between two characters any more.
+  // Appended, not '+': GCC 12 warns wrongly (-Warray-bounds) on the temporary.
+  std::string joined(17, 'x');
+  joined.append("签\u200d签");  // 17 + 3 + 3 + 3 bytes
+  std::string expected(17, 'x');
+  expected.append("签_");
+  CHECK(safe_file_name(joined, 24) == expected);
+}
+
+TEST_CASE("safe_file_name is idempotent and its result is a safe terminal text", "[text]") {
+  for (const char* s : {"../../x", "scan\n.pdf", "\u202egnp.exe", ".bashrc", "..", "a\xff",
+                        "签\u200d", "x/\u200d签"}) {
+    std::string once = safe_file_name(s);
+    CHECK(safe_file_name(once) == once);
+    CHECK(terminal_safe(once) == once);
+    CHECK(once.find('/') == std::string::npos);
+    CHECK(once != ".");
+    CHECK(once != "..");
+    CHECK(!once.empty());
+  }
+}
+
+TEST_CASE("json_terminal_safe escapes what a terminal acts on and keeps the JSON value", "[text]") {
+  CHECK(json_terminal_safe("{\n  \"a\": \"签证\"\n}") == "{\n  \"a\": \"签证\"\n}");
+  CHECK(json_terminal_safe("\"\\u001b\xc2\x9b\u202e\x7f\"") == "\"\\u001b\\u009b\\u202e\\u007f\"");
+  CHECK(json_terminal_safe("\"a\U000e0041\"") == "\"a\\udb40\\udc41\"");
+  CHECK(json_terminal_safe("\"👨\u200d👩\"") == "\"👨\u200d👩\"");
+}

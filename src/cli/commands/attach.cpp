@@ -52,6 +52,11 @@ void add_attach(CLI::App& app, Globals& g, Action& run) {
       Attachment a = lists.attach(o->item, o->file, progress_bar("attaching"));
       Item it = lists.get_item(a.item_id);
       std::cout << a.id << '\n';
+      std::string given = std::filesystem::path(o->file).filename().string();
+      if (a.name != given) {
+        note("stored its name as \"" + a.name + "\": a stored name is a plain file name, " +
+             "without control, invisible or direction-changing characters");
+      }
       note("attached " + a.name + " (" + size_text(a.size) + ", " + a.media_type + ") to " +
            it.checklist_name + ":" + std::to_string(it.number));
       if (!o->remove_original) {

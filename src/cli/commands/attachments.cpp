@@ -26,11 +26,16 @@ void add_attachments(CLI::App& app, Globals& g, Action& run) {
         print_json(out);
         return 0;
       }
+      std::vector<std::string> names;
       std::size_t w = 4;
-      for (const auto& f : files) w = std::max(w, display_width(f.name));
       for (const auto& f : files) {
-        std::cout << paint(f.id, "33") << "  " << pad_width(f.name, w) << "  "
-                  << pad_width(size_text(f.size), 10) << "  " << f.media_type << "  "
+        names.push_back(terminal_safe(f.name));
+        w = std::max(w, display_width(names.back()));
+      }
+      for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto& f = files[i];
+        std::cout << paint(f.id, "33") << "  " << pad_width(names[i], w) << "  "
+                  << pad_width(size_text(f.size), 10) << "  " << terminal_safe(f.media_type) << "  "
                   << format_local(f.created) << '\n';
       }
       return 0;

@@ -25,22 +25,25 @@ std::string lang_from_env(const std::optional<std::string>& given) {
 }
 
 void print_items(const Checklist& c, const std::vector<Item>& items) {
-  std::cout << paint(c.name, "1") << "  " << paint(c.id, "33") << "  " << progress_text(c);
-  if (c.target) std::cout << "  target " << *c.target;
+  std::string name = terminal_safe(c.name);
+  std::cout << paint(name, "1") << "  " << paint(c.id, "33") << "  " << progress_text(c);
+  if (c.target) std::cout << "  target " << terminal_safe(*c.target);
   std::cout << '\n';
-  if (c.description) std::cout << *c.description << '\n';
+  if (c.description) std::cout << terminal_safe(*c.description, true) << '\n';
   if (items.empty()) {
-    std::cout << "(no items yet: folio item add '" << c.name << "' TITLE)\n";
+    std::cout << "(no items yet: folio item add '" << name << "' TITLE)\n";
     return;
   }
+  // A state written by a later folio is shown as stored: made safe too.
   std::size_t state_w = 5;
-  for (const auto& i : items) state_w = std::max(state_w, display_width(i.state));
+  for (const auto& i : items) state_w = std::max(state_w, display_width(terminal_safe(i.state)));
   std::cout << '\n' << paint(" #  " + pad_width("STATE", state_w) + "  DUE         EXPIRES     ITEM", "2") << '\n';
   for (const auto& i : items) {
     std::string n = std::to_string(i.number);
     std::cout << std::string(n.size() < 2 ? 2 - n.size() : 0, ' ') << n << "  "
-              << pad_width(i.state, state_w) << "  " << pad_width(i.due.value_or(""), 10) << "  "
-              << pad_width(i.expires.value_or(""), 10) << "  " << i.title;
+              << pad_width(terminal_safe(i.state), state_w) << "  "
+              << pad_width(terminal_safe(i.due.value_or("")), 10) << "  "
+              << pad_width(terminal_safe(i.expires.value_or("")), 10) << "  " << terminal_safe(i.title);
     if (i.attachments > 0) std::cout << paint("  [" + std::to_string(i.attachments) + " file" + (i.attachments > 1 ? "s]" : "]"), "36");
     std::cout << "  " << paint(i.id, "2") << '\n';
   }
@@ -89,12 +92,17 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
         print_json(out);
         return 0;
       }
+      std::vector<std::string> names;
       std::size_t w = 4;
-      for (const auto& c : lists) w = std::max(w, display_width(c.name));
       for (const auto& c : lists) {
-        std::cout << paint(c.id, "33") << "  " << pad_width(c.name, w) << "  "
+        names.push_back(terminal_safe(c.name));
+        w = std::max(w, display_width(names.back()));
+      }
+      for (std::size_t k = 0; k < lists.size(); ++k) {
+        const auto& c = lists[k];
+        std::cout << paint(c.id, "33") << "  " << pad_width(names[k], w) << "  "
                   << pad_width(progress_text(c), 14);
-        if (c.target) std::cout << "  target " << *c.target;
+        if (c.target) std::cout << "  target " << terminal_safe(*c.target);
         std::cout << '\n';
       }
       return 0;
@@ -159,7 +167,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
       Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
       Checklist c = lists.get(rm->ref);
-      if (!rm->yes && !ask_yes_no("Delete checklist \"" + c.name + "\" with its " +
+      if (!rm->yes && !ask_yes_no("Delete checklist \"" + terminal_safe(c.name) + "\" with its " +
                                   std::to_string(c.items) + " items and their attachments?")) {
         throw Error(Errc::cancelled, "nothing was deleted");
       }

@@ -70,7 +70,8 @@ void add_due(CLI::App& app, Globals& g, Action& run) {
         std::string flag = d.days_left < 0 ? (d.kind == "due" ? "OVERDUE" : "EXPIRED") : "";
         std::cout << paint(pad_width(flag, 7), "31;1") << "  " << d.date << "  "
                   << pad_width(when(d.days_left), 12) << "  " << pad_width(d.kind, 7) << "  "
-                  << d.item.checklist_name << ":" << d.item.number << "  " << d.item.title << '\n';
+                  << terminal_safe(d.item.checklist_name) << ":" << d.item.number << "  "
+                  << terminal_safe(d.item.title) << '\n';
       }
       return overdue ? 1 : 0;
     };

@@ -6,10 +6,12 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cli/backup_io.h"
 #include "cli/common.h"
 #include "folio/error.h"
+#include "folio/secret.h"
 #include "folio/text.h"
 
 namespace folio::cli {
@@ -42,6 +44,41 @@ void read_recipients_file(const std::string& path, std::vector<std::string>& out
   }
 }
 
+// A plaintext export printed on a terminal, made safe line by line: the
+// Markdown with terminal_safe (line breaks and tabs kept), the JSON Lines
+// with json_terminal_safe (the same JSON). Only whole lines are passed on, so
+// no character is cut and a joiner sees both of its neighbours.
+class TerminalSink : public ByteSink {
+ public:
+  TerminalSink(ByteSink& out, bool json) : out_(out), json_(json) {}
+  ~TerminalSink() override { wipe(pending_.data(), pending_.size()); }
+  void write(std::span<const std::uint8_t> bytes) override {
+    pending_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    auto last = pending_.rfind('\n');
+    if (last == std::string::npos) return;
+    pass(std::string_view(pending_).substr(0, last + 1));
+    std::string rest = pending_.substr(last + 1);
+    wipe(pending_.data(), pending_.size());
+    pending_ = std::move(rest);
+  }
+  void finish() {
+    if (!pending_.empty()) pass(pending_);
+    wipe(pending_.data(), pending_.size());
+    pending_.clear();
+  }
+
+ private:
+  void pass(std::string_view text) {
+    std::string safe = json_ ? json_terminal_safe(text) : terminal_safe(text, true);
+    out_.write({reinterpret_cast<const std::uint8_t*>(safe.data()), safe.size()});
+    wipe(safe.data(), safe.size());
+  }
+
+  ByteSink& out_;
+  bool json_;
+  std::string pending_;
+};
+
 void warn_plaintext() {
   note(
       "warning: this export is NOT encrypted; anyone who sees it can read everything in the vault");
@@ -63,13 +100,19 @@ int export_plaintext(const Globals& g, const ExportOpts& o) {
   Vault vault = open_vault(g, Access::read);
   Backup backup = vault.backup();
   if (o.folder.empty()) {
-    if (stdout_is_terminal()) warn_plaintext();
-    FdSink out(STDOUT_FILENO);
+    FdSink fd_out(STDOUT_FILENO);
+    std::optional<TerminalSink> shown;
+    if (stdout_is_terminal()) {
+      warn_plaintext();
+      shown.emplace(fd_out, format == "json");
+    }
+    ByteSink& out = shown ? static_cast<ByteSink&>(*shown) : fd_out;
     if (format == "json") {
       backup.write_payload(out);
     } else {
       backup.write_markdown(out);
     }
+    if (shown) shown->finish();
     return 0;
   }
   warn_plaintext();

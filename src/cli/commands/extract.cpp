@@ -9,6 +9,7 @@
 #include "cli/backup_io.h"
 #include "cli/common.h"
 #include "folio/error.h"
+#include "folio/text.h"
 
 namespace folio::cli {
 
@@ -31,8 +32,13 @@ void add_extract(CLI::App& app, Globals& g, Action& run) {
         lists.extract(a.id, STDOUT_FILENO);
         return 0;
       }
-      std::string out = o->output.empty() ? a.name : o->output;
-      if (std::filesystem::is_directory(out)) out = (std::filesystem::path(out) / a.name).string();
+      // The stored name may come from a backup someone else made: without -o
+      // it is only ever a plain name in the current folder (or in the folder
+      // -o names), never "../x" or "/etc/x". A path given with -o is the
+      // user's own and is used as given.
+      std::string plain = safe_file_name(a.name);
+      std::string out = o->output.empty() ? plain : o->output;
+      if (std::filesystem::is_directory(out)) out = (std::filesystem::path(out) / plain).string();
       if (!o->force && std::filesystem::exists(out)) {
         throw Error(Errc::already_exists, out + " already exists; nothing was written",
                     "choose another path with -o, or add --force to overwrite it");
@@ -64,7 +70,7 @@ void add_extract(CLI::App& app, Globals& g, Action& run) {
         ::unlink(name.c_str());
         throw;
       }
-      std::cout << out << '\n';
+      std::cout << terminal_safe(out) << '\n';
       return 0;
     };
   });

@@ -5,6 +5,7 @@
 #include "folio/dates.h"
 #include "folio/error.h"
 #include "folio/terminal.h"
+#include "folio/text.h"
 
 namespace folio::cli {
 namespace {
@@ -110,7 +111,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
       Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
       Item it = lists.get_item(r->ref);
-      if (!r->yes && !ask_yes_no("Delete item \"" + it.title + "\" (" + std::to_string(it.attachments) +
+      if (!r->yes && !ask_yes_no("Delete item \"" + terminal_safe(it.title) + "\" (" + std::to_string(it.attachments) +
                                  " attachments)?")) {
         throw Error(Errc::cancelled, "nothing was deleted");
       }
@@ -135,7 +136,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
       if (!m->to && !m->list) throw Error(Errc::invalid_argument, "say where to: --to N and/or --list CHECKLIST");
       Vault vault = open_vault(g, Access::write);
       Item it = vault.checklists().move_item(m->ref, m->list, m->to);
-      std::cout << it.checklist_name << ":" << it.number << '\n';
+      std::cout << terminal_safe(it.checklist_name) << ":" << it.number << '\n';
       return 0;
     };
   });
@@ -164,19 +165,19 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
         print_json(out);
         return 0;
       }
-      std::cout << paint(it.title, "1") << "  " << paint(it.id, "33") << '\n'
-                << "checklist  " << it.checklist_name << ":" << it.number << '\n'
-                << "state      " << it.state << '\n';
-      if (it.due) std::cout << "due        " << *it.due << '\n';
-      if (it.expires) std::cout << "expires    " << *it.expires << '\n';
-      if (it.notes) std::cout << "notes      " << *it.notes << '\n';
+      std::cout << paint(terminal_safe(it.title), "1") << "  " << paint(it.id, "33") << '\n'
+                << "checklist  " << terminal_safe(it.checklist_name) << ":" << it.number << '\n'
+                << "state      " << terminal_safe(it.state) << '\n';
+      if (it.due) std::cout << "due        " << terminal_safe(*it.due) << '\n';
+      if (it.expires) std::cout << "expires    " << terminal_safe(*it.expires) << '\n';
+      if (it.notes) std::cout << "notes      " << terminal_safe(*it.notes, true) << '\n';
       for (const auto& f : files) {
-        std::cout << "file       " << paint(f.id, "33") << "  " << f.name << "  " << size_text(f.size)
-                  << "  " << f.media_type << '\n';
+        std::cout << "file       " << paint(f.id, "33") << "  " << terminal_safe(f.name) << "  "
+                  << size_text(f.size) << "  " << terminal_safe(f.media_type) << '\n';
       }
       for (const auto& e : entries) {
         std::cout << "entry      " << paint(e.id, "33") << "  " << format_local(e.created) << "  "
-                  << (e.title ? *e.title : e.first_line) << '\n';
+                  << terminal_safe(e.title ? *e.title : e.first_line) << '\n';
       }
       return 0;
     };

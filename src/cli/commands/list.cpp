@@ -51,14 +51,15 @@ void add_list(CLI::App& app, Globals& g, Action& run) {
       for (const auto& r : rows) {
         std::string cell;
         for (const auto& t : r.tags) cell += (cell.empty() ? "#" : " #") + t;
-        cell = fit_width(cell, 24);
+        cell = fit_width(terminal_safe(cell), 24);
         tag_width = std::max(tag_width, display_width(cell));
         tag_cells.push_back(cell);
       }
       std::size_t cols = terminal_columns();
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
-        std::string text = r.title ? *r.title : r.first_line;
+        // Widths are counted on what the terminal is given.
+        std::string text = terminal_safe(r.title ? *r.title : r.first_line);
         std::string line_head = r.id + "  " + format_local(r.created) + "  ";
         std::size_t used = display_width(line_head) + (tag_width ? tag_width + 2 : 0);
         if (cols > used + 8) text = fit_width(text, cols - used);

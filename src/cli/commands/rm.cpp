@@ -69,7 +69,7 @@ void add_rm(CLI::App& app, Globals& g, Action& run) {
       }
       if (!o->yes) {
         std::string what = names.size() == 1 ? names[0] : std::to_string(names.size()) + " records";
-        if (!ask_yes_no("Delete " + what + "?")) throw Error(Errc::cancelled, "nothing was deleted");
+        if (!ask_yes_no("Delete " + terminal_safe(what) + "?")) throw Error(Errc::cancelled, "nothing was deleted");
       }
       for (const auto& [id, kind] : records) {
         switch (kind) {

@@ -8,12 +8,13 @@
 namespace folio::cli {
 namespace {
 
-// The snippet with its hit in bold yellow, or between [ ] without colour.
+// The snippet with its hit in bold yellow, or between [ ] without colour;
+// each part made terminal_safe (the offsets are into the stored text).
 std::string highlighted(const SearchHit& h) {
-  if (h.match_length == 0) return h.snippet;
-  std::string before = h.snippet.substr(0, h.match_start);
-  std::string hit = h.snippet.substr(h.match_start, h.match_length);
-  std::string after = h.snippet.substr(h.match_start + h.match_length);
+  if (h.match_length == 0) return terminal_safe(h.snippet);
+  std::string before = terminal_safe(h.snippet.substr(0, h.match_start));
+  std::string hit = terminal_safe(h.snippet.substr(h.match_start, h.match_length));
+  std::string after = terminal_safe(h.snippet.substr(h.match_start + h.match_length));
   return before + (use_color() ? paint(hit, "1;33") : "[" + hit + "]") + after;
 }
 
@@ -66,8 +67,8 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
       }
       for (const auto& h : hits) {
         std::cout << paint(h.id, "33") << "  " << pad_width(to_string(h.kind), 10) << "  "
-                  << format_local(h.created) << "  " << h.title;
-        if (!h.context.empty()) std::cout << paint("  (" + h.context + ")", "2");
+                  << format_local(h.created) << "  " << terminal_safe(h.title);
+        if (!h.context.empty()) std::cout << paint("  (" + terminal_safe(h.context) + ")", "2");
         std::cout << "\n          " << highlighted(h) << '\n';
       }
       if (hits.empty()) note("no matches");

@@ -4,6 +4,7 @@
 
 #include "cli/common.h"
 #include "folio/dates.h"
+#include "folio/text.h"
 
 namespace folio::cli {
 
@@ -32,13 +33,14 @@ void add_show(CLI::App& app, Globals& g, Action& run) {
       std::cout << paint("id", "2") << "       " << paint(e.id, "33") << '\n';
       std::cout << paint("created", "2") << "  " << format_local(e.created) << '\n';
       if (e.updated != e.created) std::cout << paint("updated", "2") << "  " << format_local(e.updated) << '\n';
-      if (e.title) std::cout << paint("title", "2") << "    " << paint(*e.title, "1") << '\n';
+      if (e.title) std::cout << paint("title", "2") << "    " << paint(terminal_safe(*e.title), "1") << '\n';
       if (!e.tags.empty()) {
         std::string tags;
         for (const auto& t : e.tags) tags += (tags.empty() ? "#" : " #") + t;
-        std::cout << paint("tags", "2") << "     " << paint(tags, "36") << '\n';
+        std::cout << paint("tags", "2") << "     " << paint(terminal_safe(tags), "36") << '\n';
       }
-      std::cout << '\n' << e.body;
+      // Line breaks and tabs stay; every other control is written out.
+      std::cout << '\n' << terminal_safe(e.body, true);
       if (e.body.empty() || e.body.back() != '\n') std::cout << '\n';
       return 0;
     };

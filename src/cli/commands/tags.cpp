@@ -21,10 +21,16 @@ void add_tags(CLI::App& app, Globals& g, Action& run) {
         print_json(out);
         return 0;
       }
+      // A tag holds no control or space (normalize_tag), but may hold a
+      // format character (a bidi override): widths on what is shown.
+      std::vector<std::string> shown;
       std::size_t width = 0;
-      for (const auto& t : tags) width = std::max(width, display_width(t.name) + 1);
       for (const auto& t : tags) {
-        std::cout << paint(pad_width("#" + t.name, width), "36") << "  " << t.entries << '\n';
+        shown.push_back("#" + terminal_safe(t.name));
+        width = std::max(width, display_width(shown.back()));
+      }
+      for (std::size_t i = 0; i < tags.size(); ++i) {
+        std::cout << paint(pad_width(shown[i], width), "36") << "  " << tags[i].entries << '\n';
       }
       return 0;
     };

@@ -24,9 +24,10 @@ void add_template(CLI::App& app, Globals& g, Action& run) {
         return 0;
       }
       for (const auto& t : templates) {
-        std::cout << paint(t.name, "1") << (t.alias.empty() ? "" : " / " + t.alias)
+        std::cout << paint(terminal_safe(t.name), "1")
+                  << (t.alias.empty() ? "" : " / " + terminal_safe(t.alias))
                   << (t.builtin ? "  (built-in)" : "  (saved)") << '\n';
-        for (const auto& i : t.items) std::cout << "  - " << i << '\n';
+        for (const auto& i : t.items) std::cout << "  - " << terminal_safe(i) << '\n';
       }
       return 0;
     };
