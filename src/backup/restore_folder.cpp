@@ -39,27 +39,16 @@ fs::path parent_of(const fs::path& target) {
   return parent.empty() ? fs::path(".") : parent;
 }
 
-// Overwrites a regular file with zeros, syncs and removes it; a link or
-// anything else is only removed. The files of a restore folder are
-// encrypted: the overwrite is so that the disk keeps no ciphertext to attack
-// later, as Vault::destroy does.
-void overwrite_and_unlink(const fs::path& file) {
-  int fd = ::open(file.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd >= 0) {
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-      static const char zeros[65536] = {};
-      for (off_t done = 0; done < st.st_size;) {
-        auto n = ::pwrite(fd, zeros, static_cast<std::size_t>(std::min<off_t>(st.st_size - done, sizeof zeros)),
-                          done);
-        if (n <= 0) break;
-        done += n;
-      }
-      ::fsync(fd);
-    }
-    ::close(fd);
+// The vault's own overwrite (random bytes, synced), never failing the clean-up:
+// a file it cannot overwrite is still unlinked. The files of a restore folder
+// are encrypted; the overwrite is so that the disk keeps no ciphertext to
+// attack later, as Vault::destroy does.
+void overwrite_and_unlink(const fs::path& file) noexcept {
+  try {
+    overwrite_and_remove(file);
+  } catch (...) {
+    ::unlink(file.c_str());
   }
-  ::unlink(file.c_str());
 }
 
 // Destroys a restore folder: the vault in it (keys first), then whatever

@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "folio/error.h"
+#include "folio/secret.h"
 
 namespace folio {
 
@@ -102,6 +104,39 @@ std::vector<std::uint8_t> read_file(const std::filesystem::path& path, std::size
   ::close(fd);
   out.resize(got);
   return out;
+}
+
+// O_NONBLOCK: opening a FIFO planted in a folder for writing would otherwise
+// wait for a reader; it fails at once (ENXIO), and the name is only removed.
+void overwrite_and_remove(const std::filesystem::path& file) {
+  int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ENOENT) return;
+    if (errno == ELOOP || errno == ENXIO) {
+      if (::unlink(file.c_str()) != 0 && errno != ENOENT) throw_io("cannot remove " + file.string(), errno);
+      return;
+    }
+    throw_io("cannot overwrite " + file.string(), errno);
+  }
+  struct stat st {};
+  off_t size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+  std::vector<std::uint8_t> noise(static_cast<std::size_t>(std::min<off_t>(size, 1 << 20)));
+  random_bytes(noise.data(), noise.size());
+  for (off_t done = 0; done < size;) {
+    auto n = ::pwrite(fd, noise.data(), static_cast<std::size_t>(std::min<off_t>(size - done, 1 << 20)), done);
+    if (n <= 0) {
+      int err = errno;
+      ::close(fd);
+      throw_io("cannot overwrite " + file.string(), err);
+    }
+    done += n;
+  }
+  int rc = size > 0 ? ::fsync(fd) : 0;
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) throw_io("cannot sync " + file.string(), err);
+  // ENOENT: another command removed it first (two cleaning the same leftover).
+  if (::unlink(file.c_str()) != 0 && errno != ENOENT) throw_io("cannot remove " + file.string(), errno);
 }
 
 }  // namespace folio

@@ -26,6 +26,12 @@ std::vector<std::uint8_t> read_file(const std::filesystem::path& path, std::size
 
 void fsync_dir(const std::filesystem::path& dir);
 
+// Overwrites a regular file in place with random bytes, syncs it, and
+// unlinks it, so the blocks that held it keep nothing readable. A missing
+// file is fine; a symbolic link, a FIFO or another special file is only
+// unlinked, what it points to left alone. Error(io).
+void overwrite_and_remove(const std::filesystem::path& file);
+
 // An Error(io) for a failed system call, naming `what` and errno's text.
 [[noreturn]] void throw_io(const std::string& what, int err);
 

@@ -64,40 +64,6 @@ void write_header(const fs::path& dir, const HeaderBytes& h) {
   replace_file(dir / kHeaderName, std::span<const std::uint8_t>(h.data(), h.size()));
 }
 
-// Overwrites a file in place with random bytes, syncs it, and unlinks it.
-// Missing files are fine; a symbolic link is unlinked, its target left alone.
-void overwrite_and_remove(const fs::path& file) {
-  int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    if (errno == ENOENT) return;
-    if (errno == ELOOP) {
-      if (::unlink(file.c_str()) != 0) throw_io("cannot remove " + file.string(), errno);
-      return;
-    }
-    throw_io("cannot overwrite " + file.string(), errno);
-  }
-  struct stat st {};
-  std::vector<std::uint8_t> noise(1 << 20);
-  random_bytes(noise.data(), noise.size());
-  off_t size = ::fstat(fd, &st) == 0 ? st.st_size : 0;
-  for (off_t done = 0; done < size;) {
-    auto n = ::pwrite(fd, noise.data(), static_cast<std::size_t>(std::min<off_t>(size - done, 1 << 20)), done);
-    if (n <= 0) {
-      int err = errno;
-      ::close(fd);
-      throw_io("cannot overwrite " + file.string(), err);
-    }
-    done += n;
-  }
-  int rc = ::fsync(fd);
-  int err = errno;
-  ::close(fd);
-  if (rc != 0) throw_io("cannot sync " + file.string(), err);
-  // ENOENT: another command removed it first (two cleaning the same leftover).
-  if (::unlink(file.c_str()) != 0 && errno != ENOENT) throw_io("cannot remove " + file.string(), errno);
-}
-
-
 }  // namespace
 
 struct Vault::State {
