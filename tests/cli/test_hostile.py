@@ -383,6 +383,30 @@ class BadNameImportTest(HostileTestCase):
         self.assertTerminalSafe(r.output_bytes, "import report")
 
 
+    def test_restore_of_such_a_backup_says_which_names_it_cleaned(self):
+        if shutil.which("age") is None:
+            self.skipTest("the age package is not installed")
+        p = Payload()
+        c = p.checklist("Visa")
+        i = p.item(c, 1, "Scans")
+        a = p.attachment(i, "../../line\nbreak\u202e.txt", b"scan")
+        key = self.tmp / "key.txt"
+        r = self.folio("keygen", "-o", key)
+        self.assertOk(r)
+        recipient = re.search(r"age1[0-9a-z]+", r.err).group(0)
+        backup = self.tmp / "crafted.age"
+        subprocess.run(["age", "-r", recipient, "-o", str(backup), str(self.write_payload(p))],
+                       check=True, timeout=60)
+        restored = self.tmp / "restored"
+        r = self.folio_pty("restore", backup, "--to", restored, "-i", key, *CHEAP_KDF, "--allow-weak")
+        self.assertOk(r)
+        self.assertTerminalSafe(r.output_bytes, "restore")
+        self.assertIn(f'attachment {a} "../../line\\nbreak\\u202e.txt" is stored as "line_break_.txt"'
+                      .encode(), r.output_bytes)
+        [b] = self.json_of("attachments", i, "--json", vault=restored)
+        self.assertEqual(b["name"], "line_break_.txt")
+
+
 class NewlineNameTest(HostileTestCase):
 
     def test_a_file_name_with_a_newline_is_cleaned_and_its_backup_restores(self):

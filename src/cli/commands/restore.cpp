@@ -62,6 +62,12 @@ void add_restore(CLI::App& app, Globals& g, Action& run) {
         note("left alone " + p.string() +
              ": another restore to the same folder may still be running; if none is, remove it");
       }
+      // On stderr, like the rest of restore's report: stdout holds the
+      // recovery code alone.
+      for (const auto& n : r.report.renamed) {
+        note("attachment " + n.id + " \"" + n.name + "\" is stored as \"" + n.stored_as +
+             "\" (not a plain file name)");
+      }
       note("restored " + counts_text(r.report.added) + " into a new vault in " + o->to +
            " (Argon2id: " + std::to_string(kdf.memory >> 10) + " KiB, " + std::to_string(kdf.ops) +
            " passes)");
