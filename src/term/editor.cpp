@@ -82,25 +82,33 @@ void wipe_file(const std::string& path) {
   ::unlink(path.c_str());
 }
 
-// Wipes every file in `dir` (editors may add swap or backup files) and removes it.
-void wipe_dir(const std::string& dir) {
+void wipe_dir(const std::string& dir);
+
+// Wipes every file in `dir` but `keep` (an editor's swap and backup files);
+// folders in it are wiped and removed whole.
+void wipe_others(const std::string& dir, const std::string& keep) {
+  std::vector<std::string> names;
   if (DIR* d = ::opendir(dir.c_str())) {
-    std::vector<std::string> names;
     while (dirent* e = ::readdir(d)) {
       std::string n = e->d_name;
-      if (n != "." && n != "..") names.push_back(n);
+      if (n != "." && n != ".." && n != keep) names.push_back(n);
     }
     ::closedir(d);
-    for (const auto& n : names) {
-      std::string p = dir + "/" + n;
-      struct stat st {};
-      if (::lstat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-        wipe_dir(p);
-      } else {
-        wipe_file(p);
-      }
+  }
+  for (const auto& n : names) {
+    std::string p = dir + "/" + n;
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      wipe_dir(p);
+    } else {
+      wipe_file(p);
     }
   }
+}
+
+// Wipes every file in `dir` (editors may add swap or backup files) and removes it.
+void wipe_dir(const std::string& dir) {
+  wipe_others(dir, "");
   ::rmdir(dir.c_str());
 }
 
@@ -197,27 +205,6 @@ std::string rename_state(const std::string& dir, const char* from, const char* t
   if (name.rfind(from, 0) != 0) return "";
   std::string moved = dir.substr(0, slash + 1) + to + name.substr(std::strlen(from));
   return ::rename(dir.c_str(), moved.c_str()) == 0 ? moved : "";
-}
-
-// Wipes every file in `dir` but `keep` (an editor's swap and backup files).
-void wipe_others(const std::string& dir, const std::string& keep) {
-  std::vector<std::string> names;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* e = ::readdir(d)) {
-      std::string n = e->d_name;
-      if (n != "." && n != ".." && n != keep) names.push_back(n);
-    }
-    ::closedir(d);
-  }
-  for (const auto& n : names) {
-    std::string p = dir + "/" + n;
-    struct stat st {};
-    if (::lstat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      wipe_dir(p);
-    } else {
-      wipe_file(p);
-    }
-  }
 }
 
 bool write_all(int fd, const std::string& text) {
