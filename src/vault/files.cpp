@@ -121,7 +121,7 @@ void overwrite_and_remove(const std::filesystem::path& file) {
   struct stat st {};
   off_t size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
   std::vector<std::uint8_t> noise(static_cast<std::size_t>(std::min<off_t>(size, 1 << 20)));
-  random_bytes(noise.data(), noise.size());
+  if (!noise.empty()) random_bytes(noise.data(), noise.size());  // an empty vector's data() may be null
   for (off_t done = 0; done < size;) {
     auto n = ::pwrite(fd, noise.data(), static_cast<std::size_t>(std::min<off_t>(size - done, 1 << 20)), done);
     if (n <= 0) {

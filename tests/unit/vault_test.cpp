@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <fstream>
 #include <string>
 
 #include "crypto/keyslot.h"
@@ -10,6 +11,7 @@
 #include "folio/vault.h"
 #include "store/database.h"
 #include "vault/agent_access.h"
+#include "vault/files.h"
 #include "support.h"
 
 using namespace folio;
@@ -541,4 +543,26 @@ TEST_CASE("rekey and change_passphrase need exclusive access", "[vault]") {
   Vault v = Vault::open(m.dir, passphrase());
   CHECK(error_code_of([&] { v.rekey(); }) == Errc::internal);
   CHECK(error_code_of([&] { v.change_passphrase(Secret::from("other"), kCheap); }) == Errc::internal);
+}
+
+TEST_CASE("overwrite_and_remove removes an empty file, a FIFO and a link, and leaves a link's target", "[vault]") {
+  TempDir tmp;
+  const auto empty = tmp / "empty";
+  const auto full = tmp / "full";
+  const auto fifo = tmp / "fifo";
+  const auto link = tmp / "link";
+  { std::ofstream(empty.string()); }
+  { std::ofstream(full.string()) << "kept secret"; }
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::filesystem::create_symlink(full, link);
+  overwrite_and_remove(empty);  // no bytes to overwrite
+  overwrite_and_remove(fifo);   // would wait for a reader if opened blocking
+  overwrite_and_remove(link);
+  CHECK_FALSE(std::filesystem::exists(std::filesystem::symlink_status(empty)));
+  CHECK_FALSE(std::filesystem::exists(std::filesystem::symlink_status(fifo)));
+  CHECK_FALSE(std::filesystem::exists(std::filesystem::symlink_status(link)));
+  CHECK(std::filesystem::file_size(full) == 11);
+  overwrite_and_remove(full);
+  CHECK_FALSE(std::filesystem::exists(full));
+  CHECK_NOTHROW(overwrite_and_remove(tmp / "missing"));
 }
