@@ -139,7 +139,9 @@ class RestoreTargetTest(RestoreTestCase):
         self.assertEqual((self.parent / "new").stat().st_mode & 0o777, 0o700)
         self.assertWholeVault("under new parents")
 
-    def test_nothing_appears_at_the_target_until_the_restore_is_complete(self):
+    def start_half_fed_restore(self):
+        """A restore from standard input, fed half the backup: it waits for the
+        rest with its hidden folder made. Returns the process and the backup."""
         data = self.backup.read_bytes()
         proc = subprocess.Popen(self.restore_argv("-"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=self.env(), cwd=self.tmp,
@@ -149,6 +151,10 @@ class RestoreTargetTest(RestoreTestCase):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not self.leftovers():
             time.sleep(0.01)
+        return proc, data
+
+    def test_nothing_appears_at_the_target_until_the_restore_is_complete(self):
+        proc, data = self.start_half_fed_restore()
         (building,) = self.leftovers()
         self.assertRegex(building, r"^\.restored\.folio-restore-\d+-\w{6}$")
         self.assertEqual((self.parent / building).stat().st_mode & 0o777, 0o700)
@@ -160,15 +166,7 @@ class RestoreTargetTest(RestoreTestCase):
         self.assertEqual(self.leftovers(), [])
 
     def test_a_folder_that_appears_meanwhile_is_not_replaced(self):
-        data = self.backup.read_bytes()
-        proc = subprocess.Popen(self.restore_argv("-"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=self.env(), cwd=self.tmp,
-                                start_new_session=True)
-        proc.stdin.write(data[: len(data) // 2])
-        proc.stdin.flush()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not self.leftovers():
-            time.sleep(0.01)
+        proc, data = self.start_half_fed_restore()
         self.target.mkdir()
         (self.target / "someone-else.txt").write_text("appeared meanwhile")
         proc.stdin.write(data[len(data) // 2:])
