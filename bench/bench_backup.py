@@ -176,6 +176,9 @@ def main():
         sys.exit("the age tool is not installed (apt-get install age)")
     if not os.access(args.bin, os.X_OK):
         sys.exit(f"no folio binary at {args.bin}")
+    if args.workdir is not None:
+        # A --workdir that does not exist yet is made (0700), not a crash.
+        Path(args.workdir).mkdir(mode=0o700, parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="folio-bench-backup-", dir=args.workdir))
     try:
         Bench(args, work).run()
