@@ -34,6 +34,8 @@ void write_all(int fd, std::string_view text) {
 
 }  // namespace
 
+int make_identity(const std::string& output);
+
 void add_keygen(CLI::App& app, Globals&, Action& run) {
   struct Opts {
     std::string output;
@@ -45,23 +47,38 @@ void add_keygen(CLI::App& app, Globals&, Action& run) {
                   "write the identity to this new file (0600) instead of standard output");
   cmd->callback([&run, o] {
     run = [o] {
-      std::optional<OutputFile> file;
-      if (!o->output.empty() && o->output != "-")
-        file.emplace(o->output, false);  // never overwrites
-      age::X25519Identity id = age::generate_identity();
-      std::string recipient = age::encode_recipient(id.recipient());
-      Secret key = age::encode_identity(id);
-      int fd = file ? file->fd() : STDOUT_FILENO;
-      write_all(fd, "# created: " + created_now() + "\n# public key: " + recipient + "\n");
-      write_all(fd, key.view());
-      write_all(fd, "\n");
-      if (file) {
-        file->commit();
-        std::cerr << "Public key: " << recipient << '\n';
+      try {
+        return make_identity(o->output);
+      } catch (const Error& e) {
+        // OutputFile's hint names --force, which keygen does not have: a
+        // private key file is never overwritten, since it may be the only
+        // copy of the key to a backup.
+        if (e.code() != Errc::already_exists) throw;
+        throw Error(Errc::already_exists,
+                    o->output + " already exists; keygen never overwrites a file (it may hold a key "
+                                "you still need); nothing was written",
+                    "choose another path with -o, or move or remove that file first");
       }
-      return 0;
     };
   });
+}
+
+int make_identity(const std::string& output) {
+  std::optional<OutputFile> file;
+  if (!output.empty() && output != "-")
+    file.emplace(output, false);  // never overwrites
+  age::X25519Identity id = age::generate_identity();
+  std::string recipient = age::encode_recipient(id.recipient());
+  Secret key = age::encode_identity(id);
+  int fd = file ? file->fd() : STDOUT_FILENO;
+  write_all(fd, "# created: " + created_now() + "\n# public key: " + recipient + "\n");
+  write_all(fd, key.view());
+  write_all(fd, "\n");
+  if (file) {
+    file->commit();
+    std::cerr << "Public key: " << recipient << '\n';
+  }
+  return 0;
 }
 
 }  // namespace folio::cli
