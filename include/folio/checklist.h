@@ -145,6 +145,8 @@ class Checklists {
   std::vector<Template> templates() const;
   // Saves the titles of a checklist's items as a template.
   Template save_template(const std::string& checklist_ref, const std::string& name);
+  // Error(not_found) if no saved template has that name; Error(refused) for a
+  // built-in one (they are part of folio, not of the vault).
   void remove_template(const std::string& name);
 
   // Links a journal entry to an item; entries of an item.

@@ -16,6 +16,26 @@ bool have_terminal() noexcept;
 // The result is NFC-normalised (see normalize_secret).
 Secret prompt_secret(const std::string& prompt);
 
+// Keys typed after a passphrase and before the editor opens (while the KDF
+// runs) would otherwise be echoed, stay in the scrollback, and reach the
+// editor as commands. While an EchoHold lives, prompt_secret leaves echo off
+// after the passphrase line; the terminal gets its settings back, with
+// typed-ahead input discarded, at release_held_terminal() (the editor calls
+// it just before it starts), at the next prompt, or when the last hold ends.
+// Ctrl-C while held restores the terminal and exits as "cancelled".
+//
+//   EchoHold hold;                 // before the vault is opened
+//   Vault v = open_vault(...);     // may prompt; echo stays off
+//   edit_text(...);                // echo back on, typed-ahead flushed
+class EchoHold {
+ public:
+  EchoHold() noexcept;
+  ~EchoHold();
+  EchoHold(const EchoHold&) = delete;
+  EchoHold& operator=(const EchoHold&) = delete;
+};
+void release_held_terminal() noexcept;
+
 // Reads the first line (without its line ending) from an open descriptor or a
 // file. Error(invalid_argument) if it is empty, Error(io) if it cannot be read.
 // The result is NFC-normalised. `option` is how the user gave the descriptor,

@@ -395,7 +395,7 @@ class Importer {
       entries_[id] = *copy;
       ++report_.unchanged.entries;
     } else {
-      std::string fresh = new_uid(db_, IdTable::entries);
+      std::string fresh = copy_uid(db_, IdTable::entries, id);
       entries_[id] = insert_entry(fresh, e);
       conflict("entry", id, fresh, e.title.value_or(first_line(e.body)),
                "the vault has a different entry with this id");
@@ -484,7 +484,7 @@ class Importer {
         return;
       }
     }
-    std::string fresh = new_uid(db_, IdTable::checklists);
+    std::string fresh = copy_uid(db_, IdTable::checklists, id);
     std::string name = free_checklist_name(c.name, id);
     checklists_[id] = insert_checklist(fresh, name, c);
     conflict("checklist", id, fresh, c.name,
@@ -561,7 +561,7 @@ class Importer {
       items_[id] = *copy;
       ++report_.unchanged.items;
     } else {
-      std::string fresh = new_uid(db_, IdTable::items);
+      std::string fresh = copy_uid(db_, IdTable::items, id);
       items_[id] = insert_item(fresh, target->second, it);
       conflict("item", id, fresh, it.title, "the vault has a different item with this id");
     }
@@ -723,7 +723,7 @@ class Importer {
       ++report_.unchanged.attachments;
       report_.unchanged.attachment_bytes += a.size;
     } else {
-      std::string fresh = new_uid(db_, IdTable::attachments);
+      std::string fresh = copy_uid(db_, IdTable::attachments, id);
       pending_->row = insert_attachment(fresh, target->second, a);
       conflict("attachment", id, fresh, a.name,
                "the vault has a different attachment with this id");

@@ -445,6 +445,12 @@ Template Checklists::save_template(const std::string& checklist_ref, const std::
 }
 
 void Checklists::remove_template(const std::string& name) {
+  for (const auto& t : builtin_templates()) {
+    if (t.name == name || t.name_zh == name) {
+      throw Error(Errc::refused, "'" + name + "' is a built-in template; built-in templates cannot be deleted",
+                  "'folio template list' marks the saved ones; 'folio template rm' deletes those");
+    }
+  }
   Database::Transaction tx(*db_);
   Statement del = db_->prepare("DELETE FROM templates WHERE name = ?1");
   del.bind(1, name);

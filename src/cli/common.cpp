@@ -265,18 +265,19 @@ void save_edited(std::optional<EditedText>& edited, const std::filesystem::path&
   try {
     save();
   } catch (const Error& e) {
+    // What failed is then beside the point (the database is gone, so the
+    // error reads "damaged"): say what happened, and no "restore" hint.
+    const Error gone(Errc::not_found,
+                     "the vault was destroyed (folio panic) while you were editing; your text was "
+                     "wiped with it and nothing was saved");
     if (destroyed()) {
       edited->discard();
-      throw Error(e.code(), std::string(e.what()) +
-                                "; the vault was destroyed while you were editing, so your text was "
-                                "wiped too");
+      throw gone;
     }
     std::string path = keep();
     if (!path.empty() && destroyed()) {
       wipe_kept_edits();
-      throw Error(e.code(), std::string(e.what()) +
-                                "; the vault was destroyed while you were editing, so your text was "
-                                "wiped too");
+      throw gone;
     }
     if (path.empty()) throw Error(e.code(), std::string(e.what()) + "; your text could not be kept either", e.hint());
     std::string hint = kept_text_hint(path, save_with());
@@ -400,5 +401,15 @@ std::string describe_duration(std::chrono::seconds s) {
 }
 
 void note(const std::string& line) { std::cerr << "folio: " << terminal_safe(line) << '\n'; }
+
+std::string record_text(const char* kind, const std::string& id, const std::string& title) {
+  std::string out = std::string(kind) + " " + id;
+  if (!title.empty()) out += " \"" + title + "\"";
+  return out;
+}
+
+void report_change(const char* verb, const char* kind, const std::string& id, const std::string& title) {
+  note(std::string(verb) + " " + record_text(kind, id, title));
+}
 
 }  // namespace folio::cli

@@ -158,4 +158,12 @@ std::string describe_duration(std::chrono::seconds s);
 // A line on stderr, "folio: ...", made terminal_safe (it may name a record).
 void note(const std::string& line);
 
+// `record` named for a person: its id and, if it has one, its title in
+// quotes: `item 3k9x4m2p "Bank statement"`. Not yet terminal_safe.
+std::string record_text(const char* kind, const std::string& id, const std::string& title);
+// Tells which record a command changed, on stderr ("folio: updated item
+// 3k9x4m2p \"Bank statement\""), so that a mistyped prefix shows at once.
+// Standard output stays what scripts read: the id.
+void report_change(const char* verb, const char* kind, const std::string& id, const std::string& title);
+
 }  // namespace folio::cli

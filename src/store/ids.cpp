@@ -1,5 +1,8 @@
 #include "store/ids.h"
 
+#include <span>
+
+#include "crypto/primitives.h"
 #include "folio/error.h"
 #include "folio/secret.h"
 
@@ -32,6 +35,16 @@ const char* prefix_sql(IdTable t) {
   return "";
 }
 
+// Ids are shown in lowercase, but a user may type them in capitals (reading
+// them aloud, or from a printout): ASCII letters are folded.
+std::string folded(const std::string& text) {
+  std::string out = text;
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string new_uid(Database& db, IdTable table) {
@@ -47,9 +60,24 @@ std::string new_uid(Database& db, IdTable table) {
   throw Error(Errc::internal, "could not find a free id");
 }
 
+std::string copy_uid(Database& db, IdTable table, const std::string& original) {
+  for (int k = 0; k < 64; ++k) {
+    // Not a secret: only a way to get the same "random-looking" id twice.
+    const std::string seed = "folio copy id\n" + original + "\n" + std::to_string(k);
+    auto digest = crypto::blake2b(
+        std::span(reinterpret_cast<const std::uint8_t*>(seed.data()), seed.size()), {}, kIdLength);
+    std::string id;
+    for (std::uint8_t b : digest) id += kIdAlphabet[b & 31u];
+    Statement st = db.prepare(exists_sql(table));
+    st.bind(1, id);
+    if (!st.step()) return id;
+  }
+  return new_uid(db, table);
+}
+
 bool looks_like_id(const std::string& text) {
   if (text.size() < kMinIdPrefix || text.size() > kIdLength) return false;
-  for (char c : text) {
+  for (char c : folded(text)) {
     bool ok = false;
     for (const char* a = kIdAlphabet; *a != '\0'; ++a) ok = ok || (*a == c);
     if (!ok) return false;
@@ -60,11 +88,12 @@ bool looks_like_id(const std::string& text) {
 std::optional<std::int64_t> find_uid(Database& db, IdTable table, const std::string& id,
                                      const char* what) {
   if (!looks_like_id(id)) return std::nullopt;
+  const std::string key = folded(id);
   Statement st = db.prepare(prefix_sql(table));
-  st.bind(1, id);
+  st.bind(1, key);
   if (!st.step()) return std::nullopt;
   std::int64_t row = st.integer(0);
-  if (st.text(1) != id && st.step()) {
+  if (st.text(1) != key && st.step()) {
     throw Error(Errc::invalid_argument,
                 "'" + id + "' matches more than one " + std::string(what),
                 "give more characters of the id");

@@ -18,6 +18,11 @@ enum class IdTable { entries, checklists, items, attachments };
 // A new id not yet used in `table`.
 std::string new_uid(Database& db, IdTable table);
 
+// The id a copy of the record `original` gets (an import's conflict copy):
+// the first unused of a fixed sequence of ids derived from `original`, so that
+// `import --dry-run` shows the id the import then uses on the same vault.
+std::string copy_uid(Database& db, IdTable table, const std::string& original);
+
 // True if `text` could be an id or an id prefix (4 to 8 id characters).
 bool looks_like_id(const std::string& text);
 

@@ -29,6 +29,7 @@
 
 #include "folio/error.h"
 #include "folio/secret.h"
+#include "folio/terminal.h"
 
 namespace folio {
 namespace fs = std::filesystem;
@@ -328,6 +329,9 @@ std::optional<EditedText> edit_text(const std::string& initial) {
     for (auto& f : private_flags(editor_kind(command))) args.push_back(f);
     args.push_back(file);
 
+    // Echo back on, and keys typed while the vault was being unlocked thrown
+    // away, only now that the editor is about to own the terminal.
+    release_held_terminal();
     pid_t child = ::fork();
     if (child < 0) throw Error(Errc::io, "cannot start the editor: " + std::string(std::strerror(errno)));
     if (child == 0) {

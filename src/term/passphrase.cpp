@@ -22,6 +22,14 @@ constexpr std::size_t kMaxSecret = 4096;
 int g_tty_fd = -1;
 struct termios g_saved_termios;
 
+// Echo holds (see EchoHold in folio/terminal.h). While g_held, the terminal
+// is still quiet after a prompt: g_tty_fd is open, g_saved_termios is what to
+// restore, and the prompt's signal handlers stay in place, their predecessors
+// kept here.
+int g_hold_depth = 0;
+bool g_held = false;
+struct sigaction g_held_old_int, g_held_old_term, g_held_old_hup;
+
 // An interrupted prompt restores the terminal and ends folio as "cancelled"
 // (exit 10), the same as an interrupted editor. Only async-signal-safe calls.
 extern "C" void restore_tty_and_exit(int) {
@@ -75,7 +83,28 @@ bool have_terminal() noexcept {
   return true;
 }
 
+void release_held_terminal() noexcept {
+  if (!g_held) return;
+  // TCSAFLUSH: whatever was typed while echo was held off is discarded, so it
+  // neither shows nor reaches the editor as commands.
+  tcsetattr(g_tty_fd, TCSAFLUSH, &g_saved_termios);
+  sigaction(SIGINT, &g_held_old_int, nullptr);
+  sigaction(SIGTERM, &g_held_old_term, nullptr);
+  sigaction(SIGHUP, &g_held_old_hup, nullptr);
+  ::close(g_tty_fd);
+  g_tty_fd = -1;
+  g_held = false;
+}
+
+EchoHold::EchoHold() noexcept { ++g_hold_depth; }
+
+EchoHold::~EchoHold() {
+  if (--g_hold_depth == 0) release_held_terminal();
+}
+
 Secret prompt_secret(const std::string& prompt) {
+  // A second prompt under a hold starts from the user's own settings.
+  release_held_terminal();
   int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
     throw Error(Errc::refused, "no terminal to ask for the passphrase",
@@ -99,6 +128,15 @@ Secret prompt_secret(const std::string& prompt) {
   }
   (void)!::write(fd, prompt.data(), prompt.size());
   auto restore = [&] {
+    if (have_attrs && g_hold_depth > 0) {
+      // Echo stays off until the editor takes the terminal or the hold ends.
+      g_held = true;
+      g_held_old_int = old_int;
+      g_held_old_term = old_term;
+      g_held_old_hup = old_hup;
+      (void)!::write(fd, "\n", 1);
+      return;
+    }
     if (have_attrs) {
       tcsetattr(fd, TCSAFLUSH, &saved);
       sigaction(SIGINT, &old_int, nullptr);
@@ -113,7 +151,10 @@ Secret prompt_secret(const std::string& prompt) {
   try {
     raw = read_line(fd, true);
   } catch (...) {
+    const int depth = g_hold_depth;
+    g_hold_depth = 0;  // a failed prompt gives the terminal back at once
     restore();
+    g_hold_depth = depth;
     throw;
   }
   restore();
@@ -171,6 +212,7 @@ Secret normalize_secret(const Secret& in) {
 namespace folio {
 
 bool ask_yes_no(const std::string& question) {
+  release_held_terminal();
   int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) throw Error(Errc::refused, "no terminal to ask for confirmation", "add --yes");
   std::string q = question + " [y/N] ";

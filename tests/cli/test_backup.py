@@ -339,6 +339,19 @@ class MergeTest(BackupTestCase):
         self.assertNotIn("conflicts", r.out, "the second import finds both versions there already")
         self.assertEqual(self.records(), after)
 
+    def test_a_dry_run_names_the_copy_ids_the_import_then_uses(self):
+        self.assertOk(self.folio("edit", self.made["zh"], "--title", "new title"))
+        self.assertOk(self.folio("edit", self.made["en"], "--title", "also changed"))
+        self.assertOk(self.folio("item", "set", "留学 visa:2", "--title", "renamed item"))
+        dry = self.import_json(self.file, "-i", self.key, "--dry-run")
+        real = self.import_json(self.file, "-i", self.key)
+        kept = lambda report: sorted((c["kind"], c["id"], c["kept_as"]) for c in report["conflicts"])
+        self.assertEqual(len(dry["conflicts"]), 3, dry)
+        self.assertEqual(kept(dry), kept(real), "the dry run showed the ids the import used")
+        for kind, _, copy in kept(real):
+            if kind == "entry":
+                self.show_json(copy)
+
     def test_a_dry_run_reports_and_writes_nothing(self):
         other = self.tmp / "other"
         self.init_vault(vault=other)

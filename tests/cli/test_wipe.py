@@ -239,7 +239,7 @@ class RekeyInterruptedTest(FolioTestCase):
         self.make_vault(4 * 1024 * 1024)
         r = self.folio("rm", "--yes", "--shred", self.entry)
         self.assertFails(r, 8, mentions=FULL_DISK_WORDS, stdout_empty=False)
-        self.assertIn(f"deleted {self.entry}", r.out, r.describe())
+        self.assertIn(f"deleted entry {self.entry}", r.out, r.describe())
         self.assertIn("not re-keyed", r.err, r.describe())
         self.assertIn("run 'folio rekey'", r.err, r.describe())
         self.assertNotIn(self.entry, self.ids())
@@ -508,7 +508,10 @@ class PanicTest(FolioTestCase):
         rc = os.waitstatus_to_exitcode(status)
         text = output.decode("utf-8", "replace")
         self.assertNotEqual(rc, 0, "folio add cannot save into a destroyed vault: " + text)
-        self.assertIn("folio: error:", text)
+        self.assertIn("folio: error: the vault was destroyed (folio panic) while you were editing",
+                      " ".join(text.split()))
+        self.assertNotIn("damaged", text, "the panic is not reported as damage")
+        self.assertNotIn("restore", text, "no hint to restore what the user just destroyed")
         self.assertFalse(self.vault.exists(), "folio add did not bring the vault back: "
                          + str(sorted(os.listdir(self.vault)) if self.vault.exists() else ""))
         left = [str(p) for p in self.runtime.rglob("*") if p.is_file()]

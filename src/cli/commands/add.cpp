@@ -4,6 +4,7 @@
 #include "cli/common.h"
 #include "folio/editor.h"
 #include "folio/error.h"
+#include "folio/terminal.h"
 
 namespace folio::cli {
 
@@ -22,6 +23,8 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("--item", o->item, "link the entry to a checklist item (id or CHECKLIST:N)");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      // Echo stays off from the passphrase until the editor opens.
+      EchoHold hold;
       // Unlock first, so nothing the user types in the editor is lost to a
       // wrong passphrase afterwards.
       Vault vault = open_vault(g, Access::write);
@@ -62,6 +65,7 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
           }
         }
         std::cout << e.id << '\n';
+        report_change("added", "entry", e.id, e.title.value_or(""));
       }, [&] { return save_with; });
       return 0;
     };

@@ -75,6 +75,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
       Checklist c = vault.checklists().create({n->name, n->description, target},
                                               n->tpl.empty() ? std::nullopt : std::optional(n->tpl), lang);
       std::cout << c.id << '\n';
+      report_change("added", "checklist", c.id, c.name);
       return 0;
     };
   });
@@ -147,6 +148,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
       Vault vault = open_vault(g, Access::write);
       Checklist c = vault.checklists().rename(r->ref, r->name);
       std::cout << c.id << '\n';
+      report_change("renamed", "checklist", c.id, c.name);
       return 0;
     };
   });
@@ -161,18 +163,18 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   remove->add_flag("-y,--yes", rm->yes, "do not ask for confirmation");
   remove->callback([&g, &run, rm] {
     run = [&g, rm] {
-      if (!rm->yes && !have_terminal()) {
-        throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
-      }
       Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
       Checklist c = lists.get(rm->ref);
+      if (!rm->yes && !have_terminal()) {
+        throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
+      }
       if (!rm->yes && !ask_yes_no("Delete checklist \"" + terminal_safe(c.name) + "\" with its " +
                                   std::to_string(c.items) + " items and their attachments?")) {
         throw Error(Errc::cancelled, "nothing was deleted");
       }
       lists.remove(c.id);
-      std::cout << "deleted " << c.id << '\n';
+      std::cout << "deleted " << terminal_safe(record_text("checklist", c.id, c.name)) << '\n';
       return 0;
     };
   });

@@ -5,6 +5,7 @@
 #include "cli/common.h"
 #include "folio/editor.h"
 #include "folio/error.h"
+#include "folio/terminal.h"
 
 namespace folio::cli {
 
@@ -25,6 +26,8 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
   cmd->add_flag("--stdin", o->from_stdin, "read the new body from standard input");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      // Echo stays off from the passphrase until the editor opens.
+      EchoHold hold;
       Vault vault = open_vault(g, Access::write);
       Journal journal = vault.journal();
       Entry e = journal.get(o->id);
@@ -78,6 +81,7 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
         }
         if (updated) {
           std::cout << updated->id << '\n';
+          report_change("updated", "entry", updated->id, updated->title.value_or(""));
           return;
         }
         // Both versions kept, as 'folio import' keeps both sides of a

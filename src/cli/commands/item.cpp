@@ -40,6 +40,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
       Vault vault = open_vault(g, Access::write);
       Item it = vault.checklists().add_item(a->list, d);
       std::cout << it.id << '\n';
+      report_change("added", "item", it.id, it.title);
       return 0;
     };
   });
@@ -74,6 +75,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
       Vault vault = open_vault(g, Access::write);
       Item it = vault.checklists().change_item(s->ref, ch);
       std::cout << it.id << '\n';
+      report_change("updated", "item", it.id, it.title);
       return 0;
     };
   });
@@ -90,6 +92,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
       Item it = lists.change_item(*done_ref, ch);
       Checklist c = lists.get(it.checklist_id);
       std::cout << it.id << '\n';
+      report_change("done:", "item", it.id, it.title);
       note(c.name + ": " + progress_text(c));
       return 0;
     };
@@ -105,18 +108,18 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   rm->add_flag("-y,--yes", r->yes, "do not ask for confirmation");
   rm->callback([&g, &run, r] {
     run = [&g, r] {
-      if (!r->yes && !have_terminal()) {
-        throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
-      }
       Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
       Item it = lists.get_item(r->ref);
+      if (!r->yes && !have_terminal()) {
+        throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
+      }
       if (!r->yes && !ask_yes_no("Delete item \"" + terminal_safe(it.title) + "\" (" + std::to_string(it.attachments) +
                                  " attachments)?")) {
         throw Error(Errc::cancelled, "nothing was deleted");
       }
       lists.remove_item(it.id);
-      std::cout << "deleted " << it.id << '\n';
+      std::cout << "deleted " << terminal_safe(record_text("item", it.id, it.title)) << '\n';
       return 0;
     };
   });
@@ -137,6 +140,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
       Vault vault = open_vault(g, Access::write);
       Item it = vault.checklists().move_item(m->ref, m->list, m->to);
       std::cout << terminal_safe(it.checklist_name) << ":" << it.number << '\n';
+      report_change("moved", "item", it.id, it.title);
       return 0;
     };
   });

@@ -26,14 +26,16 @@ void add_rm(CLI::App& app, Globals& g, Action& run) {
                 "then re-encrypt the vault under a new data key and destroy the old one (see 'rekey')");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
-      if (!o->yes && !have_terminal()) {
-        throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
-      }
       // Re-keying needs the passphrase, and the folder alone from the first
       // read to the new key (docs/THREAT_MODEL.md, "Two folio commands at once").
       Vault vault = open_vault(g, o->shred ? Access::exclusive : Access::write, /*use_agent=*/!o->shred);
       // Every id is resolved before anything is deleted.
-      std::vector<std::pair<std::string, RecordKind>> records;
+      struct Doomed {
+        std::string id;
+        RecordKind kind;
+        std::string title;
+      };
+      std::vector<Doomed> records;
       std::vector<std::string> names;
       for (const auto& id : o->ids) {
         RecordKind kind = vault.record_kind(id);
@@ -48,7 +50,7 @@ void add_rm(CLI::App& app, Globals& g, Action& run) {
           case RecordKind::checklist: {
             Checklist c = vault.checklists().get(id);
             full = c.id;
-            name = c.name + " (with its " + std::to_string(c.items) + " items)";
+            name = c.name;
             break;
           }
           case RecordKind::item: {
@@ -64,21 +66,30 @@ void add_rm(CLI::App& app, Globals& g, Action& run) {
             break;
           }
         }
-        records.emplace_back(full, kind);
-        names.push_back(std::string(to_string(kind)) + " " + full + (name.empty() ? "" : " \"" + name + "\""));
+        records.push_back({full, kind, name});
+        std::string shown = record_text(to_string(kind), full, name);
+        if (kind == RecordKind::checklist) {
+          shown += " with its " + std::to_string(vault.checklists().get(full).items) + " items";
+        }
+        names.push_back(shown);
+      }
+      // Only once every id is known: a wrong id is reported as such, not as
+      // a missing confirmation.
+      if (!o->yes && !have_terminal()) {
+        throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
       }
       if (!o->yes) {
         std::string what = names.size() == 1 ? names[0] : std::to_string(names.size()) + " records";
         if (!ask_yes_no("Delete " + terminal_safe(what) + "?")) throw Error(Errc::cancelled, "nothing was deleted");
       }
-      for (const auto& [id, kind] : records) {
+      for (const auto& [id, kind, title] : records) {
         switch (kind) {
           case RecordKind::entry: vault.journal().remove(id); break;
           case RecordKind::checklist: vault.checklists().remove(id); break;
           case RecordKind::item: vault.checklists().remove_item(id); break;
           case RecordKind::attachment: vault.checklists().remove_attachment(id); break;
         }
-        std::cout << "deleted " << id << '\n';
+        std::cout << "deleted " << terminal_safe(record_text(to_string(kind), id, title)) << '\n';
       }
       if (o->shred) {
         try {
