@@ -27,7 +27,9 @@ void add_due(CLI::App& app, Globals& g, Action& run) {
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
       "due", "overdue and upcoming due and expiry dates; exit 1 if anything is overdue or expired");
-  cmd->add_option("--within", o->within, "how far ahead to look: 30d (default), 2w, 3m (months), 1y, 0d; see 'Dates and durations' in docs/CLI.md");
+  cmd->add_option("--within", o->within,
+                  "how far ahead to look: 30d (default), 2w, 3m (months), 1y, 0d "
+                  "(docs/CLI.md, 'Dates and durations')");
   cmd->add_flag("--json", o->json, "print JSON");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {

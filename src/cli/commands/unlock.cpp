@@ -21,7 +21,8 @@ std::chrono::seconds agent_span(const std::string& text, const char* option) {
   std::chrono::seconds s = parse_clock_span(text, option);
   if (s > agent::kMaxLifetime) {
     throw Error(Errc::invalid_argument,
-                std::string("invalid ") + option + " '" + text + "': at most 24h: a longer unlock leaves the vault's keys in memory for longer",
+                std::string("invalid ") + option + " '" + text +
+                    "': at most 24h: a longer unlock leaves the vault's keys in memory for longer",
                 "use 24h (or 1d) or less, and 'folio unlock' again when it locks");
   }
   return s;
