@@ -1,5 +1,6 @@
 #include <ctime>
 #include <string>
+#include <vector>
 
 #include "folio/dates.h"
 #include "support.h"
@@ -203,6 +204,22 @@ TEST_CASE("parse_date refuses other forms, negative counts and years out of rang
         "2000个月前", "in 3 days ago", "today tomorrow"}) {
     INFO("'" << bad << "'");
     CHECK_ERRC(parse_date(bad, now), Errc::invalid_argument);
+  }
+}
+
+TEST_CASE("odd bytes in a date are invalid_argument, never another failure", "[dates]") {
+  TzGuard tz("UTC");
+  Timestamp now = utc(2026, 12, 3, 10);
+  std::vector<std::string> odd = {std::string("2026-11-28\0", 11), "\xff\xfe", "3\xe5\xa4",
+                                  "\xe5\xa4\xa9\xe5\x89\x8d", "99999999999999999999 days ago",
+                                  "2026-11-2\xe5", "\t\t"};
+  std::string many_nines(10000, '9');
+  odd.push_back(many_nines.append("天前"));
+  std::string spaces(5000, ' ');
+  odd.push_back(spaces.insert(0, "in ").append("x"));
+  for (const auto& text : odd) {
+    INFO(text.size() << " bytes");
+    CHECK_ERRC(parse_date(text, now), Errc::invalid_argument);
   }
 }
 
