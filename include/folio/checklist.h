@@ -172,8 +172,8 @@ class Checklists {
   Database* db_;
 };
 
-// "YYYY-MM-DD", "today", "tomorrow", "yesterday", "in N days", "N days ago",
-// as a calendar date relative to the local date of `now`. Error(invalid_argument).
+// A date in parse_date's grammar (folio/dates.h) as "YYYY-MM-DD", relative
+// forms counted from the local date of `now`. Error(invalid_argument).
 Day parse_calendar_day(std::string_view text, Timestamp now);
 
 // Today's local date.

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/dates.h"
 #include "folio/editor.h"
 #include "folio/error.h"
 #include "folio/terminal.h"
@@ -10,7 +11,7 @@ namespace folio::cli {
 
 void add_add(CLI::App& app, Globals& g, Action& run) {
   struct Opts {
-    std::optional<std::string> title, text, item;
+    std::optional<std::string> title, text, item, date;
     std::vector<std::string> tags;
   };
   auto o = std::make_shared<Opts>();
@@ -21,8 +22,14 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
                   "the body, from the command line: RISKY, it stays in shell history and "
                   "shows in the process list");
   cmd->add_option("--item", o->item, "link the entry to a checklist item (id or CHECKLIST:N)");
+  cmd->add_option("--date", o->date,
+                  "backdate the entry: YYYY-MM-DD, yesterday, '3 days ago', 昨天... at the current time of day; "
+                  "not in the future (docs/CLI.md, 'Dates and durations')");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      // The date is checked before the passphrase is asked for.
+      std::optional<Timestamp> created;
+      if (o->date) created = parse_entry_date(*o->date, now_utc());
       // Echo stays off from the passphrase until the editor opens.
       EchoHold hold;
       // Unlock first, so nothing the user types in the editor is lost to a
@@ -31,7 +38,7 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
       // The item is checked before anything is written or the editor opens.
       std::optional<Item> item;
       if (o->item) item = vault.checklists().get_item(*o->item);
-      EntryDraft draft{o->title, o->tags, {}, std::nullopt};
+      EntryDraft draft{o->title, o->tags, {}, created};
       std::optional<EditedText> edited;
       if (o->text) {
         draft.body = *o->text;
@@ -50,6 +57,8 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
       if (o->title) save_with += " --title " + shell_word(*o->title);
       for (const auto& t : o->tags) save_with += " -t " + shell_word(t);
       if (o->item) save_with += " --item " + shell_word(*o->item);
+      // The date itself, not "yesterday": the command may be run another day.
+      if (created) save_with += " --date " + format_date(local_date(*created));
       save_edited(edited, vault.path(), [&] {
         Entry e = vault.journal().add(draft);
         if (item) {

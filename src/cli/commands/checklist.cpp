@@ -63,7 +63,8 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   CLI::App* create = noun->add_subcommand("new", "create a checklist (optionally from a template)");
   create->add_option("name", n->name, "its name")->required();
   create->add_option("--description", n->description, "a description");
-  create->add_option("--target", n->target, "target date: YYYY-MM-DD, 'in N days'...");
+  create->add_option("--target", n->target,
+                    "target date: YYYY-MM-DD, 'in 3 months', 下个月... (docs/CLI.md, 'Dates and durations')");
   create->add_option("--template", n->tpl, "start from a template ('folio template list')");
   create->add_option("--lang", n->lang, "language of built-in template titles: en or zh (default from LANG)");
   create->callback([&g, &run, n] {

@@ -1,6 +1,5 @@
 // folio due: every overdue or upcoming due and expiry date, soonest first.
 // Exit 1 when something is overdue or expired, for cron jobs and status bars.
-#include <charconv>
 #include <iostream>
 
 #include "cli/common.h"
@@ -10,21 +9,6 @@
 
 namespace folio::cli {
 namespace {
-
-long parse_within(const std::string& text) {
-  std::string digits = text;
-  long mult = 1;
-  if (!digits.empty() && (digits.back() == 'd' || digits.back() == 'w')) {
-    mult = digits.back() == 'w' ? 7 : 1;
-    digits.pop_back();
-  }
-  long n = -1;
-  auto r = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  if (digits.empty() || r.ec != std::errc() || r.ptr != digits.data() + digits.size() || n < 0 || n > 36500) {
-    throw Error(Errc::invalid_argument, "invalid --within '" + text + "'", "use days or weeks: 30d, 2w, 0d");
-  }
-  return n * mult;
-}
 
 std::string when(long days) {
   if (days == 0) return "today";
@@ -43,12 +27,15 @@ void add_due(CLI::App& app, Globals& g, Action& run) {
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
       "due", "overdue and upcoming due and expiry dates; exit 1 if anything is overdue or expired");
-  cmd->add_option("--within", o->within, "how far ahead to look: 30d (default), 2w, 0d");
+  cmd->add_option("--within", o->within,
+                  "how far ahead to look: 30d (default), 2w, 3m (months), 1y, 0d "
+                  "(docs/CLI.md, 'Dates and durations')");
   cmd->add_flag("--json", o->json, "print JSON");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
-      long within = parse_within(o->within);
-      Day today = today_local(now_utc());
+      const Timestamp now = now_utc();
+      long within = parse_calendar_span(o->within, now, "--within");
+      Day today = today_local(now);
       Vault vault = open_vault(g, Access::read);
       auto rows = vault.checklists().deadlines(today, within);
       bool overdue = false;

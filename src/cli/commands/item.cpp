@@ -31,7 +31,8 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   add->add_option("checklist", a->list, "checklist id or name")->required();
   add->add_option("title", a->title, "what the document is")->required();
   add->add_option("--state", a->state, "needed, requested, obtained, translated, notarized, submitted, done, n/a");
-  add->add_option("--due", a->due, "due date: YYYY-MM-DD, tomorrow, 'in N days'...");
+  add->add_option("--due", a->due,
+                  "due date: YYYY-MM-DD, tomorrow, 'in 2 weeks', 明天... (docs/CLI.md, 'Dates and durations')");
   add->add_option("--expires", a->expires, "the date the document stops being valid");
   add->add_option("--notes", a->notes, "free-text notes");
   add->callback([&g, &run, a] {

@@ -17,7 +17,9 @@ void add_list(CLI::App& app, Globals& g, Action& run) {
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("list", "list entries, newest first");
   cmd->add_option("-t,--tag", o->tag, "only entries with this tag");
-  cmd->add_option("--since", o->since, "from this day: YYYY-MM-DD, today, yesterday, 'N days ago'");
+  cmd->add_option("--since", o->since,
+                  "from this day: YYYY-MM-DD, yesterday, '3 days ago', 'last week', 昨天... "
+                  "(docs/CLI.md, 'Dates and durations')");
   cmd->add_option("--until", o->until, "up to the end of this day");
   cmd->add_option("-n,--limit", o->limit, "at most this many entries (1 to 1000000)");
   cmd->add_flag("--json", o->json, "print JSON");

@@ -8,27 +8,24 @@
 
 #include "cli/common.h"
 #include "folio/agent.h"
+#include "folio/dates.h"
 #include "folio/error.h"
 
 namespace folio::cli {
 
 namespace {
 
-// "90s", "10m", "2h", or a bare number of seconds.
-std::chrono::seconds parse_duration(const std::string& text, const char* option) {
-  std::size_t used = 0;
-  long long value = -1;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
+// A --timeout or --max-lifetime: the clock span grammar (folio/dates.h), at
+// most the agent's 24 hours.
+std::chrono::seconds agent_span(const std::string& text, const char* option) {
+  std::chrono::seconds s = parse_clock_span(text, option);
+  if (s > agent::kMaxLifetime) {
+    throw Error(Errc::invalid_argument,
+                std::string("invalid ") + option + " '" + text +
+                    "': at most 24h: a longer unlock leaves the vault's keys in memory for longer",
+                "use 24h (or 1d) or less, and 'folio unlock' again when it locks");
   }
-  std::string unit = text.substr(used);
-  long long scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
-  if (value < 1 || scale == 0 || value > 24 * 3600) {
-    throw Error(Errc::invalid_argument, std::string("not a duration for ") + option + ": '" + text + "'",
-                "write it like 90s, 10m or 2h (at most 24h)");
-  }
-  return std::chrono::seconds(value * scale);
+  return s;
 }
 
 std::string this_executable() {
@@ -43,7 +40,7 @@ std::string this_executable() {
 void add_unlock(CLI::App& app, Globals& g, Action& run) {
   struct Opts {
     std::string timeout = "10m";
-    std::string max_lifetime = "2h";
+    std::optional<std::string> max_lifetime;  // default: 2h, or --timeout when longer
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -51,17 +48,23 @@ void add_unlock(CLI::App& app, Globals& g, Action& run) {
       "ask for the passphrase once and keep the vault unlocked for this user's later commands "
       "(a background agent holds the key in locked memory) until 'folio lock', the idle timeout "
       "or the maximum lifetime");
-  cmd->add_option("--timeout", o->timeout, "lock after this long without use (e.g. 90s, 10m, 2h)")
+  cmd->add_option("--timeout", o->timeout, "lock after this long without use (e.g. 90s, 10m, 2h, 1d; at most 24h)")
       ->capture_default_str();
-  cmd->add_option("--max-lifetime", o->max_lifetime, "lock after this long whatever happens (at most 24h)")
-      ->capture_default_str();
+  cmd->add_option("--max-lifetime", o->max_lifetime,
+                  "lock after this long whatever happens (default 2h, or --timeout when longer; at most 24h)");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       agent::Options options;
-      options.idle = parse_duration(o->timeout, "--timeout");
-      options.max_lifetime = parse_duration(o->max_lifetime, "--max-lifetime");
+      options.idle = agent_span(o->timeout, "--timeout");
+      if (o->max_lifetime) {
+        options.max_lifetime = agent_span(*o->max_lifetime, "--max-lifetime");
+      } else {
+        options.max_lifetime = std::max(options.max_lifetime, options.idle);
+      }
       if (options.idle > options.max_lifetime) {
-        throw Error(Errc::invalid_argument, "--timeout is longer than --max-lifetime");
+        throw Error(Errc::invalid_argument,
+                    "--timeout " + o->timeout + " is longer than --max-lifetime " + *o->max_lifetime,
+                    "give a --max-lifetime at least as long as --timeout");
       }
       auto dir = vault_path(g);
       if (agent::status(dir)) {
