@@ -29,6 +29,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -140,6 +142,29 @@ struct BackupKeys {
   const Secret* identities = nullptr;
   const Secret* passphrase = nullptr;
   unsigned max_work_factor = 22;  // refuse costlier scrypt stanzas
+  // Neither given: asked for only once the header shows a passphrase
+  // (scrypt) stanza. A backup encrypted to public keys is then refused
+  // (Error(wrong_passphrase), "give the identity file") before anything is asked.
+  std::function<Secret()> ask_passphrase;
+};
+
+// An age backup whose header has been read and checked and whose file key is
+// unwrapped: the keys were right. Its payload is read by import_from or
+// restore_backup, once. Lets a command check the backup's keys before it
+// asks for anything else (the vault's passphrase, a new one).
+class OpenedBackup {
+ public:
+  // Error(wrong_passphrase), Error(corrupt)... as import_from.
+  OpenedBackup(ByteSource& in, const BackupKeys& keys);
+  ~OpenedBackup();
+  OpenedBackup(const OpenedBackup&) = delete;
+  OpenedBackup& operator=(const OpenedBackup&) = delete;
+  // The authenticated payload.
+  ByteSource& payload();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 struct ImportOptions {
@@ -172,6 +197,7 @@ class Backup {
   // last chunk, so a truncated or altered backup is rolled back whole.
   ImportReport import_from(ByteSource& in, const BackupKeys& keys,
                            const ImportOptions& options = {});
+  ImportReport import_from(OpenedBackup& backup, const ImportOptions& options = {});
 
   // A readable Markdown document of the vault (entries, checklists, items,
   // attachment names), not encrypted. With `attachments_dir`, attachments
@@ -205,5 +231,9 @@ struct Restored {
 void check_restore_target(const std::filesystem::path& dir);
 Restored restore_backup(const std::filesystem::path& dir, const Secret& passphrase,
                         const KdfParams& kdf, ByteSource& in, const BackupKeys& keys);
+// The same from a backup already opened (its keys checked first, so that the
+// new vault's passphrase is asked for only once they are known to be right).
+Restored restore_backup(const std::filesystem::path& dir, const Secret& passphrase,
+                        const KdfParams& kdf, OpenedBackup& backup);
 
 }  // namespace folio

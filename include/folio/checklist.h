@@ -32,6 +32,28 @@ const std::vector<std::string>& item_states();
 inline constexpr char kStateDone[] = "done";
 inline constexpr char kStateNotApplicable[] = "n/a";
 
+// Checks that need no vault, so that a command can report a mistake before
+// it asks for the passphrase and runs the KDF. Each throws the Error that the
+// operation itself would throw for that input, and passes anything that might
+// still name a record.
+//   check_item_state: Error(invalid_argument) for a state not in item_states().
+//   check_item_ref: Error(not_found) unless `ref` could be an item id or
+//     CHECKLIST:N with N >= 1.
+//   check_checklist_ref: Error(not_found) unless `ref` could be a checklist id
+//     or name.
+//   check_checklist_name, check_item_title: Error(invalid_argument) for what
+//     Checklists::create / add_item would refuse (empty, several lines, too long).
+void check_item_state(const std::string& state);
+void check_item_ref(const std::string& ref);
+void check_checklist_ref(const std::string& ref);
+void check_attachment_ref(const std::string& ref);
+void check_checklist_name(const std::string& name);
+void check_item_title(const std::string& title);
+//   check_file_to_attach: what Checklists::attach says of `path` itself:
+//     Error(not_found) if there is no such file, Error(invalid_argument) for a
+//     folder or anything but a regular file, Error(io) if it cannot be read.
+void check_file_to_attach(const std::filesystem::path& path);
+
 // A calendar date, "YYYY-MM-DD", in no time zone: the day printed on the paper.
 using Day = std::string;
 

@@ -99,4 +99,9 @@ class Journal {
 // no white space, no comma. Error(invalid_argument) otherwise.
 std::string normalize_tag(const std::string& tag);
 
+// Checks, without a vault, that `id` could name an entry (an id or a prefix
+// of 4+ characters, any case), throwing what Journal::get would:
+// Error(invalid_argument) for a wrong length, Error(not_found) otherwise.
+void check_entry_id(const std::string& id);
+
 }  // namespace folio

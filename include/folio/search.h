@@ -73,6 +73,11 @@ class Search {
   Database* db_;
 };
 
+// Checks a query's syntax without a vault (before the passphrase): throws
+// what Search::find would, Error(invalid_argument) for an unclosed quote, an
+// OR without a word on each side, or no word to look for.
+void check_query(const std::string& query);
+
 // The index terms of `text`, space-separated, as stored (for tests and the
 // format document).
 std::string search_terms(std::string_view text);

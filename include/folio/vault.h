@@ -149,6 +149,8 @@ class Vault {
   // checklist, an item or an attachment. Error(not_found), or
   // Error(invalid_argument) when ambiguous.
   RecordKind record_kind(const std::string& id);
+  // The checks of record_kind that need no vault (before the passphrase).
+  static void check_record_id(const std::string& id);
 
   Journal journal();
   Checklists checklists();

@@ -18,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -118,6 +119,10 @@ struct DecryptOptions {
   std::vector<X25519Identity> identities;
   const Secret* passphrase = nullptr;
   unsigned max_scrypt_work_factor = 22;
+  // Without identities or a passphrase: called once the header is known to
+  // hold a well-formed scrypt stanza (so a file encrypted to public keys is
+  // refused before anyone is asked for a passphrase, as age -d does).
+  std::function<Secret()> ask_passphrase;
 };
 
 class Reader {

@@ -229,16 +229,22 @@ Secret unwrap_file_key(const std::vector<Stanza>& stanzas, const DecryptOptions&
   if (has_scrypt && stanzas.size() != 1) {
     fail(Failure::header, "an age scrypt stanza is not alone in the header");
   }
+  Secret asked;
+  const Secret* passphrase = options.passphrase;
+  if (has_scrypt && passphrase == nullptr && options.identities.empty() && options.ask_passphrase) {
+    asked = options.ask_passphrase();
+    passphrase = &asked;
+  }
   for (const auto& stanza : stanzas) {
     std::optional<Secret> file_key;
     if (stanza.args[0] == "X25519" && !options.identities.empty()) {
       file_key = unwrap_x25519(stanza, options.identities);
-    } else if (stanza.args[0] == "scrypt" && options.passphrase != nullptr) {
-      file_key = unwrap_scrypt(stanza, *options.passphrase, options.max_scrypt_work_factor);
+    } else if (stanza.args[0] == "scrypt" && passphrase != nullptr) {
+      file_key = unwrap_scrypt(stanza, *passphrase, options.max_scrypt_work_factor);
     }
     if (file_key) return std::move(*file_key);
   }
-  if (has_scrypt && options.passphrase != nullptr) {
+  if (has_scrypt && passphrase != nullptr) {
     throw FormatError(Failure::no_match, Errc::wrong_passphrase,
                       "the passphrase does not open this age file");
   }

@@ -70,6 +70,7 @@ age::EncryptOptions encrypt_options(const BackupRecipients& to) {
 
 age::DecryptOptions decrypt_options(const BackupKeys& keys) {
   age::DecryptOptions options;
+  options.ask_passphrase = keys.ask_passphrase;
   if (keys.identities != nullptr) {
     options.identities = age::parse_identity_file(keys.identities->view());
     if (options.identities.empty()) {
@@ -95,27 +96,47 @@ RecordCounts Backup::export_to(ByteSink& out, const BackupRecipients& to,
   return counts;
 }
 
+struct OpenedBackup::State {
+  State(ByteSource& in, const BackupKeys& keys)
+      : source(in), reader(source, decrypt_options(keys)), plaintext(reader) {}
+  ToAgeSource source;
+  age::Reader reader;  // the header is read, checked and opened here
+  DecryptingSource plaintext;
+};
+
+OpenedBackup::OpenedBackup(ByteSource& in, const BackupKeys& keys)
+    : state_(std::make_unique<State>(in, keys)) {}
+OpenedBackup::~OpenedBackup() = default;
+ByteSource& OpenedBackup::payload() { return state_->plaintext; }
+
 ImportReport Backup::import_from(ByteSource& in, const BackupKeys& keys,
                                  const ImportOptions& options) {
-  ToAgeSource source(in);
-  age::Reader reader(source, decrypt_options(keys));
-  DecryptingSource plaintext(reader);
-  return read_payload(plaintext, options);
+  OpenedBackup backup(in, keys);
+  return import_from(backup, options);
+}
+
+ImportReport Backup::import_from(OpenedBackup& backup, const ImportOptions& options) {
+  return read_payload(backup.payload(), options);
 }
 
 void check_restore_target(const std::filesystem::path& dir) { backup::restore_target(dir); }
 
 Restored restore_backup(const std::filesystem::path& dir, const Secret& passphrase,
                         const KdfParams& kdf, ByteSource& in, const BackupKeys& keys) {
+  backup::restore_target(dir);
+  // The age header first: a wrong passphrase or identity creates nothing.
+  OpenedBackup backup(in, keys);
+  return restore_backup(dir, passphrase, kdf, backup);
+}
+
+Restored restore_backup(const std::filesystem::path& dir, const Secret& passphrase,
+                        const KdfParams& kdf, OpenedBackup& backup) {
   const std::filesystem::path target = backup::restore_target(dir);
   Restored out;
   backup::Leftovers leftovers = backup::remove_leftover_restores(target);
   out.leftovers_removed = std::move(leftovers.removed);
   out.leftovers_left_alone = std::move(leftovers.left_alone);
-  // The age header first: a wrong passphrase or identity creates nothing.
-  ToAgeSource source(in);
-  age::Reader reader(source, decrypt_options(keys));
-  DecryptingSource plaintext(reader);
+  ByteSource& plaintext = backup.payload();
   // Built beside the target and renamed onto it when whole: a restore that
   // fails or is killed never leaves a vault at `dir` that lacks records, or
   // whose recovery code nobody saw (restore_folder.h).

@@ -34,7 +34,9 @@ std::optional<std::string> clean_text(const std::optional<std::string>& text, co
   return text;
 }
 
-void check_state(const std::string& state) {
+}  // namespace
+
+void check_item_state(const std::string& state) {
   const auto& known = item_states();
   if (std::find(known.begin(), known.end(), state) == known.end()) {
     std::string list;
@@ -42,6 +44,11 @@ void check_state(const std::string& state) {
     throw Error(Errc::invalid_argument, "unknown state '" + state + "'", "the states are: " + list);
   }
 }
+
+void check_checklist_name(const std::string& name) { clean_line(name, "the checklist name"); }
+void check_item_title(const std::string& title) { clean_line(title, "the item title"); }
+
+namespace {
 
 void check_day(const std::optional<Day>& day) {
   if (day) parse_calendar_day(*day, now_utc());  // throws on an impossible date
@@ -135,7 +142,7 @@ std::int64_t insert_item(Database& db, std::int64_t checklist, std::size_t posit
 ItemDraft clean_item(const ItemDraft& d) {
   ItemDraft c = d;
   c.title = clean_line(d.title, "the item title");
-  check_state(c.state);
+  check_item_state(c.state);
   check_day(c.due);
   check_day(c.expires);
   c.notes = clean_text(d.notes, "the notes");

@@ -1,42 +1,110 @@
 #include "checklist/refs.h"
 
-#include <charconv>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+#include "folio/checklist.h"
 #include "folio/error.h"
+#include "folio/limits.h"
+#include "folio/text.h"
 #include "store/ids.h"
 
 namespace folio {
+namespace {
+
+Error no_checklist(const std::string& ref) {
+  return Error(Errc::not_found, "no checklist '" + ref + "'", "'folio checklist list' shows them");
+}
+
+Error no_item(const std::string& ref) {
+  return Error(Errc::not_found, "no item '" + ref + "'",
+               "name an item by its id or as CHECKLIST:NUMBER, e.g. visa:3");
+}
+
+// CHECKLIST:N, split at the last colon (a checklist name may contain one);
+// nullopt unless N is a whole number from 1.
+std::optional<std::pair<std::string, long>> numbered_item(const std::string& ref) {
+  auto colon = ref.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  std::string number = ref.substr(colon + 1);
+  long n = 0;
+  auto r = std::from_chars(number.data(), number.data() + number.size(), n);
+  if (r.ec != std::errc() || r.ptr != number.data() + number.size() || n <= 0) return std::nullopt;
+  return std::make_pair(ref.substr(0, colon), n);
+}
+
+// Whether `name` could be stored as a checklist's name.
+bool could_be_name(const std::string& name) {
+  try {
+    return !single_line(name, "the checklist name", kMaxNameChars).empty();
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+void check_checklist_ref(const std::string& ref) {
+  if (!looks_like_id(ref) && !could_be_name(ref)) throw no_checklist(ref);
+}
+
+void check_item_ref(const std::string& ref) {
+  if (looks_like_id(ref)) return;
+  auto numbered = numbered_item(ref);
+  if (!numbered) throw no_item(ref);
+  check_checklist_ref(numbered->first);
+}
+
+void check_attachment_ref(const std::string& ref) {
+  if (!looks_like_id(ref)) {
+    throw Error(Errc::not_found, "no attachment '" + ref + "'",
+                "'folio attachments ITEM' shows the attachment ids");
+  }
+}
+
+void check_file_to_attach(const std::filesystem::path& path) {
+  const std::string shown = path.string();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    int err = errno;
+    if (err == ENOENT) throw Error(Errc::not_found, "no file " + shown);
+    throw Error(Errc::io, "cannot read " + shown + ": " + std::strerror(err));
+  }
+  if (S_ISDIR(st.st_mode)) throw Error(Errc::invalid_argument, shown + " is a folder", "attach one file at a time");
+  if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, shown + " is not a regular file");
+  if (::access(path.c_str(), R_OK) != 0) {
+    throw Error(Errc::io, "cannot read " + shown + ": " + std::strerror(errno));
+  }
+}
 
 std::int64_t resolve_checklist(Database& db, const std::string& ref) {
   if (auto row = find_uid(db, IdTable::checklists, ref, "checklist")) return *row;
   Statement st = db.prepare("SELECT id FROM checklists WHERE name = ?1");
   st.bind(1, ref);
   if (st.step()) return st.integer(0);
-  throw Error(Errc::not_found, "no checklist '" + ref + "'", "'folio checklist list' shows them");
+  throw no_checklist(ref);
 }
 
 std::int64_t resolve_item(Database& db, const std::string& ref) {
   if (auto row = find_uid(db, IdTable::items, ref, "item")) return *row;
-  // CHECKLIST:N — the last colon, so that a checklist name may contain one.
-  auto colon = ref.rfind(':');
-  if (colon != std::string::npos && colon > 0) {
-    std::string number = ref.substr(colon + 1);
-    long n = 0;
-    auto r = std::from_chars(number.data(), number.data() + number.size(), n);
-    if (r.ec == std::errc() && r.ptr == number.data() + number.size() && n > 0) {
-      std::int64_t list = resolve_checklist(db, ref.substr(0, colon));
-      Statement st = db.prepare("SELECT id FROM items WHERE checklist_id = ?1 AND position = ?2");
-      st.bind(1, list).bind(2, static_cast<std::int64_t>(n));
-      if (st.step()) return st.integer(0);
-      throw Error(Errc::not_found, "checklist '" + ref.substr(0, colon) + "' has no item " + number);
-    }
+  if (auto numbered = numbered_item(ref)) {
+    const auto& [name, n] = *numbered;
+    std::int64_t list = resolve_checklist(db, name);
+    Statement st = db.prepare("SELECT id FROM items WHERE checklist_id = ?1 AND position = ?2");
+    st.bind(1, list).bind(2, static_cast<std::int64_t>(n));
+    if (st.step()) return st.integer(0);
+    throw Error(Errc::not_found, "checklist '" + name + "' has no item " + std::to_string(n));
   }
-  throw Error(Errc::not_found, "no item '" + ref + "'",
-              "name an item by its id or as CHECKLIST:NUMBER, e.g. visa:3");
+  throw no_item(ref);
 }
 
 std::int64_t resolve_attachment(Database& db, const std::string& ref) {
   if (auto row = find_uid(db, IdTable::attachments, ref, "attachment")) return *row;
+  check_attachment_ref(ref);
   throw Error(Errc::not_found, "no attachment '" + ref + "'",
               "'folio attachments ITEM' shows the attachment ids");
 }

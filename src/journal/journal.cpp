@@ -76,13 +76,14 @@ std::string first_line(const std::string& text) {
 namespace {
 
 // Row id of the entry `id` names (full id or unique prefix).
+Error no_entry(const std::string& id) {
+  return Error(Errc::not_found, "no entry with id '" + id + "'", "'folio list' shows the ids");
+}
+
 std::int64_t resolve(Database& db, const std::string& id) {
-  if (id.size() < kMinIdPrefix || id.size() > kIdLength) {
-    throw Error(Errc::invalid_argument, "'" + id + "' is not an entry id",
-                "give the id shown by 'folio list', or at least its first 4 characters");
-  }
+  check_entry_id(id);
   auto row = find_uid(db, IdTable::entries, id, "entry");
-  if (!row) throw Error(Errc::not_found, "no entry with id '" + id + "'", "'folio list' shows the ids");
+  if (!row) throw no_entry(id);
   return *row;
 }
 
@@ -122,6 +123,14 @@ Entry load(Database& db, std::int64_t row) {
 }
 
 }  // namespace
+
+void check_entry_id(const std::string& id) {
+  if (id.size() < kMinIdPrefix || id.size() > kIdLength) {
+    throw Error(Errc::invalid_argument, "'" + id + "' is not an entry id",
+                "give the id shown by 'folio list', or at least its first 4 characters");
+  }
+  if (!looks_like_id(id)) throw no_entry(id);
+}
 
 std::string normalize_tag(const std::string& tag) {
   require_utf8(tag, "the tag");

@@ -685,6 +685,8 @@ std::size_t Search::rebuild_in_transaction() {
   return n;
 }
 
+void check_query(const std::string& query) { (void)compile(query); }
+
 std::vector<SearchHit> Search::find(const std::string& query, const SearchOptions& o) const {
   Compiled c = compile(query);
   bool entry_filters = o.tag || o.since || o.until;

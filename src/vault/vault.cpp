@@ -509,11 +509,19 @@ const KdfParams& Vault::kdf() const noexcept { return state_->cost; }
 
 const fs::path& Vault::path() const noexcept { return state_->dir; }
 
-RecordKind Vault::record_kind(const std::string& id) {
+void Vault::check_record_id(const std::string& id) {
   if (id.size() < kMinIdPrefix || id.size() > kIdLength) {
     throw Error(Errc::invalid_argument, "'" + id + "' is not a record id",
                 "give an id as shown by folio, or at least its first 4 characters");
   }
+  if (!looks_like_id(id)) {
+    throw Error(Errc::not_found, "no record with id '" + id + "'",
+                "'folio list' and 'folio checklist show' show the ids");
+  }
+}
+
+RecordKind Vault::record_kind(const std::string& id) {
+  check_record_id(id);
   auto table = find_any_uid(state_->db, id);
   if (!table) throw Error(Errc::not_found, "no record with id '" + id + "'", "'folio list' and 'folio checklist show' show the ids");
   switch (*table) {

@@ -30,6 +30,9 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
       // The date is checked before the passphrase is asked for.
       std::optional<Timestamp> created;
       if (o->date) created = parse_entry_date(*o->date, now_utc());
+      // So are the tags and the item (docs/CLI.md, "Before the passphrase").
+      for (const auto& t : o->tags) normalize_tag(t);
+      if (o->item) check_item_ref(*o->item);
       // Echo stays off from the passphrase until the editor opens.
       EchoHold hold;
       // Unlock first, so nothing the user types in the editor is lost to a

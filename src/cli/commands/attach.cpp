@@ -47,6 +47,8 @@ void add_attach(CLI::App& app, Globals& g, Action& run) {
                 "then overwrite and delete the original (see the caveat it prints)");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      check_item_ref(o->item);
+      check_file_to_attach(o->file);
       Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
       Attachment a = lists.attach(o->item, o->file, progress_bar("attaching"));

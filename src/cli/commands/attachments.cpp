@@ -18,6 +18,7 @@ void add_attachments(CLI::App& app, Globals& g, Action& run) {
   cmd->add_flag("--json", o->json, "print JSON");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      check_item_ref(o->item);
       Vault vault = open_vault(g, Access::read);
       auto files = vault.checklists().attachments(o->item);
       if (o->json) {

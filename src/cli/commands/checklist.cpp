@@ -72,6 +72,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
       std::optional<Day> target;
       if (n->target) target = parse_calendar_day(*n->target, now_utc());
       std::string lang = lang_from_env(n->lang);
+      check_checklist_name(n->name);
       Vault vault = open_vault(g, Access::write);
       Checklist c = vault.checklists().create({n->name, n->description, target},
                                               n->tpl.empty() ? std::nullopt : std::optional(n->tpl), lang);
@@ -121,6 +122,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   show->add_flag("--json", s->json, "print JSON");
   show->callback([&g, &run, s] {
     run = [&g, s] {
+      check_checklist_ref(s->ref);
       Vault vault = open_vault(g, Access::read);
       Checklists lists = vault.checklists();
       Checklist c = lists.get(s->ref);
@@ -146,6 +148,8 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   rename->add_option("new-name", r->name, "the new name")->required();
   rename->callback([&g, &run, r] {
     run = [&g, r] {
+      check_checklist_ref(r->ref);
+      check_checklist_name(r->name);
       Vault vault = open_vault(g, Access::write);
       Checklist c = vault.checklists().rename(r->ref, r->name);
       std::cout << c.id << '\n';
@@ -164,6 +168,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   remove->add_flag("-y,--yes", rm->yes, "do not ask for confirmation");
   remove->callback([&g, &run, rm] {
     run = [&g, rm] {
+      check_checklist_ref(rm->ref);
       Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
       Checklist c = lists.get(rm->ref);
@@ -189,6 +194,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   save->add_option("template-name", sv->name, "name of the new template")->required();
   save->callback([&g, &run, sv] {
     run = [&g, sv] {
+      check_checklist_ref(sv->ref);
       Vault vault = open_vault(g, Access::write);
       Template t = vault.checklists().save_template(sv->ref, sv->name);
       note("saved template '" + t.name + "' with " + std::to_string(t.items.size()) + " items");

@@ -27,6 +27,9 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       // Echo stays off from the passphrase until the editor opens.
+      check_entry_id(o->id);
+      for (const auto& t : o->add_tags) normalize_tag(t);
+      for (const auto& t : o->rm_tags) normalize_tag(t);
       EchoHold hold;
       Vault vault = open_vault(g, Access::write);
       Journal journal = vault.journal();

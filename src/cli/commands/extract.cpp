@@ -25,6 +25,7 @@ void add_extract(CLI::App& app, Globals& g, Action& run) {
   cmd->add_flag("--force", o->force, "overwrite an existing output file");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      check_attachment_ref(o->id);
       Vault vault = open_vault(g, Access::read);
       Checklists lists = vault.checklists();
       Attachment a = lists.get_attachment(o->id);

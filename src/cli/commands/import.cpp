@@ -37,17 +37,17 @@ void add_import(CLI::App& app, Globals& g, Action& run) {
       }
       BackupInput input(o->input);
       const int fd = input.fd();
-      Vault vault = open_vault(g, Access::write);
       FdSource file(fd);
       ProgressSource in(file, input_size(fd), progress_bar(o->dry_run ? "checking" : "importing"));
       ImportOptions options;
       options.dry_run = o->dry_run;
       ImportReport report;
       if (o->plaintext) {
+        Vault vault = open_vault(g, Access::write);
         InterruptGuard interrupts;
         report = vault.backup().read_payload(in, options);
       } else {
-        Secret identities, pass;
+        Secret identities;
         BackupKeys keys;
         if (!o->identity_files.empty()) {
           for (const auto& f : o->identity_files) {
@@ -60,11 +60,15 @@ void add_import(CLI::App& app, Globals& g, Action& run) {
           }
           keys.identities = &identities;
         } else {
-          pass = o->passphrase.read();
-          keys.passphrase = &pass;
+          // Asked for only if the backup has a passphrase stanza (age -d's rule).
+          keys.ask_passphrase = [o] { return o->passphrase.read(); };
         }
+        // The backup's header and keys first, then the vault's passphrase:
+        // a backup for other keys is refused before any prompt.
+        OpenedBackup backup(in, keys);
+        Vault vault = open_vault(g, Access::write);
         InterruptGuard interrupts;  // after the prompts, which handle Ctrl-C themselves
-        report = vault.backup().import_from(in, keys, options);
+        report = vault.backup().import_from(backup, options);
       }
       print_import_report(report, o->json);
       return 0;

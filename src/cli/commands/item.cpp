@@ -38,6 +38,9 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   add->callback([&g, &run, a] {
     run = [&g, a] {
       ItemDraft d{a->title, a->state, day_option(a->due), day_option(a->expires), a->notes};
+      check_checklist_ref(a->list);
+      check_item_title(a->title);
+      check_item_state(a->state);
       Vault vault = open_vault(g, Access::write);
       Item it = vault.checklists().add_item(a->list, d);
       std::cout << it.id << '\n';
@@ -73,6 +76,9 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
       if (s->no_expires) ch.expires = std::optional<Day>();
       if (s->notes) ch.notes = s->notes;
       if (s->no_notes) ch.notes = std::optional<std::string>();
+      check_item_ref(s->ref);
+      if (s->title) check_item_title(*s->title);
+      if (s->state) check_item_state(*s->state);
       Vault vault = open_vault(g, Access::write);
       Item it = vault.checklists().change_item(s->ref, ch);
       std::cout << it.id << '\n';
@@ -86,6 +92,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   done->add_option("item", *done_ref, "item id or CHECKLIST:N")->required();
   done->callback([&g, &run, done_ref] {
     run = [&g, done_ref] {
+      check_item_ref(*done_ref);
       Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
       ItemChange ch;
@@ -109,6 +116,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   rm->add_flag("-y,--yes", r->yes, "do not ask for confirmation");
   rm->callback([&g, &run, r] {
     run = [&g, r] {
+      check_item_ref(r->ref);
       Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
       Item it = lists.get_item(r->ref);
@@ -138,6 +146,8 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   move->callback([&g, &run, m] {
     run = [&g, m] {
       if (!m->to && !m->list) throw Error(Errc::invalid_argument, "say where to: --to N and/or --list CHECKLIST");
+      check_item_ref(m->ref);
+      if (m->list) check_checklist_ref(*m->list);
       Vault vault = open_vault(g, Access::write);
       Item it = vault.checklists().move_item(m->ref, m->list, m->to);
       std::cout << terminal_safe(it.checklist_name) << ":" << it.number << '\n';
@@ -156,6 +166,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   show->add_flag("--json", sh->json, "print JSON");
   show->callback([&g, &run, sh] {
     run = [&g, sh] {
+      check_item_ref(sh->ref);
       Vault vault = open_vault(g, Access::read);
       Checklists lists = vault.checklists();
       Item it = lists.get_item(sh->ref);

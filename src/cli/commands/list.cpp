@@ -31,6 +31,7 @@ void add_list(CLI::App& app, Globals& g, Action& run) {
       if (o->since) f.since = parse_day(*o->since, now);
       if (o->until) f.until = next_day(parse_day(*o->until, now));
       f.tag = o->tag;
+      if (f.tag) normalize_tag(*f.tag);
       if (o->limit) f.limit = parse_limit(*o->limit);
       Vault vault = open_vault(g, Access::read);
       auto rows = vault.journal().list(f);

@@ -37,24 +37,28 @@ void add_restore(CLI::App& app, Globals& g, Action& run) {
       check_restore_target(o->to);
       BackupInput input(o->input);
       const int fd = input.fd();
-      Secret identities, pass;
+      Secret identities;
       BackupKeys keys;
       if (!o->identity_files.empty()) {
         identities = read_key_file(o->identity_files[0]);
         keys.identities = &identities;
       } else {
-        pass = o->passphrase.read();
-        keys.passphrase = &pass;
+        // Asked for only if the backup has a passphrase stanza: one made for
+        // public keys is refused before any prompt, as by age -d.
+        keys.ask_passphrase = [o] { return o->passphrase.read(); };
       }
       KdfParams kdf = o->kdf.resolve(std::nullopt);
+      FdSource file(fd);
+      ProgressSource in(file, input_size(fd), progress_bar("restoring"));
+      // The backup's keys are checked before the new vault's passphrase is
+      // asked for: a wrong backup passphrase costs no second prompt.
+      OpenedBackup backup(in, keys);
       Secret vault_pass = new_passphrase(g.passphrase_fd, g.passphrase_file, o->allow_weak);
       // After the prompts: a Ctrl-C while restoring removes the half-made
       // vault (restore_backup destroys it on any error), so a second try can
       // start; a kill leaves a hidden folder the next restore destroys.
       InterruptGuard interrupts;
-      FdSource file(fd);
-      ProgressSource in(file, input_size(fd), progress_bar("restoring"));
-      Restored r = restore_backup(o->to, vault_pass, kdf, in, keys);
+      Restored r = restore_backup(o->to, vault_pass, kdf, backup);
       for (const auto& p : r.leftovers_removed) {
         note("removed " + p.string() + ", left by an interrupted restore");
       }

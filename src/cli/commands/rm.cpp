@@ -28,6 +28,7 @@ void add_rm(CLI::App& app, Globals& g, Action& run) {
     run = [&g, o] {
       // Re-keying needs the passphrase, and the folder alone from the first
       // read to the new key (docs/THREAT_MODEL.md, "Two folio commands at once").
+      for (const auto& id : o->ids) Vault::check_record_id(id);
       Vault vault = open_vault(g, o->shred ? Access::exclusive : Access::write, /*use_agent=*/!o->shred);
       // Every id is resolved before anything is deleted.
       struct Doomed {

@@ -52,6 +52,9 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
       opts.scores = o->json;  // only --json prints them
       if (o->entries && !o->checklists) opts.checklists = false;
       if (o->checklists && !o->entries) opts.entries = false;
+      // Mistakes in what was given are reported before the passphrase.
+      check_query(query);
+      if (opts.tag) normalize_tag(*opts.tag);
       Vault vault = open_vault(g, Access::read);
       auto hits = vault.search().find(query, opts);
       if (o->json) {

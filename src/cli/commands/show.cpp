@@ -19,6 +19,7 @@ void add_show(CLI::App& app, Globals& g, Action& run) {
   cmd->add_flag("--json", o->json, "print JSON");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      check_entry_id(o->id);
       Vault vault = open_vault(g, Access::read);
       Entry e = vault.journal().get(o->id);
       if (o->json) {
