@@ -31,6 +31,10 @@ std::size_t display_width(std::string_view s) noexcept;
 // cut, the last column holds "…".
 std::string fit_width(std::string_view s, std::size_t columns);
 
+// The longest suffix of `s` (whole characters) that fits in `columns`; when
+// cut, the first column holds "…".
+std::string fit_width_left(std::string_view s, std::size_t columns);
+
 // `s` followed by spaces up to `columns` display columns.
 std::string pad_width(std::string_view s, std::size_t columns);
 

@@ -25,6 +25,27 @@ struct Globals {
   std::string passphrase_file;
   bool recovery = false;
   bool no_agent = false;
+  bool no_pager = false;
+};
+
+// While it lives, standard output goes through a pager when it is a
+// terminal: $FOLIO_PAGER, else $PAGER, else `less`; with less's defaults
+// LESS=FRX (quit at once when the text fits on one screen, keep colours, leave
+// the text on the screen), LESSSECURE=1 (no saving to a file, no shell, no
+// editor: a listing must not reach the disk from inside the pager) and
+// LESSHISTFILE=- (no search history file). Nothing when stdout is not a
+// terminal, with --no-pager, or when the pager variable is empty or "cat".
+// The destructor flushes, closes the pipe and waits for the pager.
+class Pager {
+ public:
+  explicit Pager(const Globals& g);
+  ~Pager();
+  Pager(const Pager&) = delete;
+  Pager& operator=(const Pager&) = delete;
+
+ private:
+  int child_ = -1;
+  int saved_stdout_ = -1;
 };
 
 // A command's work, run after parsing succeeded. Returns the exit code.

@@ -206,6 +206,7 @@ int main(int argc, char** argv) {
   app.add_option("--passphrase-fd", g.passphrase_fd, "read the passphrase from this file descriptor");
   app.add_option("--passphrase-file", g.passphrase_file, "read the passphrase from this file (first line)");
   app.add_flag("--recovery", g.recovery, "the secret given is the recovery code");
+  app.add_flag("--no-pager", g.no_pager, "print long listings directly, not through $PAGER");
   app.add_flag("--no-agent", g.no_agent, "ask for the passphrase even when 'folio unlock' left an agent running");
 
   folio::cli::Action run;

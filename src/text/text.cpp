@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "folio/error.h"
 
@@ -168,6 +170,23 @@ std::string fit_width(std::string_view s, std::size_t columns) {
     cut = off + len;
   });
   return std::string(s.substr(0, cut)) + "\u2026";
+}
+
+std::string fit_width_left(std::string_view s, std::size_t columns) {
+  if (display_width(s) <= columns) return std::string(s);
+  if (columns == 0) return {};
+  std::vector<std::pair<std::size_t, std::size_t>> chars;  // offset, width
+  each_char(s, [&](utf8proc_int32_t cp, std::size_t off, std::size_t) {
+    chars.emplace_back(off, static_cast<std::size_t>(char_width(cp)));
+  });
+  std::size_t used = 0;
+  std::size_t start = s.size();
+  for (auto it = chars.rbegin(); it != chars.rend(); ++it) {
+    if (used + it->second > columns - 1) break;  // keep one column for the ellipsis
+    used += it->second;
+    start = it->first;
+  }
+  return "\u2026" + std::string(s.substr(start));
 }
 
 std::string pad_width(std::string_view s, std::size_t columns) {

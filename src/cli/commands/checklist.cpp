@@ -37,14 +37,23 @@ void print_items(const Checklist& c, const std::vector<Item>& items) {
   // A state written by a later folio is shown as stored: made safe too.
   std::size_t state_w = 5;
   for (const auto& i : items) state_w = std::max(state_w, display_width(terminal_safe(i.state)));
+  const std::size_t cols = terminal_columns();
   std::cout << '\n' << paint(" #  " + pad_width("STATE", state_w) + "  DUE         EXPIRES     ITEM", "2") << '\n';
   for (const auto& i : items) {
     std::string n = std::to_string(i.number);
+    std::string files = i.attachments == 0 ? ""
+                        : "  [" + std::to_string(i.attachments) + " file" + (i.attachments > 1 ? "s]" : "]");
+    // The title takes what the other columns leave of the terminal's width,
+    // counted in display columns (a Chinese character takes two).
+    std::string title = terminal_safe(i.title);
+    const std::size_t used = std::max<std::size_t>(n.size(), 2) + 2 + state_w + 2 + 10 + 2 + 10 + 2 +
+                             display_width(files) + 2 + i.id.size();
+    if (cols > used + 8) title = fit_width(title, cols - used);
     std::cout << std::string(n.size() < 2 ? 2 - n.size() : 0, ' ') << n << "  "
               << pad_width(terminal_safe(i.state), state_w) << "  "
               << pad_width(terminal_safe(i.due.value_or("")), 10) << "  "
-              << pad_width(terminal_safe(i.expires.value_or("")), 10) << "  " << terminal_safe(i.title);
-    if (i.attachments > 0) std::cout << paint("  [" + std::to_string(i.attachments) + " file" + (i.attachments > 1 ? "s]" : "]"), "36");
+              << pad_width(terminal_safe(i.expires.value_or("")), 10) << "  " << title;
+    if (!files.empty()) std::cout << paint(files, "36");
     std::cout << "  " << paint(i.id, "2") << '\n';
   }
 }
@@ -134,6 +143,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
         print_json(out);
         return 0;
       }
+      Pager pager(g);
       print_items(c, items);
       return 0;
     };

@@ -53,12 +53,27 @@ void add_due(CLI::App& app, Globals& g, Action& run) {
         note("nothing due or expiring in the next " + std::to_string(within) + " days");
         return 0;
       }
+      // CHECKLIST:N as one padded column (a long name cut to fit), the title
+      // in what is left of the terminal's width, in display columns.
+      std::vector<std::string> refs;
+      std::size_t ref_w = 0;
       for (const auto& d : rows) {
+        std::string number = ":" + std::to_string(d.item.number);
+        std::string ref = fit_width(terminal_safe(d.item.checklist_name), 24) + number;
+        ref_w = std::max(ref_w, display_width(ref));
+        refs.push_back(std::move(ref));
+      }
+      const std::size_t cols = terminal_columns();
+      const std::size_t used = 7 + 2 + 10 + 2 + 12 + 2 + 7 + 2 + ref_w + 2;
+      Pager pager(g);
+      for (std::size_t k = 0; k < rows.size(); ++k) {
+        const auto& d = rows[k];
         std::string flag = d.days_left < 0 ? (d.kind == "due" ? "OVERDUE" : "EXPIRED") : "";
+        std::string title = terminal_safe(d.item.title);
+        if (cols > used + 8) title = fit_width(title, cols - used);
         std::cout << paint(pad_width(flag, 7), "31;1") << "  " << d.date << "  "
                   << pad_width(when(d.days_left), 12) << "  " << pad_width(d.kind, 7) << "  "
-                  << terminal_safe(d.item.checklist_name) << ":" << d.item.number << "  "
-                  << terminal_safe(d.item.title) << '\n';
+                  << pad_width(refs[k], ref_w) << "  " << title << '\n';
       }
       return overdue ? 1 : 0;
     };

@@ -49,6 +49,7 @@ void add_list(CLI::App& app, Globals& g, Action& run) {
         print_json(out);
         return 0;
       }
+      Pager pager(g);
       std::vector<std::string> tag_cells;
       std::size_t tag_width = 0;
       for (const auto& r : rows) {

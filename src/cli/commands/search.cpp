@@ -10,12 +10,27 @@ namespace {
 
 // The snippet with its hit in bold yellow, or between [ ] without colour;
 // each part made terminal_safe (the offsets are into the stored text).
-std::string highlighted(const SearchHit& h) {
-  if (h.match_length == 0) return terminal_safe(h.snippet);
+// The snippet with its hit marked, in at most `columns` display columns when
+// that is not 0: the hit kept, the text before it cut at the start and the
+// text after it at the end ("…").
+std::string highlighted(const SearchHit& h, std::size_t columns) {
+  if (h.match_length == 0) return columns ? fit_width(terminal_safe(h.snippet), columns) : terminal_safe(h.snippet);
   std::string before = terminal_safe(h.snippet.substr(0, h.match_start));
   std::string hit = terminal_safe(h.snippet.substr(h.match_start, h.match_length));
   std::string after = terminal_safe(h.snippet.substr(h.match_start + h.match_length));
-  return before + (use_color() ? paint(hit, "1;33") : "[" + hit + "]") + after;
+  const bool color = use_color();
+  if (columns > 0) {
+    const std::size_t marks = color ? 0 : 2;  // the [ ] around the hit
+    std::size_t room = columns > marks ? columns - marks : 0;
+    hit = fit_width(hit, room);
+    room -= std::min(room, display_width(hit));
+    // The text before the hit gets a third of what is left, or more when the
+    // text after it is short.
+    std::size_t for_before = std::max(room / 3, room - std::min(room, display_width(after)));
+    before = fit_width_left(before, for_before);
+    after = fit_width(after, room - std::min(room, display_width(before)));
+  }
+  return before + (color ? paint(hit, "1;33") : "[" + hit + "]") + after;
 }
 
 }  // namespace
@@ -68,11 +83,22 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
         print_json(out);
         return 0;
       }
+      const std::size_t cols = terminal_columns();
+      Pager pager(g);
       for (const auto& h : hits) {
+        std::string title = terminal_safe(h.title);
+        std::string context = h.context.empty() ? "" : "  (" + terminal_safe(h.context) + ")";
+        std::string head = h.id + "  " + pad_width(to_string(h.kind), 10) + "  " + format_local(h.created) + "  ";
+        const std::size_t used = display_width(head);
+        if (cols > used + 16) {
+          const std::size_t room = cols - used;
+          if (display_width(context) > room / 2) context = fit_width(context, room / 2);
+          title = fit_width(title, room - display_width(context));
+        }
         std::cout << paint(h.id, "33") << "  " << pad_width(to_string(h.kind), 10) << "  "
-                  << format_local(h.created) << "  " << terminal_safe(h.title);
-        if (!h.context.empty()) std::cout << paint("  (" + terminal_safe(h.context) + ")", "2");
-        std::cout << "\n          " << highlighted(h) << '\n';
+                  << format_local(h.created) << "  " << title;
+        if (!context.empty()) std::cout << paint(context, "2");
+        std::cout << "\n          " << highlighted(h, cols > 10 + 16 ? cols - 10 : 0) << '\n';
       }
       if (hits.empty()) note("no matches");
       return 0;

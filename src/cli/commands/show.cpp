@@ -31,6 +31,7 @@ void add_show(CLI::App& app, Globals& g, Action& run) {
                     {"body", e.body}});
         return 0;
       }
+      Pager pager(g);
       std::cout << paint("id", "2") << "       " << paint(e.id, "33") << '\n';
       std::cout << paint("created", "2") << "  " << format_local(e.created) << '\n';
       if (e.updated != e.created) std::cout << paint("updated", "2") << "  " << format_local(e.updated) << '\n';
