@@ -17,8 +17,10 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "folio/terminal.h"
@@ -143,9 +145,43 @@ bool is_date8(const std::uint8_t* p, std::size_t n) {
   return year >= 1900 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
+// The toneless pinyin of a (non-secret) UTF-8 phrase from the lists above.
+std::string phrase_pinyin(const char* phrase) {
+  const auto& table = pinyin_table();
+  std::string out;
+  const auto* p = reinterpret_cast<const std::uint8_t*>(phrase);
+  std::size_t n = std::strlen(phrase);
+  while (n > 0) {
+    char32_t c = 0;
+    std::size_t len = decode(p, n, &c);
+    auto it = table.find(c);
+    if (it != table.end()) out += it->second;
+    p += len;
+    n -= len;
+  }
+  return out;
+}
+
+struct PinyinWords {
+  std::unordered_set<std::string_view> syllables;
+  std::vector<std::string> phrases;
+};
+
+const PinyinWords& pinyin_words() {
+  static const auto words = [] {
+    PinyinWords w;
+    for (const PinyinRow& row : kPinyin) w.syllables.insert(row.syllable);
+    for (const char* phrase : kPhrases) w.phrases.push_back(phrase_pinyin(phrase));
+    return w;
+  }();
+  return words;
+}
+
 // (b): the pinyin form, with whitespace dropped; `spaced` puts a space
 // between syllables instead. Characters with no reading are kept as typed.
-double pinyin_bits(const Secret& pass, bool spaced) {
+double pinyin_parse_bits(const std::uint8_t* s, std::size_t n);
+
+Secret pinyin_form(const Secret& pass, bool spaced) {
   const auto& table = pinyin_table();
   const std::uint8_t* p = pass.data();
   std::size_t n = pass.size();
@@ -173,7 +209,58 @@ double pinyin_bits(const Secret& pass, bool spaced) {
     p += len;
     n -= len;
   }
-  return zxcvbn_bits(out.data(), used);
+  out.truncate(used);
+  return out;
+}
+
+// (d): the cheapest parse of a pinyin form (lowercased) into the pinyin of the
+// common phrases, pinyin syllables (log2 of about 400), love numbers, dates
+// and single other characters (log2(10) for a digit, log2(95) for a symbol;
+// a letter outside a syllable makes the parse fail).
+// This is how a pinyin-aware attacker guesses woaini1314 or the romanised
+// form of a Chinese phrase, which zxcvbn's English lists miss.
+double pinyin_parse_bits(const std::uint8_t* raw, std::size_t n) {
+  const PinyinWords& words = pinyin_words();
+  Secret lower(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint8_t b = raw[i];
+    lower.data()[i] = b >= 'A' && b <= 'Z' ? std::uint8_t(b - 'A' + 'a') : b;
+  }
+  const std::uint8_t* s = lower.data();
+  const double inf = std::numeric_limits<double>::infinity();
+  const double syllable_bits = std::log2(double(words.syllables.size()));
+  const double phrase_bits = std::log2(double(words.phrases.size())) + 1;
+  std::vector<double> best(n + 1, inf);
+  best[0] = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (best[i] == inf) continue;
+    auto relax = [&](std::size_t j, double bits) {
+      if (best[i] + bits < best[j]) best[j] = best[i] + bits;
+    };
+    // A letter must belong to a syllable: English text does not parse as pinyin.
+    if (!(s[i] >= 'a' && s[i] <= 'z')) relax(i + 1, is_digit(s[i]) ? 3.33 : 6.57);
+    for (std::size_t len = 1; len <= 6 && i + len <= n; ++len) {
+      std::string_view piece(reinterpret_cast<const char*>(s + i), len);
+      if (words.syllables.count(piece) != 0) relax(i + len, syllable_bits);
+    }
+    for (const std::string& phrase : words.phrases) {
+      if (!phrase.empty() && phrase.size() <= n - i && std::memcmp(s + i, phrase.data(), phrase.size()) == 0) {
+        relax(i + phrase.size(), phrase_bits);
+      }
+    }
+    for (const char* number : kLoveNumbers) {
+      if (starts_with(s + i, n - i, number)) relax(i + std::strlen(number), kLoveBits);
+    }
+    if (is_date8(s + i, n - i)) relax(i + 8, kDateBits);
+  }
+  return best[n];
+}
+
+double pinyin_bits(const Secret& pass, bool spaced) {
+  Secret form = pinyin_form(pass, spaced);
+  double bits = zxcvbn_bits(form.data(), form.size());
+  if (!spaced) bits = std::min(bits, pinyin_parse_bits(form.data(), form.size()));
+  return bits;
 }
 
 // (c): the cheapest parse of the passphrase into Han characters, phrases,
@@ -260,6 +347,11 @@ Strength estimate_strength(const Secret& passphrase) {
     bits = std::min(bits, pinyin_bits(passphrase, false));
     bits = std::min(bits, pinyin_bits(passphrase, true));
     bits = std::min(bits, han_bits(passphrase));
+  } else {
+    // Typed pinyin (woaini1314): only the pinyin parse, so that English
+    // passphrases keep zxcvbn's rating of them as typed.
+    Secret form = pinyin_form(passphrase, false);
+    bits = std::min(bits, pinyin_parse_bits(form.data(), form.size()));
   }
   Strength s;
   s.bits = bits;
