@@ -244,7 +244,8 @@ double pinyin_parse_bits(const std::uint8_t* raw, std::size_t n) {
       if (words.syllables.count(piece) != 0) relax(i + len, syllable_bits);
     }
     for (const std::string& phrase : words.phrases) {
-      if (!phrase.empty() && phrase.size() <= n - i && std::memcmp(s + i, phrase.data(), phrase.size()) == 0) {
+      if (!phrase.empty() && phrase.size() <= n - i &&
+          std::memcmp(s + i, phrase.data(), phrase.size()) == 0) {
         relax(i + phrase.size(), phrase_bits);
       }
     }
