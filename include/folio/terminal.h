@@ -48,13 +48,17 @@ Secret read_secret_file(const std::string& path);
 Secret normalize_secret(const Secret& in);
 
 struct Strength {
-  double bits = 0;           // zxcvbn's estimate of log2(guesses)
+  double bits = 0;           // estimated log2(guesses): zxcvbn, corrected for Chinese
   const char* rating = "";   // "very weak", "weak", "fair", "strong", "very strong"
 };
 
 // Passphrases below this need --allow-weak at init and passwd.
 inline constexpr double kMinStrengthBits = 50.0;
 
+// zxcvbn's estimate, lowered for Han text and typed pinyin: the minimum of
+// zxcvbn as typed, zxcvbn on the toneless pinyin, a pinyin-syllable parse and
+// a per-character parse with common Chinese phrases, surnames, YYYYMMDD dates
+// and 520/1314-style numbers (src/crypto/strength.cpp).
 Strength estimate_strength(const Secret& passphrase);
 
 // Turns off core dumps (RLIMIT_CORE 0) and ptrace/proc access

@@ -96,6 +96,33 @@ class InitTest(FolioTestCase):
         self.assertOk(self.folio("init", *CHEAP_KDF))
         self.assertEqual(self.list_json(), [])
 
+    def test_a_common_chinese_phrase_is_refused_exactly_like_its_pinyin(self):
+        # Issue 18: zxcvbn alone rated 我爱北京天安门 "very strong (about 2^139
+        # guesses)" while refusing woaini1314. CLI.md: Han text is rated by
+        # character, by its pinyin and against common Chinese phrases.
+        def refusal(passphrase):
+            path = self.write_secret_file("p", passphrase + "\n")
+            r = self.folio("init", *CHEAP_KDF, passphrase_file=path)
+            line = self.assertFails(r, 9, mentions=("weak", "allow-weak"), strict=False)
+            self.assertFalse((self.vault / "header").exists(), passphrase + r.describe())
+            rating = [x for x in r.err.splitlines() if "passphrase strength:" in x]
+            self.assertEqual(len(rating), 1, r.describe())
+            self.assertRegex(rating[0], r"strength: (very weak|weak) \(", r.describe())
+            hint = [x for x in r.err.splitlines() if x.startswith("folio: hint:")]
+            return line, hint
+        pinyin = refusal("woaini1314")
+        for chinese in ("我爱北京天安门", "中华人民共和国", "一二三四五六七八", "我爱你1314",
+                        "张伟19950312"):
+            with self.subTest(chinese):
+                self.assertEqual(refusal(chinese), pinyin)
+
+    def test_random_uncommon_chinese_characters_are_accepted(self):
+        strong = self.write_secret_file("strong", "鳕鳟蠡夔饕餮魑魅\n")
+        r = self.folio("init", *CHEAP_KDF, passphrase_file=strong)
+        self.assertOk(r)
+        self.assertIn("passphrase strength: strong", r.err, r.describe())
+        self.assertEqual(self.list_json(passphrase_file=strong), [])
+
     def test_a_weak_kdf_cost_without_allow_weak_kdf_is_refused_and_creates_nothing(self):
         # CLI.md: "--allow-weak-kdf accept a cost below 256 MiB / 2 passes". Whether
         # the refusal is 2 (KDF parameters) or 9 (safety rule) is not pinned down.

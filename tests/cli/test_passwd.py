@@ -80,6 +80,15 @@ class PasswdTest(PasswdTestCase):
         self.assertFails(r, 9, mentions=("weak", "allow-weak"), strict=False)
         self.assertUnchanged(before)
 
+    def test_passwd_to_a_common_chinese_phrase_is_refused_and_changes_nothing(self):
+        # Issue 18: 我爱北京天安门 was rated 2^139 by zxcvbn alone.
+        self.new_file = self.write_secret_file("weak", "我爱北京天安门\n")
+        before = self.snapshot()
+        r = self.passwd()
+        self.assertFails(r, 9, mentions=("weak", "allow-weak"), strict=False)
+        self.assertIn("passphrase strength: very weak", r.err, r.describe())
+        self.assertUnchanged(before)
+
     def test_passwd_to_a_weak_passphrase_with_allow_weak_works(self):
         self.new_file = self.write_secret_file("weak", WEAK_PASSPHRASE + "\n")
         self.assertOk(self.passwd("--allow-weak"))
