@@ -14,12 +14,28 @@
 namespace folio::cli {
 namespace {
 
+bool on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    if (!dir.empty() && ::access((dir + "/" + name).c_str(), X_OK) == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// Empty when there is none: the listing is then printed directly (a
+// missing `less` must not swallow it).
 std::string pager_command() {
   for (const char* var : {"FOLIO_PAGER", "PAGER"}) {
     const char* v = std::getenv(var);
     if (v != nullptr) return v;
   }
-  return "less";
+  return on_path("less") ? "less" : "";
 }
 
 }  // namespace

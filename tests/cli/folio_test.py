@@ -3,7 +3,8 @@
 Every test drives the built binary ($FOLIO_BIN) as a user would: a throwaway
 vault in a temporary folder, a 0600 passphrase file, cheap KDF settings, and a
 clean environment (HOME and XDG_RUNTIME_DIR are per-test temporary folders,
-TZ=UTC, NO_COLOR=1, no FOLIO_VAULT/VISUAL/EDITOR unless a test sets them).
+TZ=UTC, NO_COLOR=1, PAGER=cat, no FOLIO_VAULT/VISUAL/EDITOR unless a test sets
+them).
 
 Standard library only, plus (where a test needs to look inside a vault the way
 docs/FORMAT.md describes) python3-nacl and the `sqlcipher` command-line tool;
@@ -163,6 +164,7 @@ class FolioTestCase(unittest.TestCase):
             "NO_COLOR": "1",
             "LANG": "C.UTF-8",
             "TERM": "xterm",
+            "PAGER": "cat",  # no pager on a pty unless a test sets one
         }
         for name in PASSTHROUGH_ENV:
             if name in os.environ:

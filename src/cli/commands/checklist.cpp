@@ -26,7 +26,11 @@ std::string lang_from_env(const std::optional<std::string>& given) {
 
 void print_items(const Checklist& c, const std::vector<Item>& items) {
   std::string name = terminal_safe(c.name);
-  std::cout << paint(name, "1") << "  " << paint(c.id, "33") << "  " << progress_text(c);
+  std::string rest = "  " + c.id + "  " + progress_text(c);
+  if (c.target) rest += "  target " + terminal_safe(*c.target);
+  const std::size_t cols = terminal_columns();
+  std::string shown = cols > display_width(rest) + 8 ? fit_width(name, cols - display_width(rest)) : name;
+  std::cout << paint(shown, "1") << "  " << paint(c.id, "33") << "  " << progress_text(c);
   if (c.target) std::cout << "  target " << terminal_safe(*c.target);
   std::cout << '\n';
   if (c.description) std::cout << terminal_safe(*c.description, true) << '\n';
@@ -37,7 +41,6 @@ void print_items(const Checklist& c, const std::vector<Item>& items) {
   // A state written by a later folio is shown as stored: made safe too.
   std::size_t state_w = 5;
   for (const auto& i : items) state_w = std::max(state_w, display_width(terminal_safe(i.state)));
-  const std::size_t cols = terminal_columns();
   std::cout << '\n' << paint(" #  " + pad_width("STATE", state_w) + "  DUE         EXPIRES     ITEM", "2") << '\n';
   for (const auto& i : items) {
     std::string n = std::to_string(i.number);

@@ -59,7 +59,7 @@ void add_due(CLI::App& app, Globals& g, Action& run) {
       std::size_t ref_w = 0;
       for (const auto& d : rows) {
         std::string number = ":" + std::to_string(d.item.number);
-        std::string ref = fit_width(terminal_safe(d.item.checklist_name), 24) + number;
+        std::string ref = fit_width(terminal_safe(d.item.checklist_name), 20) + number;
         ref_w = std::max(ref_w, display_width(ref));
         refs.push_back(std::move(ref));
       }
