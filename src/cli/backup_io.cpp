@@ -19,10 +19,11 @@
 namespace folio::cli {
 
 void BackupPassphraseOptions::add_to(CLI::App& cmd) {
-  cmd.add_option("--backup-passphrase-fd", fd,
-                 "read the backup's passphrase from this file descriptor");
+  CLI::Option* by_fd = cmd.add_option("--backup-passphrase-fd", fd,
+                                      "read the backup's passphrase from this file descriptor");
   cmd.add_option("--backup-passphrase-file", file,
-                 "read the backup's passphrase from this file (first line)");
+                 "read the backup's passphrase from this file (first line)")
+      ->excludes(by_fd);
 }
 
 Secret BackupPassphraseOptions::read() const {
@@ -79,11 +80,25 @@ Secret read_key_file(const std::string& path) {
   return s;
 }
 
-void OutputFile::check(const std::filesystem::path& target, bool force) {
+namespace {
+
+Error exists_error(const std::filesystem::path& target, OutputFile::Replace replace) {
+  if (replace == OutputFile::Replace::never) {
+    return Error(Errc::already_exists,
+                 target.string() + " already exists, and this command never overwrites a file (it may "
+                                   "hold a key you still need); nothing was written",
+                 "choose another path with -o, or move or remove that file first");
+  }
+  return Error(Errc::already_exists, target.string() + " already exists; nothing was written",
+               "choose another file name, or add --force to overwrite it");
+}
+
+}  // namespace
+
+void OutputFile::check(const std::filesystem::path& target, bool force, Replace replace) {
   std::error_code ec;
   if (!force && std::filesystem::exists(std::filesystem::symlink_status(target, ec))) {
-    throw Error(Errc::already_exists, target.string() + " already exists; nothing was written",
-                "choose another file name, or add --force to overwrite it");
+    throw exists_error(target, replace);
   }
   if (std::filesystem::is_directory(target, ec)) {
     throw Error(Errc::invalid_argument, target.string() + " is a folder", "give a file name");
@@ -165,9 +180,9 @@ int create_temp_beside(const std::filesystem::path& target, std::string& temp) {
   return fd;
 }
 
-OutputFile::OutputFile(std::filesystem::path target, bool force)
-    : target_(std::move(target)), force_(force) {
-  check(target_, force_);
+OutputFile::OutputFile(std::filesystem::path target, bool force, Replace replace)
+    : target_(std::move(target)), force_(force), replace_(replace) {
+  check(target_, force_, replace_);
   fd_ = create_temp_beside(target_, temp_);
 }
 
@@ -212,10 +227,7 @@ void OutputFile::commit() {
         }
       }
     }
-    if (err == EEXIST) {
-      throw Error(Errc::already_exists, target_.string() + " already exists; nothing was written",
-                  "choose another file name, or add --force to overwrite it");
-    }
+    if (err == EEXIST) throw exists_error(target_, replace_);
     if (err != 0) throw fail(err);
   }
   temp_.clear();

@@ -50,11 +50,14 @@ int create_temp_beside(const std::filesystem::path& target, std::string& temp);
 // file is removed on any failure, a full disk included.
 class OutputFile {
  public:
+  // Whether the command lets the user replace an existing file: its message
+  // for one names --force only if it does.
+  enum class Replace { with_force, never };
   // Error(already_exists) if `target` exists and !force; Error(io).
-  OutputFile(std::filesystem::path target, bool force);
+  OutputFile(std::filesystem::path target, bool force, Replace replace = Replace::with_force);
   // The constructor's checks alone, creating nothing: for refusing an
   // existing file before a prompt, where a Ctrl-C exits on the spot.
-  static void check(const std::filesystem::path& target, bool force);
+  static void check(const std::filesystem::path& target, bool force, Replace replace = Replace::with_force);
   ~OutputFile();
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
@@ -66,6 +69,7 @@ class OutputFile {
   std::filesystem::path target_;
   std::string temp_;
   bool force_;
+  Replace replace_;
   int fd_ = -1;
 };
 

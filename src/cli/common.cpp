@@ -201,11 +201,12 @@ std::string read_stdin(std::size_t max_bytes) {
   return s;
 }
 
-std::size_t parse_limit(const std::string& text) {
-  // CLI11 would read 0x10 as 16 and 1e3 as 1000: a limit is typed by hand,
-  // so only plain decimal digits are taken.
+std::size_t parse_whole_number(const std::string& text, const char* option, std::size_t min,
+                               std::size_t max, const char* example) {
+  // CLI11 would read 0x10 as 16 and 1e3 as 1000: a number is typed by hand,
+  // so only plain decimal digits are taken (no sign, no spaces).
   std::size_t n = 0;
-  bool ok = !text.empty() && text.size() <= 7;
+  bool ok = !text.empty() && text.size() <= 9;
   for (char c : text) {
     if (c < '0' || c > '9') {
       ok = false;
@@ -213,13 +214,16 @@ std::size_t parse_limit(const std::string& text) {
     }
     n = n * 10 + static_cast<std::size_t>(c - '0');
   }
-  if (!ok || n < 1 || n > kMaxLimit) {
+  if (!ok || n < min || n > max) {
     throw Error(Errc::invalid_argument,
-                "-n must be a whole number from 1 to " + std::to_string(kMaxLimit),
-                "for example -n 20");
+                std::string(option) + " must be a whole number from " + std::to_string(min) + " to " +
+                    std::to_string(max),
+                std::string("for example ") + example);
   }
   return n;
 }
+
+std::size_t parse_limit(const std::string& text) { return parse_whole_number(text, "-n", 1, kMaxLimit, "-n 20"); }
 
 std::string shell_word(const std::string& word) {
   bool plain = !word.empty();

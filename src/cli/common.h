@@ -121,6 +121,10 @@ struct KdfOptions {
 // spaces), from 1 to kMaxLimit. Error(invalid_argument) saying so otherwise.
 inline constexpr std::size_t kMaxLimit = 1000000;
 std::size_t parse_limit(const std::string& text);
+// The same rule for any whole-number option: "--to must be a whole number
+// from 1 to 1000000", with `example` as the hint.
+std::size_t parse_whole_number(const std::string& text, const char* option, std::size_t min,
+                               std::size_t max, const char* example);
 
 // Runs `save`, which stores text typed in the editor. If it throws, the text
 // is kept in RAM (EditedText::keep) and the error, rethrown with the same

@@ -136,20 +136,22 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   struct Move {
     std::string ref;
     std::optional<std::string> list;
-    std::optional<std::size_t> to;
+    std::optional<std::string> to;
   };
   auto m = std::make_shared<Move>();
   CLI::App* move = noun->add_subcommand("move", "move an item to another position or checklist");
   move->add_option("item", m->ref, "item id or CHECKLIST:N")->required();
-  move->add_option("--to", m->to, "new position (1 = first)")->check(CLI::Range(1, 1000000));
+  move->add_option("--to", m->to, "new position (1 = first)");
   move->add_option("--list", m->list, "move to this checklist (default: the same)");
   move->callback([&g, &run, m] {
     run = [&g, m] {
       if (!m->to && !m->list) throw Error(Errc::invalid_argument, "say where to: --to N and/or --list CHECKLIST");
+      std::optional<std::size_t> to;
+      if (m->to) to = parse_whole_number(*m->to, "--to", 1, kMaxLimit, "--to 1 (the first place)");
       check_item_ref(m->ref);
       if (m->list) check_checklist_ref(*m->list);
       Vault vault = open_vault(g, Access::write);
-      Item it = vault.checklists().move_item(m->ref, m->list, m->to);
+      Item it = vault.checklists().move_item(m->ref, m->list, to);
       std::cout << terminal_safe(it.checklist_name) << ":" << it.number << '\n';
       report_change("moved", "item", it.id, it.title);
       return 0;

@@ -32,41 +32,10 @@ void write_all(int fd, std::string_view text) {
   FdSink(fd).write({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
 }
 
-}  // namespace
-
-int make_identity(const std::string& output);
-
-void add_keygen(CLI::App& app, Globals&, Action& run) {
-  struct Opts {
-    std::string output;
-  };
-  auto o = std::make_shared<Opts>();
-  CLI::App* cmd =
-      app.add_subcommand("keygen", "make an age identity for backups (like age-keygen)");
-  cmd->add_option("-o,--output", o->output,
-                  "write the identity to this new file (0600) instead of standard output");
-  cmd->callback([&run, o] {
-    run = [o] {
-      try {
-        return make_identity(o->output);
-      } catch (const Error& e) {
-        // OutputFile's hint names --force, which keygen does not have: a
-        // private key file is never overwritten, since it may be the only
-        // copy of the key to a backup.
-        if (e.code() != Errc::already_exists) throw;
-        throw Error(Errc::already_exists,
-                    o->output + " already exists; keygen never overwrites a file (it may hold a key "
-                                "you still need); nothing was written",
-                    "choose another path with -o, or move or remove that file first");
-      }
-    };
-  });
-}
-
 int make_identity(const std::string& output) {
   std::optional<OutputFile> file;
   if (!output.empty() && output != "-")
-    file.emplace(output, false);  // never overwrites
+    file.emplace(output, false, OutputFile::Replace::never);  // a key file may be the only copy
   age::X25519Identity id = age::generate_identity();
   std::string recipient = age::encode_recipient(id.recipient());
   Secret key = age::encode_identity(id);
@@ -79,6 +48,24 @@ int make_identity(const std::string& output) {
     std::cerr << "Public key: " << recipient << '\n';
   }
   return 0;
+}
+
+}  // namespace
+
+void add_keygen(CLI::App& app, Globals&, Action& run) {
+  struct Opts {
+    std::string output;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd =
+      app.add_subcommand("keygen", "make an age identity for backups (like age-keygen)");
+  cmd->add_option("-o,--output", o->output,
+                  "write the identity to this new file (0600) instead of standard output");
+  cmd->callback([&run, o] {
+    run = [o] {
+      return make_identity(o->output);
+    };
+  });
 }
 
 }  // namespace folio::cli

@@ -15,8 +15,9 @@ void add_passwd(CLI::App& app, Globals& g, Action& run) {
       "passwd", "change the passphrase (with --recovery: set a new one using the recovery code)");
   o->kdf.add_to(*cmd);
   cmd->add_flag("--allow-weak", o->allow_weak, "accept a weak passphrase");
-  cmd->add_option("--new-passphrase-fd", o->new_fd, "read the new passphrase from this file descriptor");
-  cmd->add_option("--new-passphrase-file", o->new_file, "read the new passphrase from this file");
+  CLI::Option* new_fd =
+      cmd->add_option("--new-passphrase-fd", o->new_fd, "read the new passphrase from this file descriptor");
+  cmd->add_option("--new-passphrase-file", o->new_file, "read the new passphrase from this file")->excludes(new_fd);
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       // Exclusive from the header's first read to the new one's rename: a
