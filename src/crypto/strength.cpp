@@ -9,8 +9,9 @@
 //       with a pinyin wordlist tries;
 //   (c) a Han-aware parse: each Han character costs at most log2(3500) bits
 //       (the size of the common-character list), a repeated character 1 bit, a
-//       common phrase, a common surname, a "love number" (520, 1314, ...) or a
-//       YYYYMMDD date a few bits each, and other runs what zxcvbn says of them.
+//       common phrase, a common surname or given-name character, a "love
+//       number" (520, 1314, ...) or a YYYYMMDD date a few bits each, and other
+//       runs what zxcvbn says of them.
 // Everything derived from the passphrase stays in locked Secret buffers.
 #include <zxcvbn.h>
 
@@ -60,6 +61,12 @@ const char kSurnames[] =
     "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺"
     "顾毛郝龚邵万钱严覃武戴莫孔向汤欧阳司上官诸葛";
 
+// Characters common in given names (伟, 芳, 秀英, 建国...): guessed long before
+// a random character, so each costs kGivenNameBits wherever it stands.
+const char kGivenNameChars[] =
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧建国平刚桂兰玉萍红霞鹏飞宇浩然子涵梓轩欣怡"
+    "晨阳佳琪雨婷文博俊杰志海波辉斌宁燕琳丹玲凤云龙林峰鑫宏亮春梅琴倩颖晶雪晓东";
+
 // Numbers that mean something in Chinese chat (520 "I love you", 1314 "for life").
 const char* const kLoveNumbers[] = {
     "5201314", "1314520", "5211314", "1314521", "201314", "1314", "520", "521", "530",
@@ -71,6 +78,7 @@ constexpr double kRepeatBits = 1.0;
 constexpr double kDateBits = 15.2;  // log2(100 years * 365 days)
 const double kPhraseBits = std::log2(double(std::size(kPhrases))) + 1;
 const double kSurnameBits = 7.0;
+const double kGivenNameBits = 7.0;  // about log2(the list above)
 const double kLoveBits = std::log2(double(std::size(kLoveNumbers))) + 1;
 
 // Decodes one UTF-8 code point at p (n bytes left); returns its length (1 for
@@ -264,8 +272,16 @@ double pinyin_bits(const Secret& pass, bool spaced) {
   return bits;
 }
 
+// Whether the len-byte character at p is one of list's (3-byte) characters.
+bool in_char_list(std::string_view list, const std::uint8_t* p, std::size_t len) {
+  for (std::size_t k = 0; len == 3 && k + len <= list.size(); k += 3) {
+    if (std::memcmp(list.data() + k, p, len) == 0) return true;
+  }
+  return false;
+}
+
 // (c): the cheapest parse of the passphrase into Han characters, phrases,
-// surnames, love numbers, dates and runs of other text.
+// surnames, given-name characters, love numbers, dates and runs of other text.
 double han_bits(const Secret& pass) {
   const std::uint8_t* s = pass.data();
   const std::size_t n = pass.size();
@@ -290,13 +306,8 @@ double han_bits(const Secret& pass) {
       for (const char* phrase : kPhrases) {
         if (starts_with(s + i, n - i, phrase)) relax(i + std::strlen(phrase), kPhraseBits);
       }
-      std::string_view surnames(kSurnames);
-      for (std::size_t k = 0; len == 3 && k + len <= surnames.size(); k += 3) {
-        if (std::memcmp(surnames.data() + k, s + i, len) == 0) {
-          relax(i + len, kSurnameBits);
-          break;
-        }
-      }
+      if (in_char_list(kSurnames, s + i, len)) relax(i + len, kSurnameBits);
+      if (in_char_list(kGivenNameChars, s + i, len)) relax(i + len, kGivenNameBits);
     } else {
       bool starts = i == 0 || run_start[i] || prev == 0 || is_han(prev);
       if (starts) {

@@ -263,6 +263,23 @@ class InteropTest(BackupTestCase):
         header = out.read_bytes().split(b"\n---", 1)[0].decode()
         self.assertRegex(header, r"\n-> scrypt [A-Za-z0-9+/]{22} 18\n")
 
+    def test_a_common_chinese_phrase_as_backup_passphrase_is_refused_like_its_pinyin(self):
+        # Issue 18: zxcvbn alone rated 我爱北京天安门 2^139. CLI.md: the same
+        # meter as init rates backup passphrases.
+        for name, weak in (("pinyin", "woaiBeijingtiananmen"), ("han", "我爱北京天安门"),
+                           ("love", "我爱你1314")):
+            with self.subTest(weak):
+                out = self.tmp / (name + ".age")
+                path = self.write_secret_file(name, weak + "\n")
+                r = self.folio("export", "--backup-passphrase-file", path, *LOW_WF, out)
+                self.assertFails(r, 9, mentions=("weak", "allow-weak"), strict=False)
+                self.assertRegex(r.err, r"backup passphrase strength: (very weak|weak) \(")
+                self.assertEqual(list(self.tmp.glob(name + ".age*")), [])
+        out = self.tmp / "strong.age"
+        path = self.write_secret_file("strong", "鳕鳟蠡夔饕餮魑魅\n")
+        self.assertOk(self.folio("export", "--backup-passphrase-file", path, *LOW_WF, out))
+        self.assertTrue(out.exists())
+
 
 class RoundTripTest(BackupTestCase):
 

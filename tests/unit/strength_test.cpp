@@ -54,3 +54,10 @@ TEST_CASE("passphrases without Han characters are rated by zxcvbn as before", "[
   CHECK(bits_of("correct horse battery staple") >= folio::kMinStrengthBits);
   CHECK(bits_of("password") < 28);
 }
+
+TEST_CASE("a common name followed by a birthday is refused", "[strength]") {
+  CHECK(bits_of("张伟19950312") < 32);
+  CHECK(bits_of("王芳19900101") < 32);
+  CHECK(bits_of("李秀英19850520") < folio::kMinStrengthBits);
+  CHECK(bits_of("刘建国") < 28);
+}
