@@ -169,7 +169,7 @@ class Checklists {
   // name (folio/text.h): a name with a line break, a control or a bidi
   // character is stored cleaned, and the Attachment returned says how.
   //
-  // An image or a PDF (by its name's media type) is read whole into memory
+  // An image or a PDF (by its name's media type) of up to 64 MiB is read whole into memory
   // first and its metadata read there (folio/metadata.h) into
   // `options.found`, if given; with `options.strip_metadata` the image's
   // EXIF, XMP, IPTC and comment are removed before it is stored (size and

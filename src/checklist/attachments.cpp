@@ -84,7 +84,7 @@ struct Buffer {
 
 // The largest image or PDF read whole into memory for its metadata; a
 // larger one is stored as it is, streamed, and said to be unchecked.
-constexpr std::uint64_t kMaxMetadataBytes = 256ull << 20;
+constexpr std::uint64_t kMaxMetadataBytes = 64ull << 20;
 
 }  // namespace
 
@@ -145,7 +145,7 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
                   "attach this file without --strip-metadata");
     }
     if (size > kMaxMetadataBytes) {
-      throw Error(Errc::refused, shown + " is too large to strip its metadata in memory (over 256 MiB)",
+      throw Error(Errc::refused, shown + " is too large to strip its metadata in memory (over 64 MiB)",
                   "attach it without --strip-metadata");
     }
   }
@@ -179,7 +179,7 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
     options.found->format = format;
     if (format != MetadataFormat::none) {
       options.found->readable = false;
-      options.found->error = "it is too large to be checked in memory (over 256 MiB)";
+      options.found->error = "it is too large to be checked in memory (over 64 MiB)";
     }
   }
   const std::uint64_t stored_size = whole ? whole->bytes.size() : size;
