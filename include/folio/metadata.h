@@ -40,6 +40,12 @@ struct MediaMetadata {
   std::string error;
 
   bool exif = false, xmp = false, iptc = false, comment = false;
+  // Blocks libexiv2 leaves alone but strip_metadata removes: a PNG's text
+  // chunks (tEXt, zTXt, iTXt: Author, Software, ...) and tIME; a JPEG's
+  // other APPn segments (extended XMP, MPF, maker blocks; not JFIF, the ICC
+  // profile or Adobe's colour segment) and anything after its end (the
+  // preview images a phone appends, with their own EXIF).
+  bool other = false;
   std::optional<GpsPosition> gps;
   bool gps_tags = false;  // GPS tags present, even if no usable position
   std::string camera;     // "Make Model"
@@ -58,8 +64,8 @@ struct MediaMetadata {
 // Strings are untrusted (make them terminal_safe before printing).
 MediaMetadata read_metadata(const std::uint8_t* data, std::size_t size, std::string_view media_type);
 
-// The image with EXIF, XMP, IPTC and its comment removed, pixels unchanged
-// (the image data is copied as it is, not decoded). Error(refused) for a PDF
+// The image with EXIF, XMP, IPTC, its comment and the `other` blocks
+// removed, pixels unchanged (the image data is copied as it is, not decoded). Error(refused) for a PDF
 // or a type folio cannot strip; Error(invalid_argument) if the bytes are not
 // a readable image of that type.
 std::vector<std::uint8_t> strip_metadata(const std::uint8_t* data, std::size_t size,

@@ -16,9 +16,12 @@
 #include <mutex>
 
 #include "folio/error.h"
+#include "folio/secret.h"
 
 namespace folio {
 namespace {
+
+void wipe_vector(std::vector<std::uint8_t>& v) { wipe(v.data(), v.size()); }
 
 void quiet_exiv2() {
   static std::once_flag once;
@@ -105,6 +108,108 @@ Exiv2::Image::AutoPtr open_image(const std::uint8_t* data, std::size_t size) {
   if (image.get() == nullptr) throw Error(Errc::invalid_argument, "not an image format folio can read");
   image->readMetadata();
   return image;
+}
+
+// ---- what libexiv2 leaves: JPEG segments, PNG chunks -------------------
+
+std::uint32_t be32(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+
+bool starts_with(const std::uint8_t* p, std::size_t n, std::string_view prefix) {
+  return n >= prefix.size() && std::memcmp(p, prefix.data(), prefix.size()) == 0;
+}
+
+// The JPEG without its APPn segments other than JFIF (APP0), the ICC
+// profile (APP2 "ICC_PROFILE") and Adobe's (APP14), without comments, and
+// cut after its EOI. nullopt if its structure is not understood. `dropped`
+// says whether anything went.
+std::optional<std::vector<std::uint8_t>> jpeg_without_extras(const std::uint8_t* d, std::size_t n,
+                                                             bool& dropped) {
+  dropped = false;
+  if (n < 4 || d[0] != 0xFF || d[1] != 0xD8) return std::nullopt;
+  std::vector<std::uint8_t> out(d, d + 2);
+  std::size_t i = 2;
+  bool in_scan = false;
+  while (i < n) {
+    if (in_scan) {  // entropy-coded data: up to the next marker that is not a stuffed byte or RST
+      std::size_t start = i;
+      while (i + 1 < n && !(d[i] == 0xFF && d[i + 1] != 0x00 && !(d[i + 1] >= 0xD0 && d[i + 1] <= 0xD7) &&
+                            d[i + 1] != 0xFF)) {
+        ++i;
+      }
+      if (i + 1 >= n) return std::nullopt;  // no EOI
+      out.insert(out.end(), d + start, d + i);
+      in_scan = false;
+      continue;
+    }
+    if (d[i] != 0xFF || i + 1 >= n) return std::nullopt;
+    std::uint8_t marker = d[i + 1];
+    if (marker == 0xFF) {  // fill byte
+      ++i;
+      continue;
+    }
+    if (marker == 0xD9) {  // EOI: what follows is not this image
+      out.push_back(0xFF);
+      out.push_back(0xD9);
+      if (i + 2 < n) dropped = true;
+      return out;
+    }
+    if (i + 4 > n) return std::nullopt;
+    std::size_t len = (std::size_t{d[i + 2]} << 8) | d[i + 3];
+    if (len < 2 || i + 2 + len > n) return std::nullopt;
+    const std::uint8_t* body = d + i + 4;
+    std::size_t body_len = len - 2;
+    bool keep = true;
+    if (marker == 0xFE) keep = false;  // COM
+    if (marker >= 0xE1 && marker <= 0xEF && marker != 0xEE) {
+      keep = marker == 0xE2 && starts_with(body, body_len, std::string_view("ICC_PROFILE\0", 12));
+    }
+    if (keep) {
+      out.insert(out.end(), d + i, d + i + 2 + len);
+    } else {
+      dropped = true;
+    }
+    if (marker == 0xDA) in_scan = true;
+    i += 2 + len;
+  }
+  return std::nullopt;
+}
+
+// The PNG without its text chunks and tIME; nullopt if not understood.
+std::optional<std::vector<std::uint8_t>> png_without_extras(const std::uint8_t* d, std::size_t n,
+                                                            bool& dropped) {
+  dropped = false;
+  static const std::uint8_t kSig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  if (n < 8 || std::memcmp(d, kSig, 8) != 0) return std::nullopt;
+  std::vector<std::uint8_t> out(d, d + 8);
+  for (std::size_t i = 8; i + 12 <= n;) {
+    std::size_t len = be32(d + i);
+    if (len > n - i - 12) return std::nullopt;
+    std::string_view kind(reinterpret_cast<const char*>(d + i + 4), 4);
+    bool drop = kind == "tEXt" || kind == "zTXt" || kind == "iTXt" || kind == "tIME" || kind == "eXIf";
+    if (drop) {
+      dropped = true;
+    } else {
+      out.insert(out.end(), d + i, d + i + 12 + len);
+    }
+    i += 12 + len;
+    if (kind == "IEND") {
+      if (i < n) dropped = true;
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+// What strip_metadata removes beyond libexiv2; the bytes unchanged for
+// other formats. nullopt: a JPEG or PNG whose structure is not understood.
+std::optional<std::vector<std::uint8_t>> without_extras(const std::uint8_t* d, std::size_t n,
+                                                        std::string_view media_type, bool& dropped) {
+  if (media_type == "image/jpeg") return jpeg_without_extras(d, n, dropped);
+  if (media_type == "image/png") return png_without_extras(d, n, dropped);
+  dropped = false;
+  return std::vector<std::uint8_t>(d, d + n);
 }
 
 // ---- PDF ----------------------------------------------------------------
@@ -241,7 +346,7 @@ MetadataFormat metadata_format(std::string_view media_type) noexcept {
 }
 
 bool MediaMetadata::any() const noexcept {
-  return exif || xmp || iptc || comment || gps || gps_tags || !camera.empty() || !artist.empty() ||
+  return exif || xmp || iptc || comment || other || gps || gps_tags || !camera.empty() || !artist.empty() ||
          !author.empty() || !creator.empty() || !producer.empty();
 }
 
@@ -256,6 +361,11 @@ MediaMetadata read_metadata(const std::uint8_t* data, std::size_t size, std::str
     auto image = open_image(data, size);
     read_exif(image->exifData(), m);
     read_xmp_iptc(*image, m);
+    bool dropped = false;
+    auto rest = without_extras(data, size, media_type, dropped);
+    if (!rest) throw Error(Errc::invalid_argument, "its structure is damaged");
+    wipe_vector(*rest);
+    m.other = dropped;
   } catch (const Error& e) {
     m = MediaMetadata{};
     m.format = format;
@@ -313,11 +423,16 @@ std::vector<std::uint8_t> strip_metadata(const std::uint8_t* data, std::size_t s
   } catch (const std::bad_alloc&) {
     throw Error(Errc::invalid_argument, "cannot remove the metadata: the image is malformed");
   }
+  bool dropped = false;
+  auto rest = without_extras(out.data(), out.size(), media_type, dropped);
+  wipe_vector(out);
+  if (!rest) throw Error(Errc::internal, "libexiv2 wrote a damaged image; nothing was stored");
+  out = std::move(*rest);
   // What was written is read back: a format whose writer kept something
   // (or broke the file) is refused rather than stored as "stripped".
   MediaMetadata left = read_metadata(out.data(), out.size(), media_type);
   // (A TIFF keeps the EXIF tags that describe its pixels: those are not asked about.)
-  if (!left.readable || left.xmp || left.iptc || left.comment || left.gps_tags || !left.camera.empty() ||
+  if (!left.readable || left.other || left.xmp || left.iptc || left.comment || left.gps_tags || !left.camera.empty() ||
       !left.artist.empty() || !left.taken.empty()) {
     throw Error(Errc::internal, "the image still carried metadata after stripping; nothing was stored",
                 "convert it to JPEG or PNG and attach it again with --strip-metadata");

@@ -16,6 +16,7 @@ import shutil
 import struct
 import subprocess
 import unittest
+import zlib
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -137,6 +138,36 @@ def exif_tags(data: bytes) -> Dict[int, bytes]:
     return tags
 
 
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png(with_metadata: bool = True) -> bytes:
+    """A 4x4 grey PNG with, optionally, an eXIf chunk (the same EXIF as the
+    JPEG), XMP in iTXt and a tEXt comment."""
+    raw = b"".join(b"\0" + bytes(16 * row + col for col in range(4)) for row in range(4))
+    out = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 0, 0, 0, 0))
+    if with_metadata:
+        out += png_chunk(b"eXIf", exif_block()[6:])
+        out += png_chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0" + XMP)
+        out += png_chunk(b"tEXt", b"Comment\0taken in Shanghai")
+    return out + png_chunk(b"IDAT", zlib.compress(raw)) + png_chunk(b"IEND", b"")
+
+
+def png_chunks(data: bytes) -> List[Tuple[bytes, bytes]]:
+    """(type, data) of every chunk, CRCs checked: fails on a broken PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "no PNG signature"
+    i, out = 8, []
+    while i < len(data):
+        (n,) = struct.unpack(">I", data[i:i + 4])
+        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + n]
+        assert struct.unpack(">I", data[i + 8 + n:i + 12 + n])[0] == zlib.crc32(kind + body), "bad CRC"
+        out.append((kind, body))
+        i += 12 + n
+    assert out[-1][0] == b"IEND", "no IEND"
+    return out
+
+
 class MetadataTest(FolioTestCase):
 
     def setUp(self):
@@ -194,6 +225,18 @@ class MetadataTest(FolioTestCase):
         self.assertEqual(after, before, "tables, frame and scan data are the same bytes")
         [a] = self.json_of("attachments", "Visa:1", "--json")
         self.assertEqual(a["size"], len(stored))
+
+    def test_png_metadata_is_reported_and_stripped(self):
+        r = self.folio("attach", "Visa:1", self.write("photo.png", png()))
+        self.assertOk(r)
+        self.assertIn("photo.png carries GPS position 31.2304,121.4737", r.err)
+        r = self.folio("attach", "--strip-metadata", "Visa:1", self.write("photo.png", png()))
+        self.assertOk(r)
+        stored = self.extract(r.out.strip())
+        kinds = [k for k, _ in png_chunks(stored)]
+        self.assertEqual(kinds, [b"IHDR", b"IDAT", b"IEND"], stored)
+        self.assertEqual([c for c in png_chunks(stored) if c[0] in (b"IHDR", b"IDAT")],
+                         [c for c in png_chunks(png()) if c[0] in (b"IHDR", b"IDAT")], "same pixels")
 
     def test_a_clean_photo_gets_no_warning(self):
         r = self.folio("attach", "Visa:1", self.write("clean.jpg", photo(with_metadata=False)))

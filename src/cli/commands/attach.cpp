@@ -62,6 +62,7 @@ void report_metadata(const std::string& shown, const MediaMetadata& m, bool stri
   if (m.xmp) blocks.push_back("XMP");
   if (m.iptc) blocks.push_back("IPTC");
   if (m.comment) blocks.push_back("a comment");
+  if (m.other) blocks.push_back("other blocks");
   std::string what;
   for (std::size_t i = 0; i < parts.size(); ++i) what += (i ? ", " : "") + parts[i];
   std::string where;
