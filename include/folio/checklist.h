@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "folio/journal.h"
+#include "folio/metadata.h"
 
 namespace folio {
 
@@ -135,6 +136,14 @@ struct Template {
 // Called with bytes done so far during attach and extract.
 using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
+struct AttachOptions {
+  bool strip_metadata = false;
+  MediaMetadata* found = nullptr;  // filled with what the file carried, before any stripping
+};
+
+// "image/jpeg" for "scan.JPG", "application/octet-stream" when unknown.
+std::string media_type_for(const std::string& file_name);
+
 class Checklists {
  public:
   explicit Checklists(Database& db) : db_(&db) {}
@@ -181,8 +190,16 @@ class Checklists {
   // error nothing is stored. The name stored is safe_file_name of the file's
   // name (folio/text.h): a name with a line break, a control or a bidi
   // character is stored cleaned, and the Attachment returned says how.
+  //
+  // An image or a PDF (by its name's media type) of up to 64 MiB is read whole into memory
+  // first and its metadata read there (folio/metadata.h) into
+  // `options.found`, if given; with `options.strip_metadata` the image's
+  // EXIF, XMP, IPTC and comment are removed before it is stored (size and
+  // hash are those of the bytes stored). Without it the bytes are stored as
+  // they are. Error(refused) for strip_metadata on a PDF or a non-image,
+  // Error(invalid_argument) on an image libexiv2 cannot rewrite.
   Attachment attach(const std::string& item_ref, const std::filesystem::path& path,
-                    const Progress& progress = {});
+                    const Progress& progress = {}, const AttachOptions& options = {});
   std::vector<Attachment> attachments(const std::string& item_ref) const;
   Attachment get_attachment(const std::string& ref) const;
   // Writes an attachment's bytes to `fd`, in chunks, and verifies its hash at

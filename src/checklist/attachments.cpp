@@ -29,25 +29,6 @@ namespace {
 constexpr std::size_t kChunk = 1 << 20;     // stored chunk
 constexpr std::size_t kPiece = 64 << 10;    // read/write piece when extracting
 
-std::string media_type_for(const std::string& name) {
-  auto dot = name.rfind('.');
-  std::string ext = dot == std::string::npos ? "" : name.substr(dot + 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  static const std::pair<const char*, const char*> kTypes[] = {
-      {"pdf", "application/pdf"},   {"jpg", "image/jpeg"},  {"jpeg", "image/jpeg"},
-      {"png", "image/png"},         {"heic", "image/heic"}, {"gif", "image/gif"},
-      {"webp", "image/webp"},       {"tif", "image/tiff"},  {"tiff", "image/tiff"},
-      {"txt", "text/plain"},        {"md", "text/markdown"}, {"csv", "text/csv"},
-      {"doc", "application/msword"},
-      {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-      {"odt", "application/vnd.oasis.opendocument.text"},
-      {"zip", "application/zip"},   {"json", "application/json"}};
-  for (const auto& [e, t] : kTypes) {
-    if (ext == e) return t;
-  }
-  return "application/octet-stream";
-}
-
 Attachment load_attachment(Database& db, std::int64_t row) {
   Statement st = db.prepare(
       "SELECT a.uid, i.uid, a.name, a.media_type, a.size, a.blake2b, a.created "
@@ -101,10 +82,33 @@ struct Buffer {
   std::vector<std::uint8_t> bytes;
 };
 
+// The largest image or PDF read whole into memory for its metadata; a
+// larger one is stored as it is, streamed, and said to be unchecked.
+constexpr std::uint64_t kMaxMetadataBytes = 64ull << 20;
+
 }  // namespace
 
+std::string media_type_for(const std::string& name) {
+  auto dot = name.rfind('.');
+  std::string ext = dot == std::string::npos ? "" : name.substr(dot + 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {"pdf", "application/pdf"},   {"jpg", "image/jpeg"},  {"jpeg", "image/jpeg"},
+      {"png", "image/png"},         {"heic", "image/heic"}, {"gif", "image/gif"},
+      {"webp", "image/webp"},       {"tif", "image/tiff"},  {"tiff", "image/tiff"},
+      {"txt", "text/plain"},        {"md", "text/markdown"}, {"csv", "text/csv"},
+      {"doc", "application/msword"},
+      {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+      {"odt", "application/vnd.oasis.opendocument.text"},
+      {"zip", "application/zip"},   {"json", "application/json"}};
+  for (const auto& [e, t] : kTypes) {
+    if (ext == e) return t;
+  }
+  return "application/octet-stream";
+}
+
 Attachment Checklists::attach(const std::string& item_ref, const std::filesystem::path& path,
-                              const Progress& progress) {
+                              const Progress& progress, const AttachOptions& options) {
   std::string shown = path.string();
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -128,6 +132,57 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
   // Stored as a plain file name, so that every later writer of the name
   // (extract, export, import) takes it as it is.
   std::string name = safe_file_name(path.filename().string());
+  const std::string media_type = media_type_for(name);
+  const MetadataFormat format = metadata_format(media_type);
+  if (options.strip_metadata) {
+    if (format == MetadataFormat::pdf) {
+      throw Error(Errc::refused, "--strip-metadata does not support PDF files; nothing was stored",
+                  "attach it without --strip-metadata, or remove the metadata with a PDF tool first");
+    }
+    if (format == MetadataFormat::none) {
+      throw Error(Errc::refused,
+                  "--strip-metadata supports only images (JPEG, PNG, WebP, TIFF, HEIC); nothing was stored",
+                  "attach this file without --strip-metadata");
+    }
+    if (size > kMaxMetadataBytes) {
+      throw Error(Errc::refused, shown + " is too large to strip its metadata in memory (over 64 MiB)",
+                  "attach it without --strip-metadata");
+    }
+  }
+  // An image or a PDF is read whole, in memory (wiped when done), to read
+  // and perhaps strip its metadata; the bytes stored are then these.
+  std::optional<Buffer> whole;
+  if (format != MetadataFormat::none && size <= kMaxMetadataBytes) {
+    whole.emplace(static_cast<std::size_t>(size));
+    std::size_t got = size == 0 ? 0 : read_full(fd, whole->bytes.data(), whole->bytes.size(), shown);
+    std::uint8_t extra = 0;
+    if (got != size || read_full(fd, &extra, 1, shown) != 0) {
+      throw Error(Errc::io, shown + " changed while it was being read; nothing was stored",
+                  "attach it again once nothing is writing to it");
+    }
+    MediaMetadata found = read_metadata(whole->bytes.data(), whole->bytes.size(), media_type);
+    if (options.strip_metadata) {
+      if (!found.readable) {
+        throw Error(Errc::invalid_argument,
+                    "cannot remove the metadata of " + shown + ": " + found.error + "; nothing was stored",
+                    "check that it is the image its name says, or attach it without --strip-metadata");
+      }
+      std::vector<std::uint8_t> clean = strip_metadata(whole->bytes.data(), whole->bytes.size(), media_type);
+      Buffer stripped(clean.size());
+      std::copy(clean.begin(), clean.end(), stripped.bytes.begin());
+      wipe(clean.data(), clean.size());
+      whole->bytes.swap(stripped.bytes);
+    }
+    if (options.found != nullptr) *options.found = std::move(found);
+  } else if (options.found != nullptr) {
+    *options.found = MediaMetadata{};
+    options.found->format = format;
+    if (format != MetadataFormat::none) {
+      options.found->readable = false;
+      options.found->error = "it is too large to be checked in memory (over 64 MiB)";
+    }
+  }
+  const std::uint64_t stored_size = whole ? whole->bytes.size() : size;
 
   Database::Transaction tx(*db_);
   std::int64_t item = resolve_item(*db_, item_ref);
@@ -135,30 +190,37 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
       "INSERT INTO attachments(uid, item_id, name, media_type, size, blake2b, created) "
       "VALUES (?1, ?2, ?3, ?4, ?5, '', ?6)");
   ins.bind(1, new_uid(*db_, IdTable::attachments)).bind(2, item).bind(3, name);
-  ins.bind(4, media_type_for(name)).bind(5, static_cast<std::int64_t>(size));
+  ins.bind(4, media_type).bind(5, static_cast<std::int64_t>(stored_size));
   ins.bind(6, format_utc(now_utc()));
   ins.step();
   std::int64_t row = db_->last_insert_id();
 
   Statement chunk = db_->prepare(
       "INSERT INTO attachment_chunks(attachment_id, seq, data) VALUES (?1, ?2, zeroblob(?3))");
-  Buffer buf(kChunk);
+  Buffer buf(whole ? 0 : kChunk);
   Blake2b hash;
   std::uint64_t done = 0;
   for (std::int64_t seq = 0;; ++seq) {
-    std::size_t n = read_full(fd, buf.bytes.data(), kChunk, shown);
+    const std::uint8_t* piece = buf.bytes.data();
+    std::size_t n = 0;
+    if (whole) {
+      n = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, stored_size - done));
+      piece = whole->bytes.data() + done;
+    } else {
+      n = read_full(fd, buf.bytes.data(), kChunk, shown);
+    }
     if (n == 0) break;
     chunk.bind(1, row).bind(2, seq).bind(3, static_cast<std::int64_t>(n));
     chunk.step();
     chunk.reset();
     Blob blob = db_->open_blob("attachment_chunks", "data", db_->last_insert_id(), true);
-    blob.write(buf.bytes.data(), static_cast<int>(n), 0);
-    hash.update(buf.bytes.data(), n);
+    blob.write(piece, static_cast<int>(n), 0);
+    hash.update(piece, n);
     done += n;
-    if (done > size) break;
-    if (progress) progress(done, size);
+    if (done > stored_size) break;
+    if (progress) progress(done, stored_size);
   }
-  if (done != size) {
+  if (done != stored_size) {
     throw Error(Errc::io, shown + " changed while it was being read; nothing was stored",
                 "attach it again once nothing is writing to it");
   }
