@@ -238,6 +238,21 @@ class MetadataTest(FolioTestCase):
         self.assertEqual([c for c in png_chunks(stored) if c[0] in (b"IHDR", b"IDAT")],
                          [c for c in png_chunks(png()) if c[0] in (b"IHDR", b"IDAT")], "same pixels")
 
+    def test_strip_metadata_drops_other_app_segments_and_a_preview_appended_after_the_end(self):
+        """A phone's MPF segment and the preview JPEG after EOI (with its own
+        EXIF) are left by libexiv2; folio removes them too."""
+        main_image = photo(with_metadata=False)
+        data = (main_image[:2] + segment(0xE2, b"MPF\0" + b"\0" * 8) + main_image[2:]
+                + photo())   # the appended preview carries GPS and the artist
+        r = self.folio("attach", "Visa:1", self.write("phone.jpg", data))
+        self.assertOk(r)
+        self.assertIn("other blocks", r.err)
+        r = self.folio("attach", "--strip-metadata", "Visa:1", self.write("phone.jpg", data))
+        self.assertOk(r)
+        stored = self.extract(r.out.strip())
+        self.assertEqual(stored, main_image)
+        self.assertNotIn(ARTIST.encode("utf-8"), stored)
+
     def test_a_clean_photo_gets_no_warning(self):
         r = self.folio("attach", "Visa:1", self.write("clean.jpg", photo(with_metadata=False)))
         self.assertOk(r)
