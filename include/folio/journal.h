@@ -53,6 +53,12 @@ struct EntrySummary {
   std::size_t body_chars = 0;        // Unicode code points
 };
 
+// What Journal::add_all did.
+struct BatchAddResult {
+  std::size_t added = 0;
+  std::size_t duplicates = 0;  // already in the vault (same created, title and body)
+};
+
 struct TagCount {
   std::string name;
   std::size_t entries = 0;
@@ -64,6 +70,12 @@ class Journal {
 
   // Stores a new entry; returns it with its id and times.
   Entry add(const EntryDraft& draft);
+
+  // Adds every draft in ONE transaction: all of them or, on any error, none.
+  // A draft whose created time, title and body equal an entry already in the
+  // vault (or an earlier draft's) is skipped, so adding the same drafts twice
+  // adds nothing the second time. With dry_run it only counts.
+  BatchAddResult add_all(const std::vector<EntryDraft>& drafts, bool dry_run = false);
 
   // The entry whose id is `id` or starts with `id` (at least 4 characters,
   // unique). Error(not_found) if none, Error(invalid_argument) if ambiguous.

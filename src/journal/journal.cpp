@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <set>
+#include <tuple>
 
 #include "folio/dates.h"
 #include "folio/error.h"
@@ -161,26 +163,59 @@ std::string normalize_tag(const std::string& tag) {
   return t;
 }
 
-Entry Journal::add(const EntryDraft& draft) {
+namespace {
+
+std::int64_t insert_entry(Database& db, const EntryDraft& draft, Timestamp now) {
   check_body(draft.body);
   auto title = clean_title(draft.title);
   auto tags = clean_tags(draft.tags);
-  Timestamp now = now_utc();
   Timestamp created = draft.created.value_or(now);
-
-  Database::Transaction tx(*db_);
-  Statement ins = db_->prepare(
+  Statement ins = db.prepare(
       "INSERT INTO entries(uid, created, updated, title, body) VALUES (?1, ?2, ?3, ?4, ?5)");
-  ins.bind(1, new_uid(*db_, IdTable::entries)).bind(2, format_utc(created)).bind(3, format_utc(now));
+  ins.bind(1, new_uid(db, IdTable::entries)).bind(2, format_utc(created)).bind(3, format_utc(now));
   ins.bind(5, draft.body);
   if (title) ins.bind(4, *title); else ins.bind_null(4);
   ins.step();
-  std::int64_t row = db_->last_insert_id();
-  link_tags(*db_, row, tags);
-  index_entry(*db_, row);
+  std::int64_t row = db.last_insert_id();
+  link_tags(db, row, tags);
+  index_entry(db, row);
+  return row;
+}
+
+}  // namespace
+
+Entry Journal::add(const EntryDraft& draft) {
+  Database::Transaction tx(*db_);
+  std::int64_t row = insert_entry(*db_, draft, now_utc());
   Entry e = load(*db_, row);
   tx.commit();
   return e;
+}
+
+BatchAddResult Journal::add_all(const std::vector<EntryDraft>& drafts, bool dry_run) {
+  BatchAddResult result;
+  Timestamp now = now_utc();
+  Database::Transaction tx(*db_);
+  std::set<std::tuple<Timestamp, std::optional<std::string>, std::string>> seen;
+  for (const auto& d : drafts) {
+    check_body(d.body);
+    auto title = clean_title(d.title);
+    Timestamp created = d.created.value_or(now);
+    Statement st = db_->prepare(
+        "SELECT 1 FROM entries WHERE created = ?1 AND body = ?2 AND title IS ?3 LIMIT 1");
+    st.bind(1, format_utc(created)).bind(2, d.body);
+    if (title) st.bind(3, *title); else st.bind_null(3);
+    auto key = std::make_tuple(created, title, d.body);
+    if (st.step() || seen.count(key) > 0) {
+      ++result.duplicates;
+      continue;
+    }
+    seen.insert(std::move(key));
+    if (!dry_run) insert_entry(*db_, d, now);
+    ++result.added;
+  }
+  if (!dry_run) tx.commit();
+  return result;
 }
 
 EntrySummary read_summary(const Statement& st) {

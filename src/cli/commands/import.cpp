@@ -1,10 +1,52 @@
-// folio import: merge a backup into the open vault, in one transaction.
+// folio import: merge a backup into the open vault, in one transaction;
+// with --from, add the entries of another tool's journal (folio/foreign.h).
 
 #include "cli/backup_io.h"
 #include "cli/common.h"
 #include "folio/error.h"
+#include "folio/foreign.h"
+#include "folio/journal.h"
+#include "folio/text.h"
 
 namespace folio::cli {
+namespace {
+
+std::string entries_text(std::size_t n) {
+  return std::to_string(n) + (n == 1 ? " entry" : " entries");
+}
+
+// import --from: parse first (a bad file is refused before any prompt),
+// then add everything in one transaction.
+int import_foreign(Globals& g, const std::string& from, const std::string& path, bool dry_run,
+                   bool json) {
+  ForeignFormat format = parse_foreign_format(from);
+  std::vector<std::string> skipped;
+  std::vector<EntryDraft> drafts = read_foreign(format, path, &skipped);
+  Vault vault = open_vault(g, Access::write);
+  InterruptGuard interrupts;
+  BatchAddResult r = vault.journal().add_all(drafts, dry_run);
+  if (json) {
+    print_json({{"dry_run", dry_run},
+                {"from", from},
+                {"in_file", {{"entries", drafts.size()}}},
+                {"added", {{"entries", r.added}}},
+                {"unchanged", {{"entries", r.duplicates}}},
+                {"skipped_files", skipped}});
+    return 0;
+  }
+  std::cout << from << " " << (format == ForeignFormat::markdown ? "folder" : "file") << " '"
+            << terminal_safe(path) << "': " << entries_text(drafts.size()) << '\n';
+  std::cout << (dry_run ? "would add" : "added") << ": " << entries_text(r.added) << '\n';
+  std::cout << "unchanged: " << entries_text(r.duplicates) << " (already in the vault)\n";
+  if (!skipped.empty()) {
+    std::cout << "skipped (symbolic links, not regular files): " << skipped.size() << '\n';
+    for (const auto& name : skipped) std::cout << "  " << terminal_safe(name) << '\n';
+  }
+  if (dry_run) std::cout << "dry run: nothing was written\n";
+  return 0;
+}
+
+}  // namespace
 
 void add_import(CLI::App& app, Globals& g, Action& run) {
   struct Opts {
@@ -14,6 +56,7 @@ void add_import(CLI::App& app, Globals& g, Action& run) {
     bool dry_run = false;
     bool plaintext = false;
     bool json = false;
+    std::string from;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd =
@@ -27,8 +70,20 @@ void add_import(CLI::App& app, Globals& g, Action& run) {
   cmd->add_flag("--plaintext", o->plaintext,
                 "the file is an unencrypted payload (export --plaintext --format json)");
   cmd->add_flag("--json", o->json, "print the report as JSON");
+  cmd->add_option("--from", o->from,
+                  "FILE is another tool's journal: jrnl (txt), jrnl-json, or markdown (a folder)");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      if (!o->from.empty()) {
+        if (!o->identity_files.empty() || o->passphrase.given() || o->plaintext) {
+          throw Error(Errc::invalid_argument,
+                      "--from takes no identity, backup passphrase or --plaintext");
+        }
+        if (o->input == "-") {
+          throw Error(Errc::invalid_argument, "--from reads a file or folder, not standard input");
+        }
+        return import_foreign(g, o->from, o->input, o->dry_run, o->json);
+      }
       if (!o->identity_files.empty() && o->passphrase.given()) {
         throw Error(Errc::invalid_argument, "give identity files or a backup passphrase, not both");
       }
