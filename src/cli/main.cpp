@@ -430,6 +430,20 @@ int main(int argc, char** argv) {
     print_error("unexpected arguments (not repeated here, in case they hold a secret)",
                 "run 'folio help' for the commands and their options");
     return 2;
+  } catch (const CLI::ConversionError& e) {
+    // CLI11 says "Could not convert: --kdf-ops = abc": name the option and
+    // what it takes, without echoing the value.
+    std::string what = e.what();
+    const std::string lead = "Could not convert: ";
+    if (what.rfind(lead, 0) == 0 && what.find(" = ") != std::string::npos) {
+      std::string option = what.substr(lead.size(), what.find(" = ") - lead.size());
+      std::string said = "folio";
+      for (const CLI::App* c : chain) said += " " + c->get_name();
+      print_error(option + " must be a whole number", "'" + said + " --help' says what it means");
+    } else {
+      print_error(what, "run 'folio help' for the commands and their options");
+    }
+    return 2;
   } catch (const CLI::ParseError& e) {
     // "query is required" when the query was "-word": the option is the news.
     if (report_unknown_option(app, chain, argc, argv)) return 2;

@@ -96,6 +96,18 @@ class NumbersAndPassphrasesTest(FolioTestCase):
             self.assertLess(len(r.err), 200, f"short: {r.err!r}")
             self.assertNotIn("0000000000", r.err)
 
+    def test_other_number_options_name_themselves_without_the_value(self):
+        for args, option in [
+            (("--passphrase-fd", "abc", "list"), "--passphrase-fd"),
+            (("init", "--kdf-ops", "abc"), "--kdf-ops"),
+            (("export", "--work-factor", "secretish", self.tmp / "x.age"), "--work-factor"),
+        ]:
+            r = self.folio(*args)
+            self.assertFails(r, 2)
+            self.assertIn(f"{option} must be a whole number", r.err, args)
+            self.assertNotIn("Could not convert", r.err)
+            self.assertNotIn("secretish", r.err)
+
     def test_a_passphrase_file_and_fd_together_are_refused(self):
         other = self.write_secret_file("other", "something else\n")
         with open(other) as f:
