@@ -18,6 +18,11 @@
 #include "folio/error.h"
 #include "folio/secret.h"
 
+// libexiv2 0.27 (Debian 12) hands images out as Exiv2::Image::AutoPtr, a
+// std::auto_ptr, which clang (the fuzz build, with -Werror) flags as
+// deprecated wherever it is named. It is the library's API, not a choice.
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
 namespace folio {
 namespace {
 
