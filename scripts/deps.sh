@@ -7,7 +7,8 @@ build_pkgs=(cmake g++ make pkg-config libsodium-dev libsqlcipher-dev
             libcli11-dev nlohmann-json3-dev libutf8proc-dev libzxcvbn-dev
             zlib1g-dev   # zlib: 'folio vectors run' inflates compressed CCTV vectors
             libssl-dev   # libcrypto: 'folio check' verifies SQLCipher's page HMACs itself
-            libexiv2-dev)  # attach: photo metadata (GPS, camera, artist) read and stripped in memory
+            libexiv2-dev  # attach: photo metadata (GPS, camera, artist) read and stripped in memory
+            gettext)      # xgettext, msgfmt, msgcmp: the zh_CN translation, checked and compiled at build time
 # strace, openssl: the wipe tests; clang and libclang-rt-14-dev (libFuzzer, only
 # recommended by clang, and deps.sh installs without recommends): the fuzz run.
 test_pkgs=(catch2 sqlcipher age python3-nacl python3 tmux strace openssl clang libclang-rt-14-dev)

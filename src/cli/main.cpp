@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "cli/common.h"
 #include "folio/editor.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/terminal.h"
 #include "folio/text.h"
 #include "folio/version.h"
@@ -56,8 +58,22 @@ See docs/CLI.md, docs/FORMAT.md and docs/THREAT_MODEL.md.
 // Made terminal_safe: a message may echo an id, a name or a path the user
 // (or a crafted backup) gave, and each stays one "folio: ..." line.
 void print_error(const std::string& message, const std::string& hint) {
-  std::cerr << "folio: error: " << folio::terminal_safe(message) << '\n';
-  if (!hint.empty()) std::cerr << "folio: hint: " << folio::terminal_safe(hint) << '\n';
+  // TRANSLATORS: the label of an error line, "folio: error: MESSAGE".
+  std::cerr << "folio: " << folio::tr("error") << ": " << folio::terminal_safe(message) << '\n';
+  // TRANSLATORS: the label of the line after an error saying what to do, "folio: hint: ...".
+  if (!hint.empty()) std::cerr << "folio: " << folio::tr("hint") << ": " << folio::terminal_safe(hint) << '\n';
+}
+
+// The translations: build/locale beside a folio run from its build tree,
+// else where `cmake --install` put them.
+std::filesystem::path catalog_dir() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    std::filesystem::path beside = exe.parent_path() / "locale";
+    if (std::filesystem::is_directory(beside, ec)) return beside;
+  }
+  return FOLIO_LOCALEDIR;
 }
 
 using Adder = void (*)(CLI::App&, folio::cli::Globals&, folio::cli::Action&);
@@ -325,6 +341,7 @@ int main(int argc, char** argv) {
   // Before folio opens anything: a descriptor the caller did not open would
   // otherwise be one of folio's own by the time it is read.
   folio::cli::note_open_fds(argc, argv);
+  folio::init_messages(catalog_dir());
   try {
     folio::harden_process();
     folio::set_lock_wait({lock_timeout(), [] {

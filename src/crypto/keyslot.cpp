@@ -6,6 +6,7 @@
 #include <string>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 
 namespace folio {
 namespace {
@@ -192,15 +193,15 @@ Unlocked open_header(const HeaderBytes& header, SlotKind kind, const Secret& sec
     // No slot of this kind at all: a damaged header, or not a folio vault.
     throw Error(Errc::corrupt,
                 kind == SlotKind::passphrase
-                    ? "no passphrase keyslot in the vault header: it is damaged or not a folio vault"
-                    : "no recovery-code keyslot in the vault header: it is damaged or not a folio vault",
-                "restore the vault folder from a backup");
+                    ? tr("no passphrase keyslot in the vault header: it is damaged or not a folio vault")
+                    : tr("no recovery-code keyslot in the vault header: it is damaged or not a folio vault"),
+                tr("restore the vault folder from a backup"));
   }
   throw Error(Errc::wrong_passphrase,
               kind == SlotKind::passphrase
-                  ? "wrong passphrase (or the keyslot is damaged)"
-                  : "wrong recovery code (or the keyslot is damaged)",
-              kind == SlotKind::passphrase ? "if you forgot it, use --recovery with your recovery code"
+                  ? tr("wrong passphrase (or the keyslot is damaged)")
+                  : tr("wrong recovery code (or the keyslot is damaged)"),
+              kind == SlotKind::passphrase ? tr("if you forgot it, use --recovery with your recovery code")
                                            : "");
 }
 

@@ -10,6 +10,7 @@
 
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/limits.h"
 #include "folio/secret.h"
 #include "folio/text.h"
@@ -79,7 +80,7 @@ namespace {
 
 // Row id of the entry `id` names (full id or unique prefix).
 Error no_entry(const std::string& id) {
-  return Error(Errc::not_found, "no entry with id '" + id + "'", "'folio list' shows the ids");
+  return Error(Errc::not_found, trf("no entry with id '{0}'", id), tr("'folio list' shows the ids"));
 }
 
 std::int64_t resolve(Database& db, const std::string& id) {
