@@ -15,6 +15,7 @@
 #include "folio/agent.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/limits.h"
 #include "folio/secret.h"
 #include "folio/terminal.h"
@@ -343,21 +344,21 @@ void TextFields::read(bool body_from_stdin) {
   if (dashes.size() > 1) {
     const std::string& other = dashes[1].first->what;
     throw Error(Errc::invalid_argument,
-                other == what ? "'" + what + " -' is given twice: standard input holds one text"
-                              : what + " and " + other + " are both '-': standard input holds one text",
-                "give one of them from standard input and the other at the prompt or as an argument, "
-                "or change them one at a time");
+                other == what ? trf("'{0} -' is given twice: standard input holds one text", what)
+                              : trf("{0} and {1} are both '-': standard input holds one text", what, other),
+                tr("give one of them from standard input and the other at the prompt or as an argument, "
+                   "or change them one at a time"));
   }
   if (body_from_stdin) {
     throw Error(Errc::invalid_argument,
-                what + " is '-', but the body is read from standard input too: it holds one text",
-                "change the body and " + what + " one at a time");
+                trf("{0} is '-', but the body is read from standard input too: it holds one text", what),
+                trf("change the body and {0} one at a time", what));
   }
   std::string got = read_stdin();
   if (!got.empty() && got.back() == '\n') got.pop_back();
   if (!got.empty() && got.back() == '\r') got.pop_back();
   if (got.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw Error(Errc::cancelled, what + " is '-', but standard input is empty; nothing was changed");
+    throw Error(Errc::cancelled, trf("{0} is '-', but standard input is empty; nothing was changed", what));
   }
   *dashes[0].second = std::move(got);
 }
@@ -365,12 +366,12 @@ void TextFields::read(bool body_from_stdin) {
 void ask_if_left_out(std::string& value, const std::string& what, const std::string& prompt) {
   if (!value.empty()) return;
   if (!stdin_is_terminal() || !have_terminal()) {
-    throw Error(Errc::invalid_argument, what + " is required",
-                "give it as an argument, or '-' to read it from standard input");
+    throw Error(Errc::invalid_argument, trf("{0} is required", what),
+                tr("give it as an argument, or '-' to read it from standard input"));
   }
   std::string answer = prompt_line(prompt, kMaxTextBytes);
   if (answer.find_first_not_of(" \t") == std::string::npos) {
-    throw Error(Errc::cancelled, "nothing was typed; nothing was changed");
+    throw Error(Errc::cancelled, tr("nothing was typed; nothing was changed"));
   }
   value = std::move(answer);
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/terminal.h"
 #include "folio/text.h"
 
@@ -228,7 +229,7 @@ bool ask_yes_no(const std::string& question) {
 std::string prompt_line(const std::string& prompt, std::size_t max_bytes) {
   release_held_terminal();
   int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) throw Error(Errc::refused, "no terminal to ask on");
+  if (fd < 0) throw Error(Errc::refused, tr("no terminal to ask on"));
   (void)!::write(fd, prompt.data(), prompt.size());
   std::string line;
   bool too_long = false, ended = false;
@@ -251,10 +252,10 @@ std::string prompt_line(const std::string& prompt, std::size_t max_bytes) {
   if (!ended) (void)!::write(fd, "\n", 1);
   ::close(fd);
   if (!ended) {
-    throw Error(Errc::cancelled, "nothing was typed; nothing was changed");
+    throw Error(Errc::cancelled, tr("nothing was typed; nothing was changed"));
   }
   if (too_long) {
-    throw Error(Errc::invalid_argument, "the answer is over " + std::to_string(max_bytes) + " bytes");
+    throw Error(Errc::invalid_argument, trf("the answer is over {0} bytes", max_bytes));
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   require_utf8(line, "the answer");

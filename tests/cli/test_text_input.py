@@ -170,6 +170,18 @@ class PromptTest(TextInputTestCase):
         self.assertOk(r)
         self.assertIn("模板", [t["name"] for t in self.json_of("template", "list", "--json")])
 
+    def test_the_prompt_and_its_refusals_in_chinese(self):
+        """Under LANG=zh_CN.UTF-8 the prompt and the messages are Chinese; the
+        exit codes are the same."""
+        zh = self.env(LANG="zh_CN.UTF-8")
+        r = self.folio_pty("checklist", "new", env=zh, steps=[(r"清单名称：", NAME.encode() + b"\n")])
+        self.assertOk(r)
+        r = self.folio("checklist", "new", env=zh)
+        self.assertEqual((r.rc, r.err.splitlines()[0]), (2, "folio: 错误: 缺少 NAME"), r.describe())
+        r = self.folio("checklist", "new", "-", "--description", "-", input="x", env=zh)
+        self.assertEqual(r.rc, 2, r.describe())
+        self.assertIn("标准输入只能提供一段文字", r.err)
+
     def test_an_empty_answer_or_ctrl_d_cancels_and_changes_nothing(self):
         c = self.checklist()
         before = self.snapshot()

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/error.h"
 
 namespace folio::cli {
@@ -89,7 +90,7 @@ void add_attach(CLI::App& app, Globals& g, Action& run) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("attach", "store a file (a scan, a PDF) encrypted with an item");
-  cmd->add_option("item", o->item, "item id or CHECKLIST:N (- reads it from standard input)")->required();
+  cmd->add_option("item", o->item, tr("item id or CHECKLIST:N (- reads it from standard input)"))->required();
   cmd->add_option("file", o->file, "the file to attach")->required();
   cmd->add_flag("--remove-original", o->remove_original,
                 "then overwrite and delete the original (see the caveat it prints)");

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/dates.h"
 #include "folio/error.h"
 #include "folio/terminal.h"
@@ -75,8 +76,8 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   };
   auto n = std::make_shared<New>();
   CLI::App* create = noun->add_subcommand("new", "create a checklist (optionally from a template)");
-  create->add_option("name", n->name, "its name (- reads it from standard input; left out, it is asked for)");
-  create->add_option("--description", n->description, "a description (- reads it from standard input)");
+  create->add_option("name", n->name, tr("its name (- reads it from standard input; left out, it is asked for)"));
+  create->add_option("--description", n->description, tr("a description (- reads it from standard input)"));
   create->add_option("--target", n->target,
                     "target date: YYYY-MM-DD, 'in 3 months', 下个月... (docs/CLI.md, 'Dates and durations')");
   create->add_option("--template", n->tpl, "start from a template ('folio template list')");
@@ -89,7 +90,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
       TextFields fields;
       fields.line(n->name, "NAME").text(n->description, "--description").line(n->tpl, "--template");
       fields.read();
-      ask_if_left_out(n->name, "NAME", "Checklist name: ");
+      ask_if_left_out(n->name, "NAME", tr("Checklist name: "));
       check_checklist_name(n->name);
       Vault vault = open_vault(g, Access::write);
       Checklist c = vault.checklists().create({n->name, n->description, target},
@@ -136,7 +137,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   };
   auto s = std::make_shared<Show>();
   CLI::App* show = noun->add_subcommand("show", "show a checklist and its items");
-  show->add_option("checklist", s->ref, "id or name (- reads it from standard input)")->required();
+  show->add_option("checklist", s->ref, tr("id or name (- reads it from standard input)"))->required();
   show->add_flag("--json", s->json, "print JSON");
   show->callback([&g, &run, s] {
     run = [&g, s] {
@@ -164,12 +165,12 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   };
   auto r = std::make_shared<Rename>();
   CLI::App* rename = noun->add_subcommand("rename", "rename a checklist");
-  rename->add_option("checklist", r->ref, "id or name (- reads it from standard input)")->required();
-  rename->add_option("new-name", r->name, "the new name (- reads it from standard input; left out, it is asked for)");
+  rename->add_option("checklist", r->ref, tr("id or name (- reads it from standard input)"))->required();
+  rename->add_option("new-name", r->name, tr("the new name (- reads it from standard input; left out, it is asked for)"));
   rename->callback([&g, &run, r] {
     run = [&g, r] {
       TextFields().line(r->ref, "CHECKLIST").line(r->name, "NEW-NAME").read();
-      ask_if_left_out(r->name, "NEW-NAME", "New checklist name: ");
+      ask_if_left_out(r->name, "NEW-NAME", tr("New checklist name: "));
       check_checklist_ref(r->ref);
       check_checklist_name(r->name);
       Vault vault = open_vault(g, Access::write);
@@ -186,7 +187,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   };
   auto rm = std::make_shared<Remove>();
   CLI::App* remove = noun->add_subcommand("rm", "delete a checklist with its items and attachments");
-  remove->add_option("checklist", rm->ref, "id or name (- reads it from standard input)")->required();
+  remove->add_option("checklist", rm->ref, tr("id or name (- reads it from standard input)"))->required();
   remove->add_flag("-y,--yes", rm->yes, "do not ask for confirmation");
   remove->callback([&g, &run, rm] {
     run = [&g, rm] {
@@ -213,13 +214,13 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   };
   auto sv = std::make_shared<Save>();
   CLI::App* save = noun->add_subcommand("save-template", "save a checklist's item titles as a template");
-  save->add_option("checklist", sv->ref, "id or name (- reads it from standard input)")->required();
+  save->add_option("checklist", sv->ref, tr("id or name (- reads it from standard input)"))->required();
   save->add_option("template-name", sv->name,
-                   "name of the new template (- reads it from standard input; left out, it is asked for)");
+                   tr("name of the new template (- reads it from standard input; left out, it is asked for)"));
   save->callback([&g, &run, sv] {
     run = [&g, sv] {
       TextFields().line(sv->ref, "CHECKLIST").line(sv->name, "TEMPLATE-NAME").read();
-      ask_if_left_out(sv->name, "TEMPLATE-NAME", "Template name: ");
+      ask_if_left_out(sv->name, "TEMPLATE-NAME", tr("Template name: "));
       check_checklist_ref(sv->ref);
       Vault vault = open_vault(g, Access::write);
       Template t = vault.checklists().save_template(sv->ref, sv->name);

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/dates.h"
 #include "folio/text.h"
 
@@ -46,9 +47,9 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
   CLI::App* cmd = app.add_subcommand(
       "search", "search entries, checklists, items and file names (Chinese included)");
   cmd->add_option("query", o->words,
-                  "words (all must match), \"a phrase\", a OR b, -excluded, prefix*; - alone reads the query "
-                  "from standard input")->required();
-  cmd->add_option("-t,--tag", o->tag, "only entries with this tag (- reads it from standard input)");
+                  tr("words (all must match), \"a phrase\", a OR b, -excluded, prefix*; - alone reads the query "
+                     "from standard input"))->required();
+  cmd->add_option("-t,--tag", o->tag, tr("only entries with this tag (- reads it from standard input)"));
   cmd->add_option("--since", o->since, "only entries from this day");
   cmd->add_option("--until", o->until, "only entries up to the end of this day");
   cmd->add_option("-n,--limit", o->limit, "at most this many results (default 20, at most 1000000)");
