@@ -363,8 +363,8 @@ void TextFields::read(bool body_from_stdin) {
   *dashes[0].second = std::move(got);
 }
 
-void ask_if_left_out(std::string& value, const std::string& what, const std::string& prompt) {
-  if (!value.empty()) return;
+void ask_if_left_out(std::string& value, bool given, const std::string& what, const std::string& prompt) {
+  if (given) return;
   if (!stdin_is_terminal() || !have_terminal()) {
     throw Error(Errc::invalid_argument, trf("{0} is required", what),
                 tr("give it as an argument, or '-' to read it from standard input"));

@@ -195,11 +195,12 @@ class TextFields {
   std::vector<Field> fields_;
 };
 
-// A required free-text argument left out (`value` empty): asked at `prompt`
-// on the terminal, echo on, when standard input is a terminal. An empty
-// answer is Error(cancelled) (nothing was changed). Without a terminal:
+// A required free-text argument left out (`given` is false): asked at
+// `prompt` on the terminal, echo on, when standard input is a terminal. An
+// empty answer is Error(cancelled) (nothing was changed). Without a terminal:
 // Error(invalid_argument, "<what> is required"), as for any missing argument.
-void ask_if_left_out(std::string& value, const std::string& what, const std::string& prompt);
+// A value given, even "", is left to the field's own rules.
+void ask_if_left_out(std::string& value, bool given, const std::string& what, const std::string& prompt);
 bool stdout_is_terminal();
 
 // True when colour is wanted: stdout is a terminal and NO_COLOR is unset or empty.

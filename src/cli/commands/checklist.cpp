@@ -76,21 +76,21 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   };
   auto n = std::make_shared<New>();
   CLI::App* create = noun->add_subcommand("new", "create a checklist (optionally from a template)");
-  create->add_option("name", n->name, tr("its name (- reads it from standard input; left out, it is asked for)"));
+  CLI::Option* name_opt = create->add_option("name", n->name, tr("its name (- reads it from standard input; left out, it is asked for)"));
   create->add_option("--description", n->description, tr("a description (- reads it from standard input)"));
   create->add_option("--target", n->target,
                     "target date: YYYY-MM-DD, 'in 3 months', 下个月... (docs/CLI.md, 'Dates and durations')");
   create->add_option("--template", n->tpl, "start from a template ('folio template list')");
   create->add_option("--lang", n->lang, "language of built-in template titles: en or zh (default from LANG)");
-  create->callback([&g, &run, n] {
-    run = [&g, n] {
+  create->callback([&g, &run, n, name_opt] {
+    run = [&g, n, given = name_opt->count() > 0] {
       std::optional<Day> target;
       if (n->target) target = parse_calendar_day(*n->target, now_utc());
       std::string lang = lang_from_env(n->lang);
       TextFields fields;
       fields.line(n->name, "NAME").text(n->description, "--description").line(n->tpl, "--template");
       fields.read();
-      ask_if_left_out(n->name, "NAME", tr("Checklist name: "));
+      ask_if_left_out(n->name, given, "NAME", tr("Checklist name: "));
       check_checklist_name(n->name);
       Vault vault = open_vault(g, Access::write);
       Checklist c = vault.checklists().create({n->name, n->description, target},
@@ -166,11 +166,11 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   auto r = std::make_shared<Rename>();
   CLI::App* rename = noun->add_subcommand("rename", "rename a checklist");
   rename->add_option("checklist", r->ref, tr("id or name (- reads it from standard input)"))->required();
-  rename->add_option("new-name", r->name, tr("the new name (- reads it from standard input; left out, it is asked for)"));
-  rename->callback([&g, &run, r] {
-    run = [&g, r] {
+  CLI::Option* new_name_opt = rename->add_option("new-name", r->name, tr("the new name (- reads it from standard input; left out, it is asked for)"));
+  rename->callback([&g, &run, r, new_name_opt] {
+    run = [&g, r, given = new_name_opt->count() > 0] {
       TextFields().line(r->ref, "CHECKLIST").line(r->name, "NEW-NAME").read();
-      ask_if_left_out(r->name, "NEW-NAME", tr("New checklist name: "));
+      ask_if_left_out(r->name, given, "NEW-NAME", tr("New checklist name: "));
       check_checklist_ref(r->ref);
       check_checklist_name(r->name);
       Vault vault = open_vault(g, Access::write);
@@ -215,12 +215,12 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   auto sv = std::make_shared<Save>();
   CLI::App* save = noun->add_subcommand("save-template", "save a checklist's item titles as a template");
   save->add_option("checklist", sv->ref, tr("id or name (- reads it from standard input)"))->required();
-  save->add_option("template-name", sv->name,
+  CLI::Option* tpl_opt = save->add_option("template-name", sv->name,
                    tr("name of the new template (- reads it from standard input; left out, it is asked for)"));
-  save->callback([&g, &run, sv] {
-    run = [&g, sv] {
+  save->callback([&g, &run, sv, tpl_opt] {
+    run = [&g, sv, given = tpl_opt->count() > 0] {
       TextFields().line(sv->ref, "CHECKLIST").line(sv->name, "TEMPLATE-NAME").read();
-      ask_if_left_out(sv->name, "TEMPLATE-NAME", tr("Template name: "));
+      ask_if_left_out(sv->name, given, "TEMPLATE-NAME", tr("Template name: "));
       check_checklist_ref(sv->ref);
       Vault vault = open_vault(g, Access::write);
       Template t = vault.checklists().save_template(sv->ref, sv->name);

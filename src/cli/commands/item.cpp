@@ -30,16 +30,16 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   auto a = std::make_shared<Add>();
   CLI::App* add = noun->add_subcommand("add", "add an item to a checklist");
   add->add_option("checklist", a->list, tr("checklist id or name (- reads it from standard input)"))->required();
-  add->add_option("title", a->title, tr("what the document is (- reads it from standard input; left out, it is asked for)"));
+  CLI::Option* title_opt = add->add_option("title", a->title, tr("what the document is (- reads it from standard input; left out, it is asked for)"));
   add->add_option("--state", a->state, "needed, requested, obtained, translated, notarized, submitted, done, n/a");
   add->add_option("--due", a->due,
                   "due date: YYYY-MM-DD, tomorrow, 'in 2 weeks', 明天... (docs/CLI.md, 'Dates and durations')");
   add->add_option("--expires", a->expires, "the date the document stops being valid");
   add->add_option("--notes", a->notes, tr("free-text notes (- reads it from standard input)"));
-  add->callback([&g, &run, a] {
-    run = [&g, a] {
+  add->callback([&g, &run, a, title_opt] {
+    run = [&g, a, given = title_opt->count() > 0] {
       TextFields().line(a->list, "CHECKLIST").line(a->title, "TITLE").text(a->notes, "--notes").read();
-      ask_if_left_out(a->title, "TITLE", tr("Item title: "));
+      ask_if_left_out(a->title, given, "TITLE", tr("Item title: "));
       ItemDraft d{a->title, a->state, day_option(a->due), day_option(a->expires), a->notes};
       check_checklist_ref(a->list);
       check_item_title(a->title);
