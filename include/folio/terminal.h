@@ -73,4 +73,13 @@ namespace folio {
 // Error(refused) if there is no terminal.
 bool ask_yes_no(const std::string& question);
 
+// Prints `prompt` on /dev/tty and reads one line with echo on (a name or a
+// title, not a secret: the user sees what they type). Returns the line
+// without its line ending (and a CR before it). Error(refused) if there is no
+// terminal, Error(cancelled) on end of input (Ctrl-D) before a line ending,
+// Error(invalid_argument) if the line is over `max_bytes` (the rest of it is
+// read and dropped) or not UTF-8. Ctrl-C ends folio as the terminal's
+// default says: nothing has been changed at a prompt.
+std::string prompt_line(const std::string& prompt, std::size_t max_bytes);
+
 }  // namespace folio

@@ -15,6 +15,7 @@
 #include "folio/agent.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/limits.h"
 #include "folio/secret.h"
 #include "folio/terminal.h"
@@ -297,6 +298,83 @@ void save_edited(std::optional<EditedText>& edited, const std::filesystem::path&
 }
 
 bool stdin_is_terminal() { return isatty(STDIN_FILENO) == 1; }
+
+TextFields& TextFields::line(std::string& value, std::string what) {
+  fields_.push_back({std::move(what), &value, nullptr, nullptr});
+  return *this;
+}
+
+TextFields& TextFields::line(std::optional<std::string>& value, std::string what) {
+  fields_.push_back({std::move(what), nullptr, &value, nullptr});
+  return *this;
+}
+
+TextFields& TextFields::line(std::vector<std::string>& values, std::string what) {
+  fields_.push_back({std::move(what), nullptr, nullptr, &values});
+  return *this;
+}
+
+TextFields& TextFields::text(std::optional<std::string>& value, std::string what) {
+  return line(value, std::move(what));
+}
+
+bool TextFields::any() const {
+  for (const auto& f : fields_) {
+    if (f.plain && *f.plain == "-") return true;
+    if (f.maybe && *f.maybe && **f.maybe == "-") return true;
+    if (f.many && std::find(f.many->begin(), f.many->end(), "-") != f.many->end()) return true;
+  }
+  return false;
+}
+
+void TextFields::read(bool body_from_stdin) {
+  // Which fields are "-", in the order the command lists them.
+  std::vector<std::pair<const Field*, std::string*>> dashes;
+  for (const auto& f : fields_) {
+    if (f.plain && *f.plain == "-") dashes.emplace_back(&f, f.plain);
+    if (f.maybe && *f.maybe && **f.maybe == "-") dashes.emplace_back(&f, &**f.maybe);
+    if (f.many) {
+      for (auto& v : *f.many) {
+        if (v == "-") dashes.emplace_back(&f, &v);
+      }
+    }
+  }
+  if (dashes.empty()) return;
+  const std::string& what = dashes[0].first->what;
+  if (dashes.size() > 1) {
+    const std::string& other = dashes[1].first->what;
+    throw Error(Errc::invalid_argument,
+                other == what ? trf("'{0} -' is given twice: standard input holds one text", what)
+                              : trf("{0} and {1} are both '-': standard input holds one text", what, other),
+                tr("give one of them from standard input and the other at the prompt or as an argument, "
+                   "or change them one at a time"));
+  }
+  if (body_from_stdin) {
+    throw Error(Errc::invalid_argument,
+                trf("{0} is '-', but the body is read from standard input too: it holds one text", what),
+                trf("change the body and {0} one at a time", what));
+  }
+  std::string got = read_stdin();
+  if (!got.empty() && got.back() == '\n') got.pop_back();
+  if (!got.empty() && got.back() == '\r') got.pop_back();
+  if (got.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw Error(Errc::cancelled, trf("{0} is '-', but standard input is empty; nothing was changed", what));
+  }
+  *dashes[0].second = std::move(got);
+}
+
+void ask_if_left_out(std::string& value, bool given, const std::string& what, const std::string& prompt) {
+  if (given) return;
+  if (!stdin_is_terminal() || !have_terminal()) {
+    throw Error(Errc::invalid_argument, trf("{0} is required", what),
+                tr("give it as an argument, or '-' to read it from standard input"));
+  }
+  std::string answer = prompt_line(prompt, kMaxTextBytes);
+  if (answer.find_first_not_of(" \t") == std::string::npos) {
+    throw Error(Errc::cancelled, tr("nothing was typed; nothing was changed"));
+  }
+  value = std::move(answer);
+}
 bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
 
 bool use_color() {

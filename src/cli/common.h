@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "folio/editor.h"
 #include "folio/kdf.h"
@@ -152,6 +153,54 @@ std::string folio_command(const Globals& g);
 // over `max_bytes` (then no more than max_bytes + 1 bytes were read).
 std::string read_stdin(std::size_t max_bytes = kMaxTextBytes);
 bool stdin_is_terminal();
+
+// Free text that need not be typed on the command line, where shell history
+// and the process list keep it (docs/CLI.md, "Text from standard input or a
+// prompt"): a field given as "-" is read from standard input, and a required
+// one left out is asked for on the terminal.
+//
+//   TextFields fields;
+//   fields.line(n->name, "NAME").text(n->description, "--description");
+//   fields.read();                                   // the "-" field, if any
+//   ask_if_left_out(n->name, "NAME", "Checklist name: ");
+class TextFields {
+ public:
+  // A one-line field (a name, a title, a tag, a reference): the field's own
+  // rules then refuse a line break inside it.
+  TextFields& line(std::string& value, std::string what);
+  TextFields& line(std::optional<std::string>& value, std::string what);
+  // Repeatable: each "-" among `values` counts as one field.
+  TextFields& line(std::vector<std::string>& values, std::string what);
+  // A text of several lines (notes, a description).
+  TextFields& text(std::optional<std::string>& value, std::string what);
+
+  // True if one of the fields is "-".
+  bool any() const;
+
+  // Replaces the field given as "-" with all of standard input (read_stdin:
+  // UTF-8, at most kMaxTextBytes), less one trailing line ending. Nothing
+  // when no field is "-". Error(invalid_argument) when two are "-", or when
+  // `body_from_stdin` (the command reads its body there too), both before
+  // anything is read; Error(cancelled) when standard input holds nothing but
+  // spaces and line breaks.
+  void read(bool body_from_stdin = false);
+
+ private:
+  struct Field {
+    std::string what;
+    std::string* plain = nullptr;
+    std::optional<std::string>* maybe = nullptr;
+    std::vector<std::string>* many = nullptr;
+  };
+  std::vector<Field> fields_;
+};
+
+// A required free-text argument left out (`given` is false): asked at
+// `prompt` on the terminal, echo on, when standard input is a terminal. An
+// empty answer is Error(cancelled) (nothing was changed). Without a terminal:
+// Error(invalid_argument, "<what> is required"), as for any missing argument.
+// A value given, even "", is left to the field's own rules.
+void ask_if_left_out(std::string& value, bool given, const std::string& what, const std::string& prompt);
 bool stdout_is_terminal();
 
 // True when colour is wanted: stdout is a terminal and NO_COLOR is unset or empty.

@@ -340,6 +340,15 @@ std::optional<EditedText> edit_text(const std::string& initial) {
       signal(SIGQUIT, SIG_DFL);
       signal(SIGTERM, SIG_DFL);
       signal(SIGHUP, SIG_DFL);
+      // The editor reads its keys from the terminal even when folio's
+      // standard input was a pipe that gave a field ('folio add --title -').
+      if (isatty(STDIN_FILENO) != 1) {
+        int tty = ::open("/dev/tty", O_RDWR | O_NOCTTY);
+        if (tty >= 0 && tty != STDIN_FILENO) {
+          ::dup2(tty, STDIN_FILENO);
+          ::close(tty);
+        }
+      }
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);

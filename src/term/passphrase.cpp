@@ -11,7 +11,9 @@
 #include <string>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/terminal.h"
+#include "folio/text.h"
 
 namespace folio {
 namespace {
@@ -222,6 +224,42 @@ bool ask_yes_no(const std::string& question) {
   while (::read(fd, &c, 1) == 1 && c != '\n') answer += c;
   ::close(fd);
   return answer == "y" || answer == "Y" || answer == "yes" || answer == "YES" || answer == "Yes";
+}
+
+std::string prompt_line(const std::string& prompt, std::size_t max_bytes) {
+  release_held_terminal();
+  int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) throw Error(Errc::refused, tr("no terminal to ask on"));
+  (void)!::write(fd, prompt.data(), prompt.size());
+  std::string line;
+  bool too_long = false, ended = false;
+  for (;;) {
+    char buf[256];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    std::string_view got(buf, static_cast<std::size_t>(n));
+    auto nl = got.find('\n');
+    if (nl != std::string_view::npos) got = got.substr(0, nl);
+    if (line.size() + got.size() > max_bytes) too_long = true;
+    if (!too_long) line.append(got);
+    if (nl != std::string_view::npos) {
+      ended = true;
+      break;
+    }
+  }
+  // After Ctrl-D the cursor is still after the prompt: end its line.
+  if (!ended) (void)!::write(fd, "\n", 1);
+  ::close(fd);
+  if (!ended) {
+    throw Error(Errc::cancelled, tr("nothing was typed; nothing was changed"));
+  }
+  if (too_long) {
+    throw Error(Errc::invalid_argument, trf("the answer is over {0} bytes", max_bytes));
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  require_utf8(line, "the answer");
+  return line;
 }
 
 }  // namespace folio

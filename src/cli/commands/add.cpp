@@ -5,6 +5,7 @@
 #include "folio/dates.h"
 #include "folio/editor.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/terminal.h"
 
 namespace folio::cli {
@@ -16,17 +17,30 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("add", "add a journal entry (body from stdin or $EDITOR)");
-  cmd->add_option("--title", o->title, "a title");
-  cmd->add_option("-t,--tag", o->tags, "a tag (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--title", o->title, tr("a title (- reads it from standard input; the body then comes from $EDITOR)"));
+  cmd->add_option("-t,--tag", o->tags, tr("a tag (repeatable; - reads one from standard input)"))->allow_extra_args(false);
   cmd->add_option("--text", o->text,
                   "the body, from the command line: RISKY, it stays in shell history and "
                   "shows in the process list");
-  cmd->add_option("--item", o->item, "link the entry to a checklist item (id or CHECKLIST:N)");
+  cmd->add_option("--item", o->item, tr("link the entry to a checklist item (id or CHECKLIST:N; - reads it from standard input)"));
   cmd->add_option("--date", o->date,
                   "backdate the entry: YYYY-MM-DD, yesterday, '3 days ago', 昨天... at the current time of day; "
                   "not in the future (docs/CLI.md, 'Dates and durations')");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      // A field given as "-" takes standard input; the body then comes from
+      // --text or the editor, which has the terminal.
+      TextFields fields;
+      fields.line(o->title, "--title").line(o->tags, "--tag").line(o->item, "--item");
+      const bool field_from_stdin = fields.any();
+      if (field_from_stdin && !o->text && !have_terminal()) {
+        throw Error(Errc::invalid_argument,
+                    tr("a field is '-', so the body cannot come from standard input as well, and there is no "
+                       "terminal for the editor"),
+                    tr("run it on a terminal (the editor opens for the body), or add the entry first and set "
+                       "the field afterwards ('folio edit ID --title -')"));
+      }
+      fields.read();
       // The date is checked before the passphrase is asked for.
       std::optional<Timestamp> created;
       if (o->date) created = parse_entry_date(*o->date, now_utc());
@@ -45,7 +59,7 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
       std::optional<EditedText> edited;
       if (o->text) {
         draft.body = *o->text;
-      } else if (!stdin_is_terminal()) {
+      } else if (!stdin_is_terminal() && !field_from_stdin) {
         draft.body = read_stdin();
       } else {
         edited = edit_text("");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/error.h"
 
 namespace folio::cli {
@@ -89,7 +90,7 @@ void add_attach(CLI::App& app, Globals& g, Action& run) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("attach", "store a file (a scan, a PDF) encrypted with an item");
-  cmd->add_option("item", o->item, "item id or CHECKLIST:N")->required();
+  cmd->add_option("item", o->item, tr("item id or CHECKLIST:N (- reads it from standard input)"))->required();
   cmd->add_option("file", o->file, "the file to attach")->required();
   cmd->add_flag("--remove-original", o->remove_original,
                 "then overwrite and delete the original (see the caveat it prints)");
@@ -97,6 +98,7 @@ void add_attach(CLI::App& app, Globals& g, Action& run) {
                 "remove an image's EXIF, XMP, IPTC and comment (GPS, camera, artist) before storing it");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      TextFields().line(o->item, "ITEM").read();
       check_item_ref(o->item);
       check_file_to_attach(o->file);
       std::string given_name = std::filesystem::path(o->file).filename().string();

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/dates.h"
 #include "folio/text.h"
 
@@ -14,10 +15,11 @@ void add_attachments(CLI::App& app, Globals& g, Action& run) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("attachments", "list the files attached to an item");
-  cmd->add_option("item", o->item, "item id or CHECKLIST:N")->required();
+  cmd->add_option("item", o->item, tr("item id or CHECKLIST:N (- reads it from standard input)"))->required();
   cmd->add_flag("--json", o->json, "print JSON");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      TextFields().line(o->item, "ITEM").read();
       check_item_ref(o->item);
       Vault vault = open_vault(g, Access::read);
       auto files = vault.checklists().attachments(o->item);

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/dates.h"
 #include "folio/error.h"
 #include "folio/terminal.h"
@@ -35,7 +36,9 @@ void print_items(const Checklist& c, const std::vector<Item>& items) {
   std::cout << '\n';
   if (c.description) std::cout << terminal_safe(*c.description, true) << '\n';
   if (items.empty()) {
-    std::cout << "(no items yet: folio item add '" << name << "' TITLE)\n";
+    // The id, not the name: a command copied from here keeps the name out
+    // of shell history.
+    std::cout << "(no items yet: folio item add " << c.id << " TITLE)\n";
     return;
   }
   // A state written by a later folio is shown as stored: made safe too.
@@ -73,17 +76,21 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   };
   auto n = std::make_shared<New>();
   CLI::App* create = noun->add_subcommand("new", "create a checklist (optionally from a template)");
-  create->add_option("name", n->name, "its name")->required();
-  create->add_option("--description", n->description, "a description");
+  CLI::Option* name_opt = create->add_option("name", n->name, tr("its name (- reads it from standard input; left out, it is asked for)"));
+  create->add_option("--description", n->description, tr("a description (- reads it from standard input)"));
   create->add_option("--target", n->target,
                     "target date: YYYY-MM-DD, 'in 3 months', 下个月... (docs/CLI.md, 'Dates and durations')");
   create->add_option("--template", n->tpl, "start from a template ('folio template list')");
   create->add_option("--lang", n->lang, "language of built-in template titles: en or zh (default from LANG)");
-  create->callback([&g, &run, n] {
-    run = [&g, n] {
+  create->callback([&g, &run, n, name_opt] {
+    run = [&g, n, given = name_opt->count() > 0] {
       std::optional<Day> target;
       if (n->target) target = parse_calendar_day(*n->target, now_utc());
       std::string lang = lang_from_env(n->lang);
+      TextFields fields;
+      fields.line(n->name, "NAME").text(n->description, "--description").line(n->tpl, "--template");
+      fields.read();
+      ask_if_left_out(n->name, given, "NAME", tr("Checklist name: "));
       check_checklist_name(n->name);
       Vault vault = open_vault(g, Access::write);
       Checklist c = vault.checklists().create({n->name, n->description, target},
@@ -130,10 +137,11 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   };
   auto s = std::make_shared<Show>();
   CLI::App* show = noun->add_subcommand("show", "show a checklist and its items");
-  show->add_option("checklist", s->ref, "id or name")->required();
+  show->add_option("checklist", s->ref, tr("id or name (- reads it from standard input)"))->required();
   show->add_flag("--json", s->json, "print JSON");
   show->callback([&g, &run, s] {
     run = [&g, s] {
+      TextFields().line(s->ref, "CHECKLIST").read();
       check_checklist_ref(s->ref);
       Vault vault = open_vault(g, Access::read);
       Checklists lists = vault.checklists();
@@ -157,10 +165,12 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   };
   auto r = std::make_shared<Rename>();
   CLI::App* rename = noun->add_subcommand("rename", "rename a checklist");
-  rename->add_option("checklist", r->ref, "id or name")->required();
-  rename->add_option("new-name", r->name, "the new name")->required();
-  rename->callback([&g, &run, r] {
-    run = [&g, r] {
+  rename->add_option("checklist", r->ref, tr("id or name (- reads it from standard input)"))->required();
+  CLI::Option* new_name_opt = rename->add_option("new-name", r->name, tr("the new name (- reads it from standard input; left out, it is asked for)"));
+  rename->callback([&g, &run, r, new_name_opt] {
+    run = [&g, r, given = new_name_opt->count() > 0] {
+      TextFields().line(r->ref, "CHECKLIST").line(r->name, "NEW-NAME").read();
+      ask_if_left_out(r->name, given, "NEW-NAME", tr("New checklist name: "));
       check_checklist_ref(r->ref);
       check_checklist_name(r->name);
       Vault vault = open_vault(g, Access::write);
@@ -177,10 +187,11 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   };
   auto rm = std::make_shared<Remove>();
   CLI::App* remove = noun->add_subcommand("rm", "delete a checklist with its items and attachments");
-  remove->add_option("checklist", rm->ref, "id or name")->required();
+  remove->add_option("checklist", rm->ref, tr("id or name (- reads it from standard input)"))->required();
   remove->add_flag("-y,--yes", rm->yes, "do not ask for confirmation");
   remove->callback([&g, &run, rm] {
     run = [&g, rm] {
+      TextFields().line(rm->ref, "CHECKLIST").read();
       check_checklist_ref(rm->ref);
       Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
@@ -203,10 +214,13 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
   };
   auto sv = std::make_shared<Save>();
   CLI::App* save = noun->add_subcommand("save-template", "save a checklist's item titles as a template");
-  save->add_option("checklist", sv->ref, "id or name")->required();
-  save->add_option("template-name", sv->name, "name of the new template")->required();
-  save->callback([&g, &run, sv] {
-    run = [&g, sv] {
+  save->add_option("checklist", sv->ref, tr("id or name (- reads it from standard input)"))->required();
+  CLI::Option* tpl_opt = save->add_option("template-name", sv->name,
+                   tr("name of the new template (- reads it from standard input; left out, it is asked for)"));
+  save->callback([&g, &run, sv, tpl_opt] {
+    run = [&g, sv, given = tpl_opt->count() > 0] {
+      TextFields().line(sv->ref, "CHECKLIST").line(sv->name, "TEMPLATE-NAME").read();
+      ask_if_left_out(sv->name, given, "TEMPLATE-NAME", tr("Template name: "));
       check_checklist_ref(sv->ref);
       Vault vault = open_vault(g, Access::write);
       Template t = vault.checklists().save_template(sv->ref, sv->name);

@@ -5,6 +5,7 @@
 #include "cli/common.h"
 #include "folio/editor.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/terminal.h"
 
 namespace folio::cli {
@@ -19,15 +20,20 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("edit", "change an entry (body from stdin or $EDITOR)");
   cmd->add_option("id", o->id, "entry id, or a unique prefix of 4+ characters")->required();
-  cmd->add_option("--title", o->title, "new title (\"\" removes it)");
-  cmd->add_option("--add-tag", o->add_tags, "add a tag (repeatable)")->allow_extra_args(false);
-  cmd->add_option("--rm-tag", o->rm_tags, "remove a tag (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--title", o->title, tr("new title (\"\" removes it; - reads it from standard input)"));
+  cmd->add_option("--add-tag", o->add_tags, tr("add a tag (repeatable; - reads one from standard input)"))
+      ->allow_extra_args(false);
+  cmd->add_option("--rm-tag", o->rm_tags, tr("remove a tag (repeatable; - reads one from standard input)"))
+      ->allow_extra_args(false);
   cmd->add_option("--text", o->text, "new body from the command line (RISKY: shell history)");
   cmd->add_flag("--stdin", o->from_stdin, "read the new body from standard input");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       // Echo stays off from the passphrase until the editor opens.
       check_entry_id(o->id);
+      TextFields fields;
+      fields.line(o->title, "--title").line(o->add_tags, "--add-tag").line(o->rm_tags, "--rm-tag");
+      fields.read(o->from_stdin);
       for (const auto& t : o->add_tags) normalize_tag(t);
       for (const auto& t : o->rm_tags) normalize_tag(t);
       EchoHold hold;

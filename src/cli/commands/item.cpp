@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/dates.h"
 #include "folio/error.h"
 #include "folio/terminal.h"
@@ -28,15 +29,17 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   };
   auto a = std::make_shared<Add>();
   CLI::App* add = noun->add_subcommand("add", "add an item to a checklist");
-  add->add_option("checklist", a->list, "checklist id or name")->required();
-  add->add_option("title", a->title, "what the document is")->required();
+  add->add_option("checklist", a->list, tr("checklist id or name (- reads it from standard input)"))->required();
+  CLI::Option* title_opt = add->add_option("title", a->title, tr("what the document is (- reads it from standard input; left out, it is asked for)"));
   add->add_option("--state", a->state, "needed, requested, obtained, translated, notarized, submitted, done, n/a");
   add->add_option("--due", a->due,
                   "due date: YYYY-MM-DD, tomorrow, 'in 2 weeks', 明天... (docs/CLI.md, 'Dates and durations')");
   add->add_option("--expires", a->expires, "the date the document stops being valid");
-  add->add_option("--notes", a->notes, "free-text notes");
-  add->callback([&g, &run, a] {
-    run = [&g, a] {
+  add->add_option("--notes", a->notes, tr("free-text notes (- reads it from standard input)"));
+  add->callback([&g, &run, a, title_opt] {
+    run = [&g, a, given = title_opt->count() > 0] {
+      TextFields().line(a->list, "CHECKLIST").line(a->title, "TITLE").text(a->notes, "--notes").read();
+      ask_if_left_out(a->title, given, "TITLE", tr("Item title: "));
       ItemDraft d{a->title, a->state, day_option(a->due), day_option(a->expires), a->notes};
       check_checklist_ref(a->list);
       check_item_title(a->title);
@@ -56,17 +59,18 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   };
   auto s = std::make_shared<Set>();
   CLI::App* set = noun->add_subcommand("set", "change an item's title, state, dates or notes");
-  set->add_option("item", s->ref, "item id or CHECKLIST:N")->required();
-  set->add_option("--title", s->title, "new title");
+  set->add_option("item", s->ref, tr("item id or CHECKLIST:N (- reads it from standard input)"))->required();
+  set->add_option("--title", s->title, tr("new title (- reads it from standard input)"));
   set->add_option("--state", s->state, "new state");
   auto* due = set->add_option("--due", s->due, "new due date");
   set->add_flag("--no-due", s->no_due, "remove the due date")->excludes(due);
   auto* expires = set->add_option("--expires", s->expires, "new expiry date");
   set->add_flag("--no-expires", s->no_expires, "remove the expiry date")->excludes(expires);
-  auto* notes = set->add_option("--notes", s->notes, "new notes");
+  auto* notes = set->add_option("--notes", s->notes, tr("new notes (- reads it from standard input)"));
   set->add_flag("--no-notes", s->no_notes, "remove the notes")->excludes(notes);
   set->callback([&g, &run, s] {
     run = [&g, s] {
+      TextFields().line(s->ref, "ITEM").line(s->title, "--title").text(s->notes, "--notes").read();
       ItemChange ch;
       ch.title = s->title;
       ch.state = s->state;
@@ -89,9 +93,10 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
 
   auto done_ref = std::make_shared<std::string>();
   CLI::App* done = noun->add_subcommand("done", "mark an item done");
-  done->add_option("item", *done_ref, "item id or CHECKLIST:N")->required();
+  done->add_option("item", *done_ref, tr("item id or CHECKLIST:N (- reads it from standard input)"))->required();
   done->callback([&g, &run, done_ref] {
     run = [&g, done_ref] {
+      TextFields().line(*done_ref, "ITEM").read();
       check_item_ref(*done_ref);
       Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
@@ -112,10 +117,11 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   };
   auto r = std::make_shared<Remove>();
   CLI::App* rm = noun->add_subcommand("rm", "delete an item with its attachments");
-  rm->add_option("item", r->ref, "item id or CHECKLIST:N")->required();
+  rm->add_option("item", r->ref, tr("item id or CHECKLIST:N (- reads it from standard input)"))->required();
   rm->add_flag("-y,--yes", r->yes, "do not ask for confirmation");
   rm->callback([&g, &run, r] {
     run = [&g, r] {
+      TextFields().line(r->ref, "ITEM").read();
       check_item_ref(r->ref);
       Vault vault = open_vault(g, Access::write);
       Checklists lists = vault.checklists();
@@ -140,11 +146,12 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   };
   auto m = std::make_shared<Move>();
   CLI::App* move = noun->add_subcommand("move", "move an item to another position or checklist");
-  move->add_option("item", m->ref, "item id or CHECKLIST:N")->required();
+  move->add_option("item", m->ref, tr("item id or CHECKLIST:N (- reads it from standard input)"))->required();
   move->add_option("--to", m->to, "new position (1 = first)");
-  move->add_option("--list", m->list, "move to this checklist (default: the same)");
+  move->add_option("--list", m->list, tr("move to this checklist (default: the same; - reads it from standard input)"));
   move->callback([&g, &run, m] {
     run = [&g, m] {
+      TextFields().line(m->ref, "ITEM").line(m->list, "--list").read();
       if (!m->to && !m->list) throw Error(Errc::invalid_argument, "say where to: --to N and/or --list CHECKLIST");
       std::optional<std::size_t> to;
       if (m->to) to = parse_whole_number(*m->to, "--to", 1, kMaxLimit, "--to 1 (the first place)");
@@ -164,10 +171,11 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   };
   auto sh = std::make_shared<Show>();
   CLI::App* show = noun->add_subcommand("show", "show an item with its attachments and linked entries");
-  show->add_option("item", sh->ref, "item id or CHECKLIST:N")->required();
+  show->add_option("item", sh->ref, tr("item id or CHECKLIST:N (- reads it from standard input)"))->required();
   show->add_flag("--json", sh->json, "print JSON");
   show->callback([&g, &run, sh] {
     run = [&g, sh] {
+      TextFields().line(sh->ref, "ITEM").read();
       check_item_ref(sh->ref);
       Vault vault = open_vault(g, Access::read);
       Checklists lists = vault.checklists();

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/dates.h"
 #include "folio/text.h"
 
@@ -16,7 +17,7 @@ void add_list(CLI::App& app, Globals& g, Action& run) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("list", "list entries, newest first");
-  cmd->add_option("-t,--tag", o->tag, "only entries with this tag");
+  cmd->add_option("-t,--tag", o->tag, tr("only entries with this tag (- reads it from standard input)"));
   cmd->add_option("--since", o->since,
                   "from this day: YYYY-MM-DD, yesterday, '3 days ago', 'last week', 昨天... "
                   "(docs/CLI.md, 'Dates and durations')");
@@ -25,6 +26,7 @@ void add_list(CLI::App& app, Globals& g, Action& run) {
   cmd->add_flag("--json", o->json, "print JSON");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      TextFields().line(o->tag, "--tag").read();
       // Dates are checked before the passphrase is asked for.
       EntryFilter f;
       Timestamp now = now_utc();

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/dates.h"
 #include "folio/text.h"
 
@@ -46,8 +47,9 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
   CLI::App* cmd = app.add_subcommand(
       "search", "search entries, checklists, items and file names (Chinese included)");
   cmd->add_option("query", o->words,
-                  "words (all must match), \"a phrase\", a OR b, -excluded, prefix*")->required();
-  cmd->add_option("-t,--tag", o->tag, "only entries with this tag");
+                  tr("words (all must match), \"a phrase\", a OR b, -excluded, prefix*; - alone reads the query "
+                     "from standard input"))->required();
+  cmd->add_option("-t,--tag", o->tag, tr("only entries with this tag (- reads it from standard input)"));
   cmd->add_option("--since", o->since, "only entries from this day");
   cmd->add_option("--until", o->until, "only entries up to the end of this day");
   cmd->add_option("-n,--limit", o->limit, "at most this many results (default 20, at most 1000000)");
@@ -56,6 +58,10 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
   cmd->add_flag("--json", o->json, "print JSON");
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
+      // Only a query of "-" alone is read: a "-" among words is part of it.
+      TextFields fields;
+      if (o->words.size() == 1) fields.line(o->words[0], "QUERY");
+      fields.line(o->tag, "--tag").read();
       std::string query;
       for (const auto& w : o->words) query += (query.empty() ? "" : " ") + w;
       SearchOptions opts;

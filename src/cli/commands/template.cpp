@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 
 namespace folio::cli {
 
@@ -34,9 +35,10 @@ void add_template(CLI::App& app, Globals& g, Action& run) {
   });
   auto name = std::make_shared<std::string>();
   CLI::App* rm = noun->add_subcommand("rm", "delete a saved template");
-  rm->add_option("name", *name, "template name")->required();
+  rm->add_option("name", *name, tr("template name (- reads it from standard input)"))->required();
   rm->callback([&g, &run, name] {
     run = [&g, name] {
+      TextFields().line(*name, "NAME").read();
       Vault vault = open_vault(g, Access::write);
       vault.checklists().remove_template(*name);
       note("deleted template '" + *name + "'");
