@@ -290,41 +290,55 @@ void on_line(char* line) {
   std::free(line);
 }
 
+char* malloc_copy(const std::string& s) {
+  char* p = static_cast<char*>(std::malloc(s.size() + 1));
+  if (p != nullptr) std::memcpy(p, s.c_str(), s.size() + 1);
+  return p;
+}
+
 // Tab: completes the word at the cursor from the candidates, adding only
 // what is missing, quoted to fit where it goes (a name with a space or a
-// quote in it stays one word), so a name in Chinese or with spaces needs
-// no quoting by hand. Several candidates: their common start, or a list.
-char** on_tab(const char*, int, int) {
+// quote in it stays one word), so a name in Chinese or with spaces needs no
+// quoting by hand. libedit replaces `text` (what follows the last blank)
+// with the first match: `text` and what is added. Several candidates: their
+// common start; a second Tab lists them.
+char** on_tab(const char* text, int, int) {
   rl_attempted_completion_over = 1;
   if (g_shell == nullptr) return nullptr;
-  std::string before(rl_line_buffer, static_cast<std::size_t>(rl_point));
+  // libedit counts rl_point in characters, not bytes.
+  std::string_view line(rl_line_buffer);
+  std::size_t end = 0;
+  for (int chars = 0; end < line.size(); ++end) {
+    bool lead = (static_cast<unsigned char>(line[end]) & 0xC0) != 0x80;
+    if (lead && chars++ == rl_point) break;
+  }
+  std::string before(line.substr(0, end));
   LineWords w = split_line(before);
+  folio::wipe(before.data(), before.size());
   std::string typed = w.in_word ? w.last : std::string();
   std::vector<std::string> found;
   std::set<std::string> seen;
   for (const auto& c : g_shell->candidates(w.words, typed)) {
     if (c.rfind(typed, 0) == 0 && !has_control(c) && seen.insert(c).second) found.push_back(c);
   }
-  folio::wipe(before.data(), before.size());
+  w.wipe_all();
   if (found.empty()) return nullptr;
   std::size_t common = found[0].size();
   for (const auto& f : found) common = std::min(common, common_start(found[0], f));
-  std::string add = quoted_for(std::string_view(found[0]).substr(typed.size(), common - typed.size()), w.quote);
+  std::string first = std::string(text) +
+                      quoted_for(std::string_view(found[0]).substr(typed.size(), common - typed.size()), w.quote);
   if (found.size() == 1) {
-    if (w.quote == Quote::single) add += '\'';
-    if (w.quote == Quote::dbl) add += '"';
-    add += ' ';
+    if (w.quote == Quote::single) first += '\'';
+    if (w.quote == Quote::dbl) first += '"';
+    first += ' ';
   }
-  if (!add.empty()) {
-    rl_insert_text(add.c_str());
-  } else {
-    std::string list = "\n";
-    for (const auto& f : found) list += terminal_safe(f) + "  ";
-    list += "\n";
-    std::fputs(list.c_str(), rl_outstream);
+  auto** matches = static_cast<char**>(std::calloc(found.size() + 2, sizeof(char*)));
+  if (matches == nullptr) return nullptr;
+  matches[0] = malloc_copy(first);
+  if (found.size() > 1) {
+    for (std::size_t i = 0; i < found.size(); ++i) matches[i + 1] = malloc_copy(found[i]);
   }
-  rl_forced_update_display();
-  return nullptr;
+  return matches;
 }
 
 constexpr char kPrompt[] = "folio> ";
@@ -338,6 +352,12 @@ void run_on_terminal(Shell& shell) {
   rl_catch_signals = 0;
   rl_outstream = stderr;
   rl_attempted_completion_function = on_tab;
+  // on_tab adds the space (or the closing quote) itself; only blanks end a
+  // word for libedit, so `text` is always the end of the word at the cursor.
+  rl_completion_append_character = '\0';
+  static char breaks[] = " \t\n";
+  rl_completer_word_break_characters = breaks;
+  rl_basic_word_break_characters = breaks;
   rl_initialize();
   struct sigaction sa {}, old_int {};
   sa.sa_handler = on_interrupt;
