@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "vault/agent_access.h"
 
 namespace folio {
@@ -18,14 +19,14 @@ Session Session::of(const Vault& vault) {
 }
 
 Vault Session::open(Access access) const {
-  if (vault_key_.empty()) throw Error(Errc::refused, "the session is locked", "unlock the vault again");
+  if (vault_key_.empty()) throw Error(Errc::refused, tr("the session is locked"), tr("unlock the vault again"));
   auto keys = [this]() -> std::optional<std::vector<Secret>> {
     std::vector<Secret> found = current_data_keys(dir_, vault_key_);
     if (found.empty()) {
       // Nothing this process can do about it: the keyslots were replaced
       // by something that kept neither this vault key nor its data keys.
-      throw Error(Errc::wrong_passphrase, "the vault's keys changed since it was unlocked here",
-                  "unlock it again with the passphrase");
+      throw Error(Errc::wrong_passphrase, tr("the vault's keys changed since it was unlocked here"),
+                  tr("unlock it again with the passphrase"));
     }
     return found;
   };

@@ -27,6 +27,7 @@
 #include "cli/run.h"
 #include "folio/agent.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/secret.h"
 #include "folio/session.h"
 #include "folio/terminal.h"
@@ -230,8 +231,8 @@ struct Shell {
       ~Wiper() { w.wipe_all(); }
     } wiper{w};
     if (w.quote != Quote::none || w.trailing_backslash) {
-      report_error(Error(Errc::invalid_argument, "the line ends inside a quote or after a backslash; it was not run",
-                         "close the quote ('...' or \"...\") on the same line"));
+      report_error(Error(Errc::invalid_argument, tr("the line ends inside a quote or after a backslash; it was not run"),
+                         tr("close the quote ('...' or \"...\") on the same line")));
       return true;
     }
     if (w.in_word) w.words.push_back(std::move(w.last));
@@ -243,8 +244,8 @@ struct Shell {
     }
     for (const char* refused : kRefusedInside) {
       if (word == refused) {
-        report_error(Error(Errc::invalid_argument, "'" + word + "' is not run inside the shell",
-                           "leave the shell (exit) and run 'folio " + word + "'"));
+        report_error(Error(Errc::invalid_argument, trf("'{0}' is not run inside the shell", word),
+                           trf("leave the shell (exit) and run 'folio {0}'", word)));
         return true;
       }
     }
@@ -252,16 +253,16 @@ struct Shell {
       if (arg == "--") break;
       for (const char* global : kGlobalsOfStart) {
         if (arg == global || arg.rfind(std::string(global) + "=", 0) == 0) {
-          report_error(Error(Errc::invalid_argument,
-                             "'" + std::string(global) + "' is given when the shell starts, not to a command in it",
-                             "leave the shell and start it again: folio " + std::string(global) + " ... shell"));
+          report_error(Error(Errc::invalid_argument, trf("'{0}' is given when the shell starts, not to a command in it", global),
+                             trf("leave the shell and start it again: folio {0} ... shell", global)));
           return true;
         }
       }
     }
     if (word == "help" && w.words.size() == 1) {
-      std::cout << "In the shell: folio's commands without 'folio' (add, list, checklist new ..., item set ...),\n"
-                   "quoted as in a POSIX shell; Tab completes; 'exit', 'lock' or Ctrl-D locks and leaves.\n\n";
+      std::cout << tr("In the shell: folio's commands without 'folio' (add, list, checklist new ..., item set ...),\n"
+                      "quoted as in a POSIX shell; Tab completes; 'exit', 'lock' or Ctrl-D locks and leaves.\n")
+                << '\n';
     }
     run_command(w.words, &inner);
     names.stale = true;
@@ -372,7 +373,7 @@ void run_on_terminal(Shell& shell) {
     if (ms <= 0) {
       rl_callback_handler_remove();
       std::fputs("\n", stderr);
-      note("idle for " + describe_duration(shell.idle));
+      note(trf("idle for {0}", describe_duration(shell.idle)));
       break;
     }
     pollfd p{STDIN_FILENO, POLLIN, 0};
@@ -431,18 +432,18 @@ void run_from_stdin(Shell& shell) {
     auto left = shell.idle - (std::chrono::steady_clock::now() - last_line);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count();
     if (ms <= 0) {
-      note("idle for " + describe_duration(shell.idle));
+      note(trf("idle for {0}", describe_duration(shell.idle)));
       break;
     }
     pollfd p{STDIN_FILENO, POLLIN, 0};
     int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(ms, 60000)));
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) throw Error(Errc::io, "cannot read standard input");
+    if (r < 0) throw Error(Errc::io, tr("cannot read standard input"));
     if (r == 0) continue;
     char c = 0;
     ssize_t n = ::read(STDIN_FILENO, &c, 1);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(Errc::io, "cannot read standard input");
+    if (n < 0) throw Error(Errc::io, tr("cannot read standard input"));
     if (n == 1 && c != '\n') {
       line += c;
       continue;
@@ -451,7 +452,7 @@ void run_from_stdin(Shell& shell) {
     if (line.empty()) continue;
     int saved = ::dup(STDIN_FILENO);
     int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (saved < 0 || null < 0) throw Error(Errc::io, "cannot open /dev/null");
+    if (saved < 0 || null < 0) throw Error(Errc::io, tr("cannot open /dev/null"));
     ::dup2(null, STDIN_FILENO);
     ::close(null);
     std::clearerr(stdin);
@@ -473,9 +474,9 @@ void add_shell(CLI::App& app, Globals& g, Action& run) {
   auto timeout = std::make_shared<std::string>("10m");
   CLI::App* cmd = app.add_subcommand(
       "shell",
-      "unlock once and type folio's commands at a 'folio>' prompt (Tab completes); nothing typed there "
-      "reaches a history file or any process's arguments. Locks on exit, Ctrl-D or the idle timeout");
-  cmd->add_option("--timeout", *timeout, "lock after this long without a key pressed (e.g. 90s, 10m, 2h; at most 24h)")
+      tr("unlock once and type folio's commands at a 'folio>' prompt (Tab completes); nothing typed there "
+         "reaches a history file or any process's arguments. Locks on exit, Ctrl-D or the idle timeout"));
+  cmd->add_option("--timeout", *timeout, tr("lock after this long without a key pressed (e.g. 90s, 10m, 2h; at most 24h)"))
       ->capture_default_str();
   cmd->callback([&g, &run, timeout] {
     run = [&g, timeout] {
@@ -490,7 +491,7 @@ void add_shell(CLI::App& app, Globals& g, Action& run) {
       { Vault first = shell.open(Access::read); }
       g_shell = &shell;
       if (stdin_is_terminal()) {
-        note("unlocked; 'help' lists the commands, Tab completes, 'exit' or Ctrl-D locks");
+        note(tr("unlocked; 'help' lists the commands, Tab completes, 'exit' or Ctrl-D locks"));
         run_on_terminal(shell);
       } else {
         run_from_stdin(shell);
@@ -498,7 +499,7 @@ void add_shell(CLI::App& app, Globals& g, Action& run) {
       g_shell = nullptr;
       shell.session.forget();
       shell.names.clear();
-      if (!shell.vault_gone) note("locked");
+      if (!shell.vault_gone) note(tr("locked"));
       return 0;
     };
   });
