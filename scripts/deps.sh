@@ -7,6 +7,7 @@ build_pkgs=(cmake g++ make pkg-config libsodium-dev libsqlcipher-dev
             libcli11-dev nlohmann-json3-dev libutf8proc-dev libzxcvbn-dev
             zlib1g-dev   # zlib: 'folio vectors run' inflates compressed CCTV vectors
             libssl-dev   # libcrypto: 'folio check' verifies SQLCipher's page HMACs itself
+            libedit-dev  # folio shell: line editing and Tab completion (BSD licence), history in memory only
             libexiv2-dev  # attach: photo metadata (GPS, camera, artist) read and stripped in memory
             gettext)      # xgettext, msgfmt, msgcmp: the zh_CN translation, checked and compiled at build time
 # strace, openssl: the wipe tests; clang and libclang-rt-14-dev (libFuzzer, only

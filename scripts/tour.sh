@@ -54,6 +54,12 @@ step "tags"
 folio tags
 step "search 签证"
 folio search 签证
+step "shell    (unlock once; on a terminal a 'folio>' prompt with Tab completion and no history file; here the lines come from a here-document)"
+folio shell <<'LINES'
+item done 'Student visa:2'
+search 银行
+due --within 7d
+LINES
 step "rm $id --yes --shred    (delete, then re-key so that old copies of the file cannot be read)"
 folio rm "$id" --yes --shred
 step "list"

@@ -76,6 +76,9 @@ Vault open_vault(const Globals& g, Access access, bool use_agent) {
     throw Error(Errc::not_found, "no vault in " + dir.string(),
                 "create one with 'folio init', or point to yours with --vault PATH");
   }
+  if (use_agent && g.reopen) {
+    if (auto vault = g.reopen(access)) return std::move(*vault);
+  }
   if (use_agent && !g.no_agent && !g.recovery) {
     // The agent is asked once the vault's lock is held (a rekey cannot come
     // between its answer and the open). Any trouble with the agent (a socket

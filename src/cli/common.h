@@ -27,6 +27,9 @@ struct Globals {
   bool recovery = false;
   bool no_agent = false;
   bool no_pager = false;
+  // Set inside `folio shell`: opens the vault with the keys the shell keeps,
+  // or returns nullopt when it keeps none. open_vault tries it first.
+  std::function<std::optional<Vault>(Access)> reopen;
 };
 
 // While it lives, standard output goes through a pager when it is a
@@ -80,11 +83,13 @@ void add_export(CLI::App& app, Globals& g, Action& run);
 void add_import(CLI::App& app, Globals& g, Action& run);
 void add_restore(CLI::App& app, Globals& g, Action& run);
 void add_keygen(CLI::App& app, Globals& g, Action& run);
+void add_shell(CLI::App& app, Globals& g, Action& run);
 
 std::filesystem::path vault_path(const Globals& g);
 
 // Opens the vault for `access` (read for commands that only read, exclusive
-// for those that change the header or replace the database): through the
+// for those that change the header or replace the database): with the keys
+// of `folio shell` when it runs the command (g.reopen), else through the
 // session agent when one serves it (unless --no-agent or --recovery, or
 // `use_agent` is false: commands that change keys always want the secret),
 // else with the passphrase (or recovery code, with --recovery) read as the
@@ -117,6 +122,11 @@ struct KdfOptions {
   // (nullopt: calibrate). Refuses a cost below the floor without allow_weak.
   KdfParams resolve(std::optional<KdfParams> fallback) const;
 };
+
+// A --timeout or --max-lifetime of unlock (and shell): the clock span grammar
+// of folio/dates.h, at most the agent's 24 hours. Error(invalid_argument)
+// naming `option` otherwise.
+std::chrono::seconds agent_span(const std::string& text, const char* option);
 
 // -n/--limit of list and search: decimal digits only (no sign, no 0x, no
 // spaces), from 1 to kMaxLimit. Error(invalid_argument) saying so otherwise.

@@ -13,10 +13,6 @@
 
 namespace folio::cli {
 
-namespace {
-
-// A --timeout or --max-lifetime: the clock span grammar (folio/dates.h), at
-// most the agent's 24 hours.
 std::chrono::seconds agent_span(const std::string& text, const char* option) {
   std::chrono::seconds s = parse_clock_span(text, option);
   if (s > agent::kMaxLifetime) {
@@ -27,6 +23,8 @@ std::chrono::seconds agent_span(const std::string& text, const char* option) {
   }
   return s;
 }
+
+namespace {
 
 std::string this_executable() {
   char buf[PATH_MAX];
