@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/common.h"
+#include "cli/completion.h"
 #include "folio/editor.h"
 #include "folio/error.h"
 #include "folio/i18n.h"
@@ -65,13 +66,17 @@ void print_error(const std::string& message, const std::string& hint) {
 }
 
 // The translations: build/locale beside a folio run from its build tree,
-// else where `cmake --install` put them.
+// else share/locale under the prefix the binary is installed in (the .deb's
+// /usr, whatever prefix the build was configured with), else where `cmake
+// --install` put them.
 std::filesystem::path catalog_dir() {
   std::error_code ec;
   std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     std::filesystem::path beside = exe.parent_path() / "locale";
     if (std::filesystem::is_directory(beside, ec)) return beside;
+    std::filesystem::path installed = (exe.parent_path() / FOLIO_LOCALEDIR_FROM_BIN).lexically_normal();
+    if (std::filesystem::is_directory(installed, ec)) return installed;
   }
   return FOLIO_LOCALEDIR;
 }
@@ -405,6 +410,8 @@ int main(int argc, char** argv) {
       return 0;
     };
   });
+  // Last: the scripts it prints are made from every command above.
+  folio::cli::add_completion(app, run);
   // Global options may also follow a command name, at any depth.
   std::function<void(CLI::App*)> let_globals_through = [&](CLI::App* a) {
     for (CLI::App* sub : a->get_subcommands({})) {
