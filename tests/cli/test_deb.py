@@ -107,6 +107,7 @@ class DebTest(FolioTestCase):
         contents = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout
         paths = [line.split()[-1].lstrip(".") for line in contents.splitlines()]
         for path in ("/usr/bin/folio", "/usr/share/man/man1/folio.1.gz",
+                     "/usr/share/locale/zh_CN/LC_MESSAGES/folio.mo",
                      "/usr/share/bash-completion/completions/folio", "/usr/share/zsh/vendor-completions/_folio"):
             self.assertIn(path, paths)
         for path in paths:
@@ -132,6 +133,11 @@ class DebTest(FolioTestCase):
             found = self.folio("search", "面试")
             self.assertOk(found)
             self.assertIn(entry, found.out)
+
+            # In Chinese, from the package's own catalogue.
+            missing = self.folio("show", "zzzz", env=self.env(LANG="zh_CN.UTF-8", LANGUAGE="zh_CN"))
+            self.assertEqual(missing.rc, 3, missing.describe())
+            self.assertIn("folio: 错误: ", missing.err)
 
             excluded = man_pages_excluded()
             if excluded:
