@@ -9,10 +9,14 @@ build_pkgs=(cmake g++ make pkg-config libsodium-dev libsqlcipher-dev
             libssl-dev   # libcrypto: 'folio check' verifies SQLCipher's page HMACs itself
             libedit-dev  # folio shell: line editing and Tab completion (BSD licence), history in memory only
             libexiv2-dev  # attach: photo metadata (GPS, camera, artist) read and stripped in memory
-            gettext)      # xgettext, msgfmt, msgcmp: the zh_CN translation, checked and compiled at build time
+            gettext       # xgettext, msgfmt, msgcmp: the zh_CN translation, checked and compiled at build time
+            dpkg-dev)     # dpkg-shlibdeps: 'cpack -G DEB' derives the .deb's Depends with it
 # strace, openssl: the wipe tests; clang and libclang-rt-14-dev (libFuzzer, only
 # recommended by clang, and deps.sh installs without recommends): the fuzz run.
-test_pkgs=(catch2 sqlcipher age python3-nacl python3 tmux strace openssl clang libclang-rt-14-dev)
+# man-db (with groff-base): test_manpage renders folio.1, test_deb runs 'man -w folio';
+# zsh: test_completion drives the zsh completion script.
+test_pkgs=(catch2 sqlcipher age python3-nacl python3 tmux strace openssl clang libclang-rt-14-dev
+           man-db zsh)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then want+=("${test_pkgs[@]}"); fi

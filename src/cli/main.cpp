@@ -43,6 +43,10 @@ std::filesystem::path catalog_dir() {
   if (!ec) {
     std::filesystem::path beside = exe.parent_path() / "locale";
     if (std::filesystem::is_directory(beside, ec)) return beside;
+    // share/locale under the prefix the binary is installed in (the .deb's
+    // /usr, whatever prefix the build was configured with).
+    std::filesystem::path installed = (exe.parent_path() / FOLIO_LOCALEDIR_FROM_BIN).lexically_normal();
+    if (std::filesystem::is_directory(installed, ec)) return installed;
   }
   return FOLIO_LOCALEDIR;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/common.h"
+#include "cli/completion.h"
 #include "folio/editor.h"
 #include "folio/error.h"
 #include "folio/i18n.h"
@@ -407,6 +408,8 @@ int run_command(const std::vector<std::string>& args, const Globals* preset) {
       return 0;
     };
   });
+  // Last: the scripts it prints are made from every command above.
+  folio::cli::add_completion(app, run);
   // Global options may also follow a command name, at any depth.
   std::function<void(CLI::App*)> let_globals_through = [&](CLI::App* a) {
     for (CLI::App* sub : a->get_subcommands({})) {
