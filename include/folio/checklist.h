@@ -150,7 +150,8 @@ class Checklists {
 
   // Creates a checklist, with the items of `template_name` if given (a
   // built-in template or one the user saved; `lang` "en" or "zh" picks the
-  // language of built-in titles). Error(already_exists) for a name in use.
+  // language of built-in titles, "" the user's message language, through the
+  // catalogue). Error(already_exists) for a name in use.
   Checklist create(const ChecklistDraft& draft, const std::optional<std::string>& template_name = {},
                    const std::string& lang = "en");
   std::vector<Checklist> list() const;

@@ -19,7 +19,7 @@ std::optional<std::string> armor_line(Input& in, std::size_t max) {
   if (!line) return std::nullopt;
   if (!line->text.empty() && line->text.back() == '\r') line->text.pop_back();
   if (line->text.size() > max)
-    fail(Failure::armor, "an armored age file has a line over 64 columns");
+    fail(Failure::armor, tr("an armored age file has a line over 64 columns"));
   return std::move(line->text);
 }
 
@@ -64,30 +64,30 @@ void ArmorSource::next_line() {
     std::optional<std::string> line;
     while (true) {
       line = armor_line(in_, kColumns);
-      if (!line) fail(Failure::armor, "this is not an age file (nor an armored one)");
+      if (!line) fail(Failure::armor, tr("this is not an age file (nor an armored one)"));
       if (!std::all_of(line->begin(), line->end(), is_space)) break;
     }
-    if (*line != kArmorBegin) fail(Failure::armor, "this is not an age file (nor an armored one)");
+    if (*line != kArmorBegin) fail(Failure::armor, tr("this is not an age file (nor an armored one)"));
     begun_ = true;
   }
   auto line = armor_line(in_, kColumns);
-  if (!line) fail(Failure::armor, "the armored age file has no end line (it is truncated)");
+  if (!line) fail(Failure::armor, tr("the armored age file has no end line (it is truncated)"));
   if (*line == kArmorEnd) {
     ended_ = true;
     // Only whitespace may follow.
     while (auto rest = in_.line(kColumns)) {
       if (!std::all_of(rest->text.begin(), rest->text.end(), is_space)) {
-        fail(Failure::armor, "the armored age file has data after its end line");
+        fail(Failure::armor, tr("the armored age file has data after its end line"));
       }
     }
     return;
   }
   if (padded_ || short_line_) {
-    fail(Failure::armor, "an armored age file has a short line before its last");
+    fail(Failure::armor, tr("an armored age file has a short line before its last"));
   }
-  if (line->empty()) fail(Failure::armor, "an armored age file has an empty line");
+  if (line->empty()) fail(Failure::armor, tr("an armored age file has an empty line"));
   auto decoded = base64_decode_padded(*line);
-  if (!decoded) fail(Failure::armor, "an armored age file has a line that is not canonical base64");
+  if (!decoded) fail(Failure::armor, tr("an armored age file has a line that is not canonical base64"));
   padded_ = line->back() == '=';
   short_line_ = line->size() < kColumns;
   std::copy(decoded->begin(), decoded->end(), decoded_.begin());

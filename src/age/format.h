@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "age/age.h"
+#include "folio/i18n.h"
 #include "crypto/primitives.h"
 #include "text/base64.h"
 

@@ -19,9 +19,9 @@ std::vector<std::string> parse_arguments(std::string_view line) {
   while (true) {
     const std::size_t space = rest.find(' ');
     const std::string_view arg = rest.substr(0, space);
-    if (arg.empty()) fail(Failure::header, "an age stanza has an empty argument");
+    if (arg.empty()) fail(Failure::header, tr("an age stanza has an empty argument"));
     for (char c : arg) {
-      if (!is_vchar(c)) fail(Failure::header, "an age stanza argument has an invalid character");
+      if (!is_vchar(c)) fail(Failure::header, tr("an age stanza argument has an invalid character"));
     }
     args.emplace_back(arg);
     if (space == std::string_view::npos) break;
@@ -39,9 +39,9 @@ std::string next_line(Input& in, std::string& raw) {
   auto line = in.line(budget(raw));
   if (!line || !line->ended) {
     if (line && line->text.size() > budget(raw)) {
-      fail(Failure::header, "the age header is larger than folio accepts (1 MiB)");
+      fail(Failure::header, tr("the age header is larger than folio accepts (1 MiB)"));
     }
-    fail(Failure::header, "the age header ends early (the file is truncated)");
+    fail(Failure::header, tr("the age header ends early (the file is truncated)"));
   }
   raw += line->text;
   raw += '\n';
@@ -54,15 +54,15 @@ Bytes read_body(Input& in, std::string& raw) {
   while (true) {
     const std::string line = next_line(in, raw);
     if (line.size() > kColumns)
-      fail(Failure::header, "an age stanza line is longer than 64 columns");
+      fail(Failure::header, tr("an age stanza line is longer than 64 columns"));
     for (char c : line) {
-      if (!is_base64_char(c)) fail(Failure::header, "an age stanza body is not base64");
+      if (!is_base64_char(c)) fail(Failure::header, tr("an age stanza body is not base64"));
     }
     text += line;
     if (line.size() < kColumns) break;
   }
   auto body = base64_decode(text);
-  if (!body) fail(Failure::header, "an age stanza body is not canonical base64");
+  if (!body) fail(Failure::header, tr("an age stanza body is not canonical base64"));
   return std::move(*body);
 }
 
@@ -73,7 +73,7 @@ Header read_header(Input& in) {
   std::string raw;
   const std::string version = next_line(in, raw);
   if (version.compare(0, kVersionPrefix.size(), kVersionPrefix) != 0) {
-    fail(Failure::header, "this is not an age file");
+    fail(Failure::header, tr("this is not an age file"));
   }
   if (version != kVersionLine) {
     // The version is quoted only when it is short and printable: the message
@@ -82,9 +82,9 @@ Header read_header(Input& in) {
     const bool printable = name.size() <= 16 && std::all_of(name.begin(), name.end(), is_vchar);
     throw FormatError(
         Failure::header, Errc::unsupported_version,
-        printable ? "the age file has version \"" + std::string(name) + "\"; folio reads only v1"
-                  : std::string("the age file has a version folio does not read"),
-        "a newer age format needs a newer reader");
+        printable ? trf("the age file has version \"{0}\"; folio reads only v1", name)
+                  : std::string(tr("the age file has a version folio does not read")),
+        tr("a newer age format needs a newer reader"));
   }
   while (true) {
     const std::string line = next_line(in, raw);
@@ -96,20 +96,20 @@ Header read_header(Input& in) {
       continue;
     }
     if (line.compare(0, 3, "---") == 0) {
-      if (header.stanzas.empty()) fail(Failure::header, "the age header has no recipient stanza");
+      if (header.stanzas.empty()) fail(Failure::header, tr("the age header has no recipient stanza"));
       if (line.size() != 4 + 43 || line[3] != ' ') {
-        fail(Failure::header, "the age header MAC line is malformed");
+        fail(Failure::header, tr("the age header MAC line is malformed"));
       }
       auto mac = base64_decode(std::string_view(line).substr(4));
       if (!mac || mac->size() != header.mac.size()) {
-        fail(Failure::header, "the age header MAC is not canonical base64");
+        fail(Failure::header, tr("the age header MAC is not canonical base64"));
       }
       std::copy(mac->begin(), mac->end(), header.mac.begin());
       // The MAC covers the header through "---", without the space after it.
       header.mac_input = raw.substr(0, raw.size() - (line.size() + 1) + 3);
       return header;
     }
-    fail(Failure::header, "the age header has a line that is neither a stanza nor the MAC");
+    fail(Failure::header, tr("the age header has a line that is neither a stanza nor the MAC"));
   }
 }
 

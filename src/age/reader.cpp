@@ -31,7 +31,7 @@ namespace detail {
       code = Errc::wrong_passphrase;
       break;
     case Failure::payload:
-      hint = "the file is truncated or was changed after it was written";
+      hint = tr("the file is truncated or was changed after it was written");
       break;
     default:
       break;
@@ -75,11 +75,11 @@ Reader::Reader(Source& in, const DecryptOptions& options) : state_(std::make_uni
   const Secret file_key = unwrap_file_key(header.stanzas, options);
   const auto mac = header_mac(file_key, header.mac_input);
   if (!crypto::equal_constant_time(mac, header.mac)) {
-    fail(Failure::hmac, "the age header MAC does not match: the header was changed");
+    fail(Failure::hmac, tr("the age header MAC does not match: the header was changed"));
   }
   std::array<std::uint8_t, kNonceSize> nonce;
   if (s.input->read(nonce) != nonce.size()) {
-    fail(Failure::header, "the age file ends before its payload nonce (it is truncated)");
+    fail(Failure::header, tr("the age file ends before its payload nonce (it is truncated)"));
   }
   s.cipher.emplace(file_key, nonce);
 }
@@ -92,7 +92,7 @@ void Reader::State::next_chunk() {
   carried = 0;
   const std::uint64_t index = cipher->counter();
   const std::span<std::uint8_t> out(plain.data(), plain.size());
-  if (n == 0) fail(Failure::payload, "the age file ends before its final chunk (it is truncated)");
+  if (n == 0) fail(Failure::payload, tr("the age file ends before its final chunk (it is truncated)"));
 
   if (n <= kSealedChunkSize) {
     // The input ended: this is the last chunk, unless it is a full one that
@@ -100,16 +100,14 @@ void Reader::State::next_chunk() {
     const ByteView chunk(sealed.data(), n);
     if (auto size = cipher->open(chunk, true, out)) {
       if (*size == 0 && index > 0) {
-        fail(Failure::payload, "the age file's final chunk is empty");
+        fail(Failure::payload, tr("the age file's final chunk is empty"));
       }
       len = *size;
       done = true;
     } else if (n == kSealedChunkSize && (size = cipher->open(chunk, false, out))) {
       len = *size;
     } else {
-      fail(Failure::payload,
-           "chunk " + std::to_string(index + 1) +
-               " of the age payload does not authenticate (changed or truncated)");
+      fail(Failure::payload, trf("chunk {0} of the age payload does not authenticate (changed or truncated)", index + 1));
     }
     pos = 0;
     return;
@@ -123,8 +121,7 @@ void Reader::State::next_chunk() {
     len = *last;
     trailing = true;
   } else {
-    fail(Failure::payload, "chunk " + std::to_string(index + 1) +
-                               " of the age payload does not authenticate (changed or damaged)");
+    fail(Failure::payload, trf("chunk {0} of the age payload does not authenticate (changed or damaged)", index + 1));
   }
   pos = 0;
   sealed[0] = sealed[kSealedChunkSize];
@@ -138,10 +135,10 @@ std::size_t Reader::read(std::span<std::uint8_t> out) {
     if (s.pos == s.len) {
       // Hand over what is verified before touching the next chunk, which may fail.
       if (s.done || done > 0) break;
-      if (s.broken) fail(Failure::payload, "the age payload has already failed to verify");
+      if (s.broken) fail(Failure::payload, tr("the age payload has already failed to verify"));
       if (s.trailing) {
         s.broken = true;
-        fail(Failure::payload, "the age file has data after its final chunk");
+        fail(Failure::payload, tr("the age file has data after its final chunk"));
       }
       try {
         s.next_chunk();

@@ -28,25 +28,22 @@ unsigned parse_work_factor(std::string_view text) {
   const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
                                                    [](char c) { return c >= '0' && c <= '9'; });
   if (!digits || text[0] == '0') {
-    fail(Failure::header, "the scrypt work factor in the age header is malformed");
+    fail(Failure::header, tr("the scrypt work factor in the age header is malformed"));
   }
   if (text.size() > 2)
-    fail(Failure::header, "the scrypt work factor in the age header is out of range");
+    fail(Failure::header, tr("the scrypt work factor in the age header is out of range"));
   unsigned value = 0;
   for (char c : text) value = value * 10 + static_cast<unsigned>(c - '0');
   if (value > kMaxEncodableWorkFactor) {
-    fail(Failure::header, "the scrypt work factor in the age header is out of range");
+    fail(Failure::header, tr("the scrypt work factor in the age header is out of range"));
   }
   return value;
 }
 
-Bytes decode_exact(std::string_view text, std::size_t size, const char* what) {
+// `message` is an N_ sentence with {0} for `size`.
+Bytes decode_exact(std::string_view text, std::size_t size, const char* message) {
   auto bytes = detail::base64_decode(text);
-  if (!bytes || bytes->size() != size) {
-    fail(Failure::header, std::string("the ") + what +
-                              " in an age stanza is not canonical base64 of " +
-                              std::to_string(size) + " bytes");
-  }
+  if (!bytes || bytes->size() != size) fail(Failure::header, trf(message, size));
   return std::move(*bytes);
 }
 
@@ -54,7 +51,7 @@ Bytes decode_exact(std::string_view text, std::size_t size, const char* what) {
 // spec's defence against partitioning oracles).
 void check_body(const Stanza& stanza) {
   if (stanza.body.size() != kBodySize) {
-    fail(Failure::header, "an age stanza body is not 32 bytes");
+    fail(Failure::header, tr("an age stanza body is not 32 bytes"));
   }
 }
 
@@ -90,13 +87,13 @@ Secret scrypt_wrap_key(const Secret& passphrase, ByteView salt, unsigned work_fa
 std::optional<Secret> unwrap_x25519(const Stanza& stanza,
                                     const std::vector<X25519Identity>& identities) {
   if (stanza.args.size() != 2)
-    fail(Failure::header, "an X25519 stanza does not have two arguments");
-  const Bytes share = decode_exact(stanza.args[1], 32, "X25519 share");
+    fail(Failure::header, tr("an X25519 stanza does not have two arguments"));
+  const Bytes share = decode_exact(stanza.args[1], 32, N_("the X25519 share in an age stanza is not canonical base64 of {0} bytes"));
   check_body(stanza);
   for (const auto& identity : identities) {
     auto shared = crypto::x25519(crypto::view(identity.scalar), share);
     if (!shared) {
-      fail(Failure::header, "an X25519 stanza has a low-order share (a forged or broken file)");
+      fail(Failure::header, tr("an X25519 stanza has a low-order share (a forged or broken file)"));
     }
     const Secret key = x25519_wrap_key(*shared, share, identity.recipient());
     wipe(shared->data(), shared->size());
@@ -108,15 +105,14 @@ std::optional<Secret> unwrap_x25519(const Stanza& stanza,
 std::optional<Secret> unwrap_scrypt(const Stanza& stanza, const Secret& passphrase,
                                     unsigned max_work_factor) {
   if (stanza.args.size() != 3)
-    fail(Failure::header, "an scrypt stanza does not have three arguments");
-  const Bytes salt = decode_exact(stanza.args[1], 16, "scrypt salt");
+    fail(Failure::header, tr("an scrypt stanza does not have three arguments"));
+  const Bytes salt = decode_exact(stanza.args[1], 16, N_("the scrypt salt in an age stanza is not canonical base64 of {0} bytes"));
   const unsigned work_factor = parse_work_factor(stanza.args[2]);
   check_body(stanza);
   if (work_factor > max_work_factor) {
     throw FormatError(Failure::header, Errc::refused,
-                      "the backup's scrypt work factor is " + std::to_string(work_factor) +
-                          ", above the limit of " + std::to_string(max_work_factor),
-                      "a file that costly to open may be an attempt to exhaust this machine");
+                      trf("the backup's scrypt work factor is {0}, above the limit of {1}", work_factor, max_work_factor),
+                      tr("a file that costly to open may be an attempt to exhaust this machine"));
   }
   const Secret key = scrypt_wrap_key(passphrase, salt, work_factor);
   return open_file_key(key, stanza.body);
@@ -131,8 +127,8 @@ X25519Recipient X25519Identity::recipient() const {
 X25519Recipient parse_recipient(std::string_view text) {
   auto decoded = detail::bech32_decode(text);
   if (!decoded || decoded->hrp != kRecipientHrp || decoded->data.size() != 32) {
-    throw Error(Errc::invalid_argument, "not an age X25519 recipient (age1...)",
-                "a recipient is the public key age-keygen or folio keygen prints");
+    throw Error(Errc::invalid_argument, tr("not an age X25519 recipient (age1...)"),
+                tr("a recipient is the public key age-keygen or folio keygen prints"));
   }
   X25519Recipient out;
   std::copy(decoded->data.begin(), decoded->data.end(), out.point.begin());
@@ -150,8 +146,8 @@ X25519Identity parse_identity(std::string_view text) {
   if (ok) out.scalar = Secret::from({reinterpret_cast<const char*>(decoded->data.data()), 32});
   if (decoded) wipe(decoded->data.data(), decoded->data.size());
   if (!ok) {
-    throw Error(Errc::invalid_argument, "not an age X25519 identity (AGE-SECRET-KEY-1...)",
-                "an identity file is what age-keygen or folio keygen writes");
+    throw Error(Errc::invalid_argument, tr("not an age X25519 identity (AGE-SECRET-KEY-1...)"),
+                tr("an identity file is what age-keygen or folio keygen writes"));
   }
   return out;
 }
@@ -185,15 +181,13 @@ std::vector<X25519Identity> parse_identity_file(std::string_view contents) {
     } catch (const Error&) {
       // Never the line itself: it may be a mistyped secret key.
       throw Error(Errc::invalid_argument,
-                  "line " + std::to_string(line_number) +
-                      " of the identity file is not an age "
-                      "X25519 identity",
-                  "an identity file holds AGE-SECRET-KEY-1... lines and # comments");
+                  trf("line {0} of the identity file is not an age X25519 identity", line_number),
+                  tr("an identity file holds AGE-SECRET-KEY-1... lines and # comments"));
     }
   }
   if (out.empty()) {
-    throw Error(Errc::invalid_argument, "the identity file holds no identity",
-                "an identity file holds AGE-SECRET-KEY-1... lines, as age-keygen writes them");
+    throw Error(Errc::invalid_argument, tr("the identity file holds no identity"),
+                tr("an identity file holds AGE-SECRET-KEY-1... lines, as age-keygen writes them"));
   }
   return out;
 }
@@ -206,7 +200,7 @@ Stanza wrap_x25519(const X25519Recipient& recipient, const Secret& file_key) {
   const auto share = crypto::x25519_base(crypto::view(ephemeral));
   auto shared = crypto::x25519(crypto::view(ephemeral), recipient.point);
   if (!shared) {
-    throw Error(Errc::invalid_argument, "the age recipient is not a usable X25519 public key");
+    throw Error(Errc::invalid_argument, tr("the age recipient is not a usable X25519 public key"));
   }
   const Secret key = x25519_wrap_key(*shared, share, recipient);
   wipe(shared->data(), shared->size());
@@ -227,7 +221,7 @@ Secret unwrap_file_key(const std::vector<Stanza>& stanzas, const DecryptOptions&
   const bool has_scrypt = std::any_of(stanzas.begin(), stanzas.end(),
                                       [](const Stanza& s) { return s.args[0] == "scrypt"; });
   if (has_scrypt && stanzas.size() != 1) {
-    fail(Failure::header, "an age scrypt stanza is not alone in the header");
+    fail(Failure::header, tr("an age scrypt stanza is not alone in the header"));
   }
   Secret asked;
   const Secret* passphrase = options.passphrase;
@@ -246,20 +240,20 @@ Secret unwrap_file_key(const std::vector<Stanza>& stanzas, const DecryptOptions&
   }
   if (has_scrypt && passphrase != nullptr) {
     throw FormatError(Failure::no_match, Errc::wrong_passphrase,
-                      "the passphrase does not open this age file");
+                      tr("the passphrase does not open this age file"));
   }
   if (has_scrypt) {
     throw FormatError(Failure::no_match, Errc::wrong_passphrase,
-                      "this age file is encrypted with a passphrase, not to a public key",
-                      "give the passphrase instead of an identity");
+                      tr("this age file is encrypted with a passphrase, not to a public key"),
+                      tr("give the passphrase instead of an identity"));
   }
   if (options.identities.empty()) {
     throw FormatError(Failure::no_match, Errc::wrong_passphrase,
-                      "this age file is encrypted to public keys (age recipients), not with a passphrase",
-                      "give the identity file of one of its recipients with -i");
+                      tr("this age file is encrypted to public keys (age recipients), not with a passphrase"),
+                      tr("give the identity file of one of its recipients with -i"));
   }
-  throw FormatError(Failure::no_match, Errc::wrong_passphrase, "none of the identities opens this age file",
-                    "use the identity file of one of the file's recipients");
+  throw FormatError(Failure::no_match, Errc::wrong_passphrase, tr("none of the identities opens this age file"),
+                    tr("use the identity file of one of the file's recipients"));
 }
 
 }  // namespace detail

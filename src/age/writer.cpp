@@ -22,7 +22,7 @@ struct Writer::State {
   bool broken = false;  // the Sink failed: the file is unusable, later calls refuse
 
   void check_usable(const char* call) const {
-    if (broken) throw Error(Errc::io, "the age file could not be written");
+    if (broken) throw Error(Errc::io, tr("the age file could not be written"));
     if (finished)
       throw Error(Errc::internal, std::string("age::Writer::") + call + " after finish");
   }
@@ -41,16 +41,16 @@ struct Writer::State {
 
 Writer::Writer(Sink& out, const EncryptOptions& options) : state_(std::make_unique<State>()) {
   if (options.recipients.empty() && options.passphrase == nullptr) {
-    throw Error(Errc::invalid_argument, "an age file needs a recipient or a passphrase");
+    throw Error(Errc::invalid_argument, tr("an age file needs a recipient or a passphrase"));
   }
   if (!options.recipients.empty() && options.passphrase != nullptr) {
     throw Error(Errc::invalid_argument,
-                "an age file takes either a passphrase or recipients, not both",
-                "age allows the passphrase (scrypt) stanza only alone");
+                tr("an age file takes either a passphrase or recipients, not both"),
+                tr("age allows the passphrase (scrypt) stanza only alone"));
   }
   if (options.passphrase != nullptr &&
       (options.scrypt_work_factor < 1 || options.scrypt_work_factor > 30)) {
-    throw Error(Errc::invalid_argument, "the scrypt work factor must be between 1 and 30");
+    throw Error(Errc::invalid_argument, tr("the scrypt work factor must be between 1 and 30"));
   }
   auto& s = *state_;
   s.sink = &out;

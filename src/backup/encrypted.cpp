@@ -7,6 +7,7 @@
 #include "backup/restore_folder.h"
 #include "folio/backup.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/vault.h"
 
 namespace folio {
@@ -53,12 +54,12 @@ age::EncryptOptions encrypt_options(const BackupRecipients& to) {
   if (to.passphrase != nullptr && !to.recipients.empty()) {
     throw Error(
         Errc::invalid_argument,
-        "a backup has either recipients or a passphrase, not both (age allows a passphrase only "
-        "alone)",
-        "drop the -r/-R options to use a passphrase, or make the backup to recipients only");
+        tr("a backup has either recipients or a passphrase, not both (age allows a passphrase only "
+           "alone)"),
+        tr("drop the -r/-R options to use a passphrase, or make the backup to recipients only"));
   }
   if (to.passphrase == nullptr && to.recipients.empty()) {
-    throw Error(Errc::invalid_argument, "a backup needs a recipient or a passphrase");
+    throw Error(Errc::invalid_argument, tr("a backup needs a recipient or a passphrase"));
   }
   age::EncryptOptions options;
   for (const auto& r : to.recipients) options.recipients.push_back(age::parse_recipient(r));
@@ -74,8 +75,8 @@ age::DecryptOptions decrypt_options(const BackupKeys& keys) {
   if (keys.identities != nullptr) {
     options.identities = age::parse_identity_file(keys.identities->view());
     if (options.identities.empty()) {
-      throw Error(Errc::invalid_argument, "the identity file holds no AGE-SECRET-KEY-1 line",
-                  "give the file 'folio keygen' or 'age-keygen' wrote");
+      throw Error(Errc::invalid_argument, tr("the identity file holds no AGE-SECRET-KEY-1 line"),
+                  tr("give the file 'folio keygen' or 'age-keygen' wrote"));
     }
   }
   options.passphrase = keys.passphrase;

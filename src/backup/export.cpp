@@ -14,6 +14,7 @@
 #include "folio/backup.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/limits.h"
 #include "folio/secret.h"
 #include "folio/text.h"
@@ -31,26 +32,40 @@ Json opt_text(const Statement& st, int column) {
   return st.is_null(column) ? Json(nullptr) : Json(st.text(column));
 }
 
+// A record type of the backup format as a noun for a message.
+std::string record_noun(const std::string& type) {
+  // TRANSLATORS: the kinds of record, put into "the {0} {1} is over ... MiB as one backup line".
+  if (type == "entry") return tr("entry");
+  if (type == "checklist") return tr("checklist");
+  if (type == "item") return tr("item");
+  if (type == "template") return tr("template");
+  if (type == "attachment") return tr("attachment");
+  if (type == "chunk") return tr("chunk");
+  if (type == "record") return tr("record");
+  return type;
+}
+
 std::string dump(const Json& j) {
   std::string line;
   try {
     line = j.dump(-1, ' ', false, Json::error_handler_t::strict);
   } catch (const Json::exception&) {
     throw Error(Errc::corrupt,
-                "the vault holds text that is not valid UTF-8; no backup was written",
-                "run 'folio check'");
+                tr("the vault holds text that is not valid UTF-8; no backup was written"),
+                tr("run 'folio check'"));
   }
   // A line import would refuse must not be written: the backup would fail
   // only on the day it is needed.
   if (line.size() > backup::kMaxLine) {
-    std::string what = j.value("type", std::string("record"));
     std::string id = j.value("id", std::string());
+    const std::size_t mib = backup::kMaxLine >> 20;
     wipe(line.data(), line.size());
     throw Error(Errc::invalid_argument,
-                "the " + what + (id.empty() ? "" : " " + id) + " is over " +
-                    std::to_string(backup::kMaxLine >> 20) +
-                    " MiB as one backup line, more than an import takes; no backup was written",
-                "shorten it, or move the text into an attachment");
+                id.empty() ? trf("the {0} is over {1} MiB as one backup line, more than an import takes; no backup was written",
+                                 record_noun(j.value("type", std::string("record"))), mib)
+                           : trf("the {0} {1} is over {2} MiB as one backup line, more than an import takes; no backup was written",
+                                 record_noun(j.value("type", std::string("record"))), id, mib),
+                tr("shorten it, or move the text into an attachment"));
   }
   return line;
 }
@@ -58,15 +73,13 @@ std::string dump(const Json& j) {
 // Import refuses a text over kMaxTextBytes, so export does not write one: a
 // backup export writes always imports. Only a vault from before the limit
 // can hold one.
+// `what` is one of the N_ sentences of the callers: {0} the id, {1} the size,
+// {2} the limit in MiB.
 void check_size(const std::string& text, const char* what, const std::string& id) {
   if (text.size() <= kMaxTextBytes) return;
-  throw Error(Errc::invalid_argument,
-              std::string(what) + " " + id + " is " + std::to_string(text.size()) +
-                  " bytes, more than the " +
-                  std::to_string(kMaxTextBytes >> 20) +
-                  " MiB one text may hold (an import refuses it); no backup was written",
-              "shorten it or split it into several, or move the text into an attachment, then "
-              "export again");
+  throw Error(Errc::invalid_argument, trf(what, id, text.size(), kMaxTextBytes >> 20),
+              tr("shorten it or split it into several, or move the text into an attachment, then "
+                 "export again"));
 }
 
 // BEGIN ... ROLLBACK: a read snapshot that also works on a read-only vault.
@@ -141,7 +154,9 @@ class PayloadWriter {
       j["title"] = opt_text(st, 3);
       j["tags"] = split_tags(st.text(5));
       j["body"] = st.text(4);
-      check_size(j["body"].get_ref<const std::string&>(), "entry", st.text(0));
+      check_size(j["body"].get_ref<const std::string&>(),
+                 N_("entry {0} is {1} bytes, more than the {2} MiB one text may hold (an import refuses it); no backup was written"),
+                 st.text(0));
       out_.line(dump(j));
       ++counts_.entries;
     }
@@ -156,7 +171,9 @@ class PayloadWriter {
       j["id"] = st.text(0);
       j["name"] = st.text(1);
       j["description"] = opt_text(st, 2);
-      if (!st.is_null(2)) check_size(st.text(2), "the description of checklist", st.text(0));
+      if (!st.is_null(2)) check_size(st.text(2),
+                 N_("the description of checklist {0} is {1} bytes, more than the {2} MiB one text may hold (an import refuses it); no backup was written"),
+                 st.text(0));
       j["target"] = opt_text(st, 3);
       j["created"] = st.text(4);
       j["updated"] = st.text(5);
@@ -181,7 +198,9 @@ class PayloadWriter {
       j["due"] = opt_text(st, 5);
       j["expires"] = opt_text(st, 6);
       j["notes"] = opt_text(st, 7);
-      if (!st.is_null(7)) check_size(st.text(7), "the notes of item", st.text(0));
+      if (!st.is_null(7)) check_size(st.text(7),
+                 N_("the notes of item {0} is {1} bytes, more than the {2} MiB one text may hold (an import refuses it); no backup was written"),
+                 st.text(0));
       j["created"] = st.text(8);
       j["updated"] = st.text(9);
       out_.line(dump(j));
@@ -275,8 +294,8 @@ class PayloadWriter {
     auto damaged = [&id] {
       return Error(
           Errc::corrupt,
-          "attachment " + id + " does not match its stored checksum; no backup was written",
-          "run 'folio check'; remove or re-attach that document, then export again");
+          trf("attachment {0} does not match its stored checksum; no backup was written", id),
+          tr("run 'folio check'; remove or re-attach that document, then export again"));
     };
     while (st.step()) {
       Blob blob = db_.open_blob("attachment_chunks", "data", st.integer(0), false);

@@ -25,6 +25,7 @@
 #include "folio/backup.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/journal.h"
 #include "folio/limits.h"
 #include "folio/secret.h"
@@ -43,8 +44,9 @@ using backup::kStoredChunk;
 
 [[noreturn]] void damaged(std::size_t line, const std::string& what) {
   throw Error(Errc::corrupt,
-              "the backup is damaged (line " + std::to_string(line) + ": " + what + ")",
-              "nothing was imported; use another copy of the backup");
+              // TRANSLATORS: {1} is one of the "backup is damaged" details below.
+              trf("the backup is damaged (line {0}: {1})", line, what),
+              tr("nothing was imported; use another copy of the backup"));
 }
 
 // One line of the payload as JSON, within kMaxDepth and kMaxValues; a
@@ -52,9 +54,9 @@ using backup::kStoredChunk;
 Json parse_line(const std::string& line, std::size_t number) {
   std::size_t values = 0;
   Json::parser_callback_t limit = [&](int depth, Json::parse_event_t event, Json&) {
-    if (depth > backup::kMaxDepth) damaged(number, "nested too deep");
+    if (depth > backup::kMaxDepth) damaged(number, tr("nested too deep"));
     if (event == Json::parse_event_t::value && ++values > backup::kMaxValues) {
-      damaged(number, "more than " + std::to_string(backup::kMaxValues) + " values in one record");
+      damaged(number, trf("more than {0} values in one record", backup::kMaxValues));
     }
     return true;
   };
@@ -63,8 +65,8 @@ Json parse_line(const std::string& line, std::size_t number) {
 
 [[noreturn]] void not_a_backup() {
   throw Error(Errc::corrupt,
-              "this file is not a folio backup (it does not start with a folio-backup line)",
-              "nothing was imported; check that this is the file 'folio export' wrote");
+              tr("this file is not a folio backup (it does not start with a folio-backup line)"),
+              tr("nothing was imported; check that this is the file 'folio export' wrote"));
 }
 
 bool is_id(const std::string& s) {
@@ -91,9 +93,9 @@ class Fields {
   std::string text(const char* key) const {
     auto it = j_.find(key);
     if (it == j_.end() || !it->is_string())
-      damaged(line_, std::string("'") + key + "' is missing or not text");
+      damaged(line_, trf("'{0}' is missing or not text", key));
     const auto& s = it->get_ref<const std::string&>();
-    if (!is_valid_utf8(s)) damaged(line_, std::string("'") + key + "' is not valid text");
+    if (!is_valid_utf8(s)) damaged(line_, trf("'{0}' is not valid text", key));
     return s;
   }
   // Text over kMaxTextBytes is refused, naming the record: no folio export
@@ -115,7 +117,7 @@ class Fields {
   std::string raw_text(const char* key) const {
     auto it = j_.find(key);
     if (it == j_.end() || !it->is_string())
-      damaged(line_, std::string("'") + key + "' is missing or not text");
+      damaged(line_, trf("'{0}' is missing or not text", key));
     return it->get<std::string>();
   }
   std::optional<std::string> opt_text(const char* key) const {
@@ -126,20 +128,20 @@ class Fields {
   std::string line_text(const char* key) const {
     std::string s = text(key);
     if (s.empty() || s.find_first_of("\r\n") != std::string::npos) {
-      damaged(line_, std::string("'") + key + "' is empty or not one line");
+      damaged(line_, trf("'{0}' is empty or not one line", key));
     }
     return s;
   }
   std::int64_t count(const char* key) const {
     auto it = j_.find(key);
     if (it == j_.end() || !it->is_number_integer() || it->get<std::int64_t>() < 0) {
-      damaged(line_, std::string("'") + key + "' is missing or not a count");
+      damaged(line_, trf("'{0}' is missing or not a count", key));
     }
     return it->get<std::int64_t>();
   }
   std::string id(const char* key) const {
     std::string s = text(key);
-    if (!is_id(s)) damaged(line_, std::string("'") + key + "' is not a folio id");
+    if (!is_id(s)) damaged(line_, trf("'{0}' is not a folio id", key));
     return s;
   }
   std::string time(const char* key) const {
@@ -148,7 +150,7 @@ class Fields {
       if (format_utc(parse_utc(s)) == s) return s;
     } catch (const Error&) {
     }
-    damaged(line_, std::string("'") + key + "' is not a time (YYYY-MM-DDTHH:MM:SSZ)");
+    damaged(line_, trf("'{0}' is not a time (YYYY-MM-DDTHH:MM:SSZ)", key));
   }
   std::optional<Day> day(const char* key) const {
     auto d = opt_text(key);
@@ -167,16 +169,16 @@ class Fields {
       }
     } catch (const Error&) {
     }
-    damaged(line_, std::string("'") + key + "' is not a date (YYYY-MM-DD)");
+    damaged(line_, trf("'{0}' is not a date (YYYY-MM-DD)", key));
   }
   std::vector<std::string> texts(const char* key) const {
     auto it = j_.find(key);
     if (it == j_.end() || !it->is_array())
-      damaged(line_, std::string("'") + key + "' is missing or not a list");
+      damaged(line_, trf("'{0}' is missing or not a list", key));
     std::vector<std::string> out;
     for (const auto& v : *it) {
       if (!v.is_string() || !is_valid_utf8(v.get_ref<const std::string&>())) {
-        damaged(line_, std::string("'") + key + "' holds something that is not text");
+        damaged(line_, trf("'{0}' holds something that is not text", key));
       }
       out.push_back(v.get<std::string>());
     }
@@ -186,13 +188,10 @@ class Fields {
  private:
   void check_size(const std::string& s, const char* what, const std::string& id) const {
     if (s.size() <= kMaxTextBytes) return;
-    throw Error(Errc::refused,
-                std::string(what) + " " + id + " (line " + std::to_string(line_) + ") is " +
-                    std::to_string(s.size()) + " bytes, more than the " +
-                    std::to_string(kMaxTextBytes >> 20) +
-                    " MiB one text may hold; nothing was imported",
-                "no folio export writes such a backup: it was made by hand, or by a folio "
-                "from before the limit (export it again from that vault with this folio)");
+    // `what` is one of the N_ sentences of its callers.
+    throw Error(Errc::refused, trf(what, id, line_, s.size(), kMaxTextBytes >> 20),
+                tr("no folio export writes such a backup: it was made by hand, or by a folio "
+                   "from before the limit (export it again from that vault with this folio)"));
   }
 
   const Json& j_;
@@ -294,9 +293,9 @@ class Importer {
     Database::Transaction tx(db_);
     try {
       while (lines_.next(line, backup::kMaxLine)) {
-        if (ended_) damaged(lines_.line_number(), "there is more after the end record");
+        if (ended_) damaged(lines_.line_number(), tr("there is more after the end record"));
         Json j = parse_line(line, lines_.line_number());
-        if (j.is_discarded() || !j.is_object()) damaged(lines_.line_number(), "not a JSON object");
+        if (j.is_discarded() || !j.is_object()) damaged(lines_.line_number(), tr("not a JSON object"));
         record(Fields(j, lines_.line_number()));
       }
     } catch (...) {
@@ -304,8 +303,8 @@ class Importer {
       throw;
     }
     if (!ended_) {
-      throw Error(Errc::corrupt, "the backup is truncated: its end record is missing",
-                  "nothing was imported; use a complete copy of the backup");
+      throw Error(Errc::corrupt, tr("the backup is truncated: its end record is missing"),
+                  tr("nothing was imported; use a complete copy of the backup"));
     }
     if (!options_.dry_run) tx.commit();
     return std::move(report_);
@@ -320,14 +319,13 @@ class Importer {
       not_a_backup();
     auto version = h.find("version");
     if (version == h.end() || !version->is_number_integer() || version->get<std::int64_t>() < 1) {
-      damaged(1, "the payload version is missing");
+      damaged(1, tr("the payload version is missing"));
     }
     if (version->get<std::int64_t>() > kBackupVersion) {
       throw Error(Errc::unsupported_version,
-                  "this backup was made by a newer folio (payload version " +
-                      std::to_string(version->get<std::int64_t>()) + "; this folio reads version " +
-                      std::to_string(kBackupVersion) + ")",
-                  "nothing was imported; upgrade folio to import it");
+                  trf("this backup was made by a newer folio (payload version {0}; this folio reads version {1})",
+                      version->get<std::int64_t>(), kBackupVersion),
+                  tr("nothing was imported; upgrade folio to import it"));
     }
     Fields f(h, 1);
     report_.backup_folio_version = f.opt_text("folio").value_or("");
@@ -354,7 +352,7 @@ class Importer {
     else if (type == "end")
       end(f);
     else
-      damaged(f.line(), "unknown record type '" + type + "'");
+      damaged(f.line(), trf("unknown record type '{0}'", type));
   }
 
   void conflict(const char* kind, const std::string& id, const std::string& kept_as,
@@ -366,11 +364,11 @@ class Importer {
 
   void entry(const Fields& f) {
     std::string id = f.id("id");
-    if (entries_.count(id)) damaged(f.line(), "entry " + id + " appears twice");
+    if (entries_.count(id)) damaged(f.line(), trf("entry {0} appears twice", id));
     EntryRecord e{f.time("created"), f.time("updated"), f.opt_text("title"), f.texts("tags"),
-                  f.big_text("body", "entry", id)};
+                  f.big_text("body", N_("entry {0} (line {1}) is {2} bytes, more than the {3} MiB one text may hold; nothing was imported"), id)};
     if (e.title && (e.title->empty() || e.title->find_first_of("\r\n") != std::string::npos)) {
-      damaged(f.line(), "the title is not one line");
+      damaged(f.line(), tr("the title is not one line"));
     }
     for (const auto& t : e.tags) {
       std::string n;
@@ -378,7 +376,7 @@ class Importer {
         n = normalize_tag(t);
       } catch (const Error&) {
       }
-      if (n != t) damaged(f.line(), "'" + t + "' is not a tag as folio stores them");
+      if (n != t) damaged(f.line(), trf("'{0}' is not a tag as folio stores them", t));
     }
     std::sort(e.tags.begin(), e.tags.end());
     e.tags.erase(std::unique(e.tags.begin(), e.tags.end()), e.tags.end());
@@ -452,9 +450,9 @@ class Importer {
 
   void checklist(const Fields& f) {
     std::string id = f.id("id");
-    if (checklists_.count(id)) damaged(f.line(), "checklist " + id + " appears twice");
+    if (checklists_.count(id)) damaged(f.line(), trf("checklist {0} appears twice", id));
     ChecklistRecord c{f.line_text("name"),
-                      f.opt_big_text("description", "the description of checklist", id),
+                      f.opt_big_text("description", N_("the description of checklist {0} (line {1}) is {2} bytes, more than the {3} MiB one text may hold; nothing was imported"), id),
                       f.day("target"),
                       f.time("created"), f.time("updated")};
     ++report_.in_backup.checklists;
@@ -500,8 +498,8 @@ class Importer {
       std::string candidate = copy_name(name, id, k);
       if (!checklist_named(candidate)) return candidate;
     }
-    throw Error(Errc::refused, "too many copies of checklist '" + name + "' from backups",
-                "rename or remove some of them, then import again");
+    throw Error(Errc::refused, trf("too many copies of checklist '{0}' from backups", name),
+                tr("rename or remove some of them, then import again"));
   }
 
   // Same description and target, and the name or a copy name made from it.
@@ -535,17 +533,17 @@ class Importer {
 
   void item(const Fields& f) {
     std::string id = f.id("id");
-    if (items_.count(id)) damaged(f.line(), "item " + id + " appears twice");
+    if (items_.count(id)) damaged(f.line(), trf("item {0} appears twice", id));
     std::string list = f.id("checklist");
     auto target = checklists_.find(list);
     if (target == checklists_.end())
-      damaged(f.line(), "item " + id + " names a checklist not in the backup");
+      damaged(f.line(), trf("item {0} names a checklist not in the backup", id));
     f.count("position");
     ItemRecord it{f.line_text("title"),
                   f.line_text("state"),
                   f.day("due"),
                   f.day("expires"),
-                  f.opt_big_text("notes", "the notes of item", id),
+                  f.opt_big_text("notes", N_("the notes of item {0} (line {1}) is {2} bytes, more than the {3} MiB one text may hold; nothing was imported"), id),
                   f.time("created"),
                   f.time("updated")};
     ++report_.in_backup.items;
@@ -614,7 +612,7 @@ class Importer {
     auto e = entries_.find(f.id("entry"));
     auto i = items_.find(f.id("item"));
     if (e == entries_.end() || i == items_.end())
-      damaged(f.line(), "a link names a record not in the backup");
+      damaged(f.line(), tr("a link names a record not in the backup"));
     ++report_.in_backup.links;
     Statement ins =
         db_.prepare("INSERT OR IGNORE INTO entry_items(entry_id, item_id) VALUES (?1, ?2)");
@@ -630,7 +628,7 @@ class Importer {
 
   void template_(const Fields& f) {
     std::string name = f.line_text("name");
-    if (!templates_.insert(name).second) damaged(f.line(), "template '" + name + "' appears twice");
+    if (!templates_.insert(name).second) damaged(f.line(), trf("template '{0}' appears twice", name));
     std::string created = f.time("created");
     std::vector<std::string> titles = f.texts("items");
     ++report_.in_backup.templates;
@@ -658,8 +656,8 @@ class Importer {
         return;
       }
     }
-    throw Error(Errc::refused, "too many copies of template '" + name + "' from backups",
-                "remove some of them, then import again");
+    throw Error(Errc::refused, trf("too many copies of template '{0}' from backups", name),
+                tr("remove some of them, then import again"));
   }
 
   std::optional<std::vector<std::string>> template_items(const std::string& name) {
@@ -693,10 +691,10 @@ class Importer {
 
   void attachment(const Fields& f) {
     std::string id = f.id("id");
-    if (!attachments_.insert(id).second) damaged(f.line(), "attachment " + id + " appears twice");
+    if (!attachments_.insert(id).second) damaged(f.line(), trf("attachment {0} appears twice", id));
     auto target = items_.find(f.id("item"));
     if (target == items_.end())
-      damaged(f.line(), "attachment " + id + " names an item not in the backup");
+      damaged(f.line(), trf("attachment {0} names an item not in the backup", id));
     // A name that is not a plain file name is cleaned, not refused: one bad
     // name must not cost a user the rest of their only backup.
     std::string given = f.raw_text("name");
@@ -704,7 +702,7 @@ class Importer {
                        f.time("created"), static_cast<std::uint64_t>(f.count("size"))};
     if (a.name != given) report_.renamed.push_back({id, given, a.name});
     if (!is_hex64(a.blake2b))
-      damaged(f.line(), "the blake2b of attachment " + id + " is not 64 hex digits");
+      damaged(f.line(), trf("the blake2b of attachment {0} is not 64 hex digits", id));
     ++report_.in_backup.attachments;
     report_.in_backup.attachment_bytes += a.size;
 
@@ -763,10 +761,10 @@ class Importer {
 
   void chunk(const Fields& f) {
     if (!pending_ || f.id("attachment") != pending_->id)
-      damaged(f.line(), "a chunk outside its attachment");
+      damaged(f.line(), tr("a chunk outside its attachment"));
     PendingAttachment& p = *pending_;
     if (f.count("seq") != p.next_seq)
-      damaged(f.line(), "chunk " + std::to_string(p.next_seq) + " is missing");
+      damaged(f.line(), trf("chunk {0} is missing", p.next_seq));
     ++p.next_seq;
     ++chunks_;
     std::string data = f.text("data");
@@ -774,15 +772,14 @@ class Importer {
     // kMaxChunkRaw bytes encode to at most this many characters, with padding.
     if (data.size() <= (kMaxChunkRaw + 2) / 3 * 4) decoded = base64_decode_padded(data);
     if (decoded && decoded->size() > kMaxChunkRaw) {
-      damaged(f.line(), "a chunk of attachment " + p.id + " is over " +
-                            std::to_string(kMaxChunkRaw >> 20) + " MiB");
+      damaged(f.line(), trf("a chunk of attachment {0} is over {1} MiB", p.id, kMaxChunkRaw >> 20));
     }
     if (!decoded) {
-      damaged(f.line(), "a chunk of attachment " + p.id + " is not valid base64");
+      damaged(f.line(), trf("a chunk of attachment {0} is not valid base64", p.id));
     }
     bytes_ = std::move(*decoded);
     if (p.done + bytes_.size() > p.record.size) {
-      damaged(f.line(), "attachment " + p.id + " has more bytes than its size");
+      damaged(f.line(), trf("attachment {0} has more bytes than its size", p.id));
     }
     p.hash.update(bytes_.data(), bytes_.size());
     if (p.row && !options_.dry_run) store(p, bytes_);
@@ -822,7 +819,7 @@ class Importer {
     PendingAttachment& p = *pending_;
     p.blob.reset();
     if (p.next_seq != p.chunks || p.done != p.record.size || p.hash.hex() != p.record.blake2b) {
-      damaged(p.line, "attachment " + p.id + " is incomplete or does not match its checksum");
+      damaged(p.line, trf("attachment {0} is incomplete or does not match its checksum", p.id));
     }
     if (p.row) index_attachment(db_, *p.row);
     pending_.reset();
@@ -838,8 +835,8 @@ class Importer {
         {"chunks", chunks_}};
     for (const auto& [key, got] : expected) {
       if (static_cast<std::size_t>(f.count(key)) != got) {
-        damaged(f.line(), std::string("the end record counts ") + std::to_string(f.count(key)) +
-                              " " + key + ", the backup holds " + std::to_string(got));
+        // TRANSLATORS: {1} is a record kind as the backup format names it (entries, items...).
+        damaged(f.line(), trf("the end record counts {0} {1}, the backup holds {2}", f.count(key), key, got));
       }
     }
     ended_ = true;

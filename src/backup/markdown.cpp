@@ -13,6 +13,7 @@
 #include "folio/backup.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/limits.h"
 #include "folio/secret.h"
 #include "folio/text.h"
@@ -64,7 +65,7 @@ std::string file_name(const std::string& id, const std::string& name) {
 void extract_to(Database& db, const std::string& id, const std::filesystem::path& path,
                 bool replace) {
   auto fail = [&path](int err) {
-    return Error(Errc::io, "cannot write " + path.string() + ": " + std::strerror(err));
+    return Error(Errc::io, trf("cannot write {0}: {1}", path, std::strerror(err)));
   };
   // TARGET.folio-PID-XXXXXX, as the command line names its temporary files,
   // so that the next export can tell a killed one's (cli/backup_io.h).
@@ -78,8 +79,8 @@ void extract_to(Database& db, const std::string& id, const std::filesystem::path
   }
   if (fd < 0) {
     if (errno == EEXIST) {
-      throw Error(Errc::already_exists, path.string() + " already exists",
-                  "export into an empty folder, or add --force to replace the files");
+      throw Error(Errc::already_exists, trf("{0} already exists", path),
+                  tr("export into an empty folder, or add --force to replace the files"));
     }
     throw fail(errno);
   }
@@ -138,7 +139,7 @@ void Backup::write_markdown(ByteSink& out, const std::filesystem::path& attachme
 
   if (!attachments_dir.empty() && ::mkdir(attachments_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     throw Error(Errc::io,
-                "cannot create " + attachments_dir.string() + ": " + std::strerror(errno));
+                trf("cannot create {0}: {1}", attachments_dir, std::strerror(errno)));
   }
   doc << "\n## Checklists\n";
   Statement lists =

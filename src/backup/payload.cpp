@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/secret.h"
 
 namespace folio {
@@ -19,8 +20,8 @@ void FdSink::write(std::span<const std::uint8_t> bytes) {
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
-      throw Error(Errc::io, std::string("cannot write the backup: ") + std::strerror(err),
-                  err == ENOSPC ? "free some disk space, or write the backup elsewhere" : "");
+      throw Error(Errc::io, trf("cannot write the backup: {0}", std::strerror(err)),
+                  err == ENOSPC ? tr("free some disk space, or write the backup elsewhere") : "");
     }
     done += static_cast<std::size_t>(n);
   }
@@ -31,7 +32,7 @@ std::size_t FdSource::read(std::span<std::uint8_t> out) {
     ssize_t n = ::read(fd_, out.data(), out.size());
     if (n >= 0) return static_cast<std::size_t>(n);
     if (errno != EINTR)
-      throw Error(Errc::io, std::string("cannot read the backup: ") + std::strerror(errno));
+      throw Error(Errc::io, trf("cannot read the backup: {0}", std::strerror(errno)));
   }
 }
 
@@ -69,13 +70,13 @@ LineReader::Status LineReader::try_next(std::string& line, std::size_t max) {
 bool LineReader::next(std::string& line, std::size_t max) {
   Status s = try_next(line, max);
   if (s == Status::bad && eof_ && pos_ == len_ && line.size() <= max) {
-    throw Error(Errc::corrupt, "the backup is truncated (its last line is cut short)",
-                "nothing was imported; use a complete copy of the backup");
+    throw Error(Errc::corrupt, tr("the backup is truncated (its last line is cut short)"),
+                tr("nothing was imported; use a complete copy of the backup"));
   }
   if (s == Status::bad) {
     throw Error(Errc::corrupt,
-                "line " + std::to_string(line_number_ + 1) + " of the backup is too long",
-                "nothing was imported; this is not a folio backup, or it is damaged");
+                trf("line {0} of the backup is too long", line_number_ + 1),
+                tr("nothing was imported; this is not a folio backup, or it is damaged"));
   }
   return s == Status::line;
 }

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/vault.h"
 #include "vault/files.h"
 
@@ -105,16 +106,16 @@ fs::path restore_target(const fs::path& dir) {
   }
   if (!fs::exists(st)) return target;
   if (Vault::exists(target)) {
-    throw Error(Errc::already_exists, "a vault already exists in " + dir.string(),
-                "restore into a new folder; to merge a backup into a vault use 'folio import'");
+    throw Error(Errc::already_exists, trf("a vault already exists in {0}", dir),
+                tr("restore into a new folder; to merge a backup into a vault use 'folio import'"));
   }
   if (!fs::is_directory(st)) {
-    throw Error(Errc::invalid_argument, dir.string() + " exists and is not a folder",
-                "give a new folder, or an empty one, to --to");
+    throw Error(Errc::invalid_argument, trf("{0} exists and is not a folder", dir),
+                tr("give a new folder, or an empty one, to --to"));
   }
   if (!fs::is_empty(target, ec) || ec) {
-    throw Error(Errc::already_exists, dir.string() + " is not empty; nothing was restored",
-                "restore into a new or an empty folder");
+    throw Error(Errc::already_exists, trf("{0} is not empty; nothing was restored", dir),
+                tr("restore into a new or an empty folder"));
   }
   return target;
 }
@@ -157,8 +158,8 @@ RestoreFolder::RestoreFolder(const fs::path& target) : target_(target) {
   std::string templ = (parent / (prefix_of(target) + std::to_string(::getpid()) + "-XXXXXX")).string();
   if (::mkdtemp(templ.data()) == nullptr) {  // 0700
     int err = errno;
-    throw Error(Errc::io, "cannot create a folder beside " + target.string() + ": " + std::strerror(err),
-                err == ENOSPC ? "free some disk space, or restore elsewhere" : "");
+    throw Error(Errc::io, trf("cannot create a folder beside {0}: {1}", target, std::strerror(err)),
+                err == ENOSPC ? tr("free some disk space, or restore elsewhere") : "");
   }
   path_ = templ;
 }
@@ -186,8 +187,8 @@ void RestoreFolder::move_into_place() {
   }
   if (err == EEXIST || err == ENOTEMPTY || err == ENOTDIR || err == EISDIR) {
     throw Error(Errc::already_exists,
-                target_.string() + " appeared while restoring and is not an empty folder; nothing was restored",
-                "restore into a new folder");
+                trf("{0} appeared while restoring and is not an empty folder; nothing was restored", target_),
+                tr("restore into a new folder"));
   }
   if (err != 0) throw_io("cannot move the restored vault to " + target_.string(), err);
   moved_ = true;

@@ -17,6 +17,7 @@
 #include "folio/checklist.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/secret.h"
 #include "folio/text.h"
 #include "store/database.h"
@@ -34,7 +35,7 @@ Attachment load_attachment(Database& db, std::int64_t row) {
       "SELECT a.uid, i.uid, a.name, a.media_type, a.size, a.blake2b, a.created "
       "FROM attachments a JOIN items i ON i.id = a.item_id WHERE a.id = ?1");
   st.bind(1, row);
-  if (!st.step()) throw Error(Errc::not_found, "the attachment disappeared while reading it");
+  if (!st.step()) throw Error(Errc::not_found, tr("the attachment disappeared while reading it"));
   Attachment a;
   a.id = st.text(0);
   a.item_id = st.text(1);
@@ -53,7 +54,7 @@ std::size_t read_full(int fd, std::uint8_t* buf, std::size_t size, const std::st
     ssize_t n = ::read(fd, buf + got, size - got);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw Error(Errc::io, "cannot read " + name + ": " + std::strerror(errno) + "; nothing was stored");
+      throw Error(Errc::io, trf("cannot read {0}: {1}; nothing was stored", name, std::strerror(errno)));
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
@@ -68,8 +69,8 @@ void write_full(int fd, const std::uint8_t* data, std::size_t size) {
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
-      throw Error(Errc::io, std::string("cannot write the extracted file: ") + std::strerror(err),
-                  err == ENOSPC ? "free some disk space and try again" : "");
+      throw Error(Errc::io, trf("cannot write the extracted file: {0}", std::strerror(err)),
+                  err == ENOSPC ? tr("free some disk space and try again") : "");
     }
     done += static_cast<std::size_t>(n);
   }
@@ -114,19 +115,19 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     int err = errno;
-    if (err == ENOENT) throw Error(Errc::not_found, "no file " + shown);
-    throw Error(Errc::io, "cannot read " + shown + ": " + std::strerror(err));
+    if (err == ENOENT) throw Error(Errc::not_found, trf("no file {0}", shown));
+    throw Error(Errc::io, trf("cannot read {0}: {1}", shown, std::strerror(err)));
   }
   struct Closer {
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
   struct stat st {};
-  if (::fstat(fd, &st) != 0) throw Error(Errc::io, "cannot read " + shown + ": " + std::strerror(errno));
+  if (::fstat(fd, &st) != 0) throw Error(Errc::io, trf("cannot read {0}: {1}", shown, std::strerror(errno)));
   if (S_ISDIR(st.st_mode)) {
-    throw Error(Errc::invalid_argument, shown + " is a folder", "attach one file at a time");
+    throw Error(Errc::invalid_argument, trf("{0} is a folder", shown), tr("attach one file at a time"));
   }
-  if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, shown + " is not a regular file");
+  if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, trf("{0} is not a regular file", shown));
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   const auto size = static_cast<std::uint64_t>(st.st_size);
   // Stored as a plain file name, so that every later writer of the name
@@ -136,17 +137,17 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
   const MetadataFormat format = metadata_format(media_type);
   if (options.strip_metadata) {
     if (format == MetadataFormat::pdf) {
-      throw Error(Errc::refused, "--strip-metadata does not support PDF files; nothing was stored",
-                  "attach it without --strip-metadata, or remove the metadata with a PDF tool first");
+      throw Error(Errc::refused, tr("--strip-metadata does not support PDF files; nothing was stored"),
+                  tr("attach it without --strip-metadata, or remove the metadata with a PDF tool first"));
     }
     if (format == MetadataFormat::none) {
       throw Error(Errc::refused,
-                  "--strip-metadata supports only images (JPEG, PNG, WebP, TIFF, HEIC); nothing was stored",
-                  "attach this file without --strip-metadata");
+                  tr("--strip-metadata supports only images (JPEG, PNG, WebP, TIFF, HEIC); nothing was stored"),
+                  tr("attach this file without --strip-metadata"));
     }
     if (size > kMaxMetadataBytes) {
-      throw Error(Errc::refused, shown + " is too large to strip its metadata in memory (over 64 MiB)",
-                  "attach it without --strip-metadata");
+      throw Error(Errc::refused, trf("{0} is too large to strip its metadata in memory (over 64 MiB)", shown),
+                  tr("attach it without --strip-metadata"));
     }
   }
   // An image or a PDF is read whole, in memory (wiped when done), to read
@@ -157,15 +158,15 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
     std::size_t got = size == 0 ? 0 : read_full(fd, whole->bytes.data(), whole->bytes.size(), shown);
     std::uint8_t extra = 0;
     if (got != size || read_full(fd, &extra, 1, shown) != 0) {
-      throw Error(Errc::io, shown + " changed while it was being read; nothing was stored",
-                  "attach it again once nothing is writing to it");
+      throw Error(Errc::io, trf("{0} changed while it was being read; nothing was stored", shown),
+                  tr("attach it again once nothing is writing to it"));
     }
     MediaMetadata found = read_metadata(whole->bytes.data(), whole->bytes.size(), media_type);
     if (options.strip_metadata) {
       if (!found.readable) {
         throw Error(Errc::invalid_argument,
-                    "cannot remove the metadata of " + shown + ": " + found.error + "; nothing was stored",
-                    "check that it is the image its name says, or attach it without --strip-metadata");
+                    trf("cannot remove the metadata of {0}: {1}; nothing was stored", shown, found.error),
+                    tr("check that it is the image its name says, or attach it without --strip-metadata"));
       }
       std::vector<std::uint8_t> clean = strip_metadata(whole->bytes.data(), whole->bytes.size(), media_type);
       Buffer stripped(clean.size());
@@ -179,7 +180,7 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
     options.found->format = format;
     if (format != MetadataFormat::none) {
       options.found->readable = false;
-      options.found->error = "it is too large to be checked in memory (over 64 MiB)";
+      options.found->error = tr("it is too large to be checked in memory (over 64 MiB)");
     }
   }
   const std::uint64_t stored_size = whole ? whole->bytes.size() : size;
@@ -221,8 +222,8 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
     if (progress) progress(done, stored_size);
   }
   if (done != stored_size) {
-    throw Error(Errc::io, shown + " changed while it was being read; nothing was stored",
-                "attach it again once nothing is writing to it");
+    throw Error(Errc::io, trf("{0} changed while it was being read; nothing was stored", shown),
+                tr("attach it again once nothing is writing to it"));
   }
   Statement fin = db_->prepare("UPDATE attachments SET blake2b = ?1 WHERE id = ?2");
   fin.bind(1, hash.hex()).bind(2, row);
@@ -272,8 +273,8 @@ void Checklists::extract(const std::string& attachment_ref, int fd, const Progre
   }
   if (done != a.size || hash.hex() != a.blake2b) {
     throw Error(Errc::corrupt,
-                "attachment " + a.id + " does not match its stored checksum; the output is damaged",
-                "restore the vault from a backup");
+                trf("attachment {0} does not match its stored checksum; the output is damaged", a.id),
+                tr("restore the vault from a backup"));
   }
 }
 

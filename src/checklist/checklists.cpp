@@ -10,6 +10,7 @@
 #include "folio/checklist.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/limits.h"
 #include "folio/text.h"
 #include "store/database.h"
@@ -20,13 +21,13 @@
 namespace folio {
 namespace {
 
-std::string clean_line(const std::string& text, const char* what) {
+std::string clean_line(const std::string& text, const std::string& what) {
   std::string t = single_line(text, what, kMaxNameChars);
-  if (t.empty()) throw Error(Errc::invalid_argument, std::string(what) + " is empty");
+  if (t.empty()) throw Error(Errc::invalid_argument, trf("{0} is empty", what));
   return t;
 }
 
-std::optional<std::string> clean_text(const std::optional<std::string>& text, const char* what) {
+std::optional<std::string> clean_text(const std::optional<std::string>& text, const std::string& what) {
   if (!text) return std::nullopt;
   check_text_size(*text, what);
   require_utf8(*text, what);
@@ -41,12 +42,12 @@ void check_item_state(const std::string& state) {
   if (std::find(known.begin(), known.end(), state) == known.end()) {
     std::string list;
     for (const auto& s : known) list += (list.empty() ? "" : ", ") + s;
-    throw Error(Errc::invalid_argument, "unknown state '" + state + "'", "the states are: " + list);
+    throw Error(Errc::invalid_argument, trf("unknown state '{0}'", state), trf("the states are: {0}", list));
   }
 }
 
-void check_checklist_name(const std::string& name) { clean_line(name, "the checklist name"); }
-void check_item_title(const std::string& title) { clean_line(title, "the item title"); }
+void check_checklist_name(const std::string& name) { clean_line(name, tr("the checklist name")); }
+void check_item_title(const std::string& title) { clean_line(title, tr("the item title")); }
 
 namespace {
 
@@ -66,7 +67,7 @@ Checklist load_checklist(Database& db, std::int64_t row) {
       " (SELECT count(*) FROM items i WHERE i.checklist_id = c.id AND i.state <> 'n/a') "
       "FROM checklists c WHERE c.id = ?1");
   st.bind(1, row);
-  if (!st.step()) throw Error(Errc::not_found, "the checklist disappeared while reading it");
+  if (!st.step()) throw Error(Errc::not_found, tr("the checklist disappeared while reading it"));
   Checklist c;
   c.id = st.text(0);
   c.name = st.text(1);
@@ -105,7 +106,7 @@ Item read_item(const Statement& st) {
 Item load_item(Database& db, std::int64_t row) {
   Statement st = db.prepare(std::string(kItemColumns) + "WHERE i.id = ?1");
   st.bind(1, row);
-  if (!st.step()) throw Error(Errc::not_found, "the item disappeared while reading it");
+  if (!st.step()) throw Error(Errc::not_found, tr("the item disappeared while reading it"));
   return read_item(st);
 }
 
@@ -141,11 +142,11 @@ std::int64_t insert_item(Database& db, std::int64_t checklist, std::size_t posit
 
 ItemDraft clean_item(const ItemDraft& d) {
   ItemDraft c = d;
-  c.title = clean_line(d.title, "the item title");
+  c.title = clean_line(d.title, tr("the item title"));
   check_item_state(c.state);
   check_day(c.due);
   check_day(c.expires);
-  c.notes = clean_text(d.notes, "the notes");
+  c.notes = clean_text(d.notes, tr("the notes"));
   return c;
 }
 
@@ -159,15 +160,19 @@ const std::vector<std::string>& item_states() {
 
 Checklist Checklists::create(const ChecklistDraft& draft, const std::optional<std::string>& template_name,
                              const std::string& lang) {
-  std::string name = clean_line(draft.name, "the checklist name");
-  auto description = clean_text(draft.description, "the description");
+  std::string name = clean_line(draft.name, tr("the checklist name"));
+  auto description = clean_text(draft.description, tr("the description"));
   check_day(draft.target);
   std::vector<std::string> titles;
   if (template_name) {
     bool found = false;
     for (const auto& t : builtin_templates()) {
       if (t.name == *template_name || t.name_zh == *template_name) {
-        for (const auto& [en, zh] : t.items) titles.push_back(lang == "zh" ? zh : en);
+        for (const auto& [en, zh] : t.items) {
+          // "" follows the message language: the catalogue's translation of
+          // the English title (the same Chinese as the table's, when zh_CN).
+          titles.push_back(lang == "zh" ? zh : lang.empty() ? std::string(tr(en.c_str())) : en);
+        }
         found = true;
       }
     }
@@ -185,15 +190,15 @@ Checklist Checklists::create(const ChecklistDraft& draft, const std::optional<st
       found = found || exists.step();
     }
     if (!found) {
-      throw Error(Errc::not_found, "no template named '" + *template_name + "'",
-                  "'folio template list' shows the templates");
+      throw Error(Errc::not_found, trf("no template named '{0}'", *template_name),
+                  tr("'folio template list' shows the templates"));
     }
   }
   Database::Transaction tx(*db_);
   Statement dup = db_->prepare("SELECT 1 FROM checklists WHERE name = ?1");
   dup.bind(1, name);
   if (dup.step()) {
-    throw Error(Errc::already_exists, "a checklist named '" + name + "' already exists");
+    throw Error(Errc::already_exists, trf("a checklist named '{0}' already exists", name));
   }
   Statement ins = db_->prepare(
       "INSERT INTO checklists(uid, name, description, target, created, updated) "
@@ -226,12 +231,12 @@ Checklist Checklists::get(const std::string& ref) const {
 }
 
 Checklist Checklists::rename(const std::string& ref, const std::string& new_name) {
-  std::string name = clean_line(new_name, "the checklist name");
+  std::string name = clean_line(new_name, tr("the checklist name"));
   Database::Transaction tx(*db_);
   std::int64_t row = resolve_checklist(*db_, ref);
   Statement dup = db_->prepare("SELECT 1 FROM checklists WHERE name = ?1 AND id <> ?2");
   dup.bind(1, name).bind(2, row);
-  if (dup.step()) throw Error(Errc::already_exists, "a checklist named '" + name + "' already exists");
+  if (dup.step()) throw Error(Errc::already_exists, trf("a checklist named '{0}' already exists", name));
   Statement up = db_->prepare("UPDATE checklists SET name = ?1, updated = ?2 WHERE id = ?3");
   up.bind(1, name).bind(2, format_utc(now_utc())).bind(3, row);
   up.step();
@@ -352,7 +357,7 @@ Item Checklists::move_item(const std::string& ref, const std::optional<std::stri
   std::size_t at = number.value_or(others + 1);
   if (at < 1 || at > others + 1) {
     throw Error(Errc::invalid_argument,
-                "position " + std::to_string(at) + " is outside 1.." + std::to_string(others + 1));
+                trf("position {0} is outside 1..{1}", at, others + 1));
   }
   Statement open_gap = db_->prepare(
       "UPDATE items SET position = position + 1 WHERE checklist_id = ?1 AND position >= ?2 AND id <> ?3");
@@ -424,17 +429,17 @@ std::vector<Template> Checklists::templates() const {
 }
 
 Template Checklists::save_template(const std::string& checklist_ref, const std::string& name) {
-  std::string n = clean_line(name, "the template name");
+  std::string n = clean_line(name, tr("the template name"));
   for (const auto& t : builtin_templates()) {
     if (t.name == n || t.name_zh == n) {
-      throw Error(Errc::already_exists, "'" + n + "' is a built-in template name");
+      throw Error(Errc::already_exists, trf("'{0}' is a built-in template name", n));
     }
   }
   Database::Transaction tx(*db_);
   std::int64_t list = resolve_checklist(*db_, checklist_ref);
   Statement dup = db_->prepare("SELECT 1 FROM templates WHERE name = ?1");
   dup.bind(1, n);
-  if (dup.step()) throw Error(Errc::already_exists, "a template named '" + n + "' already exists");
+  if (dup.step()) throw Error(Errc::already_exists, trf("a template named '{0}' already exists", n));
   Statement ins = db_->prepare("INSERT INTO templates(name, created) VALUES (?1, ?2)");
   ins.bind(1, n).bind(2, format_utc(now_utc()));
   ins.step();
@@ -454,15 +459,15 @@ Template Checklists::save_template(const std::string& checklist_ref, const std::
 void Checklists::remove_template(const std::string& name) {
   for (const auto& t : builtin_templates()) {
     if (t.name == name || t.name_zh == name) {
-      throw Error(Errc::refused, "'" + name + "' is a built-in template; built-in templates cannot be deleted",
-                  "'folio template list' marks the saved ones; 'folio template rm' deletes those");
+      throw Error(Errc::refused, trf("'{0}' is a built-in template; built-in templates cannot be deleted", name),
+                  tr("'folio template list' marks the saved ones; 'folio template rm' deletes those"));
     }
   }
   Database::Transaction tx(*db_);
   Statement del = db_->prepare("DELETE FROM templates WHERE name = ?1");
   del.bind(1, name);
   del.step();
-  if (db_->changes() == 0) throw Error(Errc::not_found, "no saved template named '" + name + "'");
+  if (db_->changes() == 0) throw Error(Errc::not_found, trf("no saved template named '{0}'", name));
   tx.commit();
 }
 
@@ -470,7 +475,7 @@ void Checklists::link_entry(const std::string& entry_id, const std::string& item
   Database::Transaction tx(*db_);
   std::int64_t item = resolve_item(*db_, item_ref);
   auto entry = find_uid(*db_, IdTable::entries, entry_id, "entry");
-  if (!entry) throw Error(Errc::not_found, "no entry with id '" + entry_id + "'");
+  if (!entry) throw Error(Errc::not_found, trf("no entry with id '{0}'", entry_id));
   Statement ins = db_->prepare("INSERT OR IGNORE INTO entry_items(entry_id, item_id) VALUES (?1, ?2)");
   ins.bind(1, *entry).bind(2, item);
   ins.step();

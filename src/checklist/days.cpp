@@ -4,6 +4,7 @@
 #include "folio/checklist.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/text.h"
 
 namespace folio {
@@ -32,7 +33,7 @@ Day today_local(Timestamp now) { return format_date(local_date(now)); }
 long days_between(const Day& a, const Day& b) {
   int y1 = 0, m1 = 0, d1 = 0, y2 = 0, m2 = 0, d2 = 0;
   if (!split_day(a, y1, m1, d1) || !split_day(b, y2, m2, d2)) {
-    throw Error(Errc::corrupt, "a stored date is malformed");
+    throw Error(Errc::corrupt, tr("a stored date is malformed"));
   }
   return to_days(y2, m2, d2) - to_days(y1, m1, d1);
 }

@@ -16,6 +16,7 @@
 #include <mutex>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/secret.h"
 
 // libexiv2 0.27 (Debian 12) hands images out as Exiv2::Image::AutoPtr, a
@@ -107,10 +108,10 @@ void read_xmp_iptc(Exiv2::Image& image, MediaMetadata& m) {
 
 Exiv2::Image::AutoPtr open_image(const std::uint8_t* data, std::size_t size) {
   if (size == 0 || size > static_cast<std::size_t>(std::numeric_limits<long>::max())) {
-    throw Error(Errc::invalid_argument, "the file is empty or too large for its metadata to be read");
+    throw Error(Errc::invalid_argument, tr("the file is empty or too large for its metadata to be read"));
   }
   auto image = Exiv2::ImageFactory::open(data, static_cast<long>(size));
-  if (image.get() == nullptr) throw Error(Errc::invalid_argument, "not an image format folio can read");
+  if (image.get() == nullptr) throw Error(Errc::invalid_argument, tr("not an image format folio can read"));
   image->readMetadata();
   return image;
 }
@@ -328,7 +329,7 @@ MediaMetadata read_pdf(const std::uint8_t* data, std::size_t size) {
   std::string_view pdf(reinterpret_cast<const char*>(data), size);
   if (pdf.substr(0, 1024).find("%PDF-") == std::string_view::npos) {
     m.readable = false;
-    m.error = "it does not start as a PDF does";
+    m.error = tr("it does not start as a PDF does");
     return m;
   }
   m.author = pdf_info_string(pdf, "/Author");
@@ -368,7 +369,7 @@ MediaMetadata read_metadata(const std::uint8_t* data, std::size_t size, std::str
     read_xmp_iptc(*image, m);
     bool dropped = false;
     auto rest = without_extras(data, size, media_type, dropped);
-    if (!rest) throw Error(Errc::invalid_argument, "its structure is damaged");
+    if (!rest) throw Error(Errc::invalid_argument, tr("its structure is damaged"));
     wipe_vector(*rest);
     m.other = dropped;
   } catch (const Error& e) {
@@ -380,12 +381,12 @@ MediaMetadata read_metadata(const std::uint8_t* data, std::size_t size, std::str
     m = MediaMetadata{};
     m.format = format;
     m.readable = false;
-    m.error = "libexiv2 could not parse it (" + std::string(e.what()) + ")";
+    m.error = trf("libexiv2 could not parse it ({0})", e.what());
   } catch (const std::exception& e) {  // std::bad_alloc on a forged length, and the like
     m = MediaMetadata{};
     m.format = format;
     m.readable = false;
-    m.error = "libexiv2 could not parse it";
+    m.error = tr("libexiv2 could not parse it");
   }
   return m;
 }
@@ -394,12 +395,12 @@ std::vector<std::uint8_t> strip_metadata(const std::uint8_t* data, std::size_t s
                                          std::string_view media_type) {
   MetadataFormat format = metadata_format(media_type);
   if (format == MetadataFormat::pdf) {
-    throw Error(Errc::refused, "--strip-metadata does not support PDF files",
-                "attach it without --strip-metadata, or remove the metadata with a PDF tool first");
+    throw Error(Errc::refused, tr("--strip-metadata does not support PDF files"),
+                tr("attach it without --strip-metadata, or remove the metadata with a PDF tool first"));
   }
   if (format == MetadataFormat::none) {
-    throw Error(Errc::refused, "--strip-metadata supports only images (JPEG, PNG, WebP, TIFF, HEIC)",
-                "attach this file without --strip-metadata");
+    throw Error(Errc::refused, tr("--strip-metadata supports only images (JPEG, PNG, WebP, TIFF, HEIC)"),
+                tr("attach this file without --strip-metadata"));
   }
   quiet_exiv2();
   std::vector<std::uint8_t> out;
@@ -423,10 +424,10 @@ std::vector<std::uint8_t> strip_metadata(const std::uint8_t* data, std::size_t s
     throw;
   } catch (const Exiv2::AnyError& e) {
     throw Error(Errc::invalid_argument,
-                "cannot remove the metadata: libexiv2 could not rewrite it (" + std::string(e.what()) + ")",
-                "attach it without --strip-metadata, or convert it to JPEG or PNG first");
+                trf("cannot remove the metadata: libexiv2 could not rewrite it ({0})", e.what()),
+                tr("attach it without --strip-metadata, or convert it to JPEG or PNG first"));
   } catch (const std::bad_alloc&) {
-    throw Error(Errc::invalid_argument, "cannot remove the metadata: the image is malformed");
+    throw Error(Errc::invalid_argument, tr("cannot remove the metadata: the image is malformed"));
   }
   bool dropped = false;
   auto rest = without_extras(out.data(), out.size(), media_type, dropped);

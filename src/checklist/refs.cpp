@@ -9,6 +9,7 @@
 
 #include "folio/checklist.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/limits.h"
 #include "folio/text.h"
 #include "store/ids.h"
@@ -17,12 +18,12 @@ namespace folio {
 namespace {
 
 Error no_checklist(const std::string& ref) {
-  return Error(Errc::not_found, "no checklist '" + ref + "'", "'folio checklist list' shows them");
+  return Error(Errc::not_found, trf("no checklist '{0}'", ref), tr("'folio checklist list' shows them"));
 }
 
 Error no_item(const std::string& ref) {
-  return Error(Errc::not_found, "no item '" + ref + "'",
-               "name an item by its id or as CHECKLIST:NUMBER, e.g. visa:3");
+  return Error(Errc::not_found, trf("no item '{0}'", ref),
+               tr("name an item by its id or as CHECKLIST:NUMBER, e.g. visa:3"));
 }
 
 // CHECKLIST:N, split at the last colon (a checklist name may contain one);
@@ -61,8 +62,8 @@ void check_item_ref(const std::string& ref) {
 
 void check_attachment_ref(const std::string& ref) {
   if (!looks_like_id(ref)) {
-    throw Error(Errc::not_found, "no attachment '" + ref + "'",
-                "'folio attachments ITEM' shows the attachment ids");
+    throw Error(Errc::not_found, trf("no attachment '{0}'", ref),
+                tr("'folio attachments ITEM' shows the attachment ids"));
   }
 }
 
@@ -71,13 +72,13 @@ void check_file_to_attach(const std::filesystem::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     int err = errno;
-    if (err == ENOENT) throw Error(Errc::not_found, "no file " + shown);
-    throw Error(Errc::io, "cannot read " + shown + ": " + std::strerror(err));
+    if (err == ENOENT) throw Error(Errc::not_found, trf("no file {0}", shown));
+    throw Error(Errc::io, trf("cannot read {0}: {1}", shown, std::strerror(err)));
   }
-  if (S_ISDIR(st.st_mode)) throw Error(Errc::invalid_argument, shown + " is a folder", "attach one file at a time");
-  if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, shown + " is not a regular file");
+  if (S_ISDIR(st.st_mode)) throw Error(Errc::invalid_argument, trf("{0} is a folder", shown), tr("attach one file at a time"));
+  if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, trf("{0} is not a regular file", shown));
   if (::access(path.c_str(), R_OK) != 0) {
-    throw Error(Errc::io, "cannot read " + shown + ": " + std::strerror(errno));
+    throw Error(Errc::io, trf("cannot read {0}: {1}", shown, std::strerror(errno)));
   }
 }
 
@@ -97,7 +98,7 @@ std::int64_t resolve_item(Database& db, const std::string& ref) {
     Statement st = db.prepare("SELECT id FROM items WHERE checklist_id = ?1 AND position = ?2");
     st.bind(1, list).bind(2, static_cast<std::int64_t>(n));
     if (st.step()) return st.integer(0);
-    throw Error(Errc::not_found, "checklist '" + name + "' has no item " + std::to_string(n));
+    throw Error(Errc::not_found, trf("checklist '{0}' has no item {1}", name, n));
   }
   throw no_item(ref);
 }
@@ -105,8 +106,8 @@ std::int64_t resolve_item(Database& db, const std::string& ref) {
 std::int64_t resolve_attachment(Database& db, const std::string& ref) {
   if (auto row = find_uid(db, IdTable::attachments, ref, "attachment")) return *row;
   check_attachment_ref(ref);
-  throw Error(Errc::not_found, "no attachment '" + ref + "'",
-              "'folio attachments ITEM' shows the attachment ids");
+  throw Error(Errc::not_found, trf("no attachment '{0}'", ref),
+              tr("'folio attachments ITEM' shows the attachment ids"));
 }
 
 }  // namespace folio

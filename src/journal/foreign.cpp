@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/limits.h"
 #include "folio/text.h"
 
@@ -80,8 +81,8 @@ std::optional<Timestamp> parse_stamp(std::string_view s, std::size_t& used) {
 void check_text(std::string_view s, const std::string& what) {
   require_utf8(s, what);
   if (s.find('\0') != std::string_view::npos) {
-    throw Error(Errc::invalid_argument, what + " contains a NUL byte",
-                "folio imports text only; remove the NUL bytes and try again");
+    throw Error(Errc::invalid_argument, trf("{0} contains a NUL byte", what),
+                tr("folio imports text only; remove the NUL bytes and try again"));
   }
 }
 
@@ -130,18 +131,19 @@ void check_draft(EntryDraft& d, const std::string& where) {
   check_text_size(d.body, where);
   if (d.title) {
     check_text(*d.title, where);
-    d.title = single_line(*d.title, where + ": the title", kMaxTitleChars);
+    d.title = single_line(*d.title, trf("{0}: the title", where), kMaxTitleChars);
     if (d.title->empty()) d.title.reset();
   }
   if (d.body.find_first_not_of(" \t\r\n") == std::string::npos) {
     // A title-only entry (common in jrnl): the title is its text too.
-    if (!d.title) throw Error(Errc::invalid_argument, where + " is empty");
+    if (!d.title) throw Error(Errc::invalid_argument, trf("{0} is empty", where));
     d.body = *d.title;
   }
   std::sort(d.tags.begin(), d.tags.end());
 }
 
-std::string entry_where(std::size_t n) { return "entry " + std::to_string(n); }
+// TRANSLATORS: names the n-th entry of an imported file in a message, as in "entry 3 is empty".
+std::string entry_where(std::size_t n) { return trf("entry {0}", n); }
 
 // Reads a regular file through `fd` (which it closes), at most the limit.
 std::string read_all(int fd, const std::string& what) {
@@ -150,22 +152,22 @@ std::string read_all(int fd, const std::string& what) {
     ~Closer() { ::close(fd); }
   } closer{fd};
   struct stat st {};
-  if (::fstat(fd, &st) != 0) throw Error(Errc::io, "cannot read " + what + ": " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, what + " is not a regular file");
+  if (::fstat(fd, &st) != 0) throw Error(Errc::io, trf("cannot read {0}: {1}", what, std::strerror(errno)));
+  if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, trf("{0} is not a regular file", what));
   if (static_cast<std::uint64_t>(st.st_size) > kMaxForeignFileBytes) {
-    throw Error(Errc::invalid_argument, what + " is larger than 64 MiB",
-                "split it into smaller files and import them one by one");
+    throw Error(Errc::invalid_argument, trf("{0} is larger than 64 MiB", what),
+                tr("split it into smaller files and import them one by one"));
   }
   std::string out;
   char buf[65536];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(Errc::io, "cannot read " + what + ": " + std::strerror(errno));
+    if (n < 0) throw Error(Errc::io, trf("cannot read {0}: {1}", what, std::strerror(errno)));
     if (n == 0) break;
     out.append(buf, static_cast<std::size_t>(n));
     if (out.size() > kMaxForeignFileBytes) {
-      throw Error(Errc::invalid_argument, what + " is larger than 64 MiB");
+      throw Error(Errc::invalid_argument, trf("{0} is larger than 64 MiB", what));
     }
   }
   return out;
@@ -176,7 +178,7 @@ std::string read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     Errc code = errno == ENOENT ? Errc::not_found : Errc::io;
-    throw Error(code, "cannot open " + what + ": " + std::strerror(errno));
+    throw Error(code, trf("cannot open {0}: {1}", what, std::strerror(errno)));
   }
   return read_all(fd, what);
 }
@@ -187,12 +189,12 @@ ForeignFormat parse_foreign_format(std::string_view name) {
   if (name == "jrnl") return ForeignFormat::jrnl;
   if (name == "jrnl-json") return ForeignFormat::jrnl_json;
   if (name == "markdown") return ForeignFormat::markdown;
-  throw Error(Errc::invalid_argument, "unknown import format '" + terminal_safe(name) + "'",
-              "use --from jrnl, --from jrnl-json or --from markdown");
+  throw Error(Errc::invalid_argument, trf("unknown import format '{0}'", terminal_safe(name)),
+              tr("use --from jrnl, --from jrnl-json or --from markdown"));
 }
 
 std::vector<EntryDraft> parse_jrnl_text(std::string_view text) {
-  require_utf8(text, "the jrnl file");
+  require_utf8(text, tr("the jrnl file"));
   std::vector<EntryDraft> out;
   std::string body;
   auto finish = [&] {
@@ -250,53 +252,53 @@ std::vector<EntryDraft> parse_jrnl_text(std::string_view text) {
       body.append(line);
       body.push_back('\n');
     } else if (trim(l).size() > 0) {
-      throw Error(Errc::invalid_argument, "this is not a jrnl journal: the first line is no entry header",
-                  "an entry starts with a line like '[2026-11-28 14:05] Title' (jrnl --export txt)");
+      throw Error(Errc::invalid_argument, tr("this is not a jrnl journal: the first line is no entry header"),
+                  tr("an entry starts with a line like '[2026-11-28 14:05] Title' (jrnl --export txt)"));
     }
     if (nl == std::string_view::npos) break;
     pos = nl + 1;
   }
   finish();
   if (out.empty()) {
-    throw Error(Errc::invalid_argument, "the jrnl file has no entries",
-                "an entry starts with a line like '[2026-11-28 14:05] Title' (jrnl --export txt)");
+    throw Error(Errc::invalid_argument, tr("the jrnl file has no entries"),
+                tr("an entry starts with a line like '[2026-11-28 14:05] Title' (jrnl --export txt)"));
   }
   return out;
 }
 
 std::vector<EntryDraft> parse_jrnl_json(std::string_view text) {
-  require_utf8(text, "the jrnl JSON file");
+  require_utf8(text, tr("the jrnl JSON file"));
   nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-  const char* hint = "give the output of 'jrnl --export json'";
-  if (doc.is_discarded()) throw Error(Errc::invalid_argument, "the file is not valid JSON", hint);
+  const char* hint = tr("give the output of 'jrnl --export json'");
+  if (doc.is_discarded()) throw Error(Errc::invalid_argument, tr("the file is not valid JSON"), hint);
   if (!doc.is_object() || !doc.contains("entries") || !doc["entries"].is_array()) {
-    throw Error(Errc::invalid_argument, "the JSON file has no \"entries\" list", hint);
+    throw Error(Errc::invalid_argument, tr("the JSON file has no \"entries\" list"), hint);
   }
   std::vector<EntryDraft> out;
   for (const auto& e : doc["entries"]) {
     std::string where = entry_where(out.size() + 1);
     auto str = [&](const char* key) -> std::string {
       if (!e.is_object() || !e.contains(key)) return "";
-      if (!e[key].is_string()) throw Error(Errc::invalid_argument, where + ": \"" + key + "\" is not text", hint);
+      if (!e[key].is_string()) throw Error(Errc::invalid_argument, trf("{0}: \"{1}\" is not text", where, key), hint);
       return e[key].get<std::string>();
     };
-    if (!e.is_object()) throw Error(Errc::invalid_argument, where + " is not an object", hint);
+    if (!e.is_object()) throw Error(Errc::invalid_argument, trf("{0} is not an object", where), hint);
     EntryDraft d;
     std::string date = str("date"), time = str("time");
     std::size_t used = 0;
     std::string stamp = time.empty() ? date : date + " " + time;
     auto when = parse_stamp(stamp, used);
     if (!when || used != stamp.size()) {
-      throw Error(Errc::invalid_argument, where + ": the date '" + terminal_safe(stamp) + "' is not YYYY-MM-DD HH:MM", hint);
+      throw Error(Errc::invalid_argument, trf("{0}: the date '{1}' is not YYYY-MM-DD HH:MM", where, terminal_safe(stamp)), hint);
     }
     d.created = *when;
     std::string title = str("title");
     if (!title.empty()) d.title = title;
     d.body = str("body");
     if (e.contains("tags")) {
-      if (!e["tags"].is_array()) throw Error(Errc::invalid_argument, where + ": \"tags\" is not a list", hint);
+      if (!e["tags"].is_array()) throw Error(Errc::invalid_argument, trf("{0}: \"tags\" is not a list", where), hint);
       for (const auto& t : e["tags"]) {
-        if (!t.is_string()) throw Error(Errc::invalid_argument, where + ": a tag is not text", hint);
+        if (!t.is_string()) throw Error(Errc::invalid_argument, trf("{0}: a tag is not text", where), hint);
         add_tag(d.tags, t.get<std::string>());
       }
     }
@@ -306,7 +308,7 @@ std::vector<EntryDraft> parse_jrnl_json(std::string_view text) {
     check_draft(d, where);
     out.push_back(std::move(d));
   }
-  if (out.empty()) throw Error(Errc::invalid_argument, "the jrnl JSON file has no entries", hint);
+  if (out.empty()) throw Error(Errc::invalid_argument, tr("the jrnl JSON file has no entries"), hint);
   return out;
 }
 
@@ -365,8 +367,8 @@ EntryDraft parse_markdown_entry(std::string_view text, std::string_view file_nam
             auto when = parse_stamp(value, used);
             if (!when) {
               throw Error(Errc::invalid_argument,
-                          where + ": the date '" + terminal_safe(value) + "' is not YYYY-MM-DD",
-                          "write date: 2026-11-28 or date: 2026-11-28 14:05");
+                          trf("{0}: the date '{1}' is not YYYY-MM-DD", where, terminal_safe(value)),
+                          tr("write date: 2026-11-28 or date: 2026-11-28 14:05"));
             }
             d.created = *when;
             dated = true;
@@ -420,13 +422,13 @@ std::vector<EntryDraft> read_markdown_folder(const std::string& folder,
   int dfd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0) {
     Errc code = errno == ENOENT ? Errc::not_found : errno == ENOTDIR ? Errc::invalid_argument : Errc::io;
-    throw Error(code, "cannot open the folder " + what + ": " + std::strerror(errno),
-                "--from markdown takes a folder of .md files");
+    throw Error(code, trf("cannot open the folder {0}: {1}", what, std::strerror(errno)),
+                tr("--from markdown takes a folder of .md files"));
   }
   std::unique_ptr<DIR, int (*)(DIR*)> dir(::fdopendir(dfd), &::closedir);
   if (!dir) {
     ::close(dfd);
-    throw Error(Errc::io, "cannot read the folder " + what);
+    throw Error(Errc::io, trf("cannot read the folder {0}", what));
   }
   std::vector<std::string> names;
   while (dirent* de = ::readdir(dir.get())) {
@@ -451,7 +453,7 @@ std::vector<EntryDraft> read_markdown_folder(const std::string& folder,
     out.push_back(parse_markdown_entry(text, name, static_cast<Timestamp>(st.st_mtime)));
   }
   if (out.empty()) {
-    throw Error(Errc::invalid_argument, "the folder " + what + " has no Markdown files (*.md)");
+    throw Error(Errc::invalid_argument, trf("the folder {0} has no Markdown files (*.md)", what));
   }
   return out;
 }

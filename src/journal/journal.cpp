@@ -26,7 +26,7 @@ constexpr std::size_t kFirstLineBytes = 200;
 
 std::optional<std::string> clean_title(const std::optional<std::string>& title) {
   if (!title) return std::nullopt;
-  std::string t = single_line(*title, "the title", kMaxTitleChars);
+  std::string t = single_line(*title, tr("the title"), kMaxTitleChars);
   if (t.empty()) return std::nullopt;
   return t;
 }
@@ -40,10 +40,10 @@ std::vector<std::string> clean_tags(const std::vector<std::string>& tags) {
 }
 
 void check_body(const std::string& body) {
-  check_text_size(body, "the entry");
-  require_utf8(body, "the entry");
+  check_text_size(body, tr("the entry"));
+  require_utf8(body, tr("the entry"));
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw Error(Errc::invalid_argument, "the entry is empty; nothing was saved");
+    throw Error(Errc::invalid_argument, tr("the entry is empty; nothing was saved"));
   }
 }
 
@@ -114,7 +114,7 @@ Entry load(Database& db, std::int64_t row) {
       "(SELECT group_concat(t.name, ',') FROM entry_tags et JOIN tags t ON t.id = et.tag_id "
       " WHERE et.entry_id = e.id) FROM entries e WHERE e.id = ?1");
   st.bind(1, row);
-  if (!st.step()) throw Error(Errc::not_found, "the entry disappeared while reading it");
+  if (!st.step()) throw Error(Errc::not_found, tr("the entry disappeared while reading it"));
   Entry e;
   e.id = st.text(0);
   e.created = parse_utc(st.text(1));
@@ -129,19 +129,19 @@ Entry load(Database& db, std::int64_t row) {
 
 void check_entry_id(const std::string& id) {
   if (id.size() < kMinIdPrefix || id.size() > kIdLength) {
-    throw Error(Errc::invalid_argument, "'" + id + "' is not an entry id",
-                "give the id shown by 'folio list', or at least its first 4 characters");
+    throw Error(Errc::invalid_argument, trf("'{0}' is not an entry id", id),
+                tr("give the id shown by 'folio list', or at least its first 4 characters"));
   }
   if (!looks_like_id(id)) throw no_entry(id);
 }
 
 std::string normalize_tag(const std::string& tag) {
-  require_utf8(tag, "the tag");
+  require_utf8(tag, tr("the tag"));
   utf8proc_uint8_t* out = nullptr;
   utf8proc_ssize_t n = utf8proc_map(
       reinterpret_cast<const utf8proc_uint8_t*>(tag.data()), static_cast<utf8proc_ssize_t>(tag.size()),
       &out, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
-  if (n < 0) throw Error(Errc::invalid_argument, "the tag is not valid text");
+  if (n < 0) throw Error(Errc::invalid_argument, tr("the tag is not valid text"));
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(out, &std::free);
   std::string t(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
   bool has_space = false;
@@ -158,8 +158,8 @@ std::string normalize_tag(const std::string& tag) {
   }
   if (t.empty() || count_chars(t) > kMaxTagChars || has_space ||
       t.find(',') != std::string::npos) {
-    throw Error(Errc::invalid_argument, "invalid tag '" + tag + "'",
-                "a tag is 1 to 64 characters without spaces or commas");
+    throw Error(Errc::invalid_argument, trf("invalid tag '{0}'", tag),
+                tr("a tag is 1 to 64 characters without spaces or commas"));
   }
   return t;
 }

@@ -10,6 +10,7 @@
 
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/search.h"
 #include "folio/text.h"
 #include "search/index.h"
@@ -126,8 +127,8 @@ std::vector<Unit> split_query(const std::string& q) {
     if (q[i] == '"') {
       auto close = q.find('"', i + 1);
       if (close == std::string::npos) {
-        throw Error(Errc::invalid_argument, "the search has an unclosed quote",
-                    "put a phrase between two double quotes: \"visa interview\"");
+        throw Error(Errc::invalid_argument, tr("the search has an unclosed quote"),
+                    tr("put a phrase between two double quotes: \"visa interview\""));
       }
       u.text = q.substr(i + 1, close - i - 1);
       i = close + 1;
@@ -164,14 +165,14 @@ struct Compiled {
 };
 
 Compiled compile(const std::string& query) {
-  require_utf8(query, "the search");
+  require_utf8(query, tr("the search"));
   std::vector<std::string> positive, negative;
   Compiled c;
   bool pending_or = false;
   for (const Unit& u : split_query(query)) {
     if (u.is_or) {
       if (positive.empty() || pending_or) {
-        throw Error(Errc::invalid_argument, "OR needs a word before it", "e.g. visa OR passport");
+        throw Error(Errc::invalid_argument, tr("OR needs a word before it"), tr("e.g. visa OR passport"));
       }
       pending_or = true;
       continue;
@@ -212,10 +213,10 @@ Compiled compile(const std::string& query) {
     std::string needle = fold(u.text);
     c.needles.push_back(needle);
   }
-  if (pending_or) throw Error(Errc::invalid_argument, "OR needs a word after it", "e.g. visa OR passport");
+  if (pending_or) throw Error(Errc::invalid_argument, tr("OR needs a word after it"), tr("e.g. visa OR passport"));
   if (positive.empty()) {
-    throw Error(Errc::invalid_argument, "the search has no word to look for",
-                "give at least one word that is not excluded with -");
+    throw Error(Errc::invalid_argument, tr("the search has no word to look for"),
+                tr("give at least one word that is not excluded with -"));
   }
   for (const auto& p : positive) c.match += (c.match.empty() ? "" : " ") + p;
   for (const auto& n : negative) c.exclude += (c.exclude.empty() ? "" : " OR ") + n;
@@ -437,8 +438,8 @@ void read_matches(Statement& st, Read read) {
     while (st.step()) read(st);
   } catch (const Error& e) {
     if (e.code() != Errc::internal) throw;
-    throw Error(Errc::invalid_argument, "cannot understand that search",
-                "use words, \"phrases\", OR, -word to exclude, word* for a prefix");
+    throw Error(Errc::invalid_argument, tr("cannot understand that search"),
+                tr("use words, \"phrases\", OR, -word to exclude, word* for a prefix"));
   }
 }
 
@@ -481,7 +482,7 @@ bool best_by_count(Database& db, const std::string& term, std::size_t limit, Kee
     std::string count_term = vocab.text(0);
     std::uint64_t n = count_of_code(std::string_view(count_term).substr(from.size()));
     if (n < 2 || n > UINT32_MAX) {
-      throw Error(Errc::corrupt, "the search index is damaged", "run `folio reindex` to rebuild it");
+      throw Error(Errc::corrupt, tr("the search index is damaged"), tr("run `folio reindex` to rebuild it"));
     }
     terms.push_back({std::move(count_term), static_cast<std::uint32_t>(n)});
     records += vocab.integer(1);
@@ -549,7 +550,7 @@ Ranked rank_one_phrase(Database& db, const Compiled& c, int kinds, std::size_t l
         rows.bind(1, top_count_term);
         std::string_view n = rows.step() ? rows.blob(0) : std::string_view();
         if (!docs.step() || n.size() != 4) {
-          throw Error(Errc::corrupt, "the search index is damaged", "run `folio reindex` to rebuild it");
+          throw Error(Errc::corrupt, tr("the search index is damaged"), tr("run `folio reindex` to rebuild it"));
         }
         std::uint32_t indexed = 0;
         std::memcpy(&indexed, n.data(), 4);
