@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/dates.h"
 #include "folio/text.h"
 
@@ -15,14 +16,14 @@ void add_list(CLI::App& app, Globals& g, Action& run) {
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("list", "list entries, newest first");
-  cmd->add_option("-t,--tag", o->tag, "only entries with this tag");
+  CLI::App* cmd = app.add_subcommand("list", tr("list entries, newest first"));
+  cmd->add_option("-t,--tag", o->tag, tr("only entries with this tag"));
   cmd->add_option("--since", o->since,
-                  "from this day: YYYY-MM-DD, yesterday, '3 days ago', 'last week', 昨天... "
-                  "(docs/CLI.md, 'Dates and durations')");
-  cmd->add_option("--until", o->until, "up to the end of this day");
-  cmd->add_option("-n,--limit", o->limit, "at most this many entries (1 to 1000000)");
-  cmd->add_flag("--json", o->json, "print JSON");
+                  tr("from this day: YYYY-MM-DD, yesterday, '3 days ago', 'last week', 昨天... "
+                     "(docs/CLI.md, 'Dates and durations')"));
+  cmd->add_option("--until", o->until, tr("up to the end of this day"));
+  cmd->add_option("-n,--limit", o->limit, tr("at most this many entries (1 to 1000000)"));
+  cmd->add_flag("--json", o->json, tr("print JSON"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       // Dates are checked before the passphrase is asked for.
