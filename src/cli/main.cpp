@@ -18,6 +18,9 @@
 
 namespace {
 
+using folio::tr;
+using folio::trf;
+
 // How long a command waits for another on the same vault: 30 seconds, or
 // FOLIO_LOCK_TIMEOUT seconds (0 to 3600; for tests and scripts that would
 // rather fail at once). docs/CLI.md, "Two commands at once". A value that is
@@ -29,7 +32,7 @@ std::chrono::milliseconds lock_timeout() {
   char* end = nullptr;
   double seconds = std::strtod(text, &end);
   if (end == text || *end != '\0' || !(seconds >= 0 && seconds <= 3600)) {
-    folio::cli::note("warning: FOLIO_LOCK_TIMEOUT is not a number of seconds from 0 to 3600; waiting up to 30 s");
+    folio::cli::note(tr("warning: FOLIO_LOCK_TIMEOUT is not a number of seconds from 0 to 3600; waiting up to 30 s"));
     return kDefault;
   }
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
@@ -61,7 +64,7 @@ int main(int argc, char** argv) {
   try {
     folio::harden_process();
     folio::set_lock_wait({lock_timeout(), [] {
-                            folio::cli::note("waiting for another folio command on this vault...");
+                            folio::cli::note(tr("waiting for another folio command on this vault..."));
                           }});
   } catch (const folio::Error& e) {
     return folio::cli::report_error(e);
@@ -72,13 +75,14 @@ int main(int argc, char** argv) {
   // forgotten (scripts, whose stderr is no terminal, are not disturbed).
   if (isatty(STDERR_FILENO) == 1) {
     for (const auto& path : folio::kept_edits()) {
-      folio::cli::note("a text you wrote is kept unsaved in " + path + " (" +
-                       folio::cli::kept_text_hint(path, "folio add") + ")");
+      // TRANSLATORS: {0} is a file in RAM, {1} what to run to store it.
+      folio::cli::note(trf("a text you wrote is kept unsaved in {0} ({1})", path,
+                           folio::cli::kept_text_hint(path, "folio add")));
     }
   }
   folio::set_upgrade_notice([](int from, int to) {
-    folio::cli::note("upgrading the vault from schema " + std::to_string(from) + " to " + std::to_string(to) +
-                     " (the search index is rebuilt; this happens once)");
+    folio::cli::note(
+        trf("upgrading the vault from schema {0} to {1} (the search index is rebuilt; this happens once)", from, to));
   });
 
   return folio::cli::run_command(std::vector<std::string>(argv + 1, argv + argc));

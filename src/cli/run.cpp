@@ -25,6 +25,8 @@
 namespace {
 
 using folio::Errc;
+using folio::tr;
+using folio::trf;
 
 // Documented in docs/CLI.md and `folio help`; scripts depend on them.
 int exit_code(Errc code) {
@@ -43,19 +45,86 @@ int exit_code(Errc code) {
   return 70;
 }
 
-constexpr char kFooter[] = R"(
-Exit codes:
-  0 success            1 (due) overdue; (selftest, vectors run) a test failed;
-                       (status) locked
-  2 invalid usage or input                         3 not found (vault, id)
-  4 wrong passphrase   5 damaged vault file       6 vault from a newer folio
-  7 already exists     8 input/output error       9 refused by a safety rule
-  10 cancelled          70 internal error
+// The footer of every help text, between a blank line and a line break.
+// TRANSLATORS: keep the numbers and the lines no wider than 80 columns (a
+// Chinese character takes two).
+constexpr char kFooter[] = N_(
+    "Exit codes:\n"
+    "  0 success            1 (due) overdue; (selftest, vectors run) a test failed;\n"
+    "                       (status) locked\n"
+    "  2 invalid usage or input                         3 not found (vault, id)\n"
+    "  4 wrong passphrase   5 damaged vault file       6 vault from a newer folio\n"
+    "  7 already exists     8 input/output error       9 refused by a safety rule\n"
+    "  10 cancelled          70 internal error\n"
+    "\n"
+    "Passphrases are read from the terminal with echo off, or with --passphrase-fd /\n"
+    "--passphrase-file; never from arguments or the environment.\n"
+    "See docs/CLI.md, docs/FORMAT.md and docs/THREAT_MODEL.md.");
 
-Passphrases are read from the terminal with echo off, or with --passphrase-fd /
---passphrase-file; never from arguments or the environment.
-See docs/CLI.md, docs/FORMAT.md and docs/THREAT_MODEL.md.
-)";
+// CLI11's own words in help texts, in the user's language: the labels of
+// its formatter, the names of the option and command groups, the help
+// flags. Before any option or command is added (they copy the groups and
+// help flags of their parent when made).
+void translate_help_words(CLI::App& app) {
+  auto f = app.get_formatter();
+  // TRANSLATORS: CLI11's help, "Usage: folio [OPTIONS] SUBCOMMAND".
+  f->label("Usage", tr("Usage"));
+  // TRANSLATORS: CLI11's help, "Usage: folio [OPTIONS] SUBCOMMAND".
+  f->label("OPTIONS", tr("OPTIONS"));
+  // TRANSLATORS: CLI11's help, "Usage: folio [OPTIONS] SUBCOMMAND".
+  f->label("SUBCOMMAND", tr("SUBCOMMAND"));
+  // TRANSLATORS: CLI11's help, "Usage: folio [OPTIONS] SUBCOMMANDS".
+  f->label("SUBCOMMANDS", tr("SUBCOMMANDS"));
+  // TRANSLATORS: CLI11's help: the heading of the arguments that are not options.
+  f->label("Positionals", tr("Positionals"));
+  // TRANSLATORS: CLI11's help, after an option or argument that must be given.
+  f->label("REQUIRED", tr("REQUIRED"));
+  // TRANSLATORS: CLI11's help, "Excludes: --passphrase-fd" after an option.
+  f->label("Excludes", tr("Excludes"));
+  // TRANSLATORS: CLI11's help, "Needs: --x" after an option.
+  f->label("Needs", tr("Needs"));
+  // TRANSLATORS: CLI11's help: the heading of the options.
+  app.option_defaults()->group(tr("Options"));
+  // TRANSLATORS: CLI11's help: the heading of the commands.
+  app.group(tr("Subcommands"));
+  app.set_help_flag("-h,--help", tr("Print this help message and exit"));
+  app.set_help_all_flag("--help-all", tr("help for every command"));
+}
+
+// CLI11's messages about a command line, translated by their shape (those
+// of CLI11 2.1's Error.hpp that folio's commands can cause); any other stays
+// as CLI11 wrote it. The English is CLI11's, byte for byte.
+std::string parse_error_text(const std::string& what) {
+  auto ends_with = [&what](std::string_view tail) {
+    return what.size() > tail.size() && what.compare(what.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  auto head = [&what](std::string_view tail) { return what.substr(0, what.size() - tail.size()); };
+  if (what == "A subcommand is required") return tr("A subcommand is required");
+  // TRANSLATORS: CLI11: {0} is an option (--to) or an argument (file) that was not given.
+  if (ends_with(" is required")) return trf("{0} is required", head(" is required"));
+  // "--to: 1 required TEXT missing": an option given without its value.
+  if (ends_with(" missing")) {
+    std::string rest = head(" missing");
+    std::size_t colon = rest.find(": ");
+    std::size_t req = rest.rfind(" required ");
+    if (colon != std::string::npos && req != std::string::npos && req > colon) {
+      // TRANSLATORS: CLI11: {0} is an option given without its value, {1} a
+      // number of values, {2} their type (TEXT, INT).
+      return trf("{0}: {1} required {2} missing", rest.substr(0, colon), rest.substr(colon + 2, req - colon - 2),
+                 rest.substr(req + 10));
+    }
+  }
+  for (std::string_view verb : {" excludes ", " requires "}) {
+    std::size_t at = what.find(verb);
+    if (at == std::string::npos || what.find(' ') != at) continue;
+    std::string a = what.substr(0, at), b = what.substr(at + verb.size());
+    // TRANSLATORS: CLI11: two options that cannot be given together.
+    if (verb == " excludes ") return trf("{0} excludes {1}", a, b);
+    // TRANSLATORS: CLI11: {0} needs {1} to be given too.
+    return trf("{0} requires {1}", a, b);
+  }
+  return what;
+}
 
 // Made terminal_safe: a message may echo an id, a name or a path the user
 // (or a crafted backup) gave, and each stays one "folio: ..." line.
@@ -199,10 +268,11 @@ std::optional<folio::Error> check_command_words(CLI::App& app, const std::vector
     if (sub == nullptr) {
       std::string near = closest(w, command_names(at));
       std::string prefix = at == &app ? "" : said.substr(6) + " ";
-      std::string message = "unknown command '" + prefix + w + "'";
-      if (!near.empty()) message += "; did you mean '" + prefix + near + "'?";
+      std::string message = near.empty() ? trf("unknown command '{0}'", prefix + w)
+                                         : trf("unknown command '{0}'; did you mean '{1}'?", prefix + w, prefix + near);
       return folio::Error(folio::Errc::invalid_argument, message,
-                          "'" + said + " --help' lists " + (at == &app ? "every command" : "its commands"));
+                          at == &app ? trf("'{0} --help' lists every command", said)
+                                     : trf("'{0} --help' lists its commands", said));
     }
     chain.push_back(sub);
     said += " " + sub->get_name();
@@ -212,9 +282,10 @@ std::optional<folio::Error> check_command_words(CLI::App& app, const std::vector
   if (need_subcommand && at != &app && !at->get_subcommands({}).empty() && chain.size() == words.size()) {
     std::string list;
     for (const auto& n : command_names(at)) list += (list.empty() ? "" : ", ") + n;
-    return folio::Error(folio::Errc::invalid_argument, "'" + said + "' needs a command: " + list,
-                        "e.g. '" + said + " " + command_names(at).front() + "'; '" + said +
-                            " --help' says more");
+    // TRANSLATORS: {0} is a command ("folio item"), {1} a list of its subcommands.
+    return folio::Error(folio::Errc::invalid_argument, trf("'{0}' needs a command: {1}", said, list),
+                        // TRANSLATORS: {0} is a command ("folio item"), {1} one of its subcommands.
+                        trf("e.g. '{0} {1}'; '{0} --help' says more", said, command_names(at).front()));
   }
   return std::nullopt;
 }
@@ -302,10 +373,19 @@ bool report_unknown_option(CLI::App& app, const std::vector<CLI::App*>& chain, i
   std::string said = "folio";
   for (const CLI::App* c : chain) said += " " + c->get_name();
   std::string near = closest(*name, known);
-  std::string message = "unknown option '" + *name + "'" + (chain.empty() ? "" : " for '" + said + "'");
-  if (!near.empty()) message += "; did you mean '" + near + "'?";
-  print_error(message, "'" + said + " --help' lists its options; a word that starts with '-' goes after "
-                       "'--' (folio search -- -word)");
+  std::string message;
+  if (chain.empty()) {
+    message = near.empty() ? trf("unknown option '{0}'", *name)
+                           : trf("unknown option '{0}'; did you mean '{1}'?", *name, near);
+  } else {
+    // TRANSLATORS: {0} is an option, {1} a command ("folio list").
+    message = near.empty() ? trf("unknown option '{0}' for '{1}'", *name, said)
+                           // TRANSLATORS: {0} is an option, {1} a command ("folio list"), {2} an option.
+                           : trf("unknown option '{0}' for '{1}'; did you mean '{2}'?", *name, said, near);
+  }
+  print_error(message, trf("'{0} --help' lists its options; a word that starts with '-' goes after "
+                           "'--' (folio search -- -word)",
+                           said));
   return true;
 }
 
@@ -369,30 +449,30 @@ int run_command(const std::vector<std::string>& args, const Globals* preset) {
   int argc = static_cast<int>(words_storage.size());
   char** argv = argv_storage.data();
 
-  CLI::App app{"folio: a private, encrypted journal", "folio"};
-  app.footer(kFooter);
+  CLI::App app{tr("folio: a private, encrypted journal"), "folio"};
+  translate_help_words(app);
+  app.footer(std::string("\n") + tr(kFooter) + "\n");
   app.require_subcommand(1);
-  app.set_help_all_flag("--help-all", "help for every command");
   app.set_version_flag("--version", [] {
     return std::string("folio ") + folio::kVersion + " (libsodium " + folio::sodium_version() + ", SQLCipher " +
            folio::sqlcipher_version() + ")";
-  });
+  }, tr("Display program version information and exit"));
 
   folio::cli::Globals g = preset != nullptr ? *preset : folio::cli::Globals{};
-  app.add_option("--vault", g.vault, "vault folder (default: $FOLIO_VAULT, else $XDG_DATA_HOME/folio)");
+  app.add_option("--vault", g.vault, tr("vault folder (default: $FOLIO_VAULT, else $XDG_DATA_HOME/folio)"));
   CLI::Option* pass_fd =
-      app.add_option("--passphrase-fd", g.passphrase_fd, "read the passphrase from this file descriptor");
-  app.add_option("--passphrase-file", g.passphrase_file, "read the passphrase from this file (first line)")
+      app.add_option("--passphrase-fd", g.passphrase_fd, tr("read the passphrase from this file descriptor"));
+  app.add_option("--passphrase-file", g.passphrase_file, tr("read the passphrase from this file (first line)"))
       ->excludes(pass_fd);
-  app.add_flag("--recovery", g.recovery, "the secret given is the recovery code");
-  app.add_flag("--no-pager", g.no_pager, "print long listings directly, not through $PAGER");
-  app.add_flag("--no-agent", g.no_agent, "ask for the passphrase even when 'folio unlock' left an agent running");
+  app.add_flag("--recovery", g.recovery, tr("the secret given is the recovery code"));
+  app.add_flag("--no-pager", g.no_pager, tr("print long listings directly, not through $PAGER"));
+  app.add_flag("--no-agent", g.no_agent, tr("ask for the passphrase even when 'folio unlock' left an agent running"));
 
   folio::cli::Action run;
   register_commands(app, g, run, command_word(argc, argv));
-  CLI::App* help = app.add_subcommand("help", "show help for every command, or for one (folio help item add)");
+  CLI::App* help = app.add_subcommand("help", tr("show help for every command, or for one (folio help item add)"));
   std::vector<std::string> topic;
-  help->add_option("command", topic, "a command, and its subcommand");
+  help->add_option("command", topic, tr("a command, and its subcommand"));
   help->callback([&] {
     run = [&] {
       if (topic.empty()) {
@@ -410,10 +490,15 @@ int run_command(const std::vector<std::string>& args, const Globals* preset) {
   });
   // Last: the scripts it prints are made from every command above.
   folio::cli::add_completion(app, run);
-  // Global options may also follow a command name, at any depth.
+  // Global options may also follow a command name, at any depth. (And a
+  // command's help flags, made before it copied the translated group name
+  // of options, join its other options.)
+  const std::string options_group = app.option_defaults()->get_group();
   std::function<void(CLI::App*)> let_globals_through = [&](CLI::App* a) {
     for (CLI::App* sub : a->get_subcommands({})) {
       sub->fallthrough();
+      if (CLI::Option* h = sub->get_help_ptr()) h->group(options_group);
+      if (CLI::Option* h = sub->get_option_no_throw("--help-all")) h->group(options_group);
       let_globals_through(sub);
     }
   };
@@ -449,8 +534,8 @@ int run_command(const std::vector<std::string>& args, const Globals* preset) {
     if (report_unknown_option(app, chain, argc, argv)) return 2;
     // Other arguments are not echoed: a user who typed a passphrase as an
     // argument should not find it again in a log of stderr.
-    print_error("unexpected arguments (not repeated here, in case they hold a secret)",
-                "run 'folio help' for the commands and their options");
+    print_error(tr("unexpected arguments (not repeated here, in case they hold a secret)"),
+                tr("run 'folio help' for the commands and their options"));
     return 2;
   } catch (const CLI::ConversionError& e) {
     // CLI11 says "Could not convert: --kdf-ops = abc": name the option and
@@ -461,15 +546,15 @@ int run_command(const std::vector<std::string>& args, const Globals* preset) {
       std::string option = what.substr(lead.size(), what.find(" = ") - lead.size());
       std::string said = "folio";
       for (const CLI::App* c : chain) said += " " + c->get_name();
-      print_error(option + " must be a whole number", "'" + said + " --help' says what it means");
+      print_error(trf("{0} must be a whole number", option), trf("'{0} --help' says what it means", said));
     } else {
-      print_error(what, "run 'folio help' for the commands and their options");
+      print_error(what, tr("run 'folio help' for the commands and their options"));
     }
     return 2;
   } catch (const CLI::ParseError& e) {
     // "query is required" when the query was "-word": the option is the news.
     if (report_unknown_option(app, chain, argc, argv)) return 2;
-    print_error(e.what(), "run 'folio help' for the commands and their options");
+    print_error(parse_error_text(e.what()), tr("run 'folio help' for the commands and their options"));
     return 2;
   } catch (const folio::Error& e) {
     print_error(e.what(), e.hint());

@@ -7,6 +7,7 @@
 #include "age/age.h"
 #include "cli/backup_io.h"
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/error.h"
 
 namespace folio::cli {
@@ -45,7 +46,8 @@ int make_identity(const std::string& output) {
   write_all(fd, "\n");
   if (file) {
     file->commit();
-    std::cerr << "Public key: " << recipient << '\n';
+    // TRANSLATORS: age-keygen says the same ("Public key: age1...").
+    std::cerr << trf("Public key: {0}", recipient) << '\n';
   }
   return 0;
 }
@@ -58,9 +60,9 @@ void add_keygen(CLI::App& app, Globals&, Action& run) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd =
-      app.add_subcommand("keygen", "make an age identity for backups (like age-keygen)");
+      app.add_subcommand("keygen", tr("make an age identity for backups (like age-keygen)"));
   cmd->add_option("-o,--output", o->output,
-                  "write the identity to this new file (0600) instead of standard output");
+                  tr("write the identity to this new file (0600) instead of standard output"));
   cmd->callback([&run, o] {
     run = [o] {
       return make_identity(o->output);

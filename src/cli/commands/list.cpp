@@ -16,14 +16,14 @@ void add_list(CLI::App& app, Globals& g, Action& run) {
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("list", "list entries, newest first");
+  CLI::App* cmd = app.add_subcommand("list", tr("list entries, newest first"));
   cmd->add_option("-t,--tag", o->tag, tr("only entries with this tag (- reads it from standard input)"));
   cmd->add_option("--since", o->since,
-                  "from this day: YYYY-MM-DD, yesterday, '3 days ago', 'last week', 昨天... "
-                  "(docs/CLI.md, 'Dates and durations')");
-  cmd->add_option("--until", o->until, "up to the end of this day");
-  cmd->add_option("-n,--limit", o->limit, "at most this many entries (1 to 1000000)");
-  cmd->add_flag("--json", o->json, "print JSON");
+                  tr("from this day: YYYY-MM-DD, yesterday, '3 days ago', 'last week', 昨天... "
+                     "(docs/CLI.md, 'Dates and durations')"));
+  cmd->add_option("--until", o->until, tr("up to the end of this day"));
+  cmd->add_option("-n,--limit", o->limit, tr("at most this many entries (1 to 1000000)"));
+  cmd->add_flag("--json", o->json, tr("print JSON"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       TextFields().line(o->tag, "--tag").read();

@@ -1,5 +1,6 @@
 // folio passwd: a new passphrase; only the keyslot is rewritten.
 #include "cli/common.h"
+#include "folio/i18n.h"
 
 namespace folio::cli {
 
@@ -12,12 +13,12 @@ void add_passwd(CLI::App& app, Globals& g, Action& run) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
-      "passwd", "change the passphrase (with --recovery: set a new one using the recovery code)");
+      "passwd", tr("change the passphrase (with --recovery: set a new one using the recovery code)"));
   o->kdf.add_to(*cmd);
-  cmd->add_flag("--allow-weak", o->allow_weak, "accept a weak passphrase");
+  cmd->add_flag("--allow-weak", o->allow_weak, tr("accept a weak passphrase"));
   CLI::Option* new_fd =
-      cmd->add_option("--new-passphrase-fd", o->new_fd, "read the new passphrase from this file descriptor");
-  cmd->add_option("--new-passphrase-file", o->new_file, "read the new passphrase from this file")->excludes(new_fd);
+      cmd->add_option("--new-passphrase-fd", o->new_fd, tr("read the new passphrase from this file descriptor"));
+  cmd->add_option("--new-passphrase-file", o->new_file, tr("read the new passphrase from this file"))->excludes(new_fd);
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       // Exclusive from the header's first read to the new one's rename: a
@@ -28,7 +29,7 @@ void add_passwd(CLI::App& app, Globals& g, Action& run) {
       KdfParams kdf = o->kdf.resolve(vault.kdf());
       Secret pass = new_passphrase(o->new_fd, o->new_file, o->allow_weak, "--new-passphrase-fd");
       vault.change_passphrase(pass, kdf);
-      note("passphrase changed");
+      note(tr("passphrase changed"));
       return 0;
     };
   });

@@ -5,6 +5,7 @@
 #include "cli/backup_io.h"
 #include "cli/common.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 
 namespace folio::cli {
 
@@ -18,21 +19,21 @@ void add_restore(CLI::App& app, Globals& g, Action& run) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
-      "restore", "create a new vault from a backup (asks for its new passphrase)");
-  cmd->add_option("file", o->input, "backup file, or - for standard input")->required();
-  cmd->add_option("--to", o->to, "folder of the new vault")->required();
-  cmd->add_option("-i,--identity", o->identity_files, "age identity file (AGE-SECRET-KEY-1...)")
+      "restore", tr("create a new vault from a backup (asks for its new passphrase)"));
+  cmd->add_option("file", o->input, tr("backup file, or - for standard input"))->required();
+  cmd->add_option("--to", o->to, tr("folder of the new vault"))->required();
+  cmd->add_option("-i,--identity", o->identity_files, tr("age identity file (AGE-SECRET-KEY-1...)"))
       ->allow_extra_args(false);
   o->passphrase.add_to(*cmd);
   o->kdf.add_to(*cmd);
-  cmd->add_flag("--allow-weak", o->allow_weak, "accept a weak passphrase for the new vault");
+  cmd->add_flag("--allow-weak", o->allow_weak, tr("accept a weak passphrase for the new vault"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       if (o->identity_files.size() > 1)
-        throw Error(Errc::invalid_argument, "give one identity file to restore");
+        throw Error(Errc::invalid_argument, tr("give one identity file to restore"));
       if (!o->identity_files.empty() && o->passphrase.given()) {
         throw Error(Errc::invalid_argument,
-                    "give an identity file or a backup passphrase, not both");
+                    tr("give an identity file or a backup passphrase, not both"));
       }
       check_restore_target(o->to);
       BackupInput input(o->input);
@@ -49,7 +50,7 @@ void add_restore(CLI::App& app, Globals& g, Action& run) {
       }
       KdfParams kdf = o->kdf.resolve(std::nullopt);
       FdSource file(fd);
-      ProgressSource in(file, input_size(fd), progress_bar("restoring"));
+      ProgressSource in(file, input_size(fd), progress_bar(tr("restoring")));
       // The backup's keys are checked before the new vault's passphrase is
       // asked for: a wrong backup passphrase costs no second prompt.
       OpenedBackup backup(in, keys);
@@ -60,25 +61,21 @@ void add_restore(CLI::App& app, Globals& g, Action& run) {
       InterruptGuard interrupts;
       Restored r = restore_backup(o->to, vault_pass, kdf, backup);
       for (const auto& p : r.leftovers_removed) {
-        note("removed " + p.string() + ", left by an interrupted restore");
+        note(trf("removed {0}, left by an interrupted restore", p));
       }
       for (const auto& p : r.leftovers_left_alone) {
-        note("left alone " + p.string() +
-             ": another restore to the same folder may still be running; if none is, remove it");
+        note(trf("left alone {0}: another restore to the same folder may still be running; if none is, remove it", p));
       }
       // On stderr, like the rest of restore's report: stdout holds the
       // recovery code alone.
       for (const auto& n : r.report.renamed) {
-        note("attachment " + n.id + " \"" + n.name + "\" is stored as \"" + n.stored_as +
-             "\" (not a plain file name)");
+        note(trf("attachment {0} \"{1}\" is stored as \"{2}\" (not a plain file name)", n.id, n.name, n.stored_as));
       }
-      note("restored " + counts_text(r.report.added) + " into a new vault in " + o->to +
-           " (Argon2id: " + std::to_string(kdf.memory >> 10) + " KiB, " + std::to_string(kdf.ops) +
-           " passes)");
-      std::cout
-          << "Recovery code of the new vault: write it on paper and keep it away from this "
-             "device.\n"
-             "It opens the vault if you forget the passphrase. It is shown only once.\n\n    ";
+      // TRANSLATORS: {0} is a list of counts ("3 entries, 1 checklist"), {1} a folder.
+      note(trf("restored {0} into a new vault in {1} (Argon2id: {2} KiB, {3} passes)", counts_text(r.report.added),
+               o->to, kdf.memory >> 10, kdf.ops));
+      std::cout << tr("Recovery code of the new vault: write it on paper and keep it away from this device.") << '\n'
+                << tr("It opens the vault if you forget the passphrase. It is shown only once.") << "\n\n    ";
       std::cout.write(r.recovery_code.view().data(),
                       static_cast<std::streamsize>(r.recovery_code.size()));
       std::cout << "\n\n" << std::flush;

@@ -4,9 +4,26 @@
 
 #include "cli/common.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/terminal.h"
 
 namespace folio::cli {
+namespace {
+
+// The kind of a record as a person reads it (to_string(kind) is the word of
+// --json, which stays English).
+const char* kind_word(RecordKind kind) {
+  switch (kind) {
+    // TRANSLATORS: kinds of record, as in "deleted entry 3k9x4m2p".
+    case RecordKind::entry: return tr("entry");
+    case RecordKind::checklist: return tr("checklist");
+    case RecordKind::item: return tr("item");
+    case RecordKind::attachment: return tr("attachment");
+  }
+  return to_string(kind);
+}
+
+}  // namespace
 
 void add_rm(CLI::App& app, Globals& g, Action& run) {
   struct Opts {
@@ -16,14 +33,14 @@ void add_rm(CLI::App& app, Globals& g, Action& run) {
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
       "rm",
-      "delete records by id: entries, checklists, items, attachments. Their content, tags, links, "
-      "attachment data and search terms are removed and zeroed inside the encrypted database. "
-      "Older encrypted copies of the file (SSD, snapshots, backups) stay readable with the "
-      "current key; --shred also re-keys the vault so that they are not");
-  cmd->add_option("id", o->ids, "record ids (or unique prefixes of 4+ characters)")->required();
-  cmd->add_flag("-y,--yes", o->yes, "do not ask for confirmation");
+      tr("delete records by id: entries, checklists, items, attachments. Their content, tags, links, "
+         "attachment data and search terms are removed and zeroed inside the encrypted database. "
+         "Older encrypted copies of the file (SSD, snapshots, backups) stay readable with the "
+         "current key; --shred also re-keys the vault so that they are not"));
+  cmd->add_option("id", o->ids, tr("record ids (or unique prefixes of 4+ characters)"))->required();
+  cmd->add_flag("-y,--yes", o->yes, tr("do not ask for confirmation"));
   cmd->add_flag("--shred", o->shred,
-                "then re-encrypt the vault under a new data key and destroy the old one (see 'rekey')");
+                tr("then re-encrypt the vault under a new data key and destroy the old one (see 'rekey')"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       // Re-keying needs the passphrase, and the folder alone from the first
@@ -68,20 +85,23 @@ void add_rm(CLI::App& app, Globals& g, Action& run) {
           }
         }
         records.push_back({full, kind, name});
-        std::string shown = record_text(to_string(kind), full, name);
+        std::string shown = record_text(kind_word(kind), full, name);
         if (kind == RecordKind::checklist) {
-          shown += " with its " + std::to_string(vault.checklists().get(full).items) + " items";
+          // TRANSLATORS: {0} is a checklist ("checklist 3k9x4m2p \"Visa\""), {1} a number.
+          shown = trf("{0} with its {1} items", shown, vault.checklists().get(full).items);
         }
         names.push_back(shown);
       }
       // Only once every id is known: a wrong id is reported as such, not as
       // a missing confirmation.
       if (!o->yes && !have_terminal()) {
-        throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
+        throw Error(Errc::refused, tr("not deleting without confirmation"), tr("add --yes to delete from a script"));
       }
       if (!o->yes) {
-        std::string what = names.size() == 1 ? names[0] : std::to_string(names.size()) + " records";
-        if (!ask_yes_no("Delete " + terminal_safe(what) + "?")) throw Error(Errc::cancelled, "nothing was deleted");
+        // TRANSLATORS: {0} is at least 2.
+        std::string what = names.size() == 1 ? names[0] : trf("{0} records", names.size());
+        // TRANSLATORS: a yes/no question; {0} is a record or "3 records".
+        if (!ask_yes_no(trf("Delete {0}?", terminal_safe(what)))) throw Error(Errc::cancelled, tr("nothing was deleted"));
       }
       for (const auto& [id, kind, title] : records) {
         switch (kind) {
@@ -90,18 +110,18 @@ void add_rm(CLI::App& app, Globals& g, Action& run) {
           case RecordKind::item: vault.checklists().remove_item(id); break;
           case RecordKind::attachment: vault.checklists().remove_attachment(id); break;
         }
-        std::cout << "deleted " << terminal_safe(record_text(to_string(kind), id, title)) << '\n';
+        std::cout << trf("deleted {0}", terminal_safe(record_text(kind_word(kind), id, title))) << '\n';
       }
       if (o->shred) {
         try {
           vault.rekey();
         } catch (const Error& e) {
           // The deletion stands; the user must learn that the old key did not go.
-          throw Error(e.code(), std::string("deleted, but the vault was not re-keyed: ") + e.what(),
-                      "older copies of the vault file still open with the current key; "
-                      "once the cause is fixed, run 'folio rekey'");
+          throw Error(e.code(), trf("deleted, but the vault was not re-keyed: {0}", e.what()),
+                      tr("older copies of the vault file still open with the current key; "
+                         "once the cause is fixed, run 'folio rekey'"));
         }
-        note("re-keyed the vault: older copies of its file no longer open with this header");
+        note(tr("re-keyed the vault: older copies of its file no longer open with this header"));
       }
       return 0;
     };

@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "cli/common.h"
-#include "folio/i18n.h"
 #include "folio/dates.h"
+#include "folio/i18n.h"
 #include "folio/text.h"
 
 namespace folio::cli {
@@ -34,6 +34,18 @@ std::string highlighted(const SearchHit& h, std::size_t columns) {
   return before + (color ? paint(hit, "1;33") : "[" + hit + "]") + after;
 }
 
+// The kind of a hit as a person reads it (--json keeps to_string's word).
+const char* kind_word(RecordKind kind) {
+  switch (kind) {
+    // TRANSLATORS: kinds of record, as in "deleted entry 3k9x4m2p".
+    case RecordKind::entry: return tr("entry");
+    case RecordKind::checklist: return tr("checklist");
+    case RecordKind::item: return tr("item");
+    case RecordKind::attachment: return tr("attachment");
+  }
+  return to_string(kind);
+}
+
 }  // namespace
 
 void add_search(CLI::App& app, Globals& g, Action& run) {
@@ -45,17 +57,17 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
-      "search", "search entries, checklists, items and file names (Chinese included)");
+      "search", tr("search entries, checklists, items and file names (Chinese included)"));
   cmd->add_option("query", o->words,
                   tr("words (all must match), \"a phrase\", a OR b, -excluded, prefix*; - alone reads the query "
                      "from standard input"))->required();
   cmd->add_option("-t,--tag", o->tag, tr("only entries with this tag (- reads it from standard input)"));
-  cmd->add_option("--since", o->since, "only entries from this day");
-  cmd->add_option("--until", o->until, "only entries up to the end of this day");
-  cmd->add_option("-n,--limit", o->limit, "at most this many results (default 20, at most 1000000)");
-  cmd->add_flag("--entries", o->entries, "only journal entries");
-  cmd->add_flag("--checklists", o->checklists, "only checklists, items and attachments");
-  cmd->add_flag("--json", o->json, "print JSON");
+  cmd->add_option("--since", o->since, tr("only entries from this day"));
+  cmd->add_option("--until", o->until, tr("only entries up to the end of this day"));
+  cmd->add_option("-n,--limit", o->limit, tr("at most this many results (default 20, at most 1000000)"));
+  cmd->add_flag("--entries", o->entries, tr("only journal entries"));
+  cmd->add_flag("--checklists", o->checklists, tr("only checklists, items and attachments"));
+  cmd->add_flag("--json", o->json, tr("print JSON"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       // Only a query of "-" alone is read: a "-" among words is part of it.
@@ -90,43 +102,47 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
         return 0;
       }
       const std::size_t cols = terminal_columns();
+      // The kind column fits the widest translated kind (10 in English).
+      std::size_t kind_w = 10;
+      for (RecordKind k : {RecordKind::entry, RecordKind::checklist, RecordKind::item, RecordKind::attachment})
+        kind_w = std::max(kind_w, display_width(kind_word(k)));
       Pager pager(g);
       for (const auto& h : hits) {
         std::string title = terminal_safe(h.title);
         std::string context = h.context.empty() ? "" : "  (" + terminal_safe(h.context) + ")";
-        std::string head = h.id + "  " + pad_width(to_string(h.kind), 10) + "  " + format_local(h.created) + "  ";
+        std::string head = h.id + "  " + pad_width(kind_word(h.kind), kind_w) + "  " + format_local(h.created) + "  ";
         const std::size_t used = display_width(head);
         if (cols > used + 16) {
           const std::size_t room = cols - used;
           if (display_width(context) > room / 2) context = fit_width(context, room / 2);
           title = fit_width(title, room - display_width(context));
         }
-        std::cout << paint(h.id, "33") << "  " << pad_width(to_string(h.kind), 10) << "  "
+        std::cout << paint(h.id, "33") << "  " << pad_width(kind_word(h.kind), kind_w) << "  "
                   << format_local(h.created) << "  " << title;
         if (!context.empty()) std::cout << paint(context, "2");
         std::cout << "\n          " << highlighted(h, cols > 10 + 16 ? cols - 10 : 0) << '\n';
       }
-      if (hits.empty()) note("no matches");
+      if (hits.empty()) note(tr("no matches"));
       return 0;
     };
   });
 
-  CLI::App* check = app.add_subcommand("check", "read and verify every page of the vault (exit 5 if damaged)");
+  CLI::App* check = app.add_subcommand("check", tr("read and verify every page of the vault (exit 5 if damaged)"));
   check->callback([&g, &run] {
     run = [&g] {
       Vault vault = open_vault(g, Access::read);
       vault.check();
-      note("the vault is intact");
+      note(tr("the vault is intact"));
       return 0;
     };
   });
 
-  CLI::App* re = app.add_subcommand("reindex", "rebuild the search index (for a damaged or older index)");
+  CLI::App* re = app.add_subcommand("reindex", tr("rebuild the search index (for a damaged or older index)"));
   re->callback([&g, &run] {
     run = [&g] {
       Vault vault = open_vault(g, Access::write);
       std::size_t n = vault.search().rebuild();
-      note("indexed " + std::to_string(n) + " records");
+      note(trf("indexed {0} records", n));
       return 0;
     };
   });

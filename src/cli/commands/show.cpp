@@ -4,6 +4,7 @@
 
 #include "cli/common.h"
 #include "folio/dates.h"
+#include "folio/i18n.h"
 #include "folio/text.h"
 
 namespace folio::cli {
@@ -14,9 +15,9 @@ void add_show(CLI::App& app, Globals& g, Action& run) {
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("show", "print one entry");
-  cmd->add_option("id", o->id, "entry id, or a unique prefix of 4+ characters")->required();
-  cmd->add_flag("--json", o->json, "print JSON");
+  CLI::App* cmd = app.add_subcommand("show", tr("print one entry"));
+  cmd->add_option("id", o->id, tr("entry id, or a unique prefix of 4+ characters"))->required();
+  cmd->add_flag("--json", o->json, tr("print JSON"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       check_entry_id(o->id);
@@ -32,14 +33,20 @@ void add_show(CLI::App& app, Globals& g, Action& run) {
         return 0;
       }
       Pager pager(g);
-      std::cout << paint("id", "2") << "       " << paint(e.id, "33") << '\n';
-      std::cout << paint("created", "2") << "  " << format_local(e.created) << '\n';
-      if (e.updated != e.created) std::cout << paint("updated", "2") << "  " << format_local(e.updated) << '\n';
-      if (e.title) std::cout << paint("title", "2") << "    " << paint(terminal_safe(*e.title), "1") << '\n';
+      // TRANSLATORS: the labels of 'folio show', one above the other.
+      const char* labels[] = {tr("id"), tr("created"), tr("updated"), tr("title"), tr("tags")};
+      std::size_t width = 0;
+      for (const char* l : labels) width = std::max(width, display_width(l));
+      // A label dimmed, then spaces to two columns past the widest one.
+      auto label = [width](const char* l) { return paint(l, "2") + std::string(width + 2 - display_width(l), ' '); };
+      std::cout << label(labels[0]) << paint(e.id, "33") << '\n';
+      std::cout << label(labels[1]) << format_local(e.created) << '\n';
+      if (e.updated != e.created) std::cout << label(labels[2]) << format_local(e.updated) << '\n';
+      if (e.title) std::cout << label(labels[3]) << paint(terminal_safe(*e.title), "1") << '\n';
       if (!e.tags.empty()) {
         std::string tags;
         for (const auto& t : e.tags) tags += (tags.empty() ? "#" : " #") + t;
-        std::cout << paint("tags", "2") << "     " << paint(terminal_safe(tags), "36") << '\n';
+        std::cout << label(labels[4]) << paint(terminal_safe(tags), "36") << '\n';
       }
       // Line breaks and tabs stay; every other control is written out.
       std::cout << '\n' << terminal_safe(e.body, true);

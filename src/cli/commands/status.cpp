@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/agent.h"
 
 namespace folio::cli {
@@ -9,8 +10,8 @@ namespace folio::cli {
 void add_status(CLI::App& app, Globals& g, Action& run) {
   auto json = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
-      "status", "say whether an agent keeps the vault unlocked, and until when (exit 1 when locked)");
-  cmd->add_flag("--json", *json, "print one JSON object");
+      "status", tr("say whether an agent keeps the vault unlocked, and until when (exit 1 when locked)"));
+  cmd->add_flag("--json", *json, tr("print one JSON object"));
   cmd->callback([&g, &run, json] {
     run = [&g, json] {
       auto dir = vault_path(g);
@@ -25,11 +26,13 @@ void add_status(CLI::App& app, Globals& g, Action& run) {
         }
         std::cout << j.dump() << '\n';
       } else if (s) {
-        std::cout << "unlocked for " << describe_duration(s->unlocked_for) << "; locks after "
-                  << describe_duration(s->idle_left) << " without use, at the latest in "
-                  << describe_duration(s->lifetime_left) << '\n';
+        // TRANSLATORS: {0}, {1} and {2} are durations: "1h5m", "10m", "42s".
+        std::cout << trf("unlocked for {0}; locks after {1} without use, at the latest in {2}",
+                         describe_duration(s->unlocked_for), describe_duration(s->idle_left),
+                         describe_duration(s->lifetime_left))
+                  << '\n';
       } else {
-        std::cout << "locked\n";
+        std::cout << tr("locked") << '\n';
       }
       return s ? 0 : 1;
     };

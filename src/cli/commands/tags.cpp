@@ -3,14 +3,15 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/text.h"
 
 namespace folio::cli {
 
 void add_tags(CLI::App& app, Globals& g, Action& run) {
   auto json = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("tags", "list tags and how many entries use each");
-  cmd->add_flag("--json", *json, "print JSON");
+  CLI::App* cmd = app.add_subcommand("tags", tr("list tags and how many entries use each"));
+  cmd->add_flag("--json", *json, tr("print JSON"));
   cmd->callback([&g, &run, json] {
     run = [&g, json] {
       Vault vault = open_vault(g, Access::read);

@@ -7,11 +7,11 @@
 namespace folio::cli {
 
 void add_template(CLI::App& app, Globals& g, Action& run) {
-  CLI::App* noun = app.add_subcommand("template", "checklist templates: list, rm");
+  CLI::App* noun = app.add_subcommand("template", tr("checklist templates: list, rm"));
   noun->require_subcommand(1);
   auto json = std::make_shared<bool>(false);
-  CLI::App* list = noun->add_subcommand("list", "list built-in and saved templates with their items");
-  list->add_flag("--json", *json, "print JSON");
+  CLI::App* list = noun->add_subcommand("list", tr("list built-in and saved templates with their items"));
+  list->add_flag("--json", *json, tr("print JSON"));
   list->callback([&g, &run, json] {
     run = [&g, json] {
       Vault vault = open_vault(g, Access::read);
@@ -27,21 +27,22 @@ void add_template(CLI::App& app, Globals& g, Action& run) {
       for (const auto& t : templates) {
         std::cout << paint(terminal_safe(t.name), "1")
                   << (t.alias.empty() ? "" : " / " + terminal_safe(t.alias))
-                  << (t.builtin ? "  (built-in)" : "  (saved)") << '\n';
+                  // TRANSLATORS: after a template's name in 'folio template list'.
+                  << "  " << (t.builtin ? tr("(built-in)") : tr("(saved)")) << '\n';
         for (const auto& i : t.items) std::cout << "  - " << terminal_safe(i) << '\n';
       }
       return 0;
     };
   });
   auto name = std::make_shared<std::string>();
-  CLI::App* rm = noun->add_subcommand("rm", "delete a saved template");
+  CLI::App* rm = noun->add_subcommand("rm", tr("delete a saved template"));
   rm->add_option("name", *name, tr("template name (- reads it from standard input)"))->required();
   rm->callback([&g, &run, name] {
     run = [&g, name] {
       TextFields().line(*name, "NAME").read();
       Vault vault = open_vault(g, Access::write);
       vault.checklists().remove_template(*name);
-      note("deleted template '" + *name + "'");
+      note(trf("deleted template '{0}'", *name));
       return 0;
     };
   });

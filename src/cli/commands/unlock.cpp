@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/agent.h"
 #include "folio/dates.h"
 #include "folio/error.h"
@@ -17,9 +18,10 @@ std::chrono::seconds agent_span(const std::string& text, const char* option) {
   std::chrono::seconds s = parse_clock_span(text, option);
   if (s > agent::kMaxLifetime) {
     throw Error(Errc::invalid_argument,
-                std::string("invalid ") + option + " '" + text +
-                    "': at most 24h: a longer unlock leaves the vault's keys in memory for longer",
-                "use 24h (or 1d) or less, and 'folio unlock' again when it locks");
+                // TRANSLATORS: {0} is --timeout or --max-lifetime, {1} what was given.
+                trf("invalid {0} '{1}': at most 24h: a longer unlock leaves the vault's keys in memory for longer",
+                    option, text),
+                tr("use 24h (or 1d) or less, and 'folio unlock' again when it locks"));
   }
   return s;
 }
@@ -43,13 +45,13 @@ void add_unlock(CLI::App& app, Globals& g, Action& run) {
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
       "unlock",
-      "ask for the passphrase once and keep the vault unlocked for this user's later commands "
-      "(a background agent holds the key in locked memory) until 'folio lock', the idle timeout "
-      "or the maximum lifetime");
-  cmd->add_option("--timeout", o->timeout, "lock after this long without use (e.g. 90s, 10m, 2h, 1d; at most 24h)")
+      tr("ask for the passphrase once and keep the vault unlocked for this user's later commands "
+         "(a background agent holds the key in locked memory) until 'folio lock', the idle timeout "
+         "or the maximum lifetime"));
+  cmd->add_option("--timeout", o->timeout, tr("lock after this long without use (e.g. 90s, 10m, 2h, 1d; at most 24h)"))
       ->capture_default_str();
   cmd->add_option("--max-lifetime", o->max_lifetime,
-                  "lock after this long whatever happens (default 2h, or --timeout when longer; at most 24h)");
+                  tr("lock after this long whatever happens (default 2h, or --timeout when longer; at most 24h)"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       agent::Options options;
@@ -61,18 +63,20 @@ void add_unlock(CLI::App& app, Globals& g, Action& run) {
       }
       if (options.idle > options.max_lifetime) {
         throw Error(Errc::invalid_argument,
-                    "--timeout " + o->timeout + " is longer than --max-lifetime " + *o->max_lifetime,
-                    "give a --max-lifetime at least as long as --timeout");
+                    trf("--timeout {0} is longer than --max-lifetime {1}", o->timeout, *o->max_lifetime),
+                    tr("give a --max-lifetime at least as long as --timeout"));
       }
       auto dir = vault_path(g);
       if (agent::status(dir)) {
-        throw Error(Errc::already_exists, "the vault is already unlocked",
-                    "see 'folio status'; 'folio lock' ends the agent");
+        throw Error(Errc::already_exists, tr("the vault is already unlocked"),
+                    tr("see 'folio status'; 'folio lock' ends the agent"));
       }
       Vault vault = open_vault(g, Access::read, /*use_agent=*/false);
       agent::start(vault, options, this_executable());
-      note("unlocked " + std::filesystem::absolute(vault.path()).string() + " until " + describe_duration(options.idle) +
-           " without use (at most " + describe_duration(options.max_lifetime) + "); 'folio lock' locks it now");
+      // TRANSLATORS: {0} is the vault's folder, {1} and {2} durations ("10m", "2h").
+      note(trf("unlocked {0} until {1} without use (at most {2}); 'folio lock' locks it now",
+               std::filesystem::absolute(vault.path()), describe_duration(options.idle),
+               describe_duration(options.max_lifetime)));
       return 0;
     };
   });
@@ -84,7 +88,7 @@ void add_unlock(CLI::App& app, Globals& g, Action& run) {
   serve->callback([&run] {
     run = [] {
       if (::isatty(4) || ::fcntl(3, F_GETFD) < 0 || ::fcntl(4, F_GETFD) < 0) {
-        throw Error(Errc::invalid_argument, "agent-serve is started by 'folio unlock', not by hand");
+        throw Error(Errc::invalid_argument, tr("agent-serve is started by 'folio unlock', not by hand"));
       }
       return agent::serve(3, 4);
     };

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 
 namespace folio::cli {
 namespace {
@@ -26,8 +27,9 @@ void print_line(const Result& r) {
   std::string verdict = r.verdict == Verdict::fail ? "FAIL" : std::string(to_string(r.verdict));
   // A text vector's id is its file name: show the path once.
   bool named_by_file = r.file.size() > r.id.size() && r.file.ends_with("/" + r.id);
-  std::cout << paint(verdict, sgr) << "  " << r.file << (named_by_file ? "" : " #" + r.id)
-            << "  expected " << r.expected << ", got " << r.got;
+  // TRANSLATORS: {0} and {1} are a test vector's words: valid, invalid, acceptable.
+  std::cout << paint(verdict, sgr) << "  " << r.file << (named_by_file ? "" : " #" + r.id) << "  "
+            << trf("expected {0}, got {1}", r.expected, r.got);
   if (!r.flags.empty()) std::cout << "  [" << flags_text(r.flags) << "]";
   if (!r.note.empty() && r.verdict != Verdict::pass) std::cout << "  (" << r.note << ")";
   std::cout << '\n';
@@ -51,15 +53,17 @@ void print_acceptable(const std::vector<Result>& acceptable) {
   std::map<std::string, std::map<std::string, std::vector<std::string>>> by_flag;
   for (const auto& r : acceptable) {
     std::string name = r.file.substr(r.file.find_last_of('/') + 1) + " #" + r.id;
-    if (r.flags.empty()) by_flag["(no flag)"][r.got].push_back(name);
+    // TRANSLATORS: in 'folio vectors run', the group of tests that have no flag.
+    if (r.flags.empty()) by_flag[tr("(no flag)")][r.got].push_back(name);
     for (const auto& f : r.flags) by_flag[f][r.got].push_back(name);
   }
-  std::cout << "\nacceptable (the file allows either answer), by flag:\n";
+  std::cout << '\n' << tr("acceptable (the file allows either answer), by flag:") << '\n';
   for (const auto& [flag, answers] : by_flag) {
     for (const auto& [got, ids] : answers) {
-      std::cout << "  " << flag << ": " << ids.size() << " answered " << got;
+      // TRANSLATORS: {0} is a Wycheproof flag, {1} a number of tests, {2} valid or invalid.
+      std::cout << "  " << trf("{0}: {1} answered {2}", flag, ids.size(), got);
       if (got == "invalid" && flag == "ZeroSharedSecret") {
-        std::cout << " (libsodium refuses an all-zero X25519 shared secret)";
+        std::cout << " " << tr("(libsodium refuses an all-zero X25519 shared secret)");
       }
       if (ids.size() <= kListUpTo) {
         std::cout << ":";
@@ -79,13 +83,13 @@ void add_vectors(CLI::App& app, Globals&, Action& run) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd =
-      app.add_subcommand("vectors", "run published test vectors through folio's crypto");
+      app.add_subcommand("vectors", tr("run published test vectors through folio's crypto"));
   cmd->require_subcommand(1);
   CLI::App* run_cmd = cmd->add_subcommand(
-      "run", "run Wycheproof .json files and folders of C2SP age or folio vectors");
-  run_cmd->add_option("paths", o->paths, "files and folders")->required();
-  run_cmd->add_flag("--json", o->json, "one JSON object per line, the summary last");
-  run_cmd->add_flag("-q,--quiet", o->quiet, "print only failures, then the groups and the summary");
+      "run", tr("run Wycheproof .json files and folders of C2SP age or folio vectors"));
+  run_cmd->add_option("paths", o->paths, tr("files and folders"))->required();
+  run_cmd->add_flag("--json", o->json, tr("one JSON object per line, the summary last"));
+  run_cmd->add_flag("-q,--quiet", o->quiet, tr("print only failures, then the groups and the summary"));
   run_cmd->callback([&run, o] {
     run = [o] {
       std::vector<std::filesystem::path> paths(o->paths.begin(), o->paths.end());
@@ -119,18 +123,18 @@ void add_vectors(CLI::App& app, Globals&, Action& run) {
       }
       print_acceptable(acceptable);
       if (!unsupported.empty()) {
-        std::cout << "\nunsupported (not run, not passed):\n";
+        std::cout << '\n' << tr("unsupported (not run, not passed):") << '\n';
         for (const auto& r : unsupported) std::cout << "  " << r.file << ": " << r.note << '\n';
       }
       if (!refused.empty()) {
-        std::cout << "\nrefused (not run, not counted):\n";
+        std::cout << '\n' << tr("refused (not run, not counted):") << '\n';
         for (const auto& r : refused) std::cout << "  " << r.file << ": " << r.reason << '\n';
       }
       std::cout << '\n'
-                << s.passed << " passed, " << s.failed << " failed, " << s.acceptable
-                << " acceptable, " << s.unsupported << " unsupported; " << s.files << " files, "
-                << s.refused << " refused\n";
-      if (s.passed + s.failed + s.acceptable == 0) note("no test ran");
+                << trf("{0} passed, {1} failed, {2} acceptable, {3} unsupported; {4} files, {5} refused", s.passed,
+                       s.failed, s.acceptable, s.unsupported, s.files, s.refused)
+                << '\n';
+      if (s.passed + s.failed + s.acceptable == 0) note(tr("no test ran"));
       return s.ok() ? 0 : 1;
     };
   });

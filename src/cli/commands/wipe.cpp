@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/i18n.h"
 #include "folio/agent.h"
 #include "folio/editor.h"
 #include "folio/error.h"
@@ -23,14 +24,14 @@ void stop_agent(const std::filesystem::path& dir) { agent::tell_to_stop(dir); }
 void add_wipe(CLI::App& app, Globals& g, Action& run) {
   CLI::App* rekey = app.add_subcommand(
       "rekey",
-      "re-encrypt the vault under a new data key and destroy the old key: copies of the old "
-      "file (disk remnants, snapshots) can no longer be decrypted with this header. Needs free "
-      "space for a second copy; the passphrase and recovery code stay the same");
+      tr("re-encrypt the vault under a new data key and destroy the old key: copies of the old "
+         "file (disk remnants, snapshots) can no longer be decrypted with this header. Needs free "
+         "space for a second copy; the passphrase and recovery code stay the same"));
   rekey->callback([&g, &run] {
     run = [&g] {
       Vault vault = open_vault(g, Access::exclusive, /*use_agent=*/false);
       vault.rekey();
-      note("re-keyed the vault");
+      note(tr("re-keyed the vault"));
       return 0;
     };
   });
@@ -38,34 +39,34 @@ void add_wipe(CLI::App& app, Globals& g, Action& run) {
   auto yes = std::make_shared<bool>(false);
   CLI::App* destroy = app.add_subcommand(
       "destroy",
-      "destroy the whole vault: keyslots first (from then on nothing is readable), then the "
-      "database, side files and folder. Asks first unless --yes. No passphrase needed");
-  destroy->add_flag("-y,--yes", *yes, "do not ask for confirmation");
+      tr("destroy the whole vault: keyslots first (from then on nothing is readable), then the "
+         "database, side files and folder. Asks first unless --yes. No passphrase needed"));
+  destroy->add_flag("-y,--yes", *yes, tr("do not ask for confirmation"));
   destroy->callback([&g, &run, yes] {
     run = [&g, yes] {
       auto dir = vault_path(g);
       if (!Vault::exists(dir)) {
-        throw Error(Errc::not_found, "no vault in " + dir.string(), "check the path given with --vault");
+        throw Error(Errc::not_found, trf("no vault in {0}", dir), tr("check the path given with --vault"));
       }
       if (!*yes) {
-        if (!have_terminal()) throw Error(Errc::refused, "not destroying without confirmation", "add --yes");
-        if (!ask_yes_no("Destroy the vault in " + dir.string() + "? Everything in it will be unreadable, for good.")) {
-          throw Error(Errc::cancelled, "nothing was destroyed");
+        if (!have_terminal()) throw Error(Errc::refused, tr("not destroying without confirmation"), tr("add --yes"));
+        if (!ask_yes_no(trf("Destroy the vault in {0}? Everything in it will be unreadable, for good.", dir))) {
+          throw Error(Errc::cancelled, tr("nothing was destroyed"));
         }
       }
       Vault::destroy(dir, [&dir] {
-        note("keys destroyed: the vault can no longer be opened");
+        note(tr("keys destroyed: the vault can no longer be opened"));
         stop_agent(dir);
       });
-      note("removed " + dir.string());
+      note(trf("removed {0}", dir));
       return 0;
     };
   });
 
   CLI::App* panic = app.add_subcommand(
       "panic",
-      "destroy the vault at once: no prompt, no passphrase. The keyslots are overwritten first, "
-      "then the rest is removed");
+      tr("destroy the vault at once: no prompt, no passphrase. The keyslots are overwritten first, "
+         "then the rest is removed"));
   panic->callback([&g, &run] {
     run = [&g] {
       auto dir = vault_path(g);
@@ -86,9 +87,9 @@ void add_wipe(CLI::App& app, Globals& g, Action& run) {
       // Again at the end: a folio whose save failed because of this panic
       // keeps its text only while the vault is still there (save_edited).
       wipe_kept_edits();
-      char line[96];
-      std::snprintf(line, sizeof line, "vault destroyed (keys gone after %.1f ms)", keys_ms);
-      note(line);
+      char ms[32];
+      std::snprintf(ms, sizeof ms, "%.1f", keys_ms);
+      note(trf("vault destroyed (keys gone after {0} ms)", ms));
       return 0;
     };
   });
