@@ -5,6 +5,7 @@
 #include "folio/dates.h"
 #include "folio/editor.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/terminal.h"
 
 namespace folio::cli {
@@ -15,16 +16,16 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
     std::vector<std::string> tags;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("add", "add a journal entry (body from stdin or $EDITOR)");
-  cmd->add_option("--title", o->title, "a title");
-  cmd->add_option("-t,--tag", o->tags, "a tag (repeatable)")->allow_extra_args(false);
+  CLI::App* cmd = app.add_subcommand("add", tr("add a journal entry (body from stdin or $EDITOR)"));
+  cmd->add_option("--title", o->title, tr("a title"));
+  cmd->add_option("-t,--tag", o->tags, tr("a tag (repeatable)"))->allow_extra_args(false);
   cmd->add_option("--text", o->text,
-                  "the body, from the command line: RISKY, it stays in shell history and "
-                  "shows in the process list");
-  cmd->add_option("--item", o->item, "link the entry to a checklist item (id or CHECKLIST:N)");
+                  tr("the body, from the command line: RISKY, it stays in shell history and "
+                     "shows in the process list"));
+  cmd->add_option("--item", o->item, tr("link the entry to a checklist item (id or CHECKLIST:N)"));
   cmd->add_option("--date", o->date,
-                  "backdate the entry: YYYY-MM-DD, yesterday, '3 days ago', 昨天... at the current time of day; "
-                  "not in the future (docs/CLI.md, 'Dates and durations')");
+                  tr("backdate the entry: YYYY-MM-DD, yesterday, '3 days ago', 昨天... at the current time of day; "
+                     "not in the future (docs/CLI.md, 'Dates and durations')"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       // The date is checked before the passphrase is asked for.
@@ -49,11 +50,11 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
         draft.body = read_stdin();
       } else {
         edited = edit_text("");
-        if (!edited) throw Error(Errc::cancelled, "the entry is empty; nothing was saved");
+        if (!edited) throw Error(Errc::cancelled, tr("the entry is empty; nothing was saved"));
         draft.body = edited->text();
       }
       if (draft.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-        throw Error(Errc::cancelled, "the entry is empty; nothing was saved");
+        throw Error(Errc::cancelled, tr("the entry is empty; nothing was saved"));
       }
       // The same command again, reading the kept text on standard input.
       std::string save_with = folio_command(g) + " add";
@@ -77,7 +78,7 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
           }
         }
         std::cout << e.id << '\n';
-        report_change("added", "entry", e.id, e.title.value_or(""));
+        note(trf("added entry {0}", record_label(e.id, e.title.value_or(""))));
       }, [&] { return save_with; });
       return 0;
     };
