@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -14,22 +13,23 @@
 
 #include "cli/common.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/terminal.h"
 
 namespace folio::cli {
 
 void BackupPassphraseOptions::add_to(CLI::App& cmd) {
   CLI::Option* by_fd = cmd.add_option("--backup-passphrase-fd", fd,
-                                      "read the backup's passphrase from this file descriptor");
+                                      tr("read the backup's passphrase from this file descriptor"));
   cmd.add_option("--backup-passphrase-file", file,
-                 "read the backup's passphrase from this file (first line)")
+                 tr("read the backup's passphrase from this file (first line)"))
       ->excludes(by_fd);
 }
 
 Secret BackupPassphraseOptions::read() const {
   if (fd) return read_secret_fd(*fd, "--backup-passphrase-fd");
   if (!file.empty()) return read_secret_file(file);
-  return prompt_secret("Backup passphrase: ");
+  return prompt_secret(tr("Backup passphrase: "));
 }
 
 Secret BackupPassphraseOptions::read_new(bool allow_weak) const {
@@ -37,19 +37,17 @@ Secret BackupPassphraseOptions::read_new(bool allow_weak) const {
   if (given()) {
     pass = read();
   } else {
-    pass = prompt_secret("New backup passphrase: ");
-    Secret again = prompt_secret("Repeat the backup passphrase: ");
+    pass = prompt_secret(tr("New backup passphrase: "));
+    Secret again = prompt_secret(tr("Repeat the backup passphrase: "));
     if (!pass.equals(again))
-      throw Error(Errc::invalid_argument, "the two passphrases differ; nothing was written");
+      throw Error(Errc::invalid_argument, tr("the two passphrases differ; nothing was written"));
   }
   Strength s = estimate_strength(pass);
-  char line[160];
-  std::snprintf(line, sizeof line, "backup passphrase strength: %s (about 2^%.0f guesses)",
-                s.rating, std::floor(s.bits));
-  note(line);
+  // TRANSLATORS: {0} is the rating ("weak", "strong"...), {1} a power of two.
+  note(trf("backup passphrase strength: {0} (about 2^{1} guesses)", strength_rating(s), strength_bits(s)));
   if (s.bits < kMinStrengthBits && !allow_weak) {
-    throw Error(Errc::refused, "the backup passphrase is too weak; nothing was written",
-                "use a longer passphrase (e.g. five or more random words), or --allow-weak");
+    throw Error(Errc::refused, tr("the backup passphrase is too weak; nothing was written"),
+                tr("use a longer passphrase (e.g. five or more random words), or --allow-weak"));
   }
   return pass;
 }
@@ -58,8 +56,8 @@ Secret read_key_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
-    if (err == ENOENT) throw Error(Errc::not_found, "no identity file " + path);
-    throw Error(Errc::io, "cannot read " + path + ": " + std::strerror(err));
+    if (err == ENOENT) throw Error(Errc::not_found, trf("no identity file {0}", path));
+    throw Error(Errc::io, trf("cannot read {0}: {1}", path, std::strerror(err)));
   }
   struct Closer {
     int fd;
@@ -71,11 +69,11 @@ Secret read_key_file(const std::string& path) {
   while (got < s.size()) {
     ssize_t n = ::read(fd, s.data() + got, s.size() - got);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(Errc::io, "cannot read " + path + ": " + std::strerror(errno));
+    if (n < 0) throw Error(Errc::io, trf("cannot read {0}: {1}", path, std::strerror(errno)));
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
   }
-  if (got > kMax) throw Error(Errc::invalid_argument, path + " is too large for an identity file");
+  if (got > kMax) throw Error(Errc::invalid_argument, trf("{0} is too large for an identity file", path));
   s.truncate(got);
   return s;
 }
@@ -85,12 +83,13 @@ namespace {
 Error exists_error(const std::filesystem::path& target, OutputFile::Replace replace) {
   if (replace == OutputFile::Replace::never) {
     return Error(Errc::already_exists,
-                 target.string() + " already exists, and this command never overwrites a file (it may "
-                                   "hold a key you still need); nothing was written",
-                 "choose another path with -o, or move or remove that file first");
+                 trf("{0} already exists, and this command never overwrites a file (it may hold a key you "
+                     "still need); nothing was written",
+                     target),
+                 tr("choose another path with -o, or move or remove that file first"));
   }
-  return Error(Errc::already_exists, target.string() + " already exists; nothing was written",
-               "choose another file name, or add --force to overwrite it");
+  return Error(Errc::already_exists, trf("{0} already exists; nothing was written", target),
+               tr("choose another file name, or add --force to overwrite it"));
 }
 
 }  // namespace
@@ -101,7 +100,7 @@ void OutputFile::check(const std::filesystem::path& target, bool force, Replace 
     throw exists_error(target, replace);
   }
   if (std::filesystem::is_directory(target, ec)) {
-    throw Error(Errc::invalid_argument, target.string() + " is a folder", "give a file name");
+    throw Error(Errc::invalid_argument, trf("{0} is a folder", target), tr("give a file name"));
   }
 }
 
@@ -163,7 +162,7 @@ void remove_stale_temps(const std::filesystem::path& dir, const std::string& nam
   }
   for (const auto& f : stale) {
     overwrite_and_unlink(f);
-    note("removed " + f.string() + ", left by an interrupted folio run");
+    note(trf("removed {0}, left by an interrupted folio run", f));
   }
 }
 
@@ -173,8 +172,8 @@ int create_temp_beside(const std::filesystem::path& target, std::string& temp) {
   int fd = ::mkostemp(name.data(), O_CLOEXEC);  // 0600
   if (fd < 0) {
     int err = errno;
-    throw Error(Errc::io, "cannot write " + target.string() + ": " + std::strerror(err),
-                err == ENOSPC ? "free some disk space, or write elsewhere" : "");
+    throw Error(Errc::io, trf("cannot write {0}: {1}", target, std::strerror(err)),
+                err == ENOSPC ? tr("free some disk space, or write elsewhere") : "");
   }
   temp = name;
   return fd;
@@ -193,8 +192,8 @@ OutputFile::~OutputFile() {
 
 void OutputFile::commit() {
   auto fail = [this](int err) {
-    return Error(Errc::io, "cannot write " + target_.string() + ": " + std::strerror(err),
-                 err == ENOSPC ? "free some disk space, or write the backup elsewhere" : "");
+    return Error(Errc::io, trf("cannot write {0}: {1}", target_, std::strerror(err)),
+                 err == ENOSPC ? tr("free some disk space, or write the backup elsewhere") : "");
   };
   if (::fsync(fd_) != 0) throw fail(errno);
   int rc = ::close(fd_);
@@ -269,15 +268,14 @@ bool InterruptGuard::interrupted() { return g_interrupted != 0; }
 
 void InterruptibleSink::write(std::span<const std::uint8_t> bytes) {
   if (InterruptGuard::interrupted()) {
-    throw Error(Errc::cancelled,
-                "interrupted; the partial file was removed and nothing was written");
+    throw Error(Errc::cancelled, tr("interrupted; the partial file was removed and nothing was written"));
   }
   out_.write(bytes);
 }
 
 std::size_t ProgressSource::read(std::span<std::uint8_t> out) {
   auto check = [] {
-    if (InterruptGuard::interrupted()) throw Error(Errc::cancelled, "interrupted; nothing was imported");
+    if (InterruptGuard::interrupted()) throw Error(Errc::cancelled, tr("interrupted; nothing was imported"));
   };
   check();
   std::size_t n = in_.read(out);
@@ -295,13 +293,13 @@ int open_backup_input(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
-    if (err == ENOENT) throw Error(Errc::not_found, "no file " + path);
-    throw Error(Errc::io, "cannot read " + path + ": " + std::strerror(err));
+    if (err == ENOENT) throw Error(Errc::not_found, trf("no file {0}", path));
+    throw Error(Errc::io, trf("cannot read {0}: {1}", path, std::strerror(err)));
   }
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     ::close(fd);
-    throw Error(Errc::invalid_argument, path + " is a folder", "give the backup file");
+    throw Error(Errc::invalid_argument, trf("{0} is a folder", path), tr("give the backup file"));
   }
   return fd;
 }
@@ -318,8 +316,14 @@ std::uint64_t input_size(int fd) {
 
 namespace {
 
-std::string plural(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
+// The kind of a conflicting record (ImportConflict::kind) as a word in the
+// user's language; a kind a later folio added is shown as it is.
+std::string conflict_kind(const std::string& kind) {
+  static const char* const kKinds[] = {N_("entry"), N_("checklist"), N_("item"), N_("attachment"), N_("template")};
+  for (const char* k : kKinds) {
+    if (kind == k) return tr(k);
+  }
+  return kind;
 }
 
 nlohmann::json counts_json(const RecordCounts& c) {
@@ -335,19 +339,23 @@ nlohmann::json counts_json(const RecordCounts& c) {
 }  // namespace
 
 std::string counts_text(const RecordCounts& c) {
-  std::string out;
-  auto add = [&out](std::size_t n, const char* one, const char* many) {
-    if (n == 0) return;
-    out += (out.empty() ? "" : ", ") + plural(n, one, many);
-  };
-  add(c.entries, "entry", "entries");
-  add(c.checklists, "checklist", "checklists");
-  add(c.items, "item", "items");
-  add(c.links, "link", "links");
-  add(c.templates, "template", "templates");
-  add(c.attachments, "attachment", "attachments");
-  if (c.attachments > 0) out += " (" + size_text(c.attachment_bytes) + ")";
-  return out.empty() ? "nothing" : out;
+  std::vector<std::string> parts;
+  if (c.entries > 0) parts.push_back(trn("{0} entry", "{0} entries", c.entries));
+  if (c.checklists > 0) parts.push_back(trn("{0} checklist", "{0} checklists", c.checklists));
+  if (c.items > 0) parts.push_back(trn("{0} item", "{0} items", c.items));
+  if (c.links > 0) parts.push_back(trn("{0} link", "{0} links", c.links));
+  if (c.templates > 0) parts.push_back(trn("{0} template", "{0} templates", c.templates));
+  if (c.attachments > 0) {
+    // TRANSLATORS: {1} is their size, "2.1 MB".
+    parts.push_back(
+        trn("{0} attachment ({1})", "{0} attachments ({1})", c.attachments, size_text(c.attachment_bytes)));
+  }
+  // TRANSLATORS: an empty list of record counts ("exported nothing").
+  if (parts.empty()) return tr("nothing");
+  std::string out = parts[0];
+  // TRANSLATORS: between two counts of a list, "2 entries, 1 checklist".
+  for (std::size_t i = 1; i < parts.size(); ++i) out += tr(", ") + parts[i];
+  return out;
 }
 
 void print_import_report(const ImportReport& r, bool json) {
@@ -374,34 +382,42 @@ void print_import_report(const ImportReport& r, bool json) {
                 {"renamed", renamed}});
     return;
   }
-  const char* verb = r.dry_run ? "would add" : "added";
-  std::cout << "backup of "
-            << terminal_safe(r.backup_created.empty() ? "unknown date" : r.backup_created)
-            << " (folio " << terminal_safe(r.backup_folio_version)
-            << "): " << counts_text(r.in_backup) << '\n';
-  std::cout << verb << ": " << counts_text(r.added) << '\n';
-  std::cout << "unchanged: " << counts_text(r.unchanged) << '\n';
+  const std::string created = r.backup_created.empty() ? tr("unknown date") : r.backup_created;
+  std::cout << trf("backup of {0} (folio {1}): {2}", terminal_safe(created), terminal_safe(r.backup_folio_version),
+                   counts_text(r.in_backup))
+            << '\n';
+  std::cout << (r.dry_run ? trf("would add: {0}", counts_text(r.added)) : trf("added: {0}", counts_text(r.added)))
+            << '\n';
+  std::cout << trf("unchanged: {0}", counts_text(r.unchanged)) << '\n';
   if (!r.conflicts.empty()) {
-    std::cout << "conflicts"
-              << (r.dry_run ? " (would keep both versions)" : " (both versions kept)") << ": "
-              << r.conflicts.size() << '\n';
+    std::cout << (r.dry_run ? trf("conflicts (would keep both versions): {0}", r.conflicts.size())
+                            : trf("conflicts (both versions kept): {0}", r.conflicts.size()))
+              << '\n';
     for (const auto& c : r.conflicts) {
-      std::cout << "  " << c.kind << ' ' << terminal_safe(c.id) << " \"" << terminal_safe(c.name)
-                << "\": " << terminal_safe(c.reason);
-      if (c.kept_as != c.id) std::cout << "; the backup's version is " << terminal_safe(c.kept_as);
-      std::cout << '\n';
+      const std::string kind = conflict_kind(c.kind);
+      const std::string id = terminal_safe(c.id), name = terminal_safe(c.name), reason = terminal_safe(c.reason);
+      // TRANSLATORS: {0} is the kind of record (entry, checklist...), {1} its id, {2} its name, {3} why
+      // it conflicts, {4} the id the backup's version now has.
+      std::cout << "  "
+                << (c.kept_as != c.id
+                        ? trf("{0} {1} \"{2}\": {3}; the backup's version is {4}", kind, id, name, reason,
+                              terminal_safe(c.kept_as))
+                        : trf("{0} {1} \"{2}\": {3}", kind, id, name, reason))
+                << '\n';
     }
   }
   if (!r.renamed.empty()) {
-    std::cout << "renamed (not plain file names)"
-              << (r.dry_run ? ", would be stored as" : ", stored as") << ": " << r.renamed.size()
+    std::cout << (r.dry_run ? trf("renamed (not plain file names), would be stored as: {0}", r.renamed.size())
+                            : trf("renamed (not plain file names), stored as: {0}", r.renamed.size()))
               << '\n';
     for (const auto& n : r.renamed) {
-      std::cout << "  attachment " << terminal_safe(n.id) << " \"" << terminal_safe(n.name)
-                << "\" as \"" << terminal_safe(n.stored_as) << "\"\n";
+      std::cout << "  "
+                << trf("attachment {0} \"{1}\" as \"{2}\"", terminal_safe(n.id), terminal_safe(n.name),
+                       terminal_safe(n.stored_as))
+                << '\n';
     }
   }
-  if (r.dry_run) std::cout << "dry run: nothing was written\n";
+  if (r.dry_run) std::cout << tr("dry run: nothing was written") << '\n';
 }
 
 }  // namespace folio::cli

@@ -64,17 +64,16 @@ void require_open_fd(std::optional<int> fd, const char* option) {
   if (!fd) return;
   const auto& open = open_at_start();
   if (*fd < 0 || std::find(open.begin(), open.end(), *fd) == open.end() || ::fcntl(*fd, F_GETFD) < 0) {
-    throw Error(Errc::invalid_argument,
-                std::string(option) + " " + std::to_string(*fd) + " is not an open file descriptor",
-                "open it where folio is started (in a shell: 3<FILE), or give a file instead of a descriptor");
+    throw Error(Errc::invalid_argument, trf("{0} {1} is not an open file descriptor", option, *fd),
+                tr("open it where folio is started (in a shell: 3<FILE), or give a file instead of a descriptor"));
   }
 }
 
 Vault open_vault(const Globals& g, Access access, bool use_agent) {
   auto dir = vault_path(g);
   if (!Vault::exists(dir) && !std::filesystem::exists(dir / "data")) {
-    throw Error(Errc::not_found, "no vault in " + dir.string(),
-                "create one with 'folio init', or point to yours with --vault PATH");
+    throw Error(Errc::not_found, trf("no vault in {0}", dir),
+                tr("create one with 'folio init', or point to yours with --vault PATH"));
   }
   if (use_agent && g.reopen) {
     if (auto vault = g.reopen(access)) return std::move(*vault);
@@ -88,47 +87,56 @@ Vault open_vault(const Globals& g, Access access, bool use_agent) {
       try {
         return agent::data_keys(dir);
       } catch (const Error& e) {
-        note(std::string("warning: ") + e.what());
+        // TRANSLATORS: {0} is a message saying what went wrong with the session agent.
+        note(trf("warning: {0}", e.what()));
         return std::nullopt;
       }
     };
     if (auto vault = Vault::open_with_data_keys(dir, from_agent, access)) return std::move(*vault);
   }
   if (g.recovery) {
-    Secret code = read_given_secret(g.passphrase_fd, g.passphrase_file, "Recovery code: ");
+    Secret code = read_given_secret(g.passphrase_fd, g.passphrase_file, tr("Recovery code: "));
     return Vault::open(dir, code, SecretKind::recovery_code, access);
   }
-  Secret pass = read_given_secret(g.passphrase_fd, g.passphrase_file, "Passphrase: ");
+  Secret pass = read_given_secret(g.passphrase_fd, g.passphrase_file, tr("Passphrase: "));
   return Vault::open(dir, pass, SecretKind::passphrase, access);
 }
+
+std::string strength_rating(const Strength& s) {
+  // The ratings estimate_strength gives, for xgettext: they are translated
+  // here, where they are shown.
+  [[maybe_unused]] static const char* const kRatings[] = {N_("very weak"), N_("weak"), N_("fair"),
+                                                          N_("strong"), N_("very strong")};
+  return tr(s.rating);
+}
+
+long strength_bits(const Strength& s) { return static_cast<long>(std::floor(s.bits)); }
 
 Secret new_passphrase(std::optional<int> fd, const std::string& file, bool allow_weak, const char* fd_option) {
   Secret pass;
   if (fd || !file.empty()) {
     pass = read_given_secret(fd, file, "", fd_option);
   } else {
-    pass = prompt_secret("New passphrase: ");
-    Secret again = prompt_secret("Repeat the new passphrase: ");
+    pass = prompt_secret(tr("New passphrase: "));
+    Secret again = prompt_secret(tr("Repeat the new passphrase: "));
     if (!pass.equals(again)) {
-      throw Error(Errc::invalid_argument, "the two passphrases differ; nothing was changed");
+      throw Error(Errc::invalid_argument, tr("the two passphrases differ; nothing was changed"));
     }
   }
   Strength s = estimate_strength(pass);
-  char line[160];
-  std::snprintf(line, sizeof line, "passphrase strength: %s (about 2^%.0f guesses)", s.rating,
-                std::floor(s.bits));
-  note(line);
+  // TRANSLATORS: {0} is the rating ("weak", "strong"...), {1} a power of two.
+  note(trf("passphrase strength: {0} (about 2^{1} guesses)", strength_rating(s), strength_bits(s)));
   if (s.bits < kMinStrengthBits && !allow_weak) {
-    throw Error(Errc::refused, "the passphrase is too weak; nothing was changed",
-                "use a longer passphrase (e.g. five or more random words), or --allow-weak");
+    throw Error(Errc::refused, tr("the passphrase is too weak; nothing was changed"),
+                tr("use a longer passphrase (e.g. five or more random words), or --allow-weak"));
   }
   return pass;
 }
 
 void KdfOptions::add_to(CLI::App& cmd) {
-  cmd.add_option("--kdf-memory", memory, "Argon2id memory: a number with K, M or G (bare: MiB)");
-  cmd.add_option("--kdf-ops", ops, "Argon2id passes (default: calibrated to about 1 second)");
-  cmd.add_flag("--allow-weak-kdf", allow_weak, "accept a cost below 256 MiB / 2 passes (for tests)");
+  cmd.add_option("--kdf-memory", memory, tr("Argon2id memory: a number with K, M or G (bare: MiB)"));
+  cmd.add_option("--kdf-ops", ops, tr("Argon2id passes (default: calibrated to about 1 second)"));
+  cmd.add_flag("--allow-weak-kdf", allow_weak, tr("accept a cost below 256 MiB / 2 passes (for tests)"));
 }
 
 namespace {
@@ -147,8 +155,8 @@ std::uint64_t parse_size(const std::string& text) {
   if (unit == "K" || unit == "k" || unit == "KiB") mult = 1ull << 10;
   if (unit == "G" || unit == "g" || unit == "GiB") mult = 1ull << 30;
   if (used == 0 || mult == 0 || n == 0 || n > (1ull << 42) / mult) {
-    throw Error(Errc::invalid_argument, "invalid --kdf-memory '" + text + "'",
-                "give a size such as 256M, 1G or 64K");
+    throw Error(Errc::invalid_argument, trf("invalid --kdf-memory '{0}'", text),
+                tr("give a size such as 256M, 1G or 64K"));
   }
   return n * mult;
 }
@@ -164,21 +172,21 @@ KdfParams KdfOptions::resolve(std::optional<KdfParams> fallback) const {
     if (ops) {
       p = KdfParams{*ops, mem};
     } else {
-      if (isatty(STDERR_FILENO)) note("measuring this machine to set the key-derivation cost...");
+      if (isatty(STDERR_FILENO)) note(tr("measuring this machine to set the key-derivation cost..."));
       p = calibrate_kdf(std::chrono::milliseconds(1000), mem);
       p.memory = mem;
     }
   }
   if (!is_within_bounds(p)) {
-    throw Error(Errc::invalid_argument, "KDF parameters out of bounds",
-                "memory must be 8K to 4G in whole KiB, passes 1 to 64");
+    throw Error(Errc::invalid_argument, tr("KDF parameters out of bounds"),
+                tr("memory must be 8K to 4G in whole KiB, passes 1 to 64"));
   }
   if (is_below_floor(p)) {
     if (!allow_weak) {
-      throw Error(Errc::refused, "that key-derivation cost is below the recommended floor (256 MiB, 2 passes)",
-                  "add --allow-weak-kdf if this vault is only for testing");
+      throw Error(Errc::refused, tr("that key-derivation cost is below the recommended floor (256 MiB, 2 passes)"),
+                  tr("add --allow-weak-kdf if this vault is only for testing"));
     }
-    note("warning: weak key-derivation cost; a stolen vault is much easier to attack. Use this for tests only.");
+    note(tr("warning: weak key-derivation cost; a stolen vault is much easier to attack. Use this for tests only."));
   }
   return p;
 }
@@ -193,15 +201,16 @@ std::string read_stdin(std::size_t max_bytes) {
          (n = std::fread(buf, 1, std::min(sizeof buf, max_bytes + 1 - s.size()), stdin)) > 0) {
     s.append(buf, n);
   }
-  if (std::ferror(stdin)) throw Error(Errc::io, "cannot read standard input");
+  if (std::ferror(stdin)) throw Error(Errc::io, tr("cannot read standard input"));
   if (s.size() > max_bytes) {
     wipe(s.data(), s.size());
     throw Error(Errc::invalid_argument,
-                "the text on standard input is over " + std::to_string(max_bytes >> 20) +
-                    " MiB, more than one text may hold; nothing was saved",
-                "split it into several entries, or attach it as a file ('folio attach')");
+                trf("the text on standard input is over {0} MiB, more than one text may hold; nothing was saved",
+                    max_bytes >> 20),
+                tr("split it into several entries, or attach it as a file ('folio attach')"));
   }
-  require_utf8(s, "the text on standard input");
+  // TRANSLATORS: the subject of a message such as "... is not valid UTF-8".
+  require_utf8(s, tr("the text on standard input"));
   return s;
 }
 
@@ -219,10 +228,8 @@ std::size_t parse_whole_number(const std::string& text, const char* option, std:
     n = n * 10 + static_cast<std::size_t>(c - '0');
   }
   if (!ok || n < min || n > max) {
-    throw Error(Errc::invalid_argument,
-                std::string(option) + " must be a whole number from " + std::to_string(min) + " to " +
-                    std::to_string(max),
-                std::string("for example ") + example);
+    throw Error(Errc::invalid_argument, trf("{0} must be a whole number from {1} to {2}", option, min, max),
+                trf("for example {0}", example));
   }
   return n;
 }
@@ -248,10 +255,10 @@ std::string folio_command(const Globals& g) {
 }
 
 std::string kept_text_hint(const std::string& path, const std::string& save_with) {
-  return "save it with: " + save_with + " < " + shell_word(path) +
-         " ; then remove it with: shred -u " + shell_word(path) +
-         " (it is in RAM, never on disk, and stays there until you remove it or the computer "
-         "restarts)";
+  // TRANSLATORS: {0} is a folio command, {1} the path of the kept text.
+  return trf("save it with: {0} < {1} ; then remove it with: shred -u {1} (it is in RAM, never on disk, and "
+             "stays there until you remove it or the computer restarts)",
+             save_with, shell_word(path));
 }
 
 void save_edited(std::optional<EditedText>& edited, const std::filesystem::path& vault_dir,
@@ -276,8 +283,8 @@ void save_edited(std::optional<EditedText>& edited, const std::filesystem::path&
     // What failed is then beside the point (the database is gone, so the
     // error reads "damaged"): say what happened, and no "restore" hint.
     const Error gone(Errc::not_found,
-                     "the vault was destroyed (folio panic) while you were editing; your text was "
-                     "wiped with it and nothing was saved");
+                     tr("the vault was destroyed (folio panic) while you were editing; your text was "
+                        "wiped with it and nothing was saved"));
     if (destroyed()) {
       edited->discard();
       throw gone;
@@ -287,14 +294,16 @@ void save_edited(std::optional<EditedText>& edited, const std::filesystem::path&
       wipe_kept_edits();
       throw gone;
     }
-    if (path.empty()) throw Error(e.code(), std::string(e.what()) + "; your text could not be kept either", e.hint());
+    // TRANSLATORS: {0} is the message of the error that stopped the save.
+    if (path.empty()) throw Error(e.code(), trf("{0}; your text could not be kept either", e.what()), e.hint());
     std::string hint = kept_text_hint(path, save_with());
-    if (!e.hint().empty()) hint = e.hint() + ". Then " + hint;
-    throw Error(e.code(), std::string(e.what()) + "; nothing was saved, and your text is kept in " + path,
-                hint);
+    // TRANSLATORS: {0} is the failed save's hint, {1} says how to store the kept text.
+    if (!e.hint().empty()) hint = trf("{0}. Then {1}", e.hint(), hint);
+    // TRANSLATORS: {0} is the message of the error that stopped the save, {1} a path.
+    throw Error(e.code(), trf("{0}; nothing was saved, and your text is kept in {1}", e.what(), path), hint);
   } catch (const std::exception&) {
     std::string path = keep();
-    if (!path.empty()) note("your text is kept in " + path + "; " + kept_text_hint(path, save_with()));
+    if (!path.empty()) note(trf("your text is kept in {0}; {1}", path, kept_text_hint(path, save_with())));
     throw;
   }
   edited->discard();
@@ -448,15 +457,15 @@ nlohmann::json to_json(const EntrySummary& r) {
           {"chars", r.body_chars}};
 }
 
-std::string progress_text(const Checklist& c) {
-  return std::to_string(c.done) + " of " + std::to_string(c.applicable) + " done";
-}
+std::string progress_text(const Checklist& c) { return trf("{0} of {1} done", c.done, c.applicable); }
 
 std::string size_text(std::uint64_t bytes) {
   char buf[32];
   if (bytes < 1000) {
-    std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(bytes));
-  } else if (bytes < 1000 * 1000) {
+    // TRANSLATORS: a size under 1000 bytes (always this form in English, "1 bytes" too).
+    return trf("{0} bytes", bytes);
+  }
+  if (bytes < 1000 * 1000) {
     std::snprintf(buf, sizeof buf, "%.1f kB", static_cast<double>(bytes) / 1e3);
   } else if (bytes < 1000ull * 1000 * 1000) {
     std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
@@ -479,22 +488,21 @@ Progress progress_bar(const std::string& label) {
 std::string describe_duration(std::chrono::seconds s) {
   const long total = static_cast<long>(s.count());
   std::string out;
-  if (total >= 3600) out += std::to_string(total / 3600) + "h";
-  if (total % 3600 >= 60) out += std::to_string(total % 3600 / 60) + "m";
-  if (total < 3600 && (total % 60 != 0 || total == 0)) out += std::to_string(total % 60) + "s";
+  // TRANSLATORS: hours, minutes and seconds of a duration written together: "1h5m", "10m", "42s".
+  if (total >= 3600) out += trf("{0}h", total / 3600);
+  if (total % 3600 >= 60) out += trf("{0}m", total % 3600 / 60);
+  if (total < 3600 && (total % 60 != 0 || total == 0)) out += trf("{0}s", total % 60);
   return out;
 }
 
 void note(const std::string& line) { std::cerr << "folio: " << terminal_safe(line) << '\n'; }
 
-std::string record_text(const char* kind, const std::string& id, const std::string& title) {
-  std::string out = std::string(kind) + " " + id;
-  if (!title.empty()) out += " \"" + title + "\"";
-  return out;
+std::string record_label(const std::string& id, const std::string& title) {
+  return title.empty() ? id : id + " \"" + title + "\"";
 }
 
-void report_change(const char* verb, const char* kind, const std::string& id, const std::string& title) {
-  note(std::string(verb) + " " + record_text(kind, id, title));
+std::string record_text(const char* kind, const std::string& id, const std::string& title) {
+  return std::string(kind) + " " + record_label(id, title);
 }
 
 }  // namespace folio::cli

@@ -15,6 +15,7 @@
 #include "folio/kdf.h"
 #include "folio/limits.h"
 #include "folio/secret.h"
+#include "folio/terminal.h"
 #include "folio/text.h"
 #include "folio/vault.h"
 
@@ -111,6 +112,11 @@ void note_open_fds(int argc, char** argv);
 // allow_weak.
 Secret new_passphrase(std::optional<int> fd, const std::string& file, bool allow_weak,
                       const char* fd_option = "--passphrase-fd");
+
+// The strength estimate for a note on stderr: its rating in the user's
+// language, and its bits rounded down ("about 2^{1} guesses").
+std::string strength_rating(const Strength& s);
+long strength_bits(const Strength& s);
 
 // KDF options shared by init and passwd.
 struct KdfOptions {
@@ -242,12 +248,15 @@ std::string describe_duration(std::chrono::seconds s);
 // A line on stderr, "folio: ...", made terminal_safe (it may name a record).
 void note(const std::string& line);
 
-// `record` named for a person: its id and, if it has one, its title in
-// quotes: `item 3k9x4m2p "Bank statement"`. Not yet terminal_safe.
+// A record named for a person: its id and, if it has one, its title in
+// quotes: `3k9x4m2p "Bank statement"`. Not yet terminal_safe. It is the {N}
+// of a whole translated sentence, so that a command tells which record it
+// changed on stderr (note(trf("updated item {0}", record_label(id, title)))):
+// a mistyped prefix shows at once, and standard output stays the id.
+std::string record_label(const std::string& id, const std::string& title);
+// `kind` (English, untranslated) and record_label: `item 3k9x4m2p "Bank
+// statement"`. For messages not yet marked for translation; new ones use
+// a whole sentence with record_label.
 std::string record_text(const char* kind, const std::string& id, const std::string& title);
-// Tells which record a command changed, on stderr ("folio: updated item
-// 3k9x4m2p \"Bank statement\""), so that a mistyped prefix shows at once.
-// Standard output stays what scripts read: the id.
-void report_change(const char* verb, const char* kind, const std::string& id, const std::string& title);
 
 }  // namespace folio::cli

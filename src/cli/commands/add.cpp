@@ -16,16 +16,16 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
     std::vector<std::string> tags;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("add", "add a journal entry (body from stdin or $EDITOR)");
+  CLI::App* cmd = app.add_subcommand("add", tr("add a journal entry (body from stdin or $EDITOR)"));
   cmd->add_option("--title", o->title, tr("a title (- reads it from standard input; the body then comes from $EDITOR)"));
   cmd->add_option("-t,--tag", o->tags, tr("a tag (repeatable; - reads one from standard input)"))->allow_extra_args(false);
   cmd->add_option("--text", o->text,
-                  "the body, from the command line: RISKY, it stays in shell history and "
-                  "shows in the process list");
+                  tr("the body, from the command line: RISKY, it stays in shell history and "
+                  "shows in the process list"));
   cmd->add_option("--item", o->item, tr("link the entry to a checklist item (id or CHECKLIST:N; - reads it from standard input)"));
   cmd->add_option("--date", o->date,
-                  "backdate the entry: YYYY-MM-DD, yesterday, '3 days ago', 昨天... at the current time of day; "
-                  "not in the future (docs/CLI.md, 'Dates and durations')");
+                  tr("backdate the entry: YYYY-MM-DD, yesterday, '3 days ago', 昨天... at the current time of day; "
+                     "not in the future (docs/CLI.md, 'Dates and durations')"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       // A field given as "-" takes standard input; the body then comes from
@@ -63,11 +63,11 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
         draft.body = read_stdin();
       } else {
         edited = edit_text("");
-        if (!edited) throw Error(Errc::cancelled, "the entry is empty; nothing was saved");
+        if (!edited) throw Error(Errc::cancelled, tr("the entry is empty; nothing was saved"));
         draft.body = edited->text();
       }
       if (draft.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-        throw Error(Errc::cancelled, "the entry is empty; nothing was saved");
+        throw Error(Errc::cancelled, tr("the entry is empty; nothing was saved"));
       }
       // The same command again, reading the kept text on standard input.
       std::string save_with = folio_command(g) + " add";
@@ -91,7 +91,7 @@ void add_add(CLI::App& app, Globals& g, Action& run) {
           }
         }
         std::cout << e.id << '\n';
-        report_change("added", "entry", e.id, e.title.value_or(""));
+        note(trf("added entry {0}", record_label(e.id, e.title.value_or(""))));
       }, [&] { return save_with; });
       return 0;
     };

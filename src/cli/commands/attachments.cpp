@@ -4,6 +4,7 @@
 #include "cli/common.h"
 #include "folio/i18n.h"
 #include "folio/dates.h"
+#include "folio/i18n.h"
 #include "folio/text.h"
 
 namespace folio::cli {
@@ -14,9 +15,9 @@ void add_attachments(CLI::App& app, Globals& g, Action& run) {
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("attachments", "list the files attached to an item");
+  CLI::App* cmd = app.add_subcommand("attachments", tr("list the files attached to an item"));
   cmd->add_option("item", o->item, tr("item id or CHECKLIST:N (- reads it from standard input)"))->required();
-  cmd->add_flag("--json", o->json, "print JSON");
+  cmd->add_flag("--json", o->json, tr("print JSON"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       TextFields().line(o->item, "ITEM").read();

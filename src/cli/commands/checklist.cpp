@@ -5,6 +5,7 @@
 #include "folio/i18n.h"
 #include "folio/dates.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/terminal.h"
 #include "folio/text.h"
 
@@ -14,7 +15,7 @@ namespace {
 std::string lang_from_env(const std::optional<std::string>& given) {
   if (given) {
     if (*given != "en" && *given != "zh") {
-      throw Error(Errc::invalid_argument, "unknown language '" + *given + "'", "use en or zh");
+      throw Error(Errc::invalid_argument, trf("unknown language '{0}'", *given), tr("use en or zh"));
     }
     return *given;
   }
@@ -27,13 +28,12 @@ std::string lang_from_env(const std::optional<std::string>& given) {
 
 void print_items(const Checklist& c, const std::vector<Item>& items) {
   std::string name = terminal_safe(c.name);
-  std::string rest = "  " + c.id + "  " + progress_text(c);
-  if (c.target) rest += "  target " + terminal_safe(*c.target);
+  // TRANSLATORS: after a checklist's progress, its target date.
+  const std::string target = c.target ? "  " + trf("target {0}", terminal_safe(*c.target)) : "";
+  std::string rest = "  " + c.id + "  " + progress_text(c) + target;
   const std::size_t cols = terminal_columns();
   std::string shown = cols > display_width(rest) + 8 ? fit_width(name, cols - display_width(rest)) : name;
-  std::cout << paint(shown, "1") << "  " << paint(c.id, "33") << "  " << progress_text(c);
-  if (c.target) std::cout << "  target " << terminal_safe(*c.target);
-  std::cout << '\n';
+  std::cout << paint(shown, "1") << "  " << paint(c.id, "33") << "  " << progress_text(c) << target << '\n';
   if (c.description) std::cout << terminal_safe(*c.description, true) << '\n';
   if (items.empty()) {
     // The id, not the name: a command copied from here keeps the name out
@@ -41,24 +41,35 @@ void print_items(const Checklist& c, const std::vector<Item>& items) {
     std::cout << "(no items yet: folio item add " << c.id << " TITLE)\n";
     return;
   }
+  // The column headers, padded by display width (a Chinese character takes
+  // two columns); a column is as wide as its widest value or its header.
+  // TRANSLATORS: headers of the columns of a checklist's items (number, state, due date, expiry
+  // date, title); written in capitals in English.
+  const std::string state_h = tr("STATE"), due_h = tr("DUE"), expires_h = tr("EXPIRES"), item_h = tr("ITEM");
   // A state written by a later folio is shown as stored: made safe too.
-  std::size_t state_w = 5;
+  std::size_t state_w = std::max<std::size_t>(5, display_width(state_h));
   for (const auto& i : items) state_w = std::max(state_w, display_width(terminal_safe(i.state)));
-  std::cout << '\n' << paint(" #  " + pad_width("STATE", state_w) + "  DUE         EXPIRES     ITEM", "2") << '\n';
+  const std::size_t due_w = std::max<std::size_t>(10, display_width(due_h));
+  const std::size_t expires_w = std::max<std::size_t>(10, display_width(expires_h));
+  std::cout << '\n'
+            << paint(" #  " + pad_width(state_h, state_w) + "  " + pad_width(due_h, due_w) + "  " +
+                         pad_width(expires_h, expires_w) + "  " + item_h,
+                     "2")
+            << '\n';
   for (const auto& i : items) {
     std::string n = std::to_string(i.number);
-    std::string files = i.attachments == 0 ? ""
-                        : "  [" + std::to_string(i.attachments) + " file" + (i.attachments > 1 ? "s]" : "]");
+    std::string files =
+        i.attachments == 0 ? "" : "  " + trn("[{0} file]", "[{0} files]", static_cast<unsigned long>(i.attachments));
     // The title takes what the other columns leave of the terminal's width,
     // counted in display columns (a Chinese character takes two).
     std::string title = terminal_safe(i.title);
-    const std::size_t used = std::max<std::size_t>(n.size(), 2) + 2 + state_w + 2 + 10 + 2 + 10 + 2 +
+    const std::size_t used = std::max<std::size_t>(n.size(), 2) + 2 + state_w + 2 + due_w + 2 + expires_w + 2 +
                              display_width(files) + 2 + i.id.size();
     if (cols > used + 8) title = fit_width(title, cols - used);
     std::cout << std::string(n.size() < 2 ? 2 - n.size() : 0, ' ') << n << "  "
               << pad_width(terminal_safe(i.state), state_w) << "  "
-              << pad_width(terminal_safe(i.due.value_or("")), 10) << "  "
-              << pad_width(terminal_safe(i.expires.value_or("")), 10) << "  " << title;
+              << pad_width(terminal_safe(i.due.value_or("")), due_w) << "  "
+              << pad_width(terminal_safe(i.expires.value_or("")), expires_w) << "  " << title;
     if (!files.empty()) std::cout << paint(files, "36");
     std::cout << "  " << paint(i.id, "2") << '\n';
   }
@@ -67,7 +78,7 @@ void print_items(const Checklist& c, const std::vector<Item>& items) {
 }  // namespace
 
 void add_checklist(CLI::App& app, Globals& g, Action& run) {
-  CLI::App* noun = app.add_subcommand("checklist", "document checklists: new, list, show, rename, rm, save-template");
+  CLI::App* noun = app.add_subcommand("checklist", tr("document checklists: new, list, show, rename, rm, save-template"));
   noun->require_subcommand(1);
 
   struct New {
@@ -75,13 +86,13 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
     std::optional<std::string> description, target, lang;
   };
   auto n = std::make_shared<New>();
-  CLI::App* create = noun->add_subcommand("new", "create a checklist (optionally from a template)");
+  CLI::App* create = noun->add_subcommand("new", tr("create a checklist (optionally from a template)"));
   CLI::Option* name_opt = create->add_option("name", n->name, tr("its name (- reads it from standard input; left out, it is asked for)"));
   create->add_option("--description", n->description, tr("a description (- reads it from standard input)"));
   create->add_option("--target", n->target,
-                    "target date: YYYY-MM-DD, 'in 3 months', 下个月... (docs/CLI.md, 'Dates and durations')");
-  create->add_option("--template", n->tpl, "start from a template ('folio template list')");
-  create->add_option("--lang", n->lang, "language of built-in template titles: en or zh (default from LANG)");
+                    tr("target date: YYYY-MM-DD, 'in 3 months', 下个月... (docs/CLI.md, 'Dates and durations')"));
+  create->add_option("--template", n->tpl, tr("start from a template ('folio template list')"));
+  create->add_option("--lang", n->lang, tr("language of built-in template titles: en or zh (default from LANG)"));
   create->callback([&g, &run, n, name_opt] {
     run = [&g, n, given = name_opt->count() > 0] {
       std::optional<Day> target;
@@ -96,14 +107,14 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
       Checklist c = vault.checklists().create({n->name, n->description, target},
                                               n->tpl.empty() ? std::nullopt : std::optional(n->tpl), lang);
       std::cout << c.id << '\n';
-      report_change("added", "checklist", c.id, c.name);
+      note(trf("added checklist {0}", record_label(c.id, c.name)));
       return 0;
     };
   });
 
   auto list_json = std::make_shared<bool>(false);
-  CLI::App* list = noun->add_subcommand("list", "list checklists with their progress");
-  list->add_flag("--json", *list_json, "print JSON");
+  CLI::App* list = noun->add_subcommand("list", tr("list checklists with their progress"));
+  list->add_flag("--json", *list_json, tr("print JSON"));
   list->callback([&g, &run, list_json] {
     run = [&g, list_json] {
       Vault vault = open_vault(g, Access::read);
@@ -124,7 +135,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
         const auto& c = lists[k];
         std::cout << paint(c.id, "33") << "  " << pad_width(names[k], w) << "  "
                   << pad_width(progress_text(c), 14);
-        if (c.target) std::cout << "  target " << terminal_safe(*c.target);
+        if (c.target) std::cout << "  " << trf("target {0}", terminal_safe(*c.target));
         std::cout << '\n';
       }
       return 0;
@@ -136,9 +147,9 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
     bool json = false;
   };
   auto s = std::make_shared<Show>();
-  CLI::App* show = noun->add_subcommand("show", "show a checklist and its items");
+  CLI::App* show = noun->add_subcommand("show", tr("show a checklist and its items"));
   show->add_option("checklist", s->ref, tr("id or name (- reads it from standard input)"))->required();
-  show->add_flag("--json", s->json, "print JSON");
+  show->add_flag("--json", s->json, tr("print JSON"));
   show->callback([&g, &run, s] {
     run = [&g, s] {
       TextFields().line(s->ref, "CHECKLIST").read();
@@ -164,7 +175,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
     std::string ref, name;
   };
   auto r = std::make_shared<Rename>();
-  CLI::App* rename = noun->add_subcommand("rename", "rename a checklist");
+  CLI::App* rename = noun->add_subcommand("rename", tr("rename a checklist"));
   rename->add_option("checklist", r->ref, tr("id or name (- reads it from standard input)"))->required();
   CLI::Option* new_name_opt = rename->add_option("new-name", r->name, tr("the new name (- reads it from standard input; left out, it is asked for)"));
   rename->callback([&g, &run, r, new_name_opt] {
@@ -176,7 +187,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
       Vault vault = open_vault(g, Access::write);
       Checklist c = vault.checklists().rename(r->ref, r->name);
       std::cout << c.id << '\n';
-      report_change("renamed", "checklist", c.id, c.name);
+      note(trf("renamed checklist {0}", record_label(c.id, c.name)));
       return 0;
     };
   });
@@ -186,9 +197,9 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
     bool yes = false;
   };
   auto rm = std::make_shared<Remove>();
-  CLI::App* remove = noun->add_subcommand("rm", "delete a checklist with its items and attachments");
+  CLI::App* remove = noun->add_subcommand("rm", tr("delete a checklist with its items and attachments"));
   remove->add_option("checklist", rm->ref, tr("id or name (- reads it from standard input)"))->required();
-  remove->add_flag("-y,--yes", rm->yes, "do not ask for confirmation");
+  remove->add_flag("-y,--yes", rm->yes, tr("do not ask for confirmation"));
   remove->callback([&g, &run, rm] {
     run = [&g, rm] {
       TextFields().line(rm->ref, "CHECKLIST").read();
@@ -197,14 +208,15 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
       Checklists lists = vault.checklists();
       Checklist c = lists.get(rm->ref);
       if (!rm->yes && !have_terminal()) {
-        throw Error(Errc::refused, "not deleting without confirmation", "add --yes to delete from a script");
+        throw Error(Errc::refused, tr("not deleting without confirmation"), tr("add --yes to delete from a script"));
       }
-      if (!rm->yes && !ask_yes_no("Delete checklist \"" + terminal_safe(c.name) + "\" with its " +
-                                  std::to_string(c.items) + " items and their attachments?")) {
-        throw Error(Errc::cancelled, "nothing was deleted");
+      // TRANSLATORS: {0} is the checklist's name, {1} its number of items (English says "items" for 1 too).
+      if (!rm->yes && !ask_yes_no(trf("Delete checklist \"{0}\" with its {1} items and their attachments?",
+                                      terminal_safe(c.name), c.items))) {
+        throw Error(Errc::cancelled, tr("nothing was deleted"));
       }
       lists.remove(c.id);
-      std::cout << "deleted " << terminal_safe(record_text("checklist", c.id, c.name)) << '\n';
+      std::cout << terminal_safe(trf("deleted checklist {0}", record_label(c.id, c.name))) << '\n';
       return 0;
     };
   });
@@ -213,7 +225,7 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
     std::string ref, name;
   };
   auto sv = std::make_shared<Save>();
-  CLI::App* save = noun->add_subcommand("save-template", "save a checklist's item titles as a template");
+  CLI::App* save = noun->add_subcommand("save-template", tr("save a checklist's item titles as a template"));
   save->add_option("checklist", sv->ref, tr("id or name (- reads it from standard input)"))->required();
   CLI::Option* tpl_opt = save->add_option("template-name", sv->name,
                    tr("name of the new template (- reads it from standard input; left out, it is asked for)"));
@@ -224,7 +236,8 @@ void add_checklist(CLI::App& app, Globals& g, Action& run) {
       check_checklist_ref(sv->ref);
       Vault vault = open_vault(g, Access::write);
       Template t = vault.checklists().save_template(sv->ref, sv->name);
-      note("saved template '" + t.name + "' with " + std::to_string(t.items.size()) + " items");
+      // TRANSLATORS: {1} is the number of items (English says "items" for 1 too).
+      note(trf("saved template '{0}' with {1} items", t.name, t.items.size()));
       return 0;
     };
   });

@@ -18,15 +18,15 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
     bool from_stdin = false;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("edit", "change an entry (body from stdin or $EDITOR)");
-  cmd->add_option("id", o->id, "entry id, or a unique prefix of 4+ characters")->required();
+  CLI::App* cmd = app.add_subcommand("edit", tr("change an entry (body from stdin or $EDITOR)"));
+  cmd->add_option("id", o->id, tr("entry id, or a unique prefix of 4+ characters"))->required();
   cmd->add_option("--title", o->title, tr("new title (\"\" removes it; - reads it from standard input)"));
   cmd->add_option("--add-tag", o->add_tags, tr("add a tag (repeatable; - reads one from standard input)"))
       ->allow_extra_args(false);
   cmd->add_option("--rm-tag", o->rm_tags, tr("remove a tag (repeatable; - reads one from standard input)"))
       ->allow_extra_args(false);
-  cmd->add_option("--text", o->text, "new body from the command line (RISKY: shell history)");
-  cmd->add_flag("--stdin", o->from_stdin, "read the new body from standard input");
+  cmd->add_option("--text", o->text, tr("new body from the command line (RISKY: shell history)"));
+  cmd->add_flag("--stdin", o->from_stdin, tr("read the new body from standard input"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       // Echo stays off from the passphrase until the editor opens.
@@ -51,26 +51,26 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
       } else if (!metadata_only) {
         edited = edit_text(e.body);
         if (!edited) {
-          throw Error(Errc::cancelled, "the text is empty; the entry was not changed",
-                      "to delete the entry, use 'folio rm " + e.id + "'");
+          throw Error(Errc::cancelled, tr("the text is empty; the entry was not changed"),
+                      trf("to delete the entry, use 'folio rm {0}'", e.id));
         }
         draft.body = edited->text();
       }
       if (draft.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-        throw Error(Errc::cancelled, "the text is empty; the entry was not changed",
-                    "to delete the entry, use 'folio rm " + e.id + "'");
+        throw Error(Errc::cancelled, tr("the text is empty; the entry was not changed"),
+                    trf("to delete the entry, use 'folio rm {0}'", e.id));
       }
       if (o->title) draft.title = o->title->empty() ? std::nullopt : o->title;
       for (const auto& t : o->add_tags) draft.tags.push_back(normalize_tag(t));
       for (const auto& t : o->rm_tags) {
         std::string n = normalize_tag(t);
         if (std::find(draft.tags.begin(), draft.tags.end(), n) == draft.tags.end()) {
-          throw Error(Errc::not_found, "entry " + e.id + " has no tag '" + t + "'");
+          throw Error(Errc::not_found, trf("entry {0} has no tag '{1}'", e.id, t));
         }
         draft.tags.erase(std::remove(draft.tags.begin(), draft.tags.end(), n), draft.tags.end());
       }
       if (draft.body == e.body && draft.title == e.title && draft.tags == e.tags) {
-        note("no change to " + e.id);
+        note(trf("no change to {0}", e.id));
         return 0;
       }
       const std::string folio = folio_command(g);
@@ -86,11 +86,11 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
         } catch (const Error& err) {
           if (err.code() != Errc::not_found) throw;
           removed = true;
-          throw Error(Errc::not_found, "entry " + e.id + " was deleted while you were editing it");
+          throw Error(Errc::not_found, trf("entry {0} was deleted while you were editing it", e.id));
         }
         if (updated) {
           std::cout << updated->id << '\n';
-          report_change("updated", "entry", updated->id, updated->title.value_or(""));
+          note(trf("updated entry {0}", record_label(updated->id, updated->title.value_or(""))));
           return;
         }
         // Both versions kept, as 'folio import' keeps both sides of a
@@ -106,11 +106,13 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
       });
       if (conflict_copy) {
         throw Error(Errc::refused,
-                    "entry " + e.id +
-                        " was changed by another folio command while you were editing it, so it was "
-                        "not overwritten; your text is saved as a new entry " + conflict_copy->id,
-                    "compare them with '" + folio + " show " + e.id + "' and '" + folio + " show " +
-                        conflict_copy->id + "'; keep one, remove the other with '" + folio + " rm ID'");
+                    trf("entry {0} was changed by another folio command while you were editing it, so it was not "
+                        "overwritten; your text is saved as a new entry {1}",
+                        e.id, conflict_copy->id),
+                    // TRANSLATORS: {0} is "folio" (with its --vault), {1} and {2} the two entries' ids.
+                    trf("compare them with '{0} show {1}' and '{0} show {2}'; keep one, remove the other with "
+                        "'{0} rm ID'",
+                        folio, e.id, conflict_copy->id));
       }
       return 0;
     };

@@ -11,6 +11,7 @@
 #include "cli/backup_io.h"
 #include "cli/common.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/secret.h"
 #include "folio/text.h"
 
@@ -34,7 +35,7 @@ struct ExportOpts {
 // age recipients files: one recipient a line, '#' comments and blank lines.
 void read_recipients_file(const std::string& path, std::vector<std::string>& out) {
   std::ifstream in(path);
-  if (!in) throw Error(Errc::not_found, "cannot read the recipients file " + path);
+  if (!in) throw Error(Errc::not_found, trf("cannot read the recipients file {0}", path));
   for (std::string line; std::getline(in, line);) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     auto start = line.find_first_not_of(" \t");
@@ -80,22 +81,20 @@ class TerminalSink : public ByteSink {
 };
 
 void warn_plaintext() {
-  note(
-      "warning: this export is NOT encrypted; anyone who sees it can read everything in the vault");
+  note(tr("warning: this export is NOT encrypted; anyone who sees it can read everything in the vault"));
 }
 
 int export_plaintext(const Globals& g, const ExportOpts& o) {
   if (!o.recipients.empty() || !o.recipient_files.empty() || o.passphrase.given() || o.armor) {
-    throw Error(Errc::invalid_argument, "--plaintext takes no recipients, passphrase or --armor");
+    throw Error(Errc::invalid_argument, tr("--plaintext takes no recipients, passphrase or --armor"));
   }
   std::string format = o.format.empty() ? "json" : o.format;
   if (format != "json" && format != "markdown") {
-    throw Error(Errc::invalid_argument, "unknown --format '" + format + "'",
-                "give json or markdown");
+    throw Error(Errc::invalid_argument, trf("unknown --format '{0}'", format), tr("give json or markdown"));
   }
   if (!o.output.empty() && o.output != "-") {
-    throw Error(Errc::invalid_argument, "a plaintext export goes to standard output or to a folder",
-                "use -o FOLDER to write files");
+    throw Error(Errc::invalid_argument, tr("a plaintext export goes to standard output or to a folder"),
+                tr("use -o FOLDER to write files"));
   }
   Vault vault = open_vault(g, Access::read);
   Backup backup = vault.backup();
@@ -119,12 +118,12 @@ int export_plaintext(const Globals& g, const ExportOpts& o) {
   std::filesystem::path dir(o.folder);
   std::error_code ec;
   if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec) && !o.force) {
-    throw Error(Errc::already_exists, o.folder + " is not empty; nothing was written",
-                "choose an empty or new folder, or add --force to write into it");
+    throw Error(Errc::already_exists, trf("{0} is not empty; nothing was written", o.folder),
+                tr("choose an empty or new folder, or add --force to write into it"));
   }
   bool made_dir = ::mkdir(dir.c_str(), 0700) == 0;
   if (!made_dir && errno != EEXIST) {
-    throw Error(Errc::io, "cannot create " + o.folder + ": " + std::strerror(errno));
+    throw Error(Errc::io, trf("cannot create {0}: {1}", o.folder, std::strerror(errno)));
   }
   std::filesystem::path file = dir / (format == "json" ? "folio-backup.jsonl" : "folio.md");
   std::filesystem::path attachments = dir / "attachments";
@@ -156,29 +155,28 @@ int export_plaintext(const Globals& g, const ExportOpts& o) {
 
 int export_encrypted(const Globals& g, const ExportOpts& o) {
   if (o.output.empty())
-    throw Error(Errc::invalid_argument, "give the backup file to write, or - for standard output");
-  if (!o.format.empty()) throw Error(Errc::invalid_argument, "--format needs --plaintext");
+    throw Error(Errc::invalid_argument, tr("give the backup file to write, or - for standard output"));
+  if (!o.format.empty()) throw Error(Errc::invalid_argument, tr("--format needs --plaintext"));
   if (!o.folder.empty())
-    throw Error(Errc::invalid_argument, "-o FOLDER is for --plaintext exports");
+    throw Error(Errc::invalid_argument, tr("-o FOLDER is for --plaintext exports"));
   BackupRecipients to;
   to.recipients = o.recipients;
   for (const auto& f : o.recipient_files) read_recipients_file(f, to.recipients);
   if (!to.recipients.empty() && o.passphrase.given()) {
     throw Error(Errc::invalid_argument,
-                "a backup has either recipients or a passphrase, not both (age allows a passphrase "
-                "only alone)",
-                "drop -r/-R to use a passphrase, or drop the passphrase option");
+                tr("a backup has either recipients or a passphrase, not both (age allows a passphrase "
+                   "only alone)"),
+                tr("drop -r/-R to use a passphrase, or drop the passphrase option"));
   }
   if (o.work_factor < 1 || o.work_factor > 22) {
-    throw Error(Errc::invalid_argument, "--work-factor must be 1 to 22",
-                "18 (the default) is what age uses");
+    throw Error(Errc::invalid_argument, tr("--work-factor must be 1 to 22"), tr("18 (the default) is what age uses"));
   }
   to.work_factor = o.work_factor;
   to.armor = o.armor;
   bool to_stdout = o.output == "-";
   if (to_stdout && stdout_is_terminal() && !o.armor) {
-    throw Error(Errc::invalid_argument, "refusing to write a binary backup to the terminal",
-                "redirect standard output to a file, or add --armor");
+    throw Error(Errc::invalid_argument, tr("refusing to write a binary backup to the terminal"),
+                tr("redirect standard output to a file, or add --armor"));
   }
   // An existing file is refused before anything is asked; the temp file is
   // made after the prompts, where a Ctrl-C would have left it behind.
@@ -194,10 +192,11 @@ int export_encrypted(const Globals& g, const ExportOpts& o) {
   if (!to_stdout) file.emplace(o.output, o.force);
   FdSink fd_out(to_stdout ? STDOUT_FILENO : file->fd());
   InterruptibleSink out(fd_out);
-  RecordCounts n = vault.backup().export_to(out, to, progress_bar("exporting"));
+  RecordCounts n = vault.backup().export_to(out, to, progress_bar(tr("exporting")));
   if (InterruptGuard::interrupted()) out.write({});
   if (file) file->commit();
-  note("exported " + counts_text(n) + (to_stdout ? "" : " to " + o.output));
+  // TRANSLATORS: {0} is a list of counts, "2 entries, 1 checklist"; {1} a file.
+  note(to_stdout ? trf("exported {0}", counts_text(n)) : trf("exported {0} to {1}", counts_text(n), o.output));
   return 0;
 }
 
@@ -206,26 +205,23 @@ int export_encrypted(const Globals& g, const ExportOpts& o) {
 void add_export(CLI::App& app, Globals& g, Action& run) {
   auto o = std::make_shared<ExportOpts>();
   CLI::App* cmd = app.add_subcommand("export",
-                                     "write an encrypted backup (age format) of the whole vault; "
-                                     "--plaintext for JSON or Markdown");
-  cmd->add_option("file", o->output, "backup file to write (0600), or - for standard output");
-  cmd->add_option("-r,--recipient", o->recipients,
-                  "encrypt to this age recipient (age1...); repeatable")
+                                     tr("write an encrypted backup (age format) of the whole vault; "
+                                        "--plaintext for JSON or Markdown"));
+  cmd->add_option("file", o->output, tr("backup file to write (0600), or - for standard output"));
+  cmd->add_option("-r,--recipient", o->recipients, tr("encrypt to this age recipient (age1...); repeatable"))
       ->allow_extra_args(false);
-  cmd->add_option("-R,--recipients-file", o->recipient_files,
-                  "encrypt to the recipients listed in this file")
+  cmd->add_option("-R,--recipients-file", o->recipient_files, tr("encrypt to the recipients listed in this file"))
       ->allow_extra_args(false);
   o->passphrase.add_to(*cmd);
-  cmd->add_flag("--allow-weak", o->allow_weak, "accept a weak backup passphrase");
+  cmd->add_flag("--allow-weak", o->allow_weak, tr("accept a weak backup passphrase"));
   cmd->add_option("--work-factor", o->work_factor,
-                  "scrypt work factor (log2 N) of a passphrase backup (default 18)");
-  cmd->add_flag("-a,--armor", o->armor, "write the ASCII-armored (PEM) form");
-  cmd->add_flag("--force", o->force, "overwrite an existing output file");
-  cmd->add_flag("--plaintext", o->plaintext, "write an UNENCRYPTED export (with --format)");
-  cmd->add_option("--format", o->format,
-                  "json (the backup payload) or markdown; needs --plaintext");
+                  tr("scrypt work factor (log2 N) of a passphrase backup (default 18)"));
+  cmd->add_flag("-a,--armor", o->armor, tr("write the ASCII-armored (PEM) form"));
+  cmd->add_flag("--force", o->force, tr("overwrite an existing output file"));
+  cmd->add_flag("--plaintext", o->plaintext, tr("write an UNENCRYPTED export (with --format)"));
+  cmd->add_option("--format", o->format, tr("json (the backup payload) or markdown; needs --plaintext"));
   cmd->add_option("-o,--output-dir", o->folder,
-                  "with --plaintext: write into this folder instead of standard output");
+                  tr("with --plaintext: write into this folder instead of standard output"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] { return o->plaintext ? export_plaintext(g, *o) : export_encrypted(g, *o); };
   });

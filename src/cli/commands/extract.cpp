@@ -9,6 +9,7 @@
 #include "cli/backup_io.h"
 #include "cli/common.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/text.h"
 
 namespace folio::cli {
@@ -19,10 +20,10 @@ void add_extract(CLI::App& app, Globals& g, Action& run) {
     bool force = false;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("extract", "write an attachment to a file (0600) or to stdout");
-  cmd->add_option("attachment", o->id, "attachment id")->required();
-  cmd->add_option("-o,--output", o->output, "output path, or - for standard output (default: its original name)");
-  cmd->add_flag("--force", o->force, "overwrite an existing output file");
+  CLI::App* cmd = app.add_subcommand("extract", tr("write an attachment to a file (0600) or to stdout"));
+  cmd->add_option("attachment", o->id, tr("attachment id"))->required();
+  cmd->add_option("-o,--output", o->output, tr("output path, or - for standard output (default: its original name)"));
+  cmd->add_flag("--force", o->force, tr("overwrite an existing output file"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       check_attachment_ref(o->id);
@@ -41,8 +42,8 @@ void add_extract(CLI::App& app, Globals& g, Action& run) {
       std::string out = o->output.empty() ? plain : o->output;
       if (std::filesystem::is_directory(out)) out = (std::filesystem::path(out) / plain).string();
       if (!o->force && std::filesystem::exists(out)) {
-        throw Error(Errc::already_exists, out + " already exists; nothing was written",
-                    "choose another path with -o, or add --force to overwrite it");
+        throw Error(Errc::already_exists, trf("{0} already exists; nothing was written", out),
+                    tr("choose another path with -o, or add --force to overwrite it"));
       }
       // Written beside the target, then renamed: no half-written file under
       // the final name, and the bytes are verified before it appears.
@@ -51,18 +52,18 @@ void add_extract(CLI::App& app, Globals& g, Action& run) {
       std::string name;
       int fd = create_temp_beside(out, name);  // 0600
       try {
-        lists.extract(a.id, fd, progress_bar("extracting"));
-        if (::fsync(fd) != 0) throw Error(Errc::io, "cannot write " + out + ": " + std::strerror(errno));
+        lists.extract(a.id, fd, progress_bar(tr("extracting")));
+        if (::fsync(fd) != 0) throw Error(Errc::io, trf("cannot write {0}: {1}", out, std::strerror(errno)));
         ::close(fd);
         fd = -1;
         if (o->force) {
-          if (::rename(name.c_str(), out.c_str()) != 0) throw Error(Errc::io, "cannot write " + out + ": " + std::strerror(errno));
+          if (::rename(name.c_str(), out.c_str()) != 0) throw Error(Errc::io, trf("cannot write {0}: {1}", out, std::strerror(errno)));
         } else {
           // link() refuses to replace a file that appeared meanwhile.
           if (::link(name.c_str(), out.c_str()) != 0) {
             int err = errno;
             throw Error(err == EEXIST ? Errc::already_exists : Errc::io,
-                        "cannot write " + out + ": " + std::strerror(err));
+                        trf("cannot write {0}: {1}", out, std::strerror(err)));
           }
           ::unlink(name.c_str());
         }

@@ -5,15 +5,14 @@
 #include "cli/common.h"
 #include "folio/error.h"
 #include "folio/foreign.h"
+#include "folio/i18n.h"
 #include "folio/journal.h"
 #include "folio/text.h"
 
 namespace folio::cli {
 namespace {
 
-std::string entries_text(std::size_t n) {
-  return std::to_string(n) + (n == 1 ? " entry" : " entries");
-}
+std::string entries_text(std::size_t n) { return trn("{0} entry", "{0} entries", n); }
 
 // import --from: parse first (a bad file is refused before any prompt),
 // then add everything in one transaction.
@@ -34,15 +33,19 @@ int import_foreign(Globals& g, const std::string& from, const std::string& path,
                 {"skipped_files", skipped}});
     return 0;
   }
-  std::cout << from << " " << (format == ForeignFormat::markdown ? "folder" : "file") << " '"
-            << terminal_safe(path) << "': " << entries_text(drafts.size()) << '\n';
-  std::cout << (dry_run ? "would add" : "added") << ": " << entries_text(r.added) << '\n';
-  std::cout << "unchanged: " << entries_text(r.duplicates) << " (already in the vault)\n";
+  const std::string count = entries_text(drafts.size());
+  // TRANSLATORS: {0} is the format (jrnl, jrnl-json, markdown), {1} the path, {2} "3 entries".
+  std::cout << (format == ForeignFormat::markdown ? trf("{0} folder '{1}': {2}", from, terminal_safe(path), count)
+                                                  : trf("{0} file '{1}': {2}", from, terminal_safe(path), count))
+            << '\n';
+  std::cout << (dry_run ? trf("would add: {0}", entries_text(r.added)) : trf("added: {0}", entries_text(r.added)))
+            << '\n';
+  std::cout << trf("unchanged: {0} (already in the vault)", entries_text(r.duplicates)) << '\n';
   if (!skipped.empty()) {
-    std::cout << "skipped (symbolic links, not regular files): " << skipped.size() << '\n';
+    std::cout << trf("skipped (symbolic links, not regular files): {0}", skipped.size()) << '\n';
     for (const auto& name : skipped) std::cout << "  " << terminal_safe(name) << '\n';
   }
-  if (dry_run) std::cout << "dry run: nothing was written\n";
+  if (dry_run) std::cout << tr("dry run: nothing was written") << '\n';
   return 0;
 }
 
@@ -60,40 +63,39 @@ void add_import(CLI::App& app, Globals& g, Action& run) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd =
-      app.add_subcommand("import", "merge a backup into the vault (nothing is overwritten)");
-  cmd->add_option("file", o->input, "backup file, or - for standard input")->required();
-  cmd->add_option("-i,--identity", o->identity_files,
-                  "age identity file (AGE-SECRET-KEY-1...); repeatable")
+      app.add_subcommand("import", tr("merge a backup into the vault (nothing is overwritten)"));
+  cmd->add_option("file", o->input, tr("backup file, or - for standard input"))->required();
+  cmd->add_option("-i,--identity", o->identity_files, tr("age identity file (AGE-SECRET-KEY-1...); repeatable"))
       ->allow_extra_args(false);
   o->passphrase.add_to(*cmd);
-  cmd->add_flag("--dry-run", o->dry_run, "report what would change and write nothing");
+  cmd->add_flag("--dry-run", o->dry_run, tr("report what would change and write nothing"));
   cmd->add_flag("--plaintext", o->plaintext,
-                "the file is an unencrypted payload (export --plaintext --format json)");
-  cmd->add_flag("--json", o->json, "print the report as JSON");
+                tr("the file is an unencrypted payload (export --plaintext --format json)"));
+  cmd->add_flag("--json", o->json, tr("print the report as JSON"));
   cmd->add_option("--from", o->from,
-                  "FILE is another tool's journal: jrnl (txt), jrnl-json, or markdown (a folder)");
+                  tr("FILE is another tool's journal: jrnl (txt), jrnl-json, or markdown (a folder)"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       if (!o->from.empty()) {
         if (!o->identity_files.empty() || o->passphrase.given() || o->plaintext) {
           throw Error(Errc::invalid_argument,
-                      "--from takes no identity, backup passphrase or --plaintext");
+                      tr("--from takes no identity, backup passphrase or --plaintext"));
         }
         if (o->input == "-") {
-          throw Error(Errc::invalid_argument, "--from reads a file or folder, not standard input");
+          throw Error(Errc::invalid_argument, tr("--from reads a file or folder, not standard input"));
         }
         return import_foreign(g, o->from, o->input, o->dry_run, o->json);
       }
       if (!o->identity_files.empty() && o->passphrase.given()) {
-        throw Error(Errc::invalid_argument, "give identity files or a backup passphrase, not both");
+        throw Error(Errc::invalid_argument, tr("give identity files or a backup passphrase, not both"));
       }
       if (o->plaintext && (!o->identity_files.empty() || o->passphrase.given())) {
-        throw Error(Errc::invalid_argument, "--plaintext takes no identity or passphrase");
+        throw Error(Errc::invalid_argument, tr("--plaintext takes no identity or passphrase"));
       }
       BackupInput input(o->input);
       const int fd = input.fd();
       FdSource file(fd);
-      ProgressSource in(file, input_size(fd), progress_bar(o->dry_run ? "checking" : "importing"));
+      ProgressSource in(file, input_size(fd), progress_bar(o->dry_run ? tr("checking") : tr("importing")));
       ImportOptions options;
       options.dry_run = o->dry_run;
       ImportReport report;
