@@ -49,7 +49,7 @@ Secret normalize_secret(const Secret& in);
 
 struct Strength {
   double bits = 0;           // estimated log2(guesses): zxcvbn, corrected for Chinese
-  const char* rating = "";   // "very weak", "weak", "fair", "strong", "very strong"
+  const char* rating = "";   // "very weak", "weak", "fair", "strong", "very strong", translated
 };
 
 // Passphrases below this need --allow-weak at init and passwd.

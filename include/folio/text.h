@@ -13,6 +13,9 @@ namespace folio {
 bool is_valid_utf8(std::string_view s) noexcept;
 
 // Throws Error(invalid_argument, "<what> is not valid UTF-8 ...") if not.
+// `what` here and in the functions below names the text in the message
+// ("the title"); pass it translated (tr("the title")) so that the message
+// is in one language.
 void require_utf8(std::string_view s, std::string_view what);
 
 // Throws Error(invalid_argument, "<what> is N MiB, more than ...") if `s` is

@@ -13,6 +13,7 @@
 #include "agent/wire.h"
 #include "folio/agent.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "vault/files.h"
 
 namespace folio::agent {
@@ -37,8 +38,8 @@ std::unique_ptr<Connection> connect_agent(const fs::path& vault_dir) {
   if (::lstat(dir.c_str(), &st) != 0) return nullptr;  // no folder, no agent
   if (::lstat(path.c_str(), &st) != 0) return nullptr;
   if (!S_ISSOCK(st.st_mode) || st.st_uid != ::geteuid()) {
-    throw Error(Errc::refused, "the agent socket " + path.string() + " is not yours: not using it",
-                "remove it, then unlock again");
+    throw Error(Errc::refused, trf("the agent socket {0} is not yours: not using it", path),
+                tr("remove it, then unlock again"));
   }
   // Non-blocking for the connect: an agent whose queue is full makes
   // connect() fail with EAGAIN at once instead of hanging. A stopped agent
@@ -46,7 +47,10 @@ std::unique_ptr<Connection> connect_agent(const fs::path& vault_dir) {
   // succeeds and only the reply can tell: it has kReplyTimeout per read,
   // after which the command asks for the passphrase as without an agent.
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) throw_io("cannot create a socket", errno);
+  if (fd < 0) {
+    const int err = errno;
+    throw_io(tr("cannot create a socket"), err);
+  }
   auto conn = std::make_unique<Connection>(fd);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
@@ -64,15 +68,15 @@ std::unique_ptr<Connection> connect_agent(const fs::path& vault_dir) {
       return nullptr;
     }
     if (errno == EAGAIN) return nullptr;  // busy or stopped: as if there were none
-    throw_io("cannot reach the agent at " + path.string(), errno);
+    throw_io(N_("cannot reach the agent at {0}"), path, errno);
   }
   int flags = ::fcntl(fd, F_GETFL);
   if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
-    throw_io("cannot reach the agent at " + path.string(), errno);
+    throw_io(N_("cannot reach the agent at {0}"), path, errno);
   }
   if (peer_uid(fd) != static_cast<long>(::geteuid())) {
-    throw Error(Errc::refused, "the agent at " + path.string() + " runs as another user: not using it",
-                "remove the socket, then unlock again");
+    throw Error(Errc::refused, trf("the agent at {0} runs as another user: not using it", path),
+                tr("remove the socket, then unlock again"));
   }
   set_timeouts(fd, kReplyTimeout);
   return conn;

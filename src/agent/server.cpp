@@ -19,6 +19,7 @@
 #include "agent/wire.h"
 #include "folio/agent.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "vault/agent_access.h"
 #include "vault/files.h"
 
@@ -89,7 +90,10 @@ bool read_all(int fd, void* data, std::size_t size) {
 // A socket bound and listening at `path`.
 int listen_at(const fs::path& path) {
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw_io("cannot create a socket", errno);
+  if (fd < 0) {
+    const int err = errno;
+    throw_io(tr("cannot create a socket"), err);
+  }
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
@@ -100,7 +104,7 @@ int listen_at(const fs::path& path) {
   if (rc != 0 || ::listen(fd, 16) != 0) {
     if (rc == 0) err = errno;
     ::close(fd);
-    throw_io("cannot listen on " + path.string(), err);
+    throw_io(N_("cannot listen on {0}"), path, err);
   }
   return fd;
 }
@@ -114,30 +118,34 @@ long seconds_between(Clock::time_point a, Clock::time_point b) {
 void start(const Vault& vault, const Options& options, const std::string& executable) {
   const Secret& vault_key = vault_key_of(vault);
   if (vault_key.empty()) {
-    throw Error(Errc::refused, "this vault was opened through the agent; unlock needs the passphrase",
-                "run 'folio lock' first");
+    throw Error(Errc::refused, tr("this vault was opened through the agent; unlock needs the passphrase"),
+                tr("run 'folio lock' first"));
   }
   if (options.idle.count() < 1 || options.max_lifetime > kMaxLifetime || options.idle > options.max_lifetime) {
-    throw Error(Errc::invalid_argument, "the agent's timeouts are out of bounds",
-                "use 1 second to 24 hours, with --timeout no longer than --max-lifetime");
+    throw Error(Errc::invalid_argument, tr("the agent's timeouts are out of bounds"),
+                tr("use 1 second to 24 hours, with --timeout no longer than --max-lifetime"));
   }
   const fs::path vault_dir = fs::weakly_canonical(fs::absolute(vault.path()));
   socket_dir(true);
   const fs::path path = socket_path(vault_dir);
   if (agent::status(vault_dir)) {  // also removes a stale socket
-    throw Error(Errc::already_exists, "the vault is already unlocked",
-                "see 'folio status'; 'folio lock' ends the agent");
+    throw Error(Errc::already_exists, tr("the vault is already unlocked"),
+                tr("see 'folio status'; 'folio lock' ends the agent"));
   }
   int listen_fd = listen_at(path);
   FdGuard listen_guard{listen_fd};
   int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw_io("cannot create a pipe", errno);
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    const int err = errno;
+    throw_io(tr("cannot create a pipe"), err);
+  }
   FdGuard read_guard{pipe_fds[0]}, write_guard{pipe_fds[1]};
 
   pid_t child = ::fork();
   if (child < 0) {
+    const int err = errno;  // fork's, before unlink may change it
     ::unlink(path.c_str());
-    throw_io("cannot start the agent", errno);
+    throw_io(tr("cannot start the agent"), err);
   }
   if (child == 0) {
     // The agent: a fresh image of the folio binary, with the socket on fd 3

@@ -11,6 +11,7 @@
 #include "crypto/primitives.h"
 #include "folio/agent.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "vault/files.h"
 
 namespace folio::agent {
@@ -31,18 +32,18 @@ fs::path socket_dir(bool create) {
   fs::path dir = socket_base();
   struct stat st {};
   if (::lstat(dir.c_str(), &st) != 0) {
-    if (errno != ENOENT) throw_io("cannot inspect " + dir.string(), errno);
+    if (errno != ENOENT) throw_io(N_("cannot inspect {0}"), dir, errno);
     if (!create) return dir;
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-      throw_io("cannot create " + dir.string(), errno);
+      throw_io(N_("cannot create {0}"), dir, errno);
     }
-    if (::lstat(dir.c_str(), &st) != 0) throw_io("cannot inspect " + dir.string(), errno);
+    if (::lstat(dir.c_str(), &st) != 0) throw_io(N_("cannot inspect {0}"), dir, errno);
   }
   if (!S_ISDIR(st.st_mode) || st.st_uid != ::geteuid() || (st.st_mode & 077) != 0) {
     throw Error(Errc::refused,
-                "the agent folder " + dir.string() + " is not a private folder of yours: not using it",
-                "someone else may have made it: remove it if you can (an administrator can in "
-                "/tmp), or set XDG_RUNTIME_DIR to a private folder, then unlock again");
+                trf("the agent folder {0} is not a private folder of yours: not using it", dir),
+                tr("someone else may have made it: remove it if you can (an administrator can in "
+                   "/tmp), or set XDG_RUNTIME_DIR to a private folder, then unlock again"));
   }
   return dir;
 }
@@ -57,8 +58,8 @@ fs::path socket_path(const fs::path& vault_dir) {
       {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, {}, 16));
   fs::path path = socket_base() / (hex + ".sock");
   if (path.string().size() >= sizeof(sockaddr_un{}.sun_path)) {
-    throw Error(Errc::refused, "the agent socket path is too long: " + path.string(),
-                "set XDG_RUNTIME_DIR to a shorter folder");
+    throw Error(Errc::refused, trf("the agent socket path is too long: {0}", path),
+                tr("set XDG_RUNTIME_DIR to a shorter folder"));
   }
   return path;
 }

@@ -7,6 +7,7 @@
 
 #include "crypto/keyslot.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 
 namespace folio {
 
@@ -21,15 +22,14 @@ bool is_within_bounds(const KdfParams& p) noexcept {
 
 Secret derive_kek(const Secret& secret, const std::uint8_t* salt, const KdfParams& p) {
   if (!is_within_bounds(p)) {
-    throw Error(Errc::invalid_argument, "KDF parameters out of bounds");
+    throw Error(Errc::invalid_argument, tr("KDF parameters out of bounds"));
   }
   Secret kek(32);
   if (crypto_pwhash(kek.data(), kek.size(), reinterpret_cast<const char*>(secret.data()),
                     secret.size(), salt, p.ops, static_cast<std::size_t>(p.memory),
                     crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    throw Error(Errc::io, "not enough memory for the key derivation",
-                "the vault's KDF needs " + std::to_string(p.memory >> 20) +
-                    " MiB; close other programs and try again");
+    throw Error(Errc::io, tr("not enough memory for the key derivation"),
+                trf("the vault's KDF needs {0} MiB; close other programs and try again", p.memory >> 20));
   }
   return kek;
 }

@@ -138,8 +138,8 @@ void seal_slot(HeaderBytes& header, std::size_t index, SlotKind kind, const KdfP
                const Secret& secret, const Secret& key) {
   if (kind == SlotKind::data_key) throw Error(Errc::internal, "a data-key slot has no secret");
   if (!is_within_bounds(cost)) {
-    throw Error(Errc::invalid_argument, "KDF parameters out of bounds",
-                "memory must be 8 KiB to 4 GiB in whole KiB, passes 1 to 64");
+    throw Error(Errc::invalid_argument, tr("KDF parameters out of bounds"),
+                tr("memory must be 8 KiB to 4 GiB in whole KiB, passes 1 to 64"));
   }
   write_slot(header, index, kind, kKdfArgon2id, cost, &secret, nullptr, key);
 }
@@ -176,9 +176,10 @@ Unlocked open_header(const HeaderBytes& header, SlotKind kind, const Secret& sec
     if (sp->kind != static_cast<std::uint8_t>(kind)) continue;
     if (sp->kdf != kKdfArgon2id || !is_within_bounds(sp->cost)) {
       throw Error(Errc::corrupt,
-                  "the vault header is damaged: keyslot " + std::to_string(i) +
-                      " has an unknown or out-of-bounds key-derivation setting",
-                  "restore the vault folder from a backup");
+                  trf("the vault header is damaged: keyslot {0} has an unknown or out-of-bounds key-derivation "
+                      "setting",
+                      i),
+                  tr("restore the vault folder from a backup"));
     }
     tried = true;
     Secret kek = derive_kek(secret, slot_ptr(header, i) + kSaltOffset, sp->cost);
@@ -186,8 +187,8 @@ Unlocked open_header(const HeaderBytes& header, SlotKind kind, const Secret& sec
   }
   if (!tried && newer) {
     throw Error(Errc::unsupported_version,
-                "this vault was made by a newer version of folio (or its header is damaged)",
-                "upgrade folio to open it; if this folio made it, restore the vault from a backup");
+                tr("this vault was made by a newer version of folio (or its header is damaged)"),
+                tr("upgrade folio to open it; if this folio made it, restore the vault from a backup"));
   }
   if (!tried) {
     // No slot of this kind at all: a damaged header, or not a folio vault.

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 
 namespace folio {
 namespace {
@@ -48,14 +49,14 @@ Secret canonical_recovery_code(const Secret& typed) {
     if (c == '8') c = 'B';
     bool valid = (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7');
     if (!valid || n == kCodeChars) {
-      throw Error(Errc::invalid_argument, "that is not a recovery code",
-                  "a recovery code is 32 letters and digits in 8 groups of 4, e.g. ABCD-EFGH-...");
+      throw Error(Errc::invalid_argument, tr("that is not a recovery code"),
+                  tr("a recovery code is 32 letters and digits in 8 groups of 4, e.g. ABCD-EFGH-..."));
     }
     code.data()[n++] = static_cast<std::uint8_t>(c);
   }
   if (n != kCodeChars) {
-    throw Error(Errc::invalid_argument, "that is not a recovery code",
-                "a recovery code is 32 letters and digits in 8 groups of 4, e.g. ABCD-EFGH-...");
+    throw Error(Errc::invalid_argument, tr("that is not a recovery code"),
+                tr("a recovery code is 32 letters and digits in 8 groups of 4, e.g. ABCD-EFGH-..."));
   }
   return code;
 }

@@ -24,6 +24,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "folio/i18n.h"
 #include "folio/terminal.h"
 
 namespace folio {
@@ -367,8 +368,9 @@ Strength estimate_strength(const Secret& passphrase) {
   }
   Strength s;
   s.bits = bits;
-  s.rating = bits < 28 ? "very weak" : bits < kMinStrengthBits ? "weak" : bits < 64 ? "fair"
-           : bits < 80 ? "strong" : "very strong";
+  // TRANSLATORS: how strong a passphrase is, in "passphrase strength: RATING (about 2^N guesses)".
+  s.rating = bits < 28 ? tr("very weak") : bits < kMinStrengthBits ? tr("weak") : bits < 64 ? tr("fair")
+           : bits < 80 ? tr("strong") : tr("very strong");
   return s;
 }
 

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "store/pages.h"
 
 namespace folio {
@@ -47,26 +48,26 @@ void throw_sqlite(sqlite3* db, int rc, std::string_view what) {
   std::string where(what);
   switch (rc & 0xff) {
     case SQLITE_NOTADB:
-      throw Error(Errc::corrupt,
-                  "the vault database is damaged or does not belong to this header",
-                  "restore the vault folder from a backup");
+      throw Error(Errc::corrupt, tr("the vault database is damaged or does not belong to this header"),
+                  tr("restore the vault folder from a backup"));
     case SQLITE_CORRUPT:
-      throw Error(Errc::corrupt, "the vault database is damaged (" + where + ")",
-                  "restore the vault folder from a backup");
+      // TRANSLATORS: {0} is the step that failed, a word of the code ("open", "query").
+      throw Error(Errc::corrupt, trf("the vault database is damaged ({0})", where),
+                  tr("restore the vault folder from a backup"));
     case SQLITE_FULL:
-      throw Error(Errc::io, "the disk is full; nothing was changed",
-                  "free some disk space and try again");
+      throw Error(Errc::io, tr("the disk is full; nothing was changed"), tr("free some disk space and try again"));
     case SQLITE_READONLY:
-      throw Error(Errc::io, "the vault is read-only; nothing was changed",
-                  "check the permissions of the vault folder and its file system");
+      throw Error(Errc::io, tr("the vault is read-only; nothing was changed"),
+                  tr("check the permissions of the vault folder and its file system"));
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      throw Error(Errc::io, "the vault is busy: another folio process is writing to it",
-                  "try again in a moment");
+      throw Error(Errc::io, tr("the vault is busy: another folio process is writing to it"),
+                  tr("try again in a moment"));
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
     case SQLITE_IOERR:
-      throw Error(Errc::io, "cannot access the vault database: " + detail);
+      // TRANSLATORS: {0} is SQLite's own (English) reason.
+      throw Error(Errc::io, trf("cannot access the vault database: {0}", detail));
     case SQLITE_ERROR:
       // SQLCipher reports a page that fails its HMAC by putting the pager in
       // its error state with a bare SQLITE_ERROR, and every later step on
@@ -75,8 +76,8 @@ void throw_sqlite(sqlite3* db, int rc, std::string_view what) {
       // damaged free page (a freelist trunk) fails like this.
       if (detail == sqlite3_errstr(SQLITE_ERROR)) {
         throw Error(Errc::corrupt,
-                    "the vault database is damaged: a page failed its authentication check (" + where + ")",
-                    "restore the vault folder from a backup; 'folio check' names the page");
+                    trf("the vault database is damaged: a page failed its authentication check ({0})", where),
+                    tr("restore the vault folder from a backup; 'folio check' names the page"));
       }
       throw Error(Errc::internal, "database error in " + where + ": " + detail);
     case SQLITE_NOMEM:
@@ -177,13 +178,15 @@ Database Database::open(const std::filesystem::path& file, const Secret& key, Mo
     std::filesystem::path journal = file;
     journal += "-journal";
     if (auto damage = hot_journal_damage(journal)) {
+      const std::string name = journal.filename().string();
+      // TRANSLATORS: {0} is the journal's file name, {1} what is wrong with it (a message of its own).
       throw Error(Errc::corrupt,
-                  "the vault database's rollback journal (" + journal.filename().string() +
-                      "), left by an interrupted write, is damaged (" + *damage +
-                      "); folio does not play back part of it, which would leave the database half-changed",
-                  "copy the vault folder somewhere safe first; then restore it from a backup, or rename " +
-                      journal.filename().string() + " to " + journal.filename().string() +
-                      ".damaged to open the database as the interrupted write left it, and run 'folio check'");
+                  trf("the vault database's rollback journal ({0}), left by an interrupted write, is damaged ({1}); "
+                      "folio does not play back part of it, which would leave the database half-changed",
+                      name, *damage),
+                  trf("copy the vault folder somewhere safe first; then restore it from a backup, or rename {0} to "
+                      "{0}.damaged to open the database as the interrupted write left it, and run 'folio check'",
+                      name));
     }
   }
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
@@ -216,16 +219,16 @@ Database Database::open(const std::filesystem::path& file, const Secret& key, Mo
   // secure_delete zeroes freed content; a memory temp store keeps sorts and
   // VACUUM's temporary database off the disk, where they would be plaintext.
   if (db.query_text("PRAGMA secure_delete = ON") != "1") {
-    throw Error(Errc::refused, "this SQLCipher build does not support secure_delete; refusing to run");
+    throw Error(Errc::refused, tr("this SQLCipher build does not support secure_delete; refusing to run"));
   }
   db.exec("PRAGMA temp_store = MEMORY");
   if (db.query_text("PRAGMA temp_store") != "2") {
-    throw Error(Errc::refused, "this SQLCipher build cannot keep temporary data in memory; refusing to run");
+    throw Error(Errc::refused, tr("this SQLCipher build cannot keep temporary data in memory; refusing to run"));
   }
   // PERSIST would keep old page images in the journal after each commit.
   std::string journal = db.query_text("PRAGMA journal_mode = DELETE");
   if (journal != "delete") {
-    throw Error(Errc::refused, "could not set the database journal mode to DELETE (got '" + journal + "')");
+    throw Error(Errc::refused, trf("could not set the database journal mode to DELETE (got '{0}')", journal));
   }
   db.exec("PRAGMA foreign_keys = ON");
   return db;
@@ -262,7 +265,10 @@ void Database::export_to(const std::filesystem::path& file, const Secret& key) {
   // The connection was opened without SQLITE_OPEN_CREATE, and ATTACH uses
   // the same flags: make the (empty, private) file first.
   int made = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (made < 0) throw Error(Errc::io, "cannot create " + file.string() + ": " + std::strerror(errno));
+  if (made < 0) {
+    const int err = errno;
+    throw Error(Errc::io, trf("{0}: {1}", trf("cannot create {0}", file), std::strerror(err)));
+  }
   ::close(made);
   sqlite3_limit(db_, SQLITE_LIMIT_ATTACHED, 1);
   struct Detach {
@@ -288,8 +294,8 @@ void Database::export_to(const std::filesystem::path& file, const Secret& key) {
   } catch (const Error&) {
     // sqlcipher_export reports every failure as a plain SQLITE_ERROR, most
     // often a full disk; its message says which.
-    throw Error(Errc::io, "cannot write the re-encrypted copy of the database: " + std::string(sqlite3_errmsg(db_)),
-                "re-keying needs free space for a second copy of the database file");
+    throw Error(Errc::io, trf("cannot write the re-encrypted copy of the database: {0}", sqlite3_errmsg(db_)),
+                tr("re-keying needs free space for a second copy of the database file"));
   }
   // user_version is not part of what sqlcipher_export copies.
   exec(("PRAGMA rekey.user_version = " + std::to_string(std::stol(version))).c_str());
@@ -299,7 +305,7 @@ void Database::export_to(const std::filesystem::path& file, const Secret& key) {
   if (fd < 0 || ::fsync(fd) != 0) {
     int err = errno;
     if (fd >= 0) ::close(fd);
-    throw Error(Errc::io, "cannot sync the re-encrypted database: " + std::string(std::strerror(err)));
+    throw Error(Errc::io, trf("cannot sync the re-encrypted database: {0}", std::strerror(err)));
   }
   ::close(fd);
 }

@@ -4,6 +4,7 @@
 
 #include "crypto/primitives.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/secret.h"
 
 namespace folio {
@@ -85,6 +86,20 @@ bool looks_like_id(const std::string& text) {
   return true;
 }
 
+namespace {
+
+// One whole sentence per kind, so that a translation need not paste a noun
+// into a sentence.
+std::string ambiguous(const std::string& id, std::string_view what) {
+  if (what == "entry") return trf("'{0}' matches more than one entry", id);
+  if (what == "checklist") return trf("'{0}' matches more than one checklist", id);
+  if (what == "item") return trf("'{0}' matches more than one item", id);
+  if (what == "attachment") return trf("'{0}' matches more than one attachment", id);
+  return trf("'{0}' matches more than one record", id);
+}
+
+}  // namespace
+
 std::optional<std::int64_t> find_uid(Database& db, IdTable table, const std::string& id,
                                      const char* what) {
   if (!looks_like_id(id)) return std::nullopt;
@@ -94,9 +109,7 @@ std::optional<std::int64_t> find_uid(Database& db, IdTable table, const std::str
   if (!st.step()) return std::nullopt;
   std::int64_t row = st.integer(0);
   if (st.text(1) != key && st.step()) {
-    throw Error(Errc::invalid_argument,
-                "'" + id + "' matches more than one " + std::string(what),
-                "give more characters of the id");
+    throw Error(Errc::invalid_argument, ambiguous(id, what), tr("give more characters of the id"));
   }
   return row;
 }
@@ -106,8 +119,7 @@ std::optional<IdTable> find_any_uid(Database& db, const std::string& id) {
   for (IdTable t : {IdTable::entries, IdTable::checklists, IdTable::items, IdTable::attachments}) {
     if (find_uid(db, t, id, "record")) {
       if (found) {
-        throw Error(Errc::invalid_argument, "'" + id + "' matches more than one record",
-                    "give more characters of the id");
+        throw Error(Errc::invalid_argument, ambiguous(id, "record"), tr("give more characters of the id"));
       }
       found = t;
     }

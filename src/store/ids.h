@@ -28,7 +28,8 @@ bool looks_like_id(const std::string& text);
 
 // Row id for the uid `id` or a unique prefix of it; nullopt if none.
 // Error(invalid_argument) if the prefix is ambiguous. `what` names the kind
-// of record in the message ("entry", "checklist"...).
+// of record in the message: "entry", "checklist", "item", "attachment" or
+// "record" (each has its own translated sentence).
 std::optional<std::int64_t> find_uid(Database& db, IdTable table, const std::string& id,
                                      const char* what);
 

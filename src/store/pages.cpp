@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "store/database.h"
 
 namespace folio {
@@ -30,10 +31,11 @@ constexpr std::size_t kKeySize = 32;
 constexpr unsigned char kHmacSaltMask = 0x3a;
 constexpr int kHmacKeyIterations = 2;
 
-const char* const kRestore = "restore the vault folder from a backup";
-
+// `what` says what is wrong, already in the user's language.
 [[noreturn]] void damaged(const std::string& what) {
-  throw Error(Errc::corrupt, "the vault database is damaged: " + what, kRestore);
+  // TRANSLATORS: {0} says what is wrong with the file, a message of its own.
+  throw Error(Errc::corrupt, trf("the vault database is damaged: {0}", what),
+              tr("restore the vault folder from a backup"));
 }
 
 // The main database's own file handle: reading through it opens no second
@@ -91,17 +93,15 @@ std::int64_t header_page_count(Database& db) { return std::stoll(db.query_text("
 
 void require_whole_pages(std::int64_t size, std::int64_t pages) {
   if (size % kPageSize != 0) {
-    damaged("the file's size (" + std::to_string(size) + " bytes) is not a whole number of " +
-            std::to_string(kPageSize) + "-byte pages");
+    damaged(trf("the file's size ({0} bytes) is not a whole number of {1}-byte pages", size, kPageSize));
   }
   std::int64_t held = size / kPageSize;
   if (held > pages) {
-    damaged("the file holds " + std::to_string(held) + " pages where its header records " +
-            std::to_string(pages) + " (pages were added past its end)");
+    damaged(trf("the file holds {0} pages where its header records {1} (pages were added past its end)", held,
+                pages));
   }
   if (held < pages) {
-    damaged("the file holds " + std::to_string(held) + " pages where its header records " +
-            std::to_string(pages) + " (it was cut short)");
+    damaged(trf("the file holds {0} pages where its header records {1} (it was cut short)", held, pages));
   }
 }
 
@@ -122,7 +122,7 @@ void Database::verify_pages(const Secret& key) {
   std::vector<unsigned char> page(kPageSize + 4);  // + the page number the MAC covers
   auto read_page = [&](std::int64_t number) {
     int rc = file->pMethods->xRead(file, page.data(), static_cast<int>(kPageSize), (number - 1) * kPageSize);
-    if (rc != SQLITE_OK) damaged("page " + std::to_string(number) + " cannot be read whole");
+    if (rc != SQLITE_OK) damaged(trf("page {0} cannot be read whole", number));
   };
 
   // SQLCipher 3's HMAC key: PBKDF2-HMAC-SHA1 of the raw key, 2 iterations,
@@ -144,7 +144,7 @@ void Database::verify_pages(const Secret& key) {
     for (std::size_t i = 0; i < kPageSize && zero; ++i) zero = page[i] == 0;
     // SQLCipher passes an all-zero page unchecked (it takes it for a read
     // past the end of the file); inside the file it is damage.
-    if (zero) damaged("page " + std::to_string(number) + " is all zeros");
+    if (zero) damaged(trf("page {0} is all zeros", number));
     // The MAC covers the ciphertext and the IV, then the page number (4
     // bytes, little-endian), which is appended here over the MAC's place.
     std::array<unsigned char, kMacSize> stored{};
@@ -159,8 +159,7 @@ void Database::verify_pages(const Secret& key) {
       throw Error(Errc::internal, "HMAC-SHA1 failed");
     }
     if (CRYPTO_memcmp(mac.data(), stored.data(), kMacSize) != 0) {
-      damaged("page " + std::to_string(number) + " of " + std::to_string(pages) +
-              " fails its authentication check (HMAC)");
+      damaged(trf("page {0} of {1} fails its authentication check (HMAC)", number, pages));
     }
   }
 }
@@ -192,8 +191,10 @@ class ReadOnlyFile {
     for (std::size_t done = 0; done < n;) {
       ssize_t got = ::pread(fd_, out + done, n - done, static_cast<off_t>(offset + done));
       if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) throw Error(Errc::io, "cannot read the vault's rollback journal: " +
-                                              std::string(got < 0 ? std::strerror(errno) : "it shrank"));
+      if (got <= 0) {
+        const char* why = got < 0 ? std::strerror(errno) : tr("it shrank");
+        throw Error(Errc::io, trf("cannot read the vault's rollback journal: {0}", why));
+      }
       done += static_cast<std::size_t>(got);
     }
   }
@@ -208,11 +209,11 @@ std::optional<std::string> hot_journal_damage(const std::filesystem::path& journ
   ReadOnlyFile file(journal);
   if (file.fd() < 0) {
     if (errno == ENOENT) return std::nullopt;
-    throw Error(Errc::io, "cannot read the vault's rollback journal " + journal.string() + ": " +
-                              std::strerror(errno));
+    const char* why = std::strerror(errno);
+    throw Error(Errc::io, trf("{0}: {1}", trf("cannot read the vault's rollback journal {0}", journal), why));
   }
   struct stat st {};
-  if (::fstat(file.fd(), &st) != 0) throw Error(Errc::io, "cannot read the vault's rollback journal");
+  if (::fstat(file.fd(), &st) != 0) throw Error(Errc::io, tr("cannot read the vault's rollback journal"));
   const std::int64_t size = st.st_size;
 
   // Until a segment's records are synced its header is zeros, and SQLite
@@ -227,35 +228,38 @@ std::optional<std::string> hot_journal_damage(const std::filesystem::path& journ
   std::vector<unsigned char> record;
   std::int64_t offset = 0;
   for (int segment = 1;; ++segment) {
-    const std::string where = segment == 1 ? "" : " (segment " + std::to_string(segment) + ")";
+    // What is wrong, and in which segment when there are several.
+    auto damage = [segment](std::string what) {
+      // TRANSLATORS: {0} says what is wrong with the journal, {1} is the number of its segment.
+      return segment == 1 ? what : trf("{0} (segment {1})", what, segment);
+    };
     const std::int64_t left = size - offset;
     if (left <= 0) {
       if (segment == 1) return std::nullopt;  // empty: nothing was written yet
-      return "it was cut short before the header of a segment" + where;
+      return damage(tr("it was cut short before the header of a segment"));
     }
     std::array<unsigned char, kJournalHeader> header{};
     const std::size_t have = static_cast<std::size_t>(std::min<std::int64_t>(left, kJournalHeader));
     file.read(header.data(), have, offset);
     const std::size_t magic = std::min(have, sizeof kJournalMagic);
     if (std::memcmp(header.data(), kZeros, magic) == 0) return std::nullopt;  // not synced yet
-    if (std::memcmp(header.data(), kJournalMagic, magic) != 0) return "its header is damaged" + where;
-    if (have < kJournalHeader) return "it was cut short inside a header" + where;
+    if (std::memcmp(header.data(), kJournalMagic, magic) != 0) return damage(tr("its header is damaged"));
+    if (have < kJournalHeader) return damage(tr("it was cut short inside a header"));
     std::uint32_t records = big_endian(&header[8]);
     const std::uint32_t nonce = big_endian(&header[12]);
     const std::uint32_t sector = big_endian(&header[20]);
     const std::uint32_t page_size = big_endian(&header[24]);
     if (page_size != kPageSize || !power_of_two(sector) || sector < 32 || sector > 65536) {
-      return "its header is damaged" + where;
+      return damage(tr("its header is damaged"));
     }
-    if (left < sector) return "it was cut short inside a header" + where;
+    if (left < sector) return damage(tr("it was cut short inside a header"));
     const std::int64_t record_size = page_size + 8;
     const std::int64_t first = offset + sector;
     if (records == kNoSyncRecords) records = static_cast<std::uint32_t>((size - first) / record_size);
     if (records == 0) return std::nullopt;
     const std::int64_t held = (size - first) / record_size;
     if (held < records) {
-      return "it was cut short: it holds " + std::to_string(held) + " of the " + std::to_string(records) +
-             " page records its header promises" + where;
+      return damage(trf("it was cut short: it holds {0} of the {1} page records its header promises", held, records));
     }
     record.resize(static_cast<std::size_t>(record_size));
     for (std::uint32_t r = 0; r < records; ++r) {
@@ -264,8 +268,7 @@ std::optional<std::string> hot_journal_damage(const std::filesystem::path& journ
       std::uint32_t sum = nonce;
       for (std::int64_t i = static_cast<std::int64_t>(page_size) - 200; i > 0; i -= 200) sum += record[4 + i];
       if (big_endian(record.data()) == 0 || sum != big_endian(&record[4 + page_size])) {
-        return "page record " + std::to_string(r + 1) + " of " + std::to_string(records) +
-               " fails its checksum" + where;
+        return damage(trf("page record {0} of {1} fails its checksum", r + 1, records));
       }
     }
     const std::int64_t end = first + records * record_size;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 
 namespace folio {
 namespace {
@@ -149,15 +150,17 @@ void require_tables_of(Database& db, int version) {
       const bool there = present.count(t.names[i]) != 0;
       if (v <= version && !there) {
         throw Error(Errc::corrupt,
-                    "the vault database is damaged: its schema version is " + std::to_string(version) +
-                        ", but the table '" + t.names[i] + "' of schema " + std::to_string(v) + " is missing",
-                    "restore the vault folder from a backup");
+                    trf("the vault database is damaged: its schema version is {0}, but the table '{1}' of "
+                        "schema {2} is missing",
+                        version, t.names[i], v),
+                    tr("restore the vault folder from a backup"));
       }
       if (v > version && there) {
         throw Error(Errc::corrupt,
-                    "the vault database is damaged: its schema version is " + std::to_string(version) +
-                        ", but it holds the table '" + t.names[i] + "' of schema " + std::to_string(v),
-                    "restore the vault folder from a backup");
+                    trf("the vault database is damaged: its schema version is {0}, but it holds the table '{1}' "
+                        "of schema {2}",
+                        version, t.names[i], v),
+                    tr("restore the vault folder from a backup"));
       }
     }
   }
@@ -188,13 +191,12 @@ void check_schema(Database& db, const AfterUpgrade& after) {
   int version = schema_version(db);
   if (version > kSchemaVersion) {
     throw Error(Errc::unsupported_version,
-                "this vault was made by a newer version of folio (schema " +
-                    std::to_string(version) + ")",
-                "upgrade folio to open it");
+                trf("this vault was made by a newer version of folio (schema {0})", version),
+                tr("upgrade folio to open it"));
   }
   if (version < 1) {
-    throw Error(Errc::corrupt, "the vault database has no folio schema",
-                "restore the vault folder from a backup");
+    throw Error(Errc::corrupt, tr("the vault database has no folio schema"),
+                tr("restore the vault folder from a backup"));
   }
   require_tables_of(db, version);
   // An older vault is upgraded in one transaction: all of it or none. Its
@@ -205,9 +207,11 @@ void check_schema(Database& db, const AfterUpgrade& after) {
       upgrade_from(db, version, after);
     } catch (const Error& e) {
       if (e.code() != Errc::internal) throw;
-      throw Error(Errc::corrupt, "the vault database is damaged: upgrading its schema from version " +
-                                     std::to_string(version) + " failed (" + e.what() + ")",
-                  "restore the vault folder from a backup");
+      // TRANSLATORS: {1} is the reason, an internal (English) message.
+      throw Error(Errc::corrupt,
+                  trf("the vault database is damaged: upgrading its schema from version {0} failed ({1})", version,
+                      e.what()),
+                  tr("restore the vault folder from a backup"));
     }
   }
 }

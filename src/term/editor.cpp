@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/secret.h"
 #include "folio/terminal.h"
 
@@ -59,8 +60,8 @@ std::string ram_dir() {
     if (is_ram_backed(d) && ::access(d.c_str(), W_OK | X_OK) == 0) return d;
   }
   throw Error(Errc::refused,
-              "no RAM-backed folder for the editor's file; refusing to write the entry to disk",
-              "set XDG_RUNTIME_DIR to a tmpfs folder, or pipe the text into folio on standard input");
+              tr("no RAM-backed folder for the editor's file; refusing to write the entry to disk"),
+              tr("set XDG_RUNTIME_DIR to a tmpfs folder, or pipe the text into folio on standard input"));
 }
 
 // Overwrites a regular file with zeros, syncs it, and unlinks it.
@@ -264,7 +265,8 @@ std::string EditedText::keep() {
   std::string base = dir_.substr(0, dir_.rfind('/'));
   std::string templ = base + "/" + kSaving + std::to_string(::getpid()) + "-XXXXXX";
   if (::mkdtemp(templ.data()) == nullptr) {
-    throw Error(Errc::io, "cannot keep the edited text in " + base + ": " + std::strerror(errno));
+    const int err = errno;
+    throw Error(Errc::io, trf("{0}: {1}", trf("cannot keep the edited text in {0}", base), std::strerror(err)));
   }
   std::string file = templ + "/" + kFileName;
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -273,7 +275,7 @@ std::string EditedText::keep() {
   std::string moved = ok ? rename_state(templ, kSaving, kKept) : "";
   if (moved.empty()) {
     wipe_dir(templ);
-    throw Error(Errc::io, "cannot keep the edited text in " + base);
+    throw Error(Errc::io, trf("cannot keep the edited text in {0}", base));
   }
   discard();
   return moved + "/" + kFileName;
@@ -286,7 +288,8 @@ std::optional<EditedText> edit_text(const std::string& initial) {
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
   if (::mkdtemp(buf.data()) == nullptr) {
-    throw Error(Errc::io, "cannot create a private folder in " + base + ": " + std::strerror(errno));
+    const int err = errno;
+    throw Error(Errc::io, trf("cannot create a private folder in {0}: {1}", base, std::strerror(err)));
   }
   const std::string dir = buf.data();  // mkdtemp makes it 0700
   const std::string file = dir + "/" + kFileName;
@@ -312,13 +315,17 @@ std::optional<EditedText> edit_text(const std::string& initial) {
 
   try {
     int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) throw Error(Errc::io, "cannot create the editor's file: " + std::string(std::strerror(errno)));
+    if (fd < 0) {
+      const int err = errno;
+      throw Error(Errc::io, trf("cannot create the editor's file: {0}", std::strerror(err)));
+    }
     std::size_t done = 0;
     while (done < initial.size()) {
       auto n = ::write(fd, initial.data() + done, initial.size() - done);
       if (n <= 0) {
+        const int err = errno;
         ::close(fd);
-        throw Error(Errc::io, "cannot write the editor's file: " + std::string(std::strerror(errno)));
+        throw Error(Errc::io, trf("cannot write the editor's file: {0}", std::strerror(err)));
       }
       done += static_cast<std::size_t>(n);
     }
@@ -333,7 +340,10 @@ std::optional<EditedText> edit_text(const std::string& initial) {
     // away, only now that the editor is about to own the terminal.
     release_held_terminal();
     pid_t child = ::fork();
-    if (child < 0) throw Error(Errc::io, "cannot start the editor: " + std::string(std::strerror(errno)));
+    if (child < 0) {
+      const int err = errno;
+      throw Error(Errc::io, trf("cannot start the editor: {0}", std::strerror(err)));
+    }
     if (child == 0) {
       // Default signal handling in the editor.
       signal(SIGINT, SIG_DFL);
@@ -365,18 +375,18 @@ std::optional<EditedText> edit_text(const std::string& initial) {
       }
       throw Error(Errc::internal, "lost track of the editor process");
     }
-    if (g_stop_signal != 0) throw Error(Errc::cancelled, "interrupted; nothing was saved");
-    if (WIFSIGNALED(status)) throw Error(Errc::cancelled, "the editor was interrupted; nothing was saved");
+    if (g_stop_signal != 0) throw Error(Errc::cancelled, tr("interrupted; nothing was saved"));
+    if (WIFSIGNALED(status)) throw Error(Errc::cancelled, tr("the editor was interrupted; nothing was saved"));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       throw Error(Errc::cancelled,
-                  "the editor '" + command + "' exited with status " +
-                      std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + "; nothing was saved",
-                  WEXITSTATUS(status) == 127 ? "set EDITOR to an installed editor" : "");
+                  trf("the editor '{0}' exited with status {1}; nothing was saved", command,
+                      WIFEXITED(status) ? WEXITSTATUS(status) : -1),
+                  WEXITSTATUS(status) == 127 ? tr("set EDITOR to an installed editor") : "");
     }
 
     std::string text;
     int in = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (in < 0) throw Error(Errc::cancelled, "the editor's file is gone; nothing was saved");
+    if (in < 0) throw Error(Errc::cancelled, tr("the editor's file is gone; nothing was saved"));
     char chunk[65536];
     for (;;) {
       auto n = ::read(in, chunk, sizeof chunk);

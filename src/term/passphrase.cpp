@@ -32,6 +32,19 @@ int g_hold_depth = 0;
 bool g_held = false;
 struct sigaction g_held_old_int, g_held_old_term, g_held_old_hup;
 
+// What the handler prints, in the user's language: translated before the
+// handler is installed, since gettext is not async-signal-safe.
+char g_interrupted[512] = "folio: error: interrupted; nothing was changed\n";
+std::size_t g_interrupted_size = std::strlen(g_interrupted);
+
+void prepare_interrupted_message() {
+  std::string line = std::string("folio: ") + tr("error") + ": " + tr("interrupted; nothing was changed") + "\n";
+  if (line.size() >= sizeof g_interrupted) return;  // a translation that long keeps the English line
+  std::memcpy(g_interrupted, line.data(), line.size());
+  g_interrupted[line.size()] = '\0';
+  g_interrupted_size = line.size();
+}
+
 // An interrupted prompt restores the terminal and ends folio as "cancelled"
 // (exit 10), the same as an interrupted editor. Only async-signal-safe calls.
 extern "C" void restore_tty_and_exit(int) {
@@ -39,8 +52,7 @@ extern "C" void restore_tty_and_exit(int) {
     tcsetattr(g_tty_fd, TCSAFLUSH, &g_saved_termios);
     (void)!write(g_tty_fd, "\n", 1);
   }
-  static const char kMsg[] = "folio: error: interrupted; nothing was changed\n";
-  (void)!write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+  (void)!write(STDERR_FILENO, g_interrupted, g_interrupted_size);
   _exit(10);
 }
 
@@ -54,13 +66,14 @@ Secret read_line(int fd, bool stop_at_newline) {
     ssize_t r = ::read(fd, &c, 1);
     if (r < 0) {
       if (errno == EINTR) continue;
-      throw Error(Errc::io, std::string("cannot read the passphrase: ") + std::strerror(errno));
+      const int err = errno;
+      throw Error(Errc::io, trf("cannot read the passphrase: {0}", std::strerror(err)));
     }
     if (r == 0) break;
     if (c == '\n' && stop_at_newline) break;
     if (c == '\n') break;
     if (n == buf.size()) {
-      throw Error(Errc::invalid_argument, "the passphrase is longer than 4096 bytes");
+      throw Error(Errc::invalid_argument, trf("the passphrase is longer than {0} bytes", kMaxSecret));
     }
     buf.data()[n++] = c;
   }
@@ -69,10 +82,9 @@ Secret read_line(int fd, bool stop_at_newline) {
   return buf;
 }
 
-Secret finish(Secret raw, const char* source) {
-  if (raw.empty()) {
-    throw Error(Errc::invalid_argument, std::string("the passphrase from ") + source + " is empty");
-  }
+// `empty` is what to say when nothing was read, already translated.
+Secret finish(Secret raw, const std::string& empty) {
+  if (raw.empty()) throw Error(Errc::invalid_argument, empty);
   return normalize_secret(raw);
 }
 
@@ -109,9 +121,10 @@ Secret prompt_secret(const std::string& prompt) {
   release_held_terminal();
   int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
-    throw Error(Errc::refused, "no terminal to ask for the passphrase",
-                "give it with --passphrase-fd N or --passphrase-file FILE");
+    throw Error(Errc::refused, tr("no terminal to ask for the passphrase"),
+                tr("give it with --passphrase-fd N or --passphrase-file FILE"));
   }
+  prepare_interrupted_message();
   struct termios saved {};
   bool have_attrs = tcgetattr(fd, &saved) == 0;
   struct sigaction sa {}, old_int {}, old_term {}, old_hup {};
@@ -160,16 +173,17 @@ Secret prompt_secret(const std::string& prompt) {
     throw;
   }
   restore();
-  if (raw.empty()) throw Error(Errc::cancelled, "no passphrase given");
+  if (raw.empty()) throw Error(Errc::cancelled, tr("no passphrase given"));
   return normalize_secret(raw);
 }
 
 Secret read_secret_fd(int fd, const std::string& option) {
   const std::string named = option + " " + std::to_string(fd);
   if (fd < 0 || ::fcntl(fd, F_GETFD) < 0) {
-    throw Error(Errc::invalid_argument, named + " is not an open file descriptor");
+    throw Error(Errc::invalid_argument, trf("{0} is not an open file descriptor", named));
   }
-  return finish(read_line(fd, true), named.c_str());
+  // TRANSLATORS: {0} is the option and its number, "--passphrase-fd 3".
+  return finish(read_line(fd, true), trf("the passphrase from {0} is empty", named));
 }
 
 Secret read_secret_file(const std::string& path) {
@@ -177,10 +191,10 @@ Secret read_secret_file(const std::string& path) {
   if (fd < 0) {
     int err = errno;
     throw Error(err == ENOENT ? Errc::invalid_argument : Errc::io,
-                "cannot read the passphrase file " + path + ": " + std::strerror(err));
+                trf("cannot read the passphrase file {0}: {1}", path, std::strerror(err)));
   }
   try {
-    Secret s = finish(read_line(fd, true), "the file");
+    Secret s = finish(read_line(fd, true), tr("the passphrase from the file is empty"));
     ::close(fd);
     return s;
   } catch (...) {
@@ -195,15 +209,15 @@ Secret normalize_secret(const Secret& in) {
   auto len = static_cast<utf8proc_ssize_t>(in.size());
   utf8proc_ssize_t cps = utf8proc_decompose(src, len, nullptr, 0, opts);
   if (cps < 0) {
-    throw Error(Errc::invalid_argument, "the passphrase is not valid UTF-8 text");
+    throw Error(Errc::invalid_argument, tr("the passphrase is not valid UTF-8 text"));
   }
   // Decoded code points, then re-encoded in place as UTF-8 (never longer).
   Secret work(static_cast<std::size_t>(cps) * sizeof(utf8proc_int32_t) + sizeof(utf8proc_int32_t));
   auto* buf = reinterpret_cast<utf8proc_int32_t*>(work.data());
   utf8proc_ssize_t got = utf8proc_decompose(src, len, buf, cps, opts);
-  if (got < 0 || got > cps) throw Error(Errc::invalid_argument, "the passphrase is not valid UTF-8 text");
+  if (got < 0 || got > cps) throw Error(Errc::invalid_argument, tr("the passphrase is not valid UTF-8 text"));
   utf8proc_ssize_t bytes = utf8proc_reencode(buf, got, opts);
-  if (bytes < 0) throw Error(Errc::invalid_argument, "the passphrase is not valid UTF-8 text");
+  if (bytes < 0) throw Error(Errc::invalid_argument, tr("the passphrase is not valid UTF-8 text"));
   Secret out(static_cast<std::size_t>(bytes));
   std::memcpy(out.data(), work.data(), static_cast<std::size_t>(bytes));
   return out;
@@ -216,7 +230,7 @@ namespace folio {
 bool ask_yes_no(const std::string& question) {
   release_held_terminal();
   int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) throw Error(Errc::refused, "no terminal to ask for confirmation", "add --yes");
+  if (fd < 0) throw Error(Errc::refused, tr("no terminal to ask for confirmation"), tr("add --yes"));
   std::string q = question + " [y/N] ";
   (void)!::write(fd, q.data(), q.size());
   std::string answer;

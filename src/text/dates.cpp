@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/text.h"
 
 namespace folio {
@@ -16,16 +17,20 @@ namespace {
 // The largest N in "in N days", "N天前"...
 constexpr int kMaxCount = 100000;
 
-constexpr const char* kDateForms =
+constexpr const char* kDateForms = N_(
     "use YYYY-MM-DD, YYYY/MM/DD, today, tomorrow, yesterday, 'in N days' or 'N days ago' (also weeks, "
-    "months, years), 'next week', 今天, 明天, 昨天, N天后 or N天前 (docs/CLI.md, \"Dates and durations\")";
+    "months, years), 'next week', 今天, 明天, 昨天, N天后 or N天前 (docs/CLI.md, \"Dates and durations\")");
 // No word "month" here: a wrong year is not a wrong month.
-constexpr const char* kYearHint = "dates run from 1900-01-01 to 9999-12-31";
+constexpr const char* kYearHint = N_("dates run from 1900-01-01 to 9999-12-31");
 
+// `why` is already translated; `hint` is an English message (N_), translated here.
 [[noreturn]] void bad_date(std::string_view text, const std::string& why = "",
                            const char* hint = kDateForms) {
   throw Error(Errc::invalid_argument,
-              "invalid date '" + std::string(text) + "'" + (why.empty() ? "" : ": " + why), hint);
+              why.empty() ? trf("invalid date '{0}'", text)
+                          // TRANSLATORS: {0} is the date as given, {1} what is wrong with it.
+                          : trf("invalid date '{0}': {1}", text, why),
+              tr(hint));
 }
 
 bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -74,7 +79,7 @@ CivilDate shift(const CivilDate& from, long long n, Unit unit, std::string_view 
     case Unit::month: out = add_months(from, n); break;
     case Unit::year: out = add_months(from, 12 * n); break;
   }
-  if (out.year < 1900 || out.year > 9999) bad_date(text, "the year must be from 1900 to 9999", kYearHint);
+  if (out.year < 1900 || out.year > 9999) bad_date(text, tr("the year must be from 1900 to 9999"), kYearHint);
   return out;
 }
 
@@ -91,7 +96,7 @@ bool english_unit(std::string_view w, Unit& unit) {
 int count_of(std::string_view word, std::string_view text) {
   int n = 0;
   if (!parse_digits(word, n) || n > kMaxCount) {
-    bad_date(text, "N must be a whole number from 0 to " + std::to_string(kMaxCount));
+    bad_date(text, trf("N must be a whole number from 0 to {0}", kMaxCount));
   }
   return n;
 }
@@ -221,9 +226,9 @@ CivilDate parse_date(std::string_view text, Timestamp now) {
   if (s.size() == 10 && (s[4] == '-' || s[4] == '/') && s[7] == s[4] &&
       parse_digits(std::string_view(s).substr(0, 4), y) && parse_digits(std::string_view(s).substr(5, 2), m) &&
       parse_digits(std::string_view(s).substr(8, 2), d)) {
-    if (y < 1900) bad_date(text, "the year must be from 1900 to 9999", kYearHint);
-    if (m < 1 || m > 12) bad_date(text, "there is no such month");
-    if (d < 1 || d > days_in_month(y, m)) bad_date(text, "there is no such day", "check the day of the month");
+    if (y < 1900) bad_date(text, tr("the year must be from 1900 to 9999"), kYearHint);
+    if (m < 1 || m > 12) bad_date(text, tr("there is no such month"));
+    if (d < 1 || d > days_in_month(y, m)) bad_date(text, tr("there is no such day"), N_("check the day of the month"));
     return {y, m, d};
   }
   bad_date(text);
@@ -243,7 +248,7 @@ CivilDate local_date(Timestamp t) {
 Timestamp start_of_day(const CivilDate& d) {
   Timestamp out = 0;
   if (!local_midnight(d.year, d.month, d.day, out)) {
-    throw Error(Errc::invalid_argument, "the local time zone has no day " + format_date(d));
+    throw Error(Errc::invalid_argument, trf("the local time zone has no day {0}", format_date(d)));
   }
   return out;
 }
@@ -255,8 +260,8 @@ Timestamp parse_entry_date(std::string_view text, Timestamp now) {
   const CivilDate today = local_date(now);
   if (today < d) {
     throw Error(Errc::invalid_argument,
-                "the date '" + std::string(text) + "' (" + format_date(d) + ") is in the future",
-                "a journal entry can be dated today or earlier; a checklist item's --due is for what is to come");
+                trf("the date '{0}' ({1}) is in the future", text, format_date(d)),
+                tr("a journal entry can be dated today or earlier; a checklist item's --due is for what is to come"));
   }
   if (d == today) return now;
   std::tm tm = local_tm(now);
@@ -286,39 +291,39 @@ bool split_span(std::string_view text, int& n, std::string& unit) {
   return true;
 }
 
+// `why` is already translated; `hint` is an English message (N_), translated here.
 [[noreturn]] void bad_span(std::string_view text, std::string_view option, const std::string& why,
                            const char* hint) {
-  throw Error(Errc::invalid_argument,
-              "invalid " + std::string(option) + " '" + std::string(text) + "'" + (why.empty() ? "" : ": " + why),
-              hint);
+  // TRANSLATORS: {0} is the option (--timeout), {1} the value given, {2} what is wrong with it.
+  throw Error(Errc::invalid_argument, trf("invalid {0} '{1}': {2}", option, text, why), tr(hint));
 }
 
 }  // namespace
 
 std::chrono::seconds parse_clock_span(std::string_view text, std::string_view option) {
-  constexpr const char* kHint = "write it like 90s, 10m (minutes), 2h or 1d (docs/CLI.md, \"Dates and durations\")";
+  constexpr const char* kHint = N_("write it like 90s, 10m (minutes), 2h or 1d (docs/CLI.md, \"Dates and durations\")");
   int n = 0;
   std::string unit;
-  if (!split_span(text, n, unit)) bad_span(text, option, "not a duration", kHint);
+  if (!split_span(text, n, unit)) bad_span(text, option, tr("not a duration"), kHint);
   long long scale = 0;
   if (unit.empty() || unit == "s") scale = 1;
   else if (unit == "m" || unit == "min") scale = 60;
   else if (unit == "h") scale = 3600;
   else if (unit == "d") scale = 86400;
   else if (unit == "w") scale = 7 * 86400;
-  else if (unit == "mo" || unit == "y") bad_span(text, option, "months and years are not a clock duration", kHint);
-  else bad_span(text, option, "no such unit '" + unit + "'", kHint);
-  if (n < 1) bad_span(text, option, "at least 1 second", kHint);
+  else if (unit == "mo" || unit == "y") bad_span(text, option, tr("months and years are not a clock duration"), kHint);
+  else bad_span(text, option, trf("no such unit '{0}'", unit), kHint);
+  if (n < 1) bad_span(text, option, tr("at least 1 second"), kHint);
   constexpr long long kMax = 100LL * 365 * 86400;
-  if (n * scale > kMax) bad_span(text, option, "at most 100 years", kHint);
+  if (n * scale > kMax) bad_span(text, option, tr("at most 100 years"), kHint);
   return std::chrono::seconds(n * scale);
 }
 
 long parse_calendar_span(std::string_view text, Timestamp now, std::string_view option) {
-  constexpr const char* kHint = "write it like 30d, 2w, 3m (months) or 1y (docs/CLI.md, \"Dates and durations\")";
+  constexpr const char* kHint = N_("write it like 30d, 2w, 3m (months) or 1y (docs/CLI.md, \"Dates and durations\")");
   int n = 0;
   std::string unit;
-  if (!split_span(text, n, unit)) bad_span(text, option, "not a duration", kHint);
+  if (!split_span(text, n, unit)) bad_span(text, option, tr("not a duration"), kHint);
   const CivilDate today = local_date(now);
   long long days = 0;
   if (unit.empty() || unit == "d") {
@@ -327,14 +332,14 @@ long parse_calendar_span(std::string_view text, Timestamp now, std::string_view 
     days = 7LL * n;
   } else if (unit == "m" || unit == "mo" || unit == "y") {
     long long months = unit == "y" ? 12LL * n : n;
-    if (months > 12LL * 100) bad_span(text, option, "at most 100 years", kHint);
+    if (months > 12LL * 100) bad_span(text, option, tr("at most 100 years"), kHint);
     days = day_number(add_months(today, months)) - day_number(today);
   } else if (unit == "s" || unit == "min" || unit == "h") {
-    bad_span(text, option, "it counts whole days", kHint);
+    bad_span(text, option, tr("it counts whole days"), kHint);
   } else {
-    bad_span(text, option, "no such unit '" + unit + "'", kHint);
+    bad_span(text, option, trf("no such unit '{0}'", unit), kHint);
   }
-  if (days > 36525) bad_span(text, option, "at most 100 years", kHint);
+  if (days > 36525) bad_span(text, option, tr("at most 100 years"), kHint);
   return static_cast<long>(days);
 }
 
@@ -375,7 +380,7 @@ Timestamp parse_utc(std::string_view s) {
       !parse_digits(s.substr(5, 2), mo) || !parse_digits(s.substr(8, 2), d) ||
       !parse_digits(s.substr(11, 2), h) || !parse_digits(s.substr(14, 2), mi) ||
       !parse_digits(s.substr(17, 2), se)) {
-    throw Error(Errc::corrupt, "a stored time is malformed: '" + std::string(s) + "'");
+    throw Error(Errc::corrupt, trf("a stored time is malformed: '{0}'", s));
   }
   std::tm tm{};
   tm.tm_year = y - 1900;
@@ -388,7 +393,7 @@ Timestamp parse_utc(std::string_view s) {
   auto t = static_cast<Timestamp>(timegm(&check));
   if (check.tm_mday != d || check.tm_mon != mo - 1 || check.tm_hour != h || check.tm_min != mi ||
       check.tm_sec != se) {
-    throw Error(Errc::corrupt, "a stored time is impossible: '" + std::string(s) + "'");
+    throw Error(Errc::corrupt, trf("a stored time is impossible: '{0}'", s));
   }
   return t;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 
 namespace folio {
 namespace {
@@ -123,22 +124,22 @@ bool is_valid_utf8(std::string_view s) noexcept {
 
 void require_utf8(std::string_view s, std::string_view what) {
   if (!is_valid_utf8(s)) {
-    throw Error(Errc::invalid_argument, std::string(what) + " is not valid UTF-8 text",
-                "save the text as UTF-8 and try again");
+    // TRANSLATORS: {0} names the text ("the title"), in the user's language when the caller translated it.
+    throw Error(Errc::invalid_argument, trf("{0} is not valid UTF-8 text", what),
+                tr("save the text as UTF-8 and try again"));
   }
 }
 
 void check_text_size(std::string_view s, std::string_view what) {
   if (s.size() <= kMaxTextBytes) return;
   throw Error(Errc::invalid_argument,
-              std::string(what) + " is " + std::to_string(s.size()) + " bytes, more than the " +
-                  std::to_string(kMaxTextBytes >> 20) + " MiB (" + std::to_string(kMaxTextBytes) +
-                  " bytes) one text may hold; nothing was saved",
-              "split it into several, or attach it as a file ('folio attach')");
+              trf("{0} is {1} bytes, more than the {2} MiB ({3} bytes) one text may hold; nothing was saved", what,
+                  s.size(), kMaxTextBytes >> 20, kMaxTextBytes),
+              tr("split it into several, or attach it as a file ('folio attach')"));
 }
 
 std::string nfc(std::string_view s) {
-  require_utf8(s, "the text");
+  require_utf8(s, tr("the text"));
   utf8proc_uint8_t* out = nullptr;
   utf8proc_ssize_t n = utf8proc_map(bytes(s), static_cast<utf8proc_ssize_t>(s.size()), &out,
                                     static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
@@ -199,14 +200,14 @@ std::string pad_width(std::string_view s, std::size_t columns) {
 std::string single_line(std::string_view text, std::string_view what, std::size_t max_chars) {
   require_utf8(text, what);
   if (text.find_first_of("\r\n") != std::string_view::npos) {
-    throw Error(Errc::invalid_argument, std::string(what) + " must be a single line");
+    throw Error(Errc::invalid_argument, trf("{0} must be a single line", what));
   }
   auto first = text.find_first_not_of(" \t");
   if (first == std::string_view::npos) return {};
   std::string t(text.substr(first, text.find_last_not_of(" \t") - first + 1));
   if (count_chars(t) > max_chars) {
     throw Error(Errc::invalid_argument,
-                std::string(what) + " may have at most " + std::to_string(max_chars) + " characters");
+                trf("{0} may have at most {1} characters", what, max_chars));
   }
   return t;
 }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 
 namespace folio {
 
@@ -17,8 +18,8 @@ void check_database(Database& db, const Secret& key) {
       if (c == '\n' || c == '\r') c = ' ';
     }
     result.erase(0, result.find_first_not_of(' '));
-    throw Error(Errc::corrupt, "the vault database is damaged (" + result + ")",
-                "restore the vault folder from a backup");
+    throw Error(Errc::corrupt, trf("the vault database is damaged ({0})", result),
+                tr("restore the vault folder from a backup"));
   }
 }
 

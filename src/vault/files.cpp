@@ -9,16 +9,22 @@
 #include <cstring>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/secret.h"
 
 namespace folio {
 
 void throw_io(const std::string& what, int err) {
   std::string hint;
-  if (err == ENOSPC || err == EDQUOT) hint = "free some disk space and try again";
-  if (err == EROFS) hint = "the file system is read-only";
-  if (err == EACCES || err == EPERM) hint = "check the permissions of the vault folder";
-  throw Error(Errc::io, what + ": " + std::strerror(err), hint);
+  if (err == ENOSPC || err == EDQUOT) hint = tr("free some disk space and try again");
+  if (err == EROFS) hint = tr("the file system is read-only");
+  if (err == EACCES || err == EPERM) hint = tr("check the permissions of the vault folder");
+  // TRANSLATORS: {0} says what failed ("cannot write FILE"), {1} is the system's reason.
+  throw Error(Errc::io, trf("{0}: {1}", what, std::strerror(err)), hint);
+}
+
+void throw_io(const char* pattern, const std::filesystem::path& path, int err) {
+  throw_io(trf(pattern, path), err);
 }
 
 void make_private_dir(const std::filesystem::path& dir) {
@@ -29,26 +35,26 @@ void make_private_dir(const std::filesystem::path& dir) {
       make_private_dir(parent);
     }
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-      throw_io("cannot create folder " + dir.string(), errno);
+      throw_io(N_("cannot create folder {0}"), dir, errno);
     }
   }
   struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) throw_io("cannot read folder " + dir.string(), errno);
+  if (::stat(dir.c_str(), &st) != 0) throw_io(N_("cannot read folder {0}"), dir, errno);
   if (!S_ISDIR(st.st_mode)) {
-    throw Error(Errc::invalid_argument, dir.string() + " exists and is not a folder");
+    throw Error(Errc::invalid_argument, trf("{0} exists and is not a folder", dir));
   }
   if ((st.st_mode & 0777) != 0700 && ::chmod(dir.c_str(), 0700) != 0) {
-    throw_io("cannot make " + dir.string() + " private", errno);
+    throw_io(N_("cannot make {0} private"), dir, errno);
   }
 }
 
 void fsync_dir(const std::filesystem::path& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw_io("cannot open folder " + dir.string(), errno);
+  if (fd < 0) throw_io(N_("cannot open folder {0}"), dir, errno);
   int rc = ::fsync(fd);
   int err = errno;
   ::close(fd);
-  if (rc != 0) throw_io("cannot sync folder " + dir.string(), err);
+  if (rc != 0) throw_io(N_("cannot sync folder {0}"), dir, err);
 }
 
 void replace_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes) {
@@ -56,38 +62,38 @@ void replace_file(const std::filesystem::path& path, std::span<const std::uint8_
   tmp += ".tmp";
   ::unlink(tmp.c_str());  // a leftover from a crash holds nothing the new file lacks
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw_io("cannot write " + tmp.string(), errno);
-  auto fail = [&](const std::string& what, int err) {
+  if (fd < 0) throw_io(N_("cannot write {0}"), tmp, errno);
+  auto fail = [&](const char* pattern, int err) {
     ::close(fd);
     ::unlink(tmp.c_str());
-    throw_io(what, err);
+    throw_io(pattern, tmp, err);
   };
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      fail("cannot write " + tmp.string(), errno);
+      fail(N_("cannot write {0}"), errno);
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) fail("cannot sync " + tmp.string(), errno);
+  if (::fsync(fd) != 0) fail(N_("cannot sync {0}"), errno);
   if (::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
-    throw_io("cannot write " + tmp.string(), err);
+    throw_io(N_("cannot write {0}"), tmp, err);
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
-    throw_io("cannot replace " + path.string(), err);
+    throw_io(N_("cannot replace {0}"), path, err);
   }
   fsync_dir(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path());
 }
 
 std::vector<std::uint8_t> read_file(const std::filesystem::path& path, std::size_t limit) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_io("cannot read " + path.string(), errno);
+  if (fd < 0) throw_io(N_("cannot read {0}"), path, errno);
   std::vector<std::uint8_t> out(limit + 1);
   std::size_t got = 0;
   while (got < out.size()) {
@@ -96,7 +102,7 @@ std::vector<std::uint8_t> read_file(const std::filesystem::path& path, std::size
       if (errno == EINTR) continue;
       int err = errno;
       ::close(fd);
-      throw_io("cannot read " + path.string(), err);
+      throw_io(N_("cannot read {0}"), path, err);
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
@@ -113,10 +119,10 @@ void overwrite_and_remove(const std::filesystem::path& file) {
   if (fd < 0) {
     if (errno == ENOENT) return;
     if (errno == ELOOP || errno == ENXIO) {
-      if (::unlink(file.c_str()) != 0 && errno != ENOENT) throw_io("cannot remove " + file.string(), errno);
+      if (::unlink(file.c_str()) != 0 && errno != ENOENT) throw_io(N_("cannot remove {0}"), file, errno);
       return;
     }
-    throw_io("cannot overwrite " + file.string(), errno);
+    throw_io(N_("cannot overwrite {0}"), file, errno);
   }
   struct stat st {};
   off_t size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
@@ -127,16 +133,16 @@ void overwrite_and_remove(const std::filesystem::path& file) {
     if (n <= 0) {
       int err = errno;
       ::close(fd);
-      throw_io("cannot overwrite " + file.string(), err);
+      throw_io(N_("cannot overwrite {0}"), file, err);
     }
     done += n;
   }
   int rc = size > 0 ? ::fsync(fd) : 0;
   int err = errno;
   ::close(fd);
-  if (rc != 0) throw_io("cannot sync " + file.string(), err);
+  if (rc != 0) throw_io(N_("cannot sync {0}"), file, err);
   // ENOENT: another command removed it first (two cleaning the same leftover).
-  if (::unlink(file.c_str()) != 0 && errno != ENOENT) throw_io("cannot remove " + file.string(), errno);
+  if (::unlink(file.c_str()) != 0 && errno != ENOENT) throw_io(N_("cannot remove {0}"), file, errno);
 }
 
 }  // namespace folio

@@ -32,7 +32,14 @@ void fsync_dir(const std::filesystem::path& dir);
 // unlinked, what it points to left alone. Error(io).
 void overwrite_and_remove(const std::filesystem::path& file);
 
-// An Error(io) for a failed system call, naming `what` and errno's text.
+// An Error(io) for a failed system call, naming `what` (a message already in
+// the user's language) and errno's text.
 [[noreturn]] void throw_io(const std::string& what, int err);
+
+// The same, for a message about one file: `pattern` is an English message
+// marked with N_ ("cannot read {0}"), translated here, with {0} = `path`.
+// Taking `err` as an argument (not reading errno after translating) keeps
+// errno's value from the failed call.
+[[noreturn]] void throw_io(const char* pattern, const std::filesystem::path& path, int err);
 
 }  // namespace folio

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/vault.h"
 #include "vault/files.h"
 
@@ -31,10 +32,10 @@ int open_folder(const fs::path& dir) {
   if (fd >= 0) return fd;
   int err = errno;
   if (err == ENOENT || err == ENOTDIR) {
-    throw Error(Errc::not_found, "no vault in " + dir.string(),
-                "create one with 'folio init', or point to yours with --vault PATH");
+    throw Error(Errc::not_found, trf("no vault in {0}", dir),
+                tr("create one with 'folio init', or point to yours with --vault PATH"));
   }
-  throw_io("cannot open the vault folder " + dir.string(), err);
+  throw_io(N_("cannot open the vault folder {0}"), dir, err);
 }
 
 // True when `fd` is still the folder at `dir`: a vault destroyed and made
@@ -55,7 +56,8 @@ Try try_flock(int fd, VaultLock::Mode mode) {
     if (errno == EINTR) continue;
     if (errno == EWOULDBLOCK) return Try::busy;
     if (no_locks_here(errno)) return Try::unsupported;
-    throw_io("cannot lock the vault folder", errno);
+    const int err = errno;
+    throw_io(tr("cannot lock the vault folder"), err);
   }
 }
 
@@ -115,8 +117,8 @@ VaultLock VaultLock::acquire(const fs::path& dir, Mode mode) {
       }
       const auto now = Clock::now();
       if (now >= deadline) {
-        throw Error(Errc::io, "the vault is busy: another folio command is using it",
-                    "wait until it has finished, then try again");
+        throw Error(Errc::io, tr("the vault is busy: another folio command is using it"),
+                    tr("wait until it has finished, then try again"));
       }
       std::this_thread::sleep_for(std::min<Clock::duration>(pause, deadline - now));
       pause = std::min(pause * 2, std::chrono::milliseconds(20));

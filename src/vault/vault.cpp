@@ -13,6 +13,7 @@
 #include "crypto/keyslot.h"
 #include "crypto/recovery.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "store/database.h"
 #include "store/schema.h"
 #include "store/ids.h"
@@ -49,10 +50,10 @@ HeaderBytes read_header(const fs::path& dir) {
   auto bytes = read_file(dir / kHeaderName, kHeaderSize);
   if (bytes.size() != kHeaderSize) {
     throw Error(Errc::corrupt,
-                "the vault header is " + std::string(bytes.size() < kHeaderSize ? "truncated" : "too long") +
-                    " (" + std::to_string(bytes.size()) + " bytes, expected " +
-                    std::to_string(kHeaderSize) + ")",
-                "restore the vault folder from a backup");
+                bytes.size() < kHeaderSize
+                    ? trf("the vault header is truncated ({0} bytes, expected {1})", bytes.size(), kHeaderSize)
+                    : trf("the vault header is too long ({0} bytes, expected {1})", bytes.size(), kHeaderSize),
+                tr("restore the vault folder from a backup"));
   }
   HeaderBytes h;
   std::memcpy(h.data(), bytes.data(), h.size());
@@ -90,8 +91,8 @@ fs::path Vault::default_path() {
   }
   const char* home = std::getenv("HOME");
   if (home == nullptr || *home == '\0') {
-    throw Error(Errc::not_found, "cannot find the default vault: HOME is not set",
-                "give the vault folder with --vault PATH");
+    throw Error(Errc::not_found, tr("cannot find the default vault: HOME is not set"),
+                tr("give the vault folder with --vault PATH"));
   }
   return fs::path(home) / ".local" / "share" / "folio";
 }
@@ -103,22 +104,22 @@ bool Vault::exists(const fs::path& dir) {
 
 Secret Vault::create(const fs::path& dir, const Secret& passphrase, const KdfParams& kdf) {
   if (!is_within_bounds(kdf)) {
-    throw Error(Errc::invalid_argument, "KDF parameters out of bounds",
-                "memory must be 8 KiB to 4 GiB in whole KiB, passes 1 to 64");
+    throw Error(Errc::invalid_argument, tr("KDF parameters out of bounds"),
+                tr("memory must be 8 KiB to 4 GiB in whole KiB, passes 1 to 64"));
   }
-  if (passphrase.empty()) throw Error(Errc::invalid_argument, "the passphrase is empty");
+  if (passphrase.empty()) throw Error(Errc::invalid_argument, tr("the passphrase is empty"));
   std::error_code ec;
   if (exists(dir) || fs::exists(dir / kDataName, ec)) {
-    throw Error(Errc::already_exists, "a vault already exists in " + dir.string(),
-                "use another folder with --vault, or remove the old vault first");
+    throw Error(Errc::already_exists, trf("a vault already exists in {0}", dir),
+                tr("use another folder with --vault, or remove the old vault first"));
   }
   make_private_dir(dir);
   // Alone in the folder until the header is written, so two inits (or a
   // restore) into one folder cannot both make a vault there.
   VaultLock lock = VaultLock::acquire(dir, VaultLock::Mode::exclusive);
   if (exists(dir) || fs::exists(dir / kDataName, ec)) {
-    throw Error(Errc::already_exists, "a vault already exists in " + dir.string(),
-                "use another folder with --vault, or remove the old vault first");
+    throw Error(Errc::already_exists, trf("a vault already exists in {0}", dir),
+                tr("use another folder with --vault, or remove the old vault first"));
   }
 
   Secret vault_key(kDataKeySize);
@@ -159,11 +160,11 @@ void require_vault(const fs::path& dir) {
   std::error_code ec;
   if (Vault::exists(dir)) return;
   if (fs::exists(dir / kDataName, ec)) {
-    throw Error(Errc::corrupt, "the vault in " + dir.string() + " has lost its header",
-                "restore the vault folder from a backup");
+    throw Error(Errc::corrupt, trf("the vault in {0} has lost its header", dir),
+                tr("restore the vault folder from a backup"));
   }
-  throw Error(Errc::not_found, "no vault in " + dir.string(),
-              "create one with 'folio init', or point to yours with --vault PATH");
+  throw Error(Errc::not_found, trf("no vault in {0}", dir),
+              tr("create one with 'folio init', or point to yours with --vault PATH"));
 }
 
 // Opens the database with the first of `keys` that fits (normally there is
@@ -172,12 +173,12 @@ void require_vault(const fs::path& dir) {
 std::pair<Database, std::size_t> open_database(const fs::path& dir, const std::vector<DataKey>& keys) {
   std::error_code ec;
   if (!fs::exists(dir / kDataName, ec)) {
-    throw Error(Errc::corrupt, "the vault database is missing from " + dir.string(),
-                "restore the vault folder from a backup");
+    throw Error(Errc::corrupt, trf("the vault database is missing from {0}", dir),
+                tr("restore the vault folder from a backup"));
   }
   if (keys.empty()) {
-    throw Error(Errc::corrupt, "the vault header has no data key for this passphrase: it is damaged",
-                "restore the vault folder from a backup");
+    throw Error(Errc::corrupt, tr("the vault header has no data key for this passphrase: it is damaged"),
+                tr("restore the vault folder from a backup"));
   }
   std::optional<Database> opened;
   std::size_t which = 0;
@@ -382,11 +383,9 @@ std::vector<Secret> current_data_keys(const fs::path& dir, const Secret& vault_k
 
 namespace {
 
-void require_vault_key(const Secret& vault_key, const char* what) {
-  if (vault_key.empty()) {
-    throw Error(Errc::refused, std::string(what) + " needs the passphrase, not the session agent's key",
-                "run the command again with --no-agent");
-  }
+// `message` is a whole sentence, translated only when it is needed.
+void require_vault_key(const Secret& vault_key, const char* message) {
+  if (vault_key.empty()) throw Error(Errc::refused, tr(message), tr("run the command again with --no-agent"));
 }
 
 // The header is read, changed and written back whole, and rekey replaces
@@ -401,9 +400,9 @@ void require_exclusive(Access access, const char* what) {
 }  // namespace
 
 void Vault::change_passphrase(const Secret& new_passphrase, const KdfParams& kdf) {
-  require_vault_key(state_->vault_key, "changing the passphrase");
+  require_vault_key(state_->vault_key, N_("changing the passphrase needs the passphrase, not the session agent's key"));
   require_exclusive(state_->access, "changing the passphrase");
-  if (new_passphrase.empty()) throw Error(Errc::invalid_argument, "the new passphrase is empty");
+  if (new_passphrase.empty()) throw Error(Errc::invalid_argument, tr("the new passphrase is empty"));
   HeaderBytes header = read_header(state_->dir);
   std::optional<std::size_t> target;
   for (std::size_t i = 0; i < kSlotCount; ++i) {
@@ -419,7 +418,7 @@ void Vault::change_passphrase(const Secret& new_passphrase, const KdfParams& kdf
       if (!read_slot(header, i)) target = i;
     }
   }
-  if (!target) throw Error(Errc::refused, "the vault header has no free keyslot");
+  if (!target) throw Error(Errc::refused, tr("the vault header has no free keyslot"));
   seal_slot(header, *target, SlotKind::passphrase, kdf, new_passphrase, state_->vault_key);
   write_header(state_->dir, header);
   state_->cost = kdf;
@@ -428,7 +427,7 @@ void Vault::change_passphrase(const Secret& new_passphrase, const KdfParams& kdf
 void Vault::check() { check_database(state_->db, database_key(state_->data_key)); }
 
 void Vault::rekey() {
-  require_vault_key(state_->vault_key, "re-keying");
+  require_vault_key(state_->vault_key, N_("re-keying needs the passphrase, not the session agent's key"));
   require_exclusive(state_->access, "re-keying");
   const fs::path data = state_->dir / kDataName;
   const fs::path fresh = state_->dir / (std::string(kDataName) + ".rekey");
@@ -453,12 +452,12 @@ void Vault::rekey() {
   if (!free_slot) {
     std::error_code ec;
     fs::remove(fresh, ec);
-    throw Error(Errc::refused, "the vault header has no free keyslot for the new key");
+    throw Error(Errc::refused, tr("the vault header has no free keyslot for the new key"));
   }
   seal_data_slot(header, *free_slot, state_->vault_key, data_key);
   write_header(state_->dir, header);
   // 3. The new file replaces the old one.
-  if (::rename(fresh.c_str(), data.c_str()) != 0) throw_io("cannot replace " + data.string(), errno);
+  if (::rename(fresh.c_str(), data.c_str()) != 0) throw_io(N_("cannot replace {0}"), data, errno);
   fsync_dir(state_->dir);
   state_->db = Database::open(data, database_key(data_key), Database::Mode::open_existing);
   // 4. Every other data-key slot is overwritten: the old key is gone.
@@ -481,16 +480,17 @@ void Vault::destroy(const fs::path& dir, const std::function<void()>& keys_gone)
   int fd = ::open(header_file.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) {
-      throw Error(Errc::not_found, "no vault in " + dir.string(), "check the path given with --vault");
+      throw Error(Errc::not_found, trf("no vault in {0}", dir), tr("check the path given with --vault"));
     }
-    throw_io("cannot overwrite the vault header", errno);
+    const int err = errno;
+    throw_io(tr("cannot overwrite the vault header"), err);
   }
   HeaderBytes noise = random_header();
   ssize_t n = ::pwrite(fd, noise.data(), noise.size(), 0);
   int rc = ::fsync(fd);
   int err = errno;
   ::close(fd);
-  if (n != static_cast<ssize_t>(noise.size()) || rc != 0) throw_io("cannot overwrite the vault header", err);
+  if (n != static_cast<ssize_t>(noise.size()) || rc != 0) throw_io(tr("cannot overwrite the vault header"), err);
   overwrite_and_remove(dir / "header.tmp");  // a passwd caught half-way holds keyslots too
   if (keys_gone) keys_gone();
 
@@ -511,19 +511,22 @@ const fs::path& Vault::path() const noexcept { return state_->dir; }
 
 void Vault::check_record_id(const std::string& id) {
   if (id.size() < kMinIdPrefix || id.size() > kIdLength) {
-    throw Error(Errc::invalid_argument, "'" + id + "' is not a record id",
-                "give an id as shown by folio, or at least its first 4 characters");
+    throw Error(Errc::invalid_argument, trf("'{0}' is not a record id", id),
+                tr("give an id as shown by folio, or at least its first 4 characters"));
   }
   if (!looks_like_id(id)) {
-    throw Error(Errc::not_found, "no record with id '" + id + "'",
-                "'folio list' and 'folio checklist show' show the ids");
+    throw Error(Errc::not_found, trf("no record with id '{0}'", id),
+                tr("'folio list' and 'folio checklist show' show the ids"));
   }
 }
 
 RecordKind Vault::record_kind(const std::string& id) {
   check_record_id(id);
   auto table = find_any_uid(state_->db, id);
-  if (!table) throw Error(Errc::not_found, "no record with id '" + id + "'", "'folio list' and 'folio checklist show' show the ids");
+  if (!table) {
+    throw Error(Errc::not_found, trf("no record with id '{0}'", id),
+                tr("'folio list' and 'folio checklist show' show the ids"));
+  }
   switch (*table) {
     case IdTable::entries: return RecordKind::entry;
     case IdTable::checklists: return RecordKind::checklist;

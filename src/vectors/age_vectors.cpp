@@ -26,6 +26,7 @@
 #include "age/age.h"
 #include "crypto/sha256.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "vectors/text_vector.h"
 
 namespace folio::vectors {
@@ -145,7 +146,7 @@ std::string payload_kind(const std::string& payload, std::string& note) {
     return "unsupported version";
   }
   if (payload.back() != '\n') {
-    note = "the last line has no LF";
+    note = N_("the last line has no LF");
     return "payload damaged";
   }
   // Count the record lines by type; the last line must be "end" with those counts.
@@ -157,7 +158,7 @@ std::string payload_kind(const std::string& payload, std::string& note) {
     auto end = rest.find('\n');
     std::string type = line_type(rest.substr(0, end));
     if (type.empty()) {
-      note = "a line that is not a JSON object with a type";
+      note = N_("a line that is not a JSON object with a type");
       return "payload damaged";
     }
     if (end + 1 == rest.size()) last = std::string(rest.substr(0, end));
@@ -166,7 +167,7 @@ std::string payload_kind(const std::string& payload, std::string& note) {
   }
   auto tail = nlohmann::json::parse(last, nullptr, false);
   if (last.empty() || tail.value("type", "") != "end") {
-    note = "no end line: the payload is cut short";
+    note = N_("no end line: the payload is cut short");
     return "payload damaged";
   }
   static const std::pair<const char*, const char*> kinds[] = {
@@ -185,7 +186,7 @@ std::string payload_kind(const std::string& payload, std::string& note) {
   long long lines = 0;
   for (const auto& [type, n] : counted) lines += n;
   if (lines != listed) {
-    note = "a record of a type the end line does not count";
+    note = N_("a record of a type the end line does not count");
     return "payload damaged";
   }
   return "success";
@@ -211,7 +212,7 @@ void run_backup_vector(const std::string& file, const std::string& name, const T
   r.got = d.outcome;
   r.note = d.note;
   if (d.outcome == "success" && !d.kept_all) {
-    report.refusal({file, "a backup vector's payload is limited to 64 MiB"});
+    report.refusal({file, N_("a backup vector's payload is limited to 64 MiB")});
     return;
   }
   if (d.outcome == "success") r.got = payload_kind(d.plaintext, r.note);

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "vectors/vectors.h"
 
 namespace folio::vectors {
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 
 std::vector<std::uint8_t> read_all(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(Errc::io, "cannot read " + path.string());
+  if (!in) throw Error(Errc::io, trf("cannot read {0}", path));
   return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
@@ -110,8 +111,8 @@ Summary run(const std::vector<fs::path>& paths, const Callbacks& report) {
       ++summary.files;
       run_file(path, path.string(), counting);
     } else {
-      throw Error(Errc::not_found, "no such file or folder: " + path.string(),
-                  "give Wycheproof .json files or folders of age test vectors");
+      throw Error(Errc::not_found, trf("no such file or folder: {0}", path),
+                  tr("give Wycheproof .json files or folders of age test vectors"));
     }
   }
   return summary;

@@ -14,6 +14,7 @@
 #include "crypto/primitives.h"
 #include "crypto/sha256.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "vectors/vectors.h"
 
 namespace folio::vectors {
@@ -63,10 +64,10 @@ std::string aead(const KnownAnswer& k, bool extended) {
   auto open = extended ? crypto::xchacha20poly1305_open : crypto::chacha20poly1305_open;
   Bytes sealed = seal(key, nonce, ad, plaintext);
   auto opened = open(key, nonce, ad, sealed);
-  if (!opened || *opened != plaintext) return "does not open its own output";
+  if (!opened || *opened != plaintext) return N_("does not open its own output");
   Bytes tampered = sealed;
   tampered.back() ^= 1;
-  if (open(key, nonce, ad, tampered)) return "opens with a flipped tag bit";
+  if (open(key, nonce, ad, tampered)) return N_("opens with a flipped tag bit");
   return hex(sealed);
 }
 
@@ -135,7 +136,7 @@ std::string answer(const KnownAnswer& k) {
       while (std::size_t n = reader.read(buffer))
         plaintext.append(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
       if (plaintext.rfind("{\"format\":\"folio-backup\",\"version\":1,", 0) != 0) {
-        return "not a folio backup payload";
+        return N_("not a folio backup payload");
       }
       crypto::Sha256 sha;
       sha.update(reinterpret_cast<const std::uint8_t*>(plaintext.data()), plaintext.size());
@@ -171,11 +172,11 @@ int selftest_exit_code(const std::vector<KnownAnswerResult>& results) noexcept {
 
 std::vector<std::string> selftest_notes() {
   return {
-      "Argon2id: RFC 9106's test vector uses a secret key and associated data, which "
-      "libsodium's crypto_pwhash (and so folio) does not take; folio's KDF is checked "
-      "against a vector from libsodium's own tests instead.",
-      "AEAD rows also check that the output opens again and that a flipped tag bit is refused.",
-      "Wycheproof files and the C2SP age vectors: run `folio vectors run` (docs/REVIEW.md).",
+      N_("Argon2id: RFC 9106's test vector uses a secret key and associated data, which "
+         "libsodium's crypto_pwhash (and so folio) does not take; folio's KDF is checked "
+         "against a vector from libsodium's own tests instead."),
+      N_("AEAD rows also check that the output opens again and that a flipped tag bit is refused."),
+      N_("Wycheproof files and the C2SP age vectors: run `folio vectors run` (docs/REVIEW.md)."),
   };
 }
 

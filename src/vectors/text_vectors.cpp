@@ -19,6 +19,7 @@
 #include "crypto/keyslot.h"
 #include "crypto/recovery.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "folio/terminal.h"
 #include "vectors/text_vector.h"
 #include "vectors/vectors.h"
@@ -58,7 +59,7 @@ Opened open_header_bytes(const std::vector<std::uint8_t>& body, SlotKind kind,
     Opened out{"success", {}, {to_hex(unlocked.key.data(), unlocked.key.size())}};
     auto data_keys = open_data_slots(header, unlocked.key);
     if (data_keys.empty())
-      return {"header failure", "no data-key slot opens with the vault key", {}};
+      return {"header failure", N_("no data-key slot opens with the vault key"), {}};
     for (const auto& dk : data_keys) out.keys.push_back(to_hex(dk.key.data(), dk.key.size()));
     return out;
   } catch (const Error& e) {
@@ -76,7 +77,7 @@ void run_header_vector(const std::string& file, const std::string& name, const T
   auto code = v.all("recovery code");
   if (r.expected.empty() || passphrase.size() + code.size() != 1) {
     report.refusal(
-        {file, "a folio header vector needs expect: and one passphrase: or recovery code:"});
+        {file, N_("a folio header vector needs expect: and one passphrase: or recovery code:")});
     return;
   }
   SlotKind kind = passphrase.empty() ? SlotKind::recovery_code : SlotKind::passphrase;
@@ -98,11 +99,11 @@ void run_header_vector(const std::string& file, const std::string& name, const T
     std::string vault_key = v.first("vault key"), data_key = v.first("data key");
     if (opened.keys.empty() || opened.keys[0] != vault_key) {
       r.verdict = Verdict::fail;
-      r.note = "opened, but not to the vault key the vector gives";
+      r.note = N_("opened, but not to the vault key the vector gives");
     } else if (std::find(opened.keys.begin() + 1, opened.keys.end(), data_key) ==
                opened.keys.end()) {
       r.verdict = Verdict::fail;
-      r.note = "opened, but no data-key slot gave the data key the vector gives";
+      r.note = N_("opened, but no data-key slot gave the data key the vector gives");
     }
   }
   report.result(r);
@@ -158,7 +159,7 @@ void run_text_vector(const std::string& file, const std::string& name,
   std::string format = v.first("format");
   if (format.empty()) {
     if (v.first("expect").empty()) {
-      report.refusal({file, "not a test vector: no expect: line"});
+      report.refusal({file, N_("not a test vector: no expect: line")});
       return;
     }
     run_age_vector(file, name, v, report);

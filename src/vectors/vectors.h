@@ -17,6 +17,12 @@
 //                (e.g. the post-quantum hybrid): not run, not passed
 // A file the runner does not know (another schema or algorithm, not a vector
 // at all) is refused: reported once, with the reason, and nothing in it counts.
+//
+// Language: every text in the results (note, reason, detail, the selftest
+// notes) is English, so that --json output is the same in every language.
+// The fixed ones are marked for translation (N_): a printer for people shows
+// tr(text), which translates those and leaves the composed ones (with values
+// in them) as they are.
 #pragma once
 
 #include <cstddef>

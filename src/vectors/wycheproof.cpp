@@ -17,6 +17,7 @@
 
 #include "crypto/primitives.h"
 #include "folio/error.h"
+#include "folio/i18n.h"
 #include "vectors/vectors.h"
 
 namespace folio::vectors {
@@ -59,11 +60,11 @@ Answer aead(bool extended, const json& test) {
   try {
     auto opened = extended ? crypto::xchacha20poly1305_open(key, iv, aad, sealed)
                            : crypto::chacha20poly1305_open(key, iv, aad, sealed);
-    if (!opened) return rejected("tag rejected");
-    if (!same(*opened, msg)) return wrong("opened to other bytes than msg");
+    if (!opened) return rejected(N_("tag rejected"));
+    if (!same(*opened, msg)) return wrong(N_("opened to other bytes than msg"));
     Bytes again = extended ? crypto::xchacha20poly1305_seal(key, iv, aad, msg)
                            : crypto::chacha20poly1305_seal(key, iv, aad, msg);
-    if (!same(again, sealed)) return {true, "opened, but sealing msg gave other bytes", true};
+    if (!same(again, sealed)) return {true, N_("opened, but sealing msg gave other bytes"), true};
     return accepted();
   } catch (const Error& e) {
     if (e.code() != Errc::invalid_argument) throw;
@@ -80,12 +81,12 @@ Answer mac(bool wide, std::size_t tag_bits, const json& test) {
   if (tag.size() != want) return rejected("tag of " + std::to_string(tag.size()) + " bytes");
   if (wide) {
     auto full = crypto::hmac_sha512(key, msg);
-    if (want > full.size()) return rejected("tag longer than the MAC");
-    return same(ByteView(full.data(), want), tag) ? accepted() : rejected("MAC differs");
+    if (want > full.size()) return rejected(N_("tag longer than the MAC"));
+    return same(ByteView(full.data(), want), tag) ? accepted() : rejected(N_("MAC differs"));
   }
   auto full = crypto::hmac_sha256(key, msg);
-  if (want > full.size()) return rejected("tag longer than the MAC");
-  return same(ByteView(full.data(), want), tag) ? accepted() : rejected("MAC differs");
+  if (want > full.size()) return rejected(N_("tag longer than the MAC"));
+  return same(ByteView(full.data(), want), tag) ? accepted() : rejected(N_("MAC differs"));
 }
 
 // -- HKDF ---------------------------------------------------------------------
@@ -96,7 +97,7 @@ Answer hkdf(const json& test) {
   auto size = test.at("size").get<std::size_t>();
   try {
     Secret out = crypto::hkdf_sha256(ikm, salt, info, size);
-    return same(crypto::view(out), okm) ? accepted() : wrong("output differs");
+    return same(crypto::view(out), okm) ? accepted() : wrong(N_("output differs"));
   } catch (const Error& e) {
     if (e.code() != Errc::invalid_argument) throw;
     return rejected(std::string("refused: ") + e.what());
@@ -110,8 +111,8 @@ Answer x25519(const json& test) {
   Bytes shared = hex_field(test, "shared");
   try {
     auto out = crypto::x25519(priv, pub);
-    if (!out) return rejected("all-zero shared secret refused");
-    return same(*out, shared) ? accepted() : wrong("shared secret differs");
+    if (!out) return rejected(N_("all-zero shared secret refused"));
+    return same(*out, shared) ? accepted() : wrong(N_("shared secret differs"));
   } catch (const Error& e) {
     if (e.code() != Errc::invalid_argument) throw;
     return rejected(std::string("refused: ") + e.what());
@@ -179,7 +180,7 @@ void run_wycheproof(const std::string& file, const std::string& json_text,
                     const Callbacks& report) {
   json doc = json::parse(json_text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("testGroups")) {
-    report.refusal({file, "not a Wycheproof test file (no JSON object with testGroups)"});
+    report.refusal({file, N_("not a Wycheproof test file (no JSON object with testGroups)")});
     return;
   }
   // Every group must be one folio runs before any test counts: a file is
@@ -190,7 +191,7 @@ void run_wycheproof(const std::string& file, const std::string& json_text,
     std::string algorithm = doc.value("algorithm", std::string());
     for (const auto& group : doc.at("testGroups")) {
       if (!group.is_object() || !group.contains("tests") || !group.at("tests").is_array()) {
-        report.refusal({file, "malformed Wycheproof file: a test group without a list of tests"});
+        report.refusal({file, N_("malformed Wycheproof file: a test group without a list of tests")});
         return;
       }
       std::string why;
