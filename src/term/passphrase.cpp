@@ -272,7 +272,7 @@ std::string prompt_line(const std::string& prompt, std::size_t max_bytes) {
     throw Error(Errc::invalid_argument, trf("the answer is over {0} bytes", max_bytes));
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  require_utf8(line, "the answer");
+  require_utf8(line, tr("the answer"));
   return line;
 }
 
