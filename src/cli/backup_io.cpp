@@ -44,7 +44,7 @@ Secret BackupPassphraseOptions::read_new(bool allow_weak) const {
   }
   Strength s = estimate_strength(pass);
   // TRANSLATORS: {0} is the rating ("weak", "strong"...), {1} a power of two.
-  note(trf("backup passphrase strength: {0} (about 2^{1} guesses)", strength_rating(s), strength_bits(s)));
+  note(trf("backup passphrase strength: {0} (about 2^{1} guesses)", s.rating, strength_bits(s)));
   if (s.bits < kMinStrengthBits && !allow_weak) {
     throw Error(Errc::refused, tr("the backup passphrase is too weak; nothing was written"),
                 tr("use a longer passphrase (e.g. five or more random words), or --allow-weak"));

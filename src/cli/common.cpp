@@ -102,14 +102,6 @@ Vault open_vault(const Globals& g, Access access, bool use_agent) {
   return Vault::open(dir, pass, SecretKind::passphrase, access);
 }
 
-std::string strength_rating(const Strength& s) {
-  // The ratings estimate_strength gives, for xgettext: they are translated
-  // here, where they are shown.
-  [[maybe_unused]] static const char* const kRatings[] = {N_("very weak"), N_("weak"), N_("fair"),
-                                                          N_("strong"), N_("very strong")};
-  return tr(s.rating);
-}
-
 long strength_bits(const Strength& s) { return static_cast<long>(std::floor(s.bits)); }
 
 Secret new_passphrase(std::optional<int> fd, const std::string& file, bool allow_weak, const char* fd_option) {
@@ -125,7 +117,7 @@ Secret new_passphrase(std::optional<int> fd, const std::string& file, bool allow
   }
   Strength s = estimate_strength(pass);
   // TRANSLATORS: {0} is the rating ("weak", "strong"...), {1} a power of two.
-  note(trf("passphrase strength: {0} (about 2^{1} guesses)", strength_rating(s), strength_bits(s)));
+  note(trf("passphrase strength: {0} (about 2^{1} guesses)", s.rating, strength_bits(s)));
   if (s.bits < kMinStrengthBits && !allow_weak) {
     throw Error(Errc::refused, tr("the passphrase is too weak; nothing was changed"),
                 tr("use a longer passphrase (e.g. five or more random words), or --allow-weak"));

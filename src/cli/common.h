@@ -113,9 +113,8 @@ void note_open_fds(int argc, char** argv);
 Secret new_passphrase(std::optional<int> fd, const std::string& file, bool allow_weak,
                       const char* fd_option = "--passphrase-fd");
 
-// The strength estimate for a note on stderr: its rating in the user's
-// language, and its bits rounded down ("about 2^{1} guesses").
-std::string strength_rating(const Strength& s);
+// The strength estimate's bits rounded down, for "about 2^{1} guesses" in a
+// note on stderr (its rating, Strength::rating, is already translated).
 long strength_bits(const Strength& s);
 
 // KDF options shared by init and passwd.

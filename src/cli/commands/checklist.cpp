@@ -38,7 +38,8 @@ void print_items(const Checklist& c, const std::vector<Item>& items) {
   if (items.empty()) {
     // The id, not the name: a command copied from here keeps the name out
     // of shell history.
-    std::cout << "(no items yet: folio item add " << c.id << " TITLE)\n";
+    // TRANSLATORS: {0} is the checklist's id; TITLE stands for the title the user gives.
+    std::cout << trf("(no items yet: folio item add {0} TITLE)", c.id) << '\n';
     return;
   }
   // The column headers, padded by display width (a Chinese character takes

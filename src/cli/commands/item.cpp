@@ -155,7 +155,7 @@ void add_item(CLI::App& app, Globals& g, Action& run) {
   move->callback([&g, &run, m] {
     run = [&g, m] {
       TextFields().line(m->ref, "ITEM").line(m->list, "--list").read();
-      if (!m->to && !m->list) throw Error(Errc::invalid_argument, "say where to: --to N and/or --list CHECKLIST");
+      if (!m->to && !m->list) throw Error(Errc::invalid_argument, tr("say where to: --to N and/or --list CHECKLIST"));
       std::optional<std::size_t> to;
       if (m->to) to = parse_whole_number(*m->to, "--to", 1, kMaxLimit, tr("--to 1 (the first place)"));
       check_item_ref(m->ref);
