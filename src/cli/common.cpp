@@ -497,4 +497,15 @@ std::string record_text(const char* kind, const std::string& id, const std::stri
   return std::string(kind) + " " + record_label(id, title);
 }
 
+const char* kind_word(RecordKind kind) {
+  switch (kind) {
+    // TRANSLATORS: kinds of record, as in "deleted entry 3k9x4m2p".
+    case RecordKind::entry: return tr("entry");
+    case RecordKind::checklist: return tr("checklist");
+    case RecordKind::item: return tr("item");
+    case RecordKind::attachment: return tr("attachment");
+  }
+  return to_string(kind);
+}
+
 }  // namespace folio::cli

@@ -14,6 +14,7 @@
 #include "folio/editor.h"
 #include "folio/kdf.h"
 #include "folio/limits.h"
+#include "folio/search.h"
 #include "folio/secret.h"
 #include "folio/terminal.h"
 #include "folio/text.h"
@@ -52,6 +53,10 @@ class Pager {
   int child_ = -1;
   int saved_stdout_ = -1;
 };
+
+// The kind of a record as a person reads it, in the user's language
+// ("entry", "条目"); to_string(kind) is the word of --json, which stays English.
+const char* kind_word(RecordKind kind);
 
 // A command's work, run after parsing succeeded. Returns the exit code.
 using Action = std::function<int()>;

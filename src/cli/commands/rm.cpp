@@ -8,22 +8,6 @@
 #include "folio/terminal.h"
 
 namespace folio::cli {
-namespace {
-
-// The kind of a record as a person reads it (to_string(kind) is the word of
-// --json, which stays English).
-const char* kind_word(RecordKind kind) {
-  switch (kind) {
-    // TRANSLATORS: kinds of record, as in "deleted entry 3k9x4m2p".
-    case RecordKind::entry: return tr("entry");
-    case RecordKind::checklist: return tr("checklist");
-    case RecordKind::item: return tr("item");
-    case RecordKind::attachment: return tr("attachment");
-  }
-  return to_string(kind);
-}
-
-}  // namespace
 
 void add_rm(CLI::App& app, Globals& g, Action& run) {
   struct Opts {

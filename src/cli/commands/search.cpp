@@ -34,18 +34,6 @@ std::string highlighted(const SearchHit& h, std::size_t columns) {
   return before + (color ? paint(hit, "1;33") : "[" + hit + "]") + after;
 }
 
-// The kind of a hit as a person reads it (--json keeps to_string's word).
-const char* kind_word(RecordKind kind) {
-  switch (kind) {
-    // TRANSLATORS: kinds of record, as in "deleted entry 3k9x4m2p".
-    case RecordKind::entry: return tr("entry");
-    case RecordKind::checklist: return tr("checklist");
-    case RecordKind::item: return tr("item");
-    case RecordKind::attachment: return tr("attachment");
-  }
-  return to_string(kind);
-}
-
 }  // namespace
 
 void add_search(CLI::App& app, Globals& g, Action& run) {
