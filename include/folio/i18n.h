@@ -29,6 +29,12 @@ namespace folio {
 // Never fails: without a catalogue, messages stay English.
 void init_messages(const std::filesystem::path& catalog_dir);
 
+// The language messages are shown in, as the catalogue gettext chose names
+// it ("zh_CN"), or "en" when messages stay English (no catalogue for the
+// user's language, or a C locale). Lets data that is not a message, such as
+// built-in template titles, follow the same choice.
+std::string message_language();
+
 // The translation of `msgid`, or `msgid` itself. The pointer lives as long as
 // the process.
 const char* tr(const char* msgid);

@@ -237,7 +237,12 @@ bool ask_yes_no(const std::string& question) {
   char c = 0;
   while (::read(fd, &c, 1) == 1 && c != '\n') answer += c;
   ::close(fd);
-  return answer == "y" || answer == "Y" || answer == "yes" || answer == "YES" || answer == "Yes";
+  if (!answer.empty() && answer.back() == '\r') answer.pop_back();
+  std::string lower;
+  for (char ch : answer) lower += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+  // TRANSLATORS: a word that also means yes at a [y/N] question (y and yes
+  // always do); in Chinese 是.
+  return lower == "y" || lower == "yes" || answer == tr("yes");
 }
 
 std::string prompt_line(const std::string& prompt, std::size_t max_bytes) {

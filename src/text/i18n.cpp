@@ -51,6 +51,18 @@ void init_messages(const std::filesystem::path& catalog_dir) {
   setenv("LANGUAGE", language.c_str(), 1);
 }
 
+std::string message_language() {
+  // The catalogue's header is the translation of "": its Language field is
+  // the language gettext picked, from the same variables, in the same order.
+  std::string_view header = dgettext(kDomain, "");
+  constexpr std::string_view kField = "Language: ";
+  auto at = header.find(kField);
+  if (header.empty() || at == std::string_view::npos) return "en";
+  header.remove_prefix(at + kField.size());
+  std::string language(header.substr(0, header.find('\n')));
+  return language.empty() ? "en" : language;
+}
+
 const char* tr(const char* msgid) {
   if (msgid == nullptr || *msgid == '\0') return "";  // gettext("") is the catalogue's header
   return dgettext(kDomain, msgid);

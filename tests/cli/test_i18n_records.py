@@ -60,6 +60,17 @@ class RecordMessagesInChinese(FolioTestCase):
         self.assertEqual(titles(zh)[0], "旧护照")
         self.assertEqual(titles(en)[0], "Current passport")
 
+    def test_template_titles_follow_language_too(self):
+        # LANGUAGE picks the messages' language as gettext does (under any
+        # locale but plain C), and the titles go with the messages.
+        zh = self.new_id("checklist", "new", "护照2", "--template", "passport-renewal",
+                         env=self.env(LANG=EN, LANGUAGE="zh_CN"))
+        en = self.new_id("checklist", "new", "passport2", "--template", "passport-renewal",
+                         env=self.env(LANG=ZH, LANGUAGE="en"))
+        titles = lambda c: [i["title"] for i in self.checklist_json(c)["item_list"]]
+        self.assertEqual(titles(zh)[0], "旧护照")
+        self.assertEqual(titles(en)[0], "Current passport")
+
     def test_search(self):
         self.both("search", '"visa', zh="搜索内容里有一个没有闭合的引号",
                   en="the search has an unclosed quote")

@@ -120,6 +120,18 @@ class TerminalTest(FolioTestCase):
         self.assertOk(r)
         self.assertEqual(self.ids(), [kept])
 
+    def test_rm_in_chinese_takes_a_chinese_yes(self):
+        self.init_vault()
+        entry = self.add("delete me")
+        kept = self.add("keep me")
+        env = self.env(LANG="zh_CN.UTF-8")
+        question = r"删除 .*？ *\[y/N\] *$"
+        r = self.folio_pty("rm", kept, env=env, steps=[(question, "否\r".encode())])
+        self.assertEqual(r.rc, 10, "any other answer is no" + r.describe())
+        r = self.folio_pty("rm", entry, env=env, steps=[(question, "是\r".encode())])
+        self.assertOk(r)
+        self.assertEqual(self.ids(), [kept])
+
     def test_rm_yes_on_a_terminal_does_not_ask(self):
         self.init_vault()
         entry = self.add("no question")

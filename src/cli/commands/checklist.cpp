@@ -19,11 +19,9 @@ std::string lang_from_env(const std::optional<std::string>& given) {
     }
     return *given;
   }
-  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
-    const char* v = std::getenv(var);
-    if (v != nullptr && *v != '\0') return std::string(v).rfind("zh", 0) == 0 ? "zh" : "en";
-  }
-  return "en";
+  // The language folio's messages are in, chosen as gettext chooses it
+  // (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): titles and messages agree.
+  return message_language().rfind("zh", 0) == 0 ? "zh" : "en";
 }
 
 void print_items(const Checklist& c, const std::vector<Item>& items) {
