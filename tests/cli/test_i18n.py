@@ -263,6 +263,12 @@ class NoVaultTest(I18nTestCase):
         self.assertTrue(en.out.startswith("NAME"), en.describe())
         self.assertRegex(en.out, r"\n\d+ of \d+ passed in \d+\.\d\d s\n")
         self.assertRegex(zh.out, r"\n\d+ 项中通过 \d+ 项，用时 \d+\.\d\d 秒\n")
+        # The notes under the table too; --json keeps them English.
+        self.assertIn("Wycheproof 文件和 C2SP 的 age 测试向量", zh.out, zh.describe())
+        self.assertNotIn("Wycheproof files and the C2SP", zh.out, zh.describe())
+        self.assertIn("Wycheproof files and the C2SP", en.out, en.describe())
+        zh_json, en_json = self.both("selftest", "--json")
+        self.assertIn("Wycheproof files and the C2SP", zh_json.out, zh_json.describe())
 
     def test_version_text_does_not_change(self):
         zh, en = self.both("version")

@@ -59,12 +59,12 @@ void add_selftest(CLI::App& app, Globals&, Action& run) {
         passed += r.passed ? 1 : 0;
         // TRANSLATORS: the result of one known-answer test in 'folio selftest'.
         row(r.name, r.source, r.passed ? paint(tr("pass"), "32") : paint(tr("FAIL"), "1;31"));
-        if (!r.passed) std::cout << "    " << r.detail << '\n';
+        if (!r.passed) std::cout << "    " << tr(r.detail.c_str()) << '\n';
       }
       std::cout << "\nfolio " << kVersion << ", libsodium " << sodium_version() << ", SQLCipher "
                 << sqlcipher_version() << '\n';
       // TRANSLATORS: a note under the table of 'folio selftest'.
-      for (const auto& n : vectors::selftest_notes()) std::cout << trf("note: {0}", n) << '\n';
+      for (const auto& n : vectors::selftest_notes()) std::cout << trf("note: {0}", tr(n.c_str())) << '\n';
       char secs[32];
       std::snprintf(secs, sizeof secs, "%.2f", seconds);
       // TRANSLATORS: {0} and {1} are numbers of tests, {2} seconds ("0.12").

@@ -22,6 +22,8 @@ std::string flags_text(const std::vector<std::string>& flags) {
   return out;
 }
 
+// Notes and reasons are English N_ sentences (the words of --json), put into
+// the user's language only here, where a person reads them.
 void print_line(const Result& r) {
   const char* sgr = r.verdict == Verdict::pass ? "32" : r.verdict == Verdict::fail ? "1;31" : "33";
   std::string verdict = r.verdict == Verdict::fail ? "FAIL" : std::string(to_string(r.verdict));
@@ -31,7 +33,7 @@ void print_line(const Result& r) {
   std::cout << paint(verdict, sgr) << "  " << r.file << (named_by_file ? "" : " #" + r.id) << "  "
             << trf("expected {0}, got {1}", r.expected, r.got);
   if (!r.flags.empty()) std::cout << "  [" << flags_text(r.flags) << "]";
-  if (!r.note.empty() && r.verdict != Verdict::pass) std::cout << "  (" << r.note << ")";
+  if (!r.note.empty() && r.verdict != Verdict::pass) std::cout << "  (" << tr(r.note.c_str()) << ")";
   std::cout << '\n';
 }
 
@@ -124,11 +126,11 @@ void add_vectors(CLI::App& app, Globals&, Action& run) {
       print_acceptable(acceptable);
       if (!unsupported.empty()) {
         std::cout << '\n' << tr("unsupported (not run, not passed):") << '\n';
-        for (const auto& r : unsupported) std::cout << "  " << r.file << ": " << r.note << '\n';
+        for (const auto& r : unsupported) std::cout << "  " << r.file << ": " << tr(r.note.c_str()) << '\n';
       }
       if (!refused.empty()) {
         std::cout << '\n' << tr("refused (not run, not counted):") << '\n';
-        for (const auto& r : refused) std::cout << "  " << r.file << ": " << r.reason << '\n';
+        for (const auto& r : refused) std::cout << "  " << r.file << ": " << tr(r.reason.c_str()) << '\n';
       }
       std::cout << '\n'
                 << trf("{0} passed, {1} failed, {2} acceptable, {3} unsupported; {4} files, {5} refused", s.passed,
