@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -100,6 +101,95 @@ void BufferedSink::flush() {
   out_.write({reinterpret_cast<const std::uint8_t*>(buf_.data()), buf_.size()});
   wipe(buf_.data(), buf_.size());
   buf_.clear();
+}
+
+PipelinedSink::PipelinedSink(ByteSink& out) : out_(out) {
+  for (auto& b : blocks_) free_.push_back(&b);
+  thread_ = std::thread([this] { run(); });
+}
+
+PipelinedSink::~PipelinedSink() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  for (auto& b : blocks_) wipe(b.bytes.data(), b.used);
+}
+
+void PipelinedSink::run() {
+  for (;;) {
+    Block* block = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return stopping_ || !full_.empty() || ending_; });
+      if (stopping_ || full_.empty()) return;  // dropped, or everything passed on
+      block = full_.front();
+      full_.pop_front();
+    }
+    try {
+      out_.write({block->bytes.data(), block->used});
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      failure_ = std::current_exception();
+      stopping_ = true;
+      changed_.notify_all();
+      return;
+    }
+    wipe(block->bytes.data(), block->used);
+    block->used = 0;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      free_.push_back(block);
+    }
+    changed_.notify_all();
+  }
+}
+
+void PipelinedSink::rethrow_failure() {
+  // Under mutex_.
+  if (failure_) std::rethrow_exception(failure_);
+  if (stopping_) throw Error(Errc::internal, "PipelinedSink used after it stopped");
+}
+
+void PipelinedSink::hand_over() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    rethrow_failure();
+    full_.push_back(current_);
+    current_ = nullptr;
+  }
+  changed_.notify_all();
+}
+
+void PipelinedSink::write(std::span<const std::uint8_t> bytes) {
+  while (!bytes.empty()) {
+    if (current_ == nullptr) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return stopping_ || !free_.empty(); });
+      rethrow_failure();
+      current_ = free_.front();
+      free_.pop_front();
+    }
+    const std::size_t take = std::min(bytes.size(), kBlock - current_->used);
+    std::memcpy(current_->bytes.data() + current_->used, bytes.data(), take);
+    current_->used += take;
+    bytes = bytes.subspan(take);
+    if (current_->used == kBlock) hand_over();
+  }
+}
+
+void PipelinedSink::finish() {
+  if (current_ != nullptr && current_->used > 0) hand_over();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ending_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (failure_) std::rethrow_exception(failure_);
 }
 
 }  // namespace backup

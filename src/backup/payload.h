@@ -2,14 +2,20 @@
 // line reader with a bound on the line length.
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <span>
+#include <thread>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "folio/backup.h"
+#include "folio/secret.h"
 
 namespace folio::backup {
 
@@ -65,6 +71,50 @@ class BufferedSink {
   static constexpr std::size_t kBlock = 256 << 10;
   ByteSink& out_;
   std::string buf_;
+};
+
+// A sink that passes its bytes on to `out` from a second thread, in blocks,
+// so that making the payload (SQLCipher reads, hashes, base64) and
+// encrypting and writing it run on two cores at once. Plaintext stays in
+// kBlocks blocks of sodium_malloc memory, each wiped once passed on.
+//
+//   PipelinedSink pipe(out);
+//   ... pipe.write(bytes) ...      // may rethrow an error of out.write
+//   pipe.finish();                 // everything passed on; rethrows too
+//
+// `out` is written only by the thread, and only until finish() returns or
+// the destructor runs (which, without finish(), drops what is queued and
+// waits for the write in progress). An error of `out` is rethrown by the
+// next write() or by finish(); nothing more is passed on after it.
+class PipelinedSink : public ByteSink {
+ public:
+  explicit PipelinedSink(ByteSink& out);
+  ~PipelinedSink() override;
+  PipelinedSink(const PipelinedSink&) = delete;
+  PipelinedSink& operator=(const PipelinedSink&) = delete;
+  void write(std::span<const std::uint8_t> bytes) override;
+  void finish();
+
+ private:
+  static constexpr std::size_t kBlock = 256 << 10;
+  static constexpr std::size_t kBlocks = 4;
+  struct Block {
+    Secret bytes{kBlock};
+    std::size_t used = 0;
+  };
+  void hand_over();  // queues the current block
+  void run();        // the thread
+  void rethrow_failure();
+
+  ByteSink& out_;
+  Block blocks_[kBlocks];
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Block*> free_, full_;  // under mutex_
+  bool ending_ = false, stopping_ = false;
+  std::exception_ptr failure_;
+  Block* current_ = nullptr;  // the writer's, outside the queues
+  std::thread thread_;
 };
 
 }  // namespace folio::backup

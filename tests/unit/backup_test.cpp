@@ -2,6 +2,7 @@
 // encryption: round trips, merging, conflicts, dry runs and damaged input.
 #include "folio/backup.h"
 
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -516,4 +517,65 @@ TEST_CASE("an imported body over kMaxTextBytes refuses the backup, naming the en
     CHECK(std::string(err.what()).find(e.id) != std::string::npos);
   }
   CHECK(g.vault.journal().count() == 0);
+}
+
+// Import reads chunk lines in export's exact shape without a JSON parser;
+// any other spelling JSON allows must import the same.
+TEST_CASE("chunk lines spelled otherwise than export writes them import the same", "[backup]") {
+  Fixture a;
+  fill(a);
+  const std::string payload = a.payload();
+  auto lines = lines_of(payload);
+  int rewritten = 0;
+  for (auto& l : lines) {
+    if (l.rfind(R"({"type":"chunk")", 0) != 0) continue;
+    auto j = nlohmann::json::parse(l);  // keys sorted: attachment, data, seq, type
+    std::string text = j.dump();
+    // One character of the base64 as a JSON escape, and a space after the object.
+    auto at = text.find("\"data\":\"") + 8;
+    char c = text[at];
+    char esc[8];
+    std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
+    text.replace(at, 1, esc);
+    l = text + " ";
+    ++rewritten;
+  }
+  REQUIRE(rewritten > 3);
+  Fixture b;
+  ImportReport r = b.import(join(lines));
+  CHECK(r.added.attachments == 3);
+  CHECK(body_of(b.payload()) == body_of(payload));
+}
+
+TEST_CASE("a chunk line in export's shape with a wrong value is refused, naming it",
+          "[backup]") {
+  Fixture a;
+  fill(a);
+  auto lines = lines_of(a.payload());
+  std::size_t first = 0;
+  while (lines[first].rfind(R"({"type":"chunk")", 0) != 0) ++first;
+  Fixture b;
+  std::string before = body_of(b.payload());
+  SECTION("a character outside base64") {
+    auto at = lines[first].find("\"data\":\"") + 12;
+    lines[first][at] = '*';
+    CHECK_THROWS_WITH(b.import(join(lines)), Catch::Contains("is not valid base64"));
+  }
+  SECTION("another attachment's id") {
+    auto at = lines[first].find("\"attachment\":\"") + 14;
+    lines[first][at] = lines[first][at] == '2' ? '3' : '2';
+    CHECK_THROWS_WITH(b.import(join(lines)), Catch::Contains("a chunk outside its attachment"));
+  }
+  SECTION("a sequence number out of turn") {
+    auto at = lines[first].find("\"seq\":0");
+    REQUIRE(at != std::string::npos);
+    lines[first].replace(at, 7, "\"seq\":1");
+    CHECK_THROWS_WITH(b.import(join(lines)), Catch::Contains("chunk 0 is missing"));
+  }
+  SECTION("a sequence number with a leading zero (not JSON)") {
+    auto at = lines[first].find("\"seq\":0");
+    lines[first].replace(at, 7, "\"seq\":00");
+    CHECK_THROWS_WITH(b.import(join(lines)), Catch::Contains("not a JSON object"));
+  }
+  CHECK(body_of(b.payload()) == before);
 }
