@@ -666,3 +666,21 @@ TEST_CASE("a source read ahead ends where its source ends, and stays ended", "[b
   CHECK(total == 300 * 1000);
   CHECK(ahead.read(buf) == 0);
 }
+
+// Import checks the hashes on a second thread; a mismatch in the last
+// attachment (checked only after its last line) still refuses the backup.
+TEST_CASE("a changed byte in the last attachment of a backup refuses it, naming it", "[backup]") {
+  Fixture a;
+  fill(a);
+  auto lines = lines_of(a.payload());
+  std::size_t last = lines.size();
+  while (lines[--last].rfind(R"({"type":"chunk")", 0) != 0) {
+  }
+  auto at = lines[last].find("\"data\":\"") + 20;
+  lines[last][at] = lines[last][at] == 'A' ? 'B' : 'A';
+  Fixture b;
+  std::string before = body_of(b.payload());
+  CHECK_THROWS_WITH(b.import(join(lines)), Catch::Contains("does not match its checksum"));
+  CHECK_ERRC(b.import(join(lines), true), Errc::corrupt);  // a dry run too
+  CHECK(body_of(b.payload()) == before);
+}
