@@ -16,15 +16,28 @@ vault, next to `age` on the same number of plaintext bytes.
                                             a fresh vault for every run)
      age -r RECIPIENT -o FILE PAYLOAD      (the same plaintext payload, as
                                             written by export --plaintext)
+     folio restore FILE --to DIR -i KEY    (age file -> a new vault)
+     age -r RECIPIENT -o FILE PAYLOAD      (the same plaintext payload, as
+                                            written by export --plaintext)
      age -d -i KEY -o /dev/null FILE
-   Throughput is the payload's plaintext size (the JSON Lines, attachments
-   in base64) divided by the wall-clock time.
-5. Prints a table. Exits non-zero only if a command fails.
+     the floor: age -d -i KEY FILE | backup_floor VAULT/data
+                                           (bench/backup_floor.cpp: SQLCipher
+                                            alone inserting the payload's rows
+                                            with the raw key, into a fresh
+                                            vault; no checks, no index)
+   The commands take turns, one run of each per round, so that load from
+   other processes falls on all of them alike; `uptime` is printed before
+   and after. Throughput is the payload's plaintext size (the JSON Lines,
+   attachments in base64) divided by the wall-clock time.
+5. Prints a table and the ratios of the targets (export against age -r,
+   import and restore against the floor). Exits non-zero only if a command
+   fails.
 
-Standard library only. Needs the `age` package. Use an optimised build:
+Standard library, plus python3-nacl for the floor's key (bench/benchlib.py).
+Needs the `age` package. Use an optimised build:
 
     cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFOLIO_TESTS=OFF
-    cmake --build build-bench --target folio_cli
+    cmake --build build-bench --target folio_cli backup_floor
     /usr/bin/python3 bench/bench_backup.py --bin ./build-bench/folio
 """
 
@@ -39,6 +52,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402  (the vault's raw key for the floor)
+
 PASSPHRASE = "glacier tumbleweed ostrich 93 harbor lantern"
 CHEAP_KDF = ["--kdf-memory", "8K", "--kdf-ops", "1", "--allow-weak-kdf", "--allow-weak"]
 ZH = "今天去领事馆面试，带了护照、银行流水和录取通知书。签证官问了学习计划。"
@@ -48,7 +64,7 @@ EN = "Went to the consulate today with the passport, bank statements and the off
 TIME = "/usr/bin/time"
 
 
-def run_measured(argv, stdin=None, stdout=subprocess.DEVNULL):
+def run_measured(argv, stdin=None, stdout=subprocess.DEVNULL, env=None):
     """Runs argv; returns (seconds, peak RSS in MiB). Fails loudly on a non-zero exit.
 
     The peak RSS comes from /usr/bin/time (Debian package `time`), which
@@ -58,7 +74,8 @@ def run_measured(argv, stdin=None, stdout=subprocess.DEVNULL):
     own size, some 20 MiB)."""
     wrapped = [TIME, "-f", "FOLIO_BENCH_RSS_KIB %M", *map(str, argv)] if os.access(TIME, os.X_OK) else argv
     start = time.monotonic()
-    proc = subprocess.Popen(wrapped, stdin=stdin or subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(wrapped, stdin=stdin or subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE,
+                            env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.monotonic() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -110,9 +127,13 @@ class Bench:
         return vault
 
     def run(self):
-        print(f"building a vault of about {self.args.size_mb} MB ({self.args.entries} entries, "
-              f"{self.args.file_mb} MB attachments)...", flush=True)
-        vault = self.make_vault()
+        if self.args.reuse_vault:
+            vault = Path(self.args.reuse_vault).resolve()
+            print(f"using the vault {vault}", flush=True)
+        else:
+            print(f"building a vault of about {self.args.size_mb} MB ({self.args.entries} entries, "
+                  f"{self.args.file_mb} MB attachments)...", flush=True)
+            vault = self.make_vault()
         vault_bytes = sum(p.stat().st_size for p in vault.iterdir())
         key = self.work / "key.txt"
         r = subprocess.run([self.bin, "keygen", "-o", str(key)], capture_output=True, text=True)
@@ -123,43 +144,89 @@ class Bench:
                            check=True)
         plain_mb = payload.stat().st_size / 1e6
         out = self.work / "vault.age"
-        results = {}
-
-        def measure(name, make_argv, before=None, **kw):
-            times, rss = [], []
-            for _ in range(self.args.runs):
-                if before:
-                    before()
-                t, m = run_measured(make_argv(), **kw)
-                times.append(t)
-                rss.append(m)
-            results[name] = (statistics.median(times), max(rss))
+        target = self.work / "imported"
+        restored = self.work / "restored"
+        floor_vault = self.work / "floor"
+        age_out = self.work / "age.age"
+        floor_bin = self.args.floor_bin
+        if floor_bin is None:
+            floor_bin = str(Path(self.bin).parent / "bench" / "backup_floor")
+        have_floor = os.access(floor_bin, os.X_OK)
+        if not have_floor:
+            print(f"note: no {floor_bin} (cmake --build BUILD --target backup_floor): the floor is left out")
 
         def fresh_out():
             if out.exists():
                 out.unlink()
 
-        measure("folio export -r", lambda: self.folio_argv(vault, "export", "-r", recipient, out), before=fresh_out)
-        target = self.work / "imported"
-
         def fresh_vault():
             shutil.rmtree(target, ignore_errors=True)
             self.folio(target, "init", *CHEAP_KDF)
 
-        measure("folio import -i", lambda: self.folio_argv(target, "import", "-i", key, out), before=fresh_vault)
-        age_out = self.work / "age.age"
-        measure("age -r", lambda: ["age", "-r", recipient, "-o", str(age_out), str(payload)],
-                before=lambda: age_out.exists() and age_out.unlink())
-        measure("age -d", lambda: ["age", "-d", "-i", str(key), "-o", "/dev/null", str(age_out)])
+        def fresh_restore():
+            shutil.rmtree(restored, ignore_errors=True)
 
+        floor_env = dict(os.environ)
+
+        def fresh_floor():
+            shutil.rmtree(floor_vault, ignore_errors=True)
+            self.folio(floor_vault, "init", *CHEAP_KDF)
+            db_key, _ = benchlib.database_key(str(floor_vault), PASSPHRASE)
+            floor_env["FOLIO_FLOOR_KEY"] = db_key.hex()
+
+        # (name, argv maker, preparation, environment), in the order of a round.
+        commands = [
+            ("folio export -r", lambda: self.folio_argv(vault, "export", "-r", recipient, out), fresh_out, None),
+            ("age -r", lambda: ["age", "-r", recipient, "-o", str(age_out), str(payload)],
+             lambda: age_out.exists() and age_out.unlink(), None),
+            ("folio import -i", lambda: self.folio_argv(target, "import", "-i", key, out), fresh_vault, None),
+            ("folio restore -i", lambda: [self.bin, "--passphrase-file", str(self.pass_file), "restore", str(out),
+                                          "--to", str(restored), "-i", str(key), *CHEAP_KDF], fresh_restore, None),
+            ("age -d", lambda: ["age", "-d", "-i", str(key), "-o", "/dev/null", str(out)], None, None),
+        ]
+        if have_floor:
+            commands.append(("floor (age -d | sql)",
+                             lambda: ["bash", "-o", "pipefail", "-c",
+                                      f'age -d -i "$1" "$2" | "$3" "$4"', "floor", str(key), str(out),
+                                      floor_bin, str(floor_vault / "data")],
+                             fresh_floor, floor_env))
+        times = {name: [] for name, *_ in commands}
+        rss = {name: [] for name, *_ in commands}
+        load_before = uptime()
+        # One untimed round first (the page cache, the loader), then the timed ones.
+        for round_ in range(self.args.runs + 1):
+            for name, make_argv, before, env in commands:
+                if before:
+                    before()
+                t, m = run_measured(make_argv(), env=env)
+                if round_ > 0:
+                    times[name].append(t)
+                    rss[name].append(m)
+        load_after = uptime()
+        results = {name: (statistics.median(times[name]), max(rss[name])) for name in times}
+
+        print(f"\nload before: {load_before}\nload after:  {load_after}")
         print(f"\nvault on disk: {vault_bytes / 1e6:.1f} MB; payload (plaintext JSON Lines): {plain_mb:.1f} MB; "
-              f"age file: {out.stat().st_size / 1e6:.1f} MB; runs: {self.args.runs} (median)\n")
-        print(f"{'command':<18} {'seconds':>8} {'MB/s':>8} {'peak RSS MiB':>13}")
-        for name, (secs, rss) in results.items():
-            print(f"{name:<18} {secs:8.2f} {plain_mb / secs:8.1f} {rss:13.1f}")
-        e, i = results["folio export -r"], results["folio import -i"]
+              f"age file: {out.stat().st_size / 1e6:.1f} MB; runs: {self.args.runs} (median), taking turns\n")
+        print(f"{'command':<22} {'seconds':>8} {'MB/s':>8} {'peak RSS MiB':>13}")
+        for name, (secs, peak) in results.items():
+            print(f"{name:<22} {secs:8.2f} {plain_mb / secs:8.1f} {peak:13.1f}")
+        e, i, r = results["folio export -r"], results["folio import -i"], results["folio restore -i"]
         a, d = results["age -r"], results["age -d"]
-        print(f"\nfolio export / age -r time: {e[0] / a[0]:.2f}x; folio import / age -d time: {i[0] / d[0]:.2f}x")
+        print(f"\nthroughput, folio export / age -r: {a[0] / e[0]:.2f}x (target >= 0.8x)")
+        print(f"folio import / age -d: {d[0] / i[0]:.2f}x; folio restore / age -d: {d[0] / r[0]:.2f}x")
+        if have_floor:
+            f = results["floor (age -d | sql)"]
+            print(f"folio import / floor: {f[0] / i[0]:.2f}x; folio restore / floor: {f[0] / r[0]:.2f}x "
+                  f"(target >= 0.5x)")
+        print(f"peak RSS: export {e[1]:.1f} MiB, import {i[1]:.1f} MiB, restore {r[1]:.1f} MiB (target < 64 MiB)")
+
+
+def uptime():
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "(uptime not available)"
 
 
 def main():
@@ -171,6 +238,10 @@ def main():
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--workdir", default=None)
     p.add_argument("--keep", action="store_true")
+    p.add_argument("--reuse-vault", default=None,
+                   help="a vault an earlier --keep run made (WORKDIR/vault), instead of building one")
+    p.add_argument("--floor-bin", default=None,
+                   help="bench/backup_floor.cpp built (default: bench/backup_floor beside --bin)")
     args = p.parse_args()
     if shutil.which("age") is None:
         sys.exit("the age tool is not installed (apt-get install age)")

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "age/age.h"
+#include "backup/payload.h"
 #include "backup/restore_folder.h"
 #include "folio/backup.h"
 #include "folio/error.h"
@@ -92,6 +93,7 @@ RecordCounts Backup::export_to(ByteSink& out, const BackupRecipients& to,
   ToAgeSink sink(out);
   age::Writer writer(sink, options);
   EncryptingSink plaintext(writer);
+  // write_payload encrypts and writes on a second thread (export.cpp).
   RecordCounts counts = write_payload(plaintext, progress);
   writer.finish();
   return counts;
@@ -117,7 +119,9 @@ ImportReport Backup::import_from(ByteSource& in, const BackupKeys& keys,
 }
 
 ImportReport Backup::import_from(OpenedBackup& backup, const ImportOptions& options) {
-  return read_payload(backup.payload(), options);
+  // Decrypting on a second core while this one stores the records.
+  backup::PipelinedSource ahead(backup.payload());
+  return read_payload(ahead, options);
 }
 
 void check_restore_target(const std::filesystem::path& dir) { backup::restore_target(dir); }
@@ -137,7 +141,6 @@ Restored restore_backup(const std::filesystem::path& dir, const Secret& passphra
   backup::Leftovers leftovers = backup::remove_leftover_restores(target);
   out.leftovers_removed = std::move(leftovers.removed);
   out.leftovers_left_alone = std::move(leftovers.left_alone);
-  ByteSource& plaintext = backup.payload();
   // Built beside the target and renamed onto it when whole: a restore that
   // fails or is killed never leaves a vault at `dir` that lacks records, or
   // whose recovery code nobody saw (restore_folder.h).
@@ -145,7 +148,9 @@ Restored restore_backup(const std::filesystem::path& dir, const Secret& passphra
   out.recovery_code = Vault::create(folder.path(), passphrase, kdf);
   {
     Vault vault = Vault::open(folder.path(), passphrase);
-    out.report = vault.backup().read_payload(plaintext);
+    // Decrypting on a second core while this one stores the records.
+    backup::PipelinedSource ahead(backup.payload());
+    out.report = vault.backup().read_payload(ahead);
   }  // closed before the move: nothing is open inside the folder when it is renamed
   folder.move_into_place();
   return out;

@@ -20,5 +20,11 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);
 std::string base64_encode_padded(std::span<const std::uint8_t> bytes);
 std::optional<std::vector<std::uint8_t>> base64_decode_padded(std::string_view text);
 bool is_base64_char(char c);
+// The same two as base64_encode_padded / base64_decode_padded, into a buffer
+// the caller reuses (the backup's chunk lines: no allocation per chunk).
+// encode appends to `out`; decode replaces `out` and returns false (with `out`
+// in an unspecified state) where base64_decode_padded returns nullopt.
+void base64_encode_padded_append(std::span<const std::uint8_t> bytes, std::string& out);
+bool base64_decode_padded_into(std::string_view text, std::vector<std::uint8_t>& out);
 
 }  // namespace folio

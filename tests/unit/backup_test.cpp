@@ -2,12 +2,16 @@
 // encryption: round trips, merging, conflicts, dry runs and damaged input.
 #include "folio/backup.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "backup/payload.h"
+#include "crypto/hash.h"
 #include "folio/checklist.h"
 #include "folio/journal.h"
 #include "folio/kdf.h"
@@ -516,4 +520,167 @@ TEST_CASE("an imported body over kMaxTextBytes refuses the backup, naming the en
     CHECK(std::string(err.what()).find(e.id) != std::string::npos);
   }
   CHECK(g.vault.journal().count() == 0);
+}
+
+// Import reads chunk lines in export's exact shape without a JSON parser;
+// any other spelling JSON allows must import the same.
+TEST_CASE("chunk lines spelled otherwise than export writes them import the same", "[backup]") {
+  Fixture a;
+  fill(a);
+  const std::string payload = a.payload();
+  auto lines = lines_of(payload);
+  int rewritten = 0;
+  for (auto& l : lines) {
+    if (l.rfind(R"({"type":"chunk")", 0) != 0) continue;
+    auto j = nlohmann::json::parse(l);  // keys sorted: attachment, data, seq, type
+    std::string text = j.dump();
+    // One character of the base64 as a JSON escape, and a space after the object.
+    auto at = text.find("\"data\":\"") + 8;
+    char c = text[at];
+    char esc[8];
+    std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
+    text.replace(at, 1, esc);
+    l = text + " ";
+    ++rewritten;
+  }
+  REQUIRE(rewritten > 3);
+  Fixture b;
+  ImportReport r = b.import(join(lines));
+  CHECK(r.added.attachments == 3);
+  CHECK(body_of(b.payload()) == body_of(payload));
+}
+
+TEST_CASE("a chunk line in export's shape with a wrong value is refused, naming it",
+          "[backup]") {
+  Fixture a;
+  fill(a);
+  auto lines = lines_of(a.payload());
+  std::size_t first = 0;
+  while (lines[first].rfind(R"({"type":"chunk")", 0) != 0) ++first;
+  Fixture b;
+  std::string before = body_of(b.payload());
+  SECTION("a character outside base64") {
+    auto at = lines[first].find("\"data\":\"") + 12;
+    lines[first][at] = '*';
+    CHECK_THROWS_WITH(b.import(join(lines)), Catch::Contains("is not valid base64"));
+  }
+  SECTION("another attachment's id") {
+    auto at = lines[first].find("\"attachment\":\"") + 14;
+    lines[first][at] = lines[first][at] == '2' ? '3' : '2';
+    CHECK_THROWS_WITH(b.import(join(lines)), Catch::Contains("a chunk outside its attachment"));
+  }
+  SECTION("a sequence number out of turn") {
+    auto at = lines[first].find("\"seq\":0");
+    REQUIRE(at != std::string::npos);
+    lines[first].replace(at, 7, "\"seq\":1");
+    CHECK_THROWS_WITH(b.import(join(lines)), Catch::Contains("chunk 0 is missing"));
+  }
+  SECTION("a sequence number with a leading zero (not JSON)") {
+    auto at = lines[first].find("\"seq\":0");
+    lines[first].replace(at, 7, "\"seq\":00");
+    CHECK_THROWS_WITH(b.import(join(lines)), Catch::Contains("not a JSON object"));
+  }
+  CHECK(body_of(b.payload()) == before);
+}
+
+// The stored BLAKE2b is checked on the export's second thread; its error
+// must still stop the export, naming the attachment, whichever of the
+// attachments it is.
+TEST_CASE("an attachment that does not match its stored hash stops the export", "[backup]") {
+  TempDir tmp;
+  Database db = Database::open(tmp / "data", random_secret(32), Database::Mode::create_new);
+  create_schema(db);
+  db.exec(
+      "INSERT INTO checklists(id, uid, name, created, updated) VALUES (1, 'cccccccc', 'Docs', "
+      "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+      "INSERT INTO items(id, uid, checklist_id, position, title, state, created, updated) VALUES "
+      "(1, 'jjjjjjjj', 1, 1, 'Scan', 'todo', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');");
+  // Three attachments of 100 KiB (three chunk lines each); the hash of one is wrong.
+  const char* uids[] = {"aaaaaaa1", "aaaaaaa2", "aaaaaaa3"};
+  for (int damaged = 0; damaged < 3; ++damaged) {
+    INFO(damaged);
+    db.exec("DELETE FROM attachment_chunks; DELETE FROM attachments;");
+    for (int k = 0; k < 3; ++k) {
+      std::string bytes(100 << 10, static_cast<char>('a' + k));
+      Blake2b h;
+      h.update(bytes.data(), bytes.size());
+      std::string hex = h.hex();
+      if (k == damaged) hex[0] = hex[0] == '0' ? '1' : '0';
+      Statement a = db.prepare(
+          "INSERT INTO attachments(id, uid, item_id, name, media_type, size, blake2b, created) "
+          "VALUES (?1, ?2, 1, 'scan.bin', 'application/octet-stream', ?3, ?4, "
+          "'2026-01-01T00:00:00Z')");
+      a.bind(1, static_cast<std::int64_t>(k + 1)).bind(2, uids[k]);
+      a.bind(3, static_cast<std::int64_t>(bytes.size())).bind(4, hex);
+      a.step();
+      Statement c = db.prepare(
+          "INSERT INTO attachment_chunks(attachment_id, seq, data) VALUES (?1, 0, CAST(?2 AS BLOB))");
+      c.bind(1, static_cast<std::int64_t>(k + 1)).bind(2, bytes);
+      c.step();
+    }
+    Backup backup(db);
+    StringSink out;
+    CHECK_ERRC(backup.write_payload(out), Errc::corrupt);
+    CHECK_THROWS_WITH(backup.write_payload(out),
+                      Catch::Contains(std::string("attachment ") + uids[damaged] +
+                                      " does not match its stored checksum"));
+  }
+}
+
+// Import reads the decrypted payload ahead on a second thread: what the
+// source gave before an error comes first, byte for byte, then the error.
+TEST_CASE("a source read ahead gives its bytes, then its error, in order", "[backup]") {
+  struct Failing : ByteSource {
+    std::size_t left = 700 * 1000;  // a few blocks of the pipe, and a part of one
+    std::size_t read(std::span<std::uint8_t> out) override {
+      if (left == 0) throw Error(Errc::corrupt, "chunk 12 does not authenticate");
+      std::size_t n = std::min<std::size_t>({out.size(), left, 65536});
+      for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>((left - i) % 251);
+      left -= n;
+      return n;
+    }
+  };
+  Failing in;
+  backup::PipelinedSource ahead(in);
+  std::vector<std::uint8_t> got, buf(10000);
+  try {
+    for (;;) {
+      std::size_t n = ahead.read(buf);
+      REQUIRE(n > 0);  // the error comes before any end
+      got.insert(got.end(), buf.begin(), buf.begin() + static_cast<long>(n));
+    }
+  } catch (const Error& e) {
+    CHECK(e.code() == Errc::corrupt);
+  }
+  REQUIRE(got.size() == 700 * 1000);
+  for (std::size_t i = 0; i < got.size(); i += 997) CHECK(got[i] == (700 * 1000 - i) % 251);
+  CHECK_ERRC(ahead.read(buf), Errc::corrupt);  // and again
+}
+
+TEST_CASE("a source read ahead ends where its source ends, and stays ended", "[backup]") {
+  StringSource in(std::string(300 * 1000, 'x'));
+  backup::PipelinedSource ahead(in);
+  std::vector<std::uint8_t> buf(4096);
+  std::size_t total = 0;
+  while (std::size_t n = ahead.read(buf)) total += n;
+  CHECK(total == 300 * 1000);
+  CHECK(ahead.read(buf) == 0);
+}
+
+// Import checks the hashes on a second thread; a mismatch in the last
+// attachment (checked only after its last line) still refuses the backup.
+TEST_CASE("a changed byte in the last attachment of a backup refuses it, naming it", "[backup]") {
+  Fixture a;
+  fill(a);
+  auto lines = lines_of(a.payload());
+  std::size_t last = lines.size();
+  while (lines[--last].rfind(R"({"type":"chunk")", 0) != 0) {
+  }
+  auto at = lines[last].find("\"data\":\"") + 20;
+  lines[last][at] = lines[last][at] == 'A' ? 'B' : 'A';
+  Fixture b;
+  std::string before = body_of(b.payload());
+  CHECK_THROWS_WITH(b.import(join(lines)), Catch::Contains("does not match its checksum"));
+  CHECK_ERRC(b.import(join(lines), true), Errc::corrupt);  // a dry run too
+  CHECK(body_of(b.payload()) == before);
 }

@@ -1,7 +1,9 @@
 #include <string>
+#include <vector>
 
 #include "folio/text.h"
 #include "support.h"
+#include "text/base64.h"
 
 using namespace folio;
 
@@ -303,4 +305,37 @@ TEST_CASE("json_terminal_safe escapes what a terminal acts on and keeps the JSON
   CHECK(json_terminal_safe("\"\\u001b\xc2\x9b\u202e\x7f\"") == "\"\\u001b\\u009b\\u202e\\u007f\"");
   CHECK(json_terminal_safe("\"a\U000e0041\"") == "\"a\\udb40\\udc41\"");
   CHECK(json_terminal_safe("\"👨\u200d👩\"") == "\"👨\u200d👩\"");
+}
+
+// The reusable-buffer base64 of the backup's chunk lines agrees with the
+// allocating one on every length, and refuses what it refuses.
+TEST_CASE("base64 into a reused buffer agrees with base64_encode_padded and its decoder",
+          "[text]") {
+  std::vector<std::uint8_t> bytes;
+  std::string encoded;
+  std::vector<std::uint8_t> decoded{1, 2, 3};  // left over from an earlier use
+  for (std::size_t n = 0; n < 300; ++n) {
+    bytes.push_back(static_cast<std::uint8_t>(n * 37 + 11));
+    encoded = "prefix";
+    base64_encode_padded_append(bytes, encoded);
+    REQUIRE(encoded == "prefix" + base64_encode_padded(bytes));
+    REQUIRE(base64_decode_padded_into(encoded.substr(6), decoded));
+    REQUIRE(decoded == bytes);
+  }
+  const char* bad[] = {"A",    "AB",   "ABC",  "A===", "====", "AB=A", "A=BC", "ABC!", "AB\nC",
+                       "QQ=",  "QR==", "QUJ=", "QUJD===", "=QUJ", "QUJD\x80QUJ"};
+  for (const char* text : bad) {
+    INFO(text);
+    CHECK_FALSE(base64_decode_padded(text).has_value());
+    CHECK_FALSE(base64_decode_padded_into(text, decoded));
+  }
+  // Non-canonical last groups ("QR==" has non-zero spare bits) are refused,
+  // and the canonical ones accepted, by both.
+  for (const char* text : {"QQ==", "QUI=", "QUJD", ""}) {
+    INFO(text);
+    auto want = base64_decode_padded(text);
+    REQUIRE(want.has_value());
+    REQUIRE(base64_decode_padded_into(text, decoded));
+    CHECK(decoded == *want);
+  }
 }
