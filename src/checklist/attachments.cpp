@@ -3,10 +3,10 @@
 //
 // SQLCipher encrypts (or decrypts and authenticates) every page in the thread
 // that writes (or reads) it, so the BLAKE2b of a chunk, and when extracting
-// the write of it to the output, run on a second thread while this one
-// goes on with the next chunk: two 1 MiB buffers take turns, and a buffer is
-// reused only after the work on it has been joined. The database connection
-// is used by this thread alone.
+// the write of it to the output, run on a second thread (Worker) while this
+// one goes on with the next chunks: six 1 MiB buffers take turns, and a
+// buffer is filled again only after the job on it has finished. The database
+// connection is used by this thread alone.
 //
 // Invariant: an attachment row exists only with all its chunks and its final
 // hash, because the row and the chunks are written in one transaction.
