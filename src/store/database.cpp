@@ -11,7 +11,6 @@
 #include "folio/error.h"
 #include "folio/i18n.h"
 #include "store/pages.h"
-#include "store/vfs.h"
 
 namespace folio {
 namespace {
@@ -193,7 +192,7 @@ Database Database::open(const std::filesystem::path& file, const Secret& key, Mo
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
               (mode == Mode::create_new ? SQLITE_OPEN_CREATE : 0);
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(file.c_str(), &raw, flags, batching_vfs_name());
+  int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
   Database db(raw);  // owns the handle from here, even on failure
   if (rc != SQLITE_OK) throw_sqlite(raw, rc, "open");
 
