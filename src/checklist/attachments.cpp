@@ -1,6 +1,13 @@
 // Attached documents: stored in 1 MiB chunks, each written and read through
 // SQLite's incremental blob I/O, so memory stays flat whatever the file size.
 //
+// SQLCipher encrypts (or decrypts and authenticates) every page in the thread
+// that writes (or reads) it, so the BLAKE2b of a chunk, and when extracting
+// the write of it to the output, run on a second thread (Worker) while this
+// one goes on with the next chunks: six 1 MiB buffers take turns, and a
+// buffer is filled again only after the job on it has finished. The database
+// connection is used by this thread alone.
+//
 // Invariant: an attachment row exists only with all its chunks and its final
 // hash, because the row and the chunks are written in one transaction.
 #include <fcntl.h>
@@ -10,6 +17,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "checklist/refs.h"
@@ -27,8 +41,7 @@
 namespace folio {
 namespace {
 
-constexpr std::size_t kChunk = 1 << 20;     // stored chunk
-constexpr std::size_t kPiece = 64 << 10;    // read/write piece when extracting
+constexpr std::size_t kChunk = 1 << 20;     // stored chunk, and the piece read or written at once
 
 Attachment load_attachment(Database& db, std::int64_t row) {
   Statement st = db.prepare(
@@ -80,7 +93,99 @@ void write_full(int fd, const std::uint8_t* data, std::size_t size) {
 struct Buffer {
   explicit Buffer(std::size_t n) : bytes(n) {}
   ~Buffer() { wipe(bytes.data(), bytes.size()); }
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
   std::vector<std::uint8_t> bytes;
+};
+
+// A second thread that runs jobs one after another, in the order given.
+// push() queues one, first waiting until fewer than kDepth - 1 are queued or
+// running, so that the job kDepth before the one pushed next has finished
+// and its buffer can be filled again (see Buffers); wait()
+// returns once all have run, and rethrows the first exception one threw
+// (the jobs after it are dropped). Destroying it drops the jobs not started
+// and joins the thread: declare it after everything its jobs use.
+class Worker {
+ public:
+  static constexpr std::size_t kDepth = 6;  // buffers; at most kDepth - 1 jobs in flight
+
+  Worker() : thread_([this] { run(); }) {}
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+  ~Worker() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+
+  void push(std::function<void()> job) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return jobs_.size() + running_ + 1 < kDepth || error_; });
+    rethrow(lock);
+    jobs_.push_back(std::move(job));
+    changed_.notify_all();
+  }
+
+  void wait() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return (jobs_.empty() && running_ == 0) || error_; });
+    rethrow(lock);
+  }
+
+ private:
+  void rethrow(std::unique_lock<std::mutex>& lock) {
+    if (!error_) return;
+    std::exception_ptr e = error_;
+    lock.unlock();
+    std::rethrow_exception(e);
+  }
+
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+      if (stop_) return;
+      std::function<void()> job = std::move(jobs_.front());
+      jobs_.pop_front();
+      running_ = 1;
+      lock.unlock();
+      std::exception_ptr failed;
+      try {
+        job();
+      } catch (...) {
+        failed = std::current_exception();
+      }
+      lock.lock();
+      running_ = 0;
+      if (failed) {
+        error_ = failed;
+        jobs_.clear();
+      }
+      changed_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::function<void()>> jobs_;
+  std::size_t running_ = 0;
+  std::exception_ptr error_;
+  bool stop_ = false;
+  std::thread thread_;  // last: started once the rest is ready
+};
+
+// kDepth plaintext buffers of one chunk each, taken in turn: buffer i % kDepth
+// is filled for job i only after job i - kDepth, its last user, has finished
+// (Worker::push).
+struct Buffers {
+  explicit Buffers(std::size_t each) {
+    for (auto& b : ring) b = std::make_unique<Buffer>(each);
+  }
+  std::uint8_t* operator[](std::size_t i) { return ring[i % Worker::kDepth]->bytes.data(); }
+  std::unique_ptr<Buffer> ring[Worker::kDepth];
 };
 
 // The largest image or PDF read whole into memory for its metadata; a
@@ -198,29 +303,33 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
 
   Statement chunk = db_->prepare(
       "INSERT INTO attachment_chunks(attachment_id, seq, data) VALUES (?1, ?2, zeroblob(?3))");
-  Buffer buf(whole ? 0 : kChunk);
+  Buffers bufs(whole ? 0 : kChunk);
   Blake2b hash;
+  Worker hashing;
   std::uint64_t done = 0;
   for (std::int64_t seq = 0;; ++seq) {
-    const std::uint8_t* piece = buf.bytes.data();
+    // Hashes of earlier chunks may still be running, on other buffers.
+    std::uint8_t* buf = bufs[static_cast<std::size_t>(seq)];
+    const std::uint8_t* piece = buf;
     std::size_t n = 0;
     if (whole) {
       n = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, stored_size - done));
       piece = whole->bytes.data() + done;
     } else {
-      n = read_full(fd, buf.bytes.data(), kChunk, shown);
+      n = read_full(fd, buf, kChunk, shown);
     }
     if (n == 0) break;
+    hashing.push([&hash, piece, n] { hash.update(piece, n); });
     chunk.bind(1, row).bind(2, seq).bind(3, static_cast<std::int64_t>(n));
     chunk.step();
     chunk.reset();
     Blob blob = db_->open_blob("attachment_chunks", "data", db_->last_insert_id(), true);
     blob.write(piece, static_cast<int>(n), 0);
-    hash.update(piece, n);
     done += n;
     if (done > stored_size) break;
     if (progress) progress(done, stored_size);
   }
+  hashing.wait();
   if (done != stored_size) {
     throw Error(Errc::io, trf("{0} changed while it was being read; nothing was stored", shown),
                 tr("attach it again once nothing is writing to it"));
@@ -255,22 +364,29 @@ void Checklists::extract(const std::string& attachment_ref, int fd, const Progre
   Statement st = db_->prepare(
       "SELECT id FROM attachment_chunks WHERE attachment_id = ?1 ORDER BY seq");
   st.bind(1, row);
-  Buffer buf(kPiece);
+  Buffers bufs(kChunk);
   Blake2b hash;
+  Worker output;
   std::uint64_t done = 0;
+  std::size_t turn = 0;
   while (st.step()) {
     Blob blob = db_->open_blob("attachment_chunks", "data", st.integer(0), false);
     int total = blob.size();
-    for (int off = 0; off < total;) {
-      int n = std::min<int>(static_cast<int>(kPiece), total - off);
-      blob.read(buf.bytes.data(), n, off);
-      hash.update(buf.bytes.data(), static_cast<std::size_t>(n));
-      write_full(fd, buf.bytes.data(), static_cast<std::size_t>(n));
+    for (int off = 0; off < total; ++turn) {
+      // Earlier pieces may still be hashed and written, from other buffers.
+      std::uint8_t* piece = bufs[turn];
+      int n = std::min<int>(static_cast<int>(kChunk), total - off);
+      blob.read(piece, n, off);
+      output.push([&hash, fd, piece, n] {
+        hash.update(piece, static_cast<std::size_t>(n));
+        write_full(fd, piece, static_cast<std::size_t>(n));
+      });
       off += n;
       done += static_cast<std::uint64_t>(n);
     }
     if (progress) progress(done, a.size);
   }
+  output.wait();
   if (done != a.size || hash.hex() != a.blake2b) {
     throw Error(Errc::corrupt,
                 trf("attachment {0} does not match its stored checksum; the output is damaged", a.id),
