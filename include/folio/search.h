@@ -15,6 +15,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +26,10 @@
 namespace folio {
 
 class Database;
+
+// Told how far a long task has come: `done` of `total` units (bytes, or
+// records). The same type as in folio/checklist.h.
+using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 enum class RecordKind { entry = 0, checklist = 1, item = 2, attachment = 3 };
 
@@ -64,10 +70,13 @@ class Search {
   std::vector<SearchHit> find(const std::string& query, const SearchOptions& options) const;
 
   // Rebuilds the whole index from the records, in one transaction.
-  // Returns the number of records indexed.
-  std::size_t rebuild();
+  // Returns the number of records indexed. `progress`, if set, is told the
+  // records indexed of all of them: at most about 1000 times whatever the
+  // vault's size (the first with done == 0, the last with done == total,
+  // after the index is optimized; once, 0 of 0, when there is no record), so a caller may redraw at each call.
+  std::size_t rebuild(const Progress& progress = {});
   // The same, inside a transaction the caller holds (schema upgrades).
-  std::size_t rebuild_in_transaction();
+  std::size_t rebuild_in_transaction(const Progress& progress = {});
 
  private:
   Database* db_;

@@ -38,6 +38,11 @@ enum class SecretKind { passphrase, recovery_code };
 using UpgradeNotice = std::function<void(int from_version, int to_version)>;
 void set_upgrade_notice(UpgradeNotice notice);
 
+// Called, if set, while such an upgrade rebuilds the search index, as
+// Search::rebuild calls its progress (records indexed of all, at most about
+// 1000 times). For the command line's progress line.
+void set_upgrade_progress(Progress progress);
+
 // How a Vault shares its folder with other folio processes, and with other
 // Vaults of this process: it holds a lock on the folder from open() to its
 // destruction (docs/THREAT_MODEL.md, "Two folio commands at once").
@@ -111,6 +116,21 @@ class Vault {
   // header is written to a temporary file, synced, and renamed over the old.
   // Needs a Vault opened for Access::exclusive (Error(internal) otherwise).
   void change_passphrase(const Secret& new_passphrase, const KdfParams& kdf);
+
+  // Re-wraps the vault key in the recovery-code keyslot at cost `kdf`, under
+  // the same `recovery_code` (in any form open() takes): the code does not
+  // change, only the cost of trying one. The code is not stored, so it must
+  // be given; it is checked first: the slot it opens must hold this vault's
+  // key, else Error(wrong_passphrase) (Error(invalid_argument) if it is not
+  // shaped like a code) and the header is unchanged. Costs one KDF run at
+  // the old cost and one at the new. Written as change_passphrase writes.
+  // Needs a Vault opened for Access::exclusive (Error(internal) otherwise)
+  // with a secret (Error(refused) for one opened with the agent's keys).
+  void change_recovery_kdf(const Secret& recovery_code, const KdfParams& kdf);
+
+  // The cost of the recovery-code keyslot, as the header says (a slot's
+  // parameters need no secret to read); nullopt if it has none.
+  std::optional<KdfParams> recovery_kdf() const;
 
   // Re-encrypts the database under a new random data key and destroys the
   // old one: sqlcipher_export into a new file, synced; the header gets the new

@@ -35,8 +35,10 @@ std::vector<int>& open_at_start() {
   return fds;
 }
 
+}  // namespace
+
 Secret read_given_secret(std::optional<int> fd, const std::string& file, const std::string& prompt,
-                         const char* fd_option = "--passphrase-fd") {
+                         const char* fd_option) {
   if (fd) {
     require_open_fd(fd, fd_option);
     return read_secret_fd(*fd, fd_option);
@@ -44,8 +46,6 @@ Secret read_given_secret(std::optional<int> fd, const std::string& file, const s
   if (!file.empty()) return read_secret_file(file);
   return prompt_secret(prompt);
 }
-
-}  // namespace
 
 void note_open_fds(int argc, char** argv) {
   // Every argument that is a small number (or ends in "=N") is taken for a
@@ -473,6 +473,24 @@ Progress progress_bar(const std::string& label) {
     int pct = total == 0 ? 100 : static_cast<int>(done * 100 / total);
     std::fprintf(stderr, "\r%s %3d%% (%s)", label.c_str(), pct, size_text(done).c_str());
     if (done >= total) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  };
+}
+
+Progress percent_progress(const std::string& label) {
+  if (isatty(STDERR_FILENO) != 1) return {};
+  return [label, shown = -1, ended = false](std::uint64_t done, std::uint64_t total) mutable {
+    if (done == 0) ended = false;
+    if (ended) return;
+    int pct = total == 0 || done >= total ? 100 : static_cast<int>(done * 100 / total);
+    if (pct == shown && done < total) return;
+    shown = pct;
+    std::fprintf(stderr, "\rfolio: %s %3d%%", terminal_safe(label).c_str(), pct);
+    if (done >= total) {
+      std::fprintf(stderr, "\n");
+      ended = true;
+      shown = -1;
+    }
     std::fflush(stderr);
   };
 }

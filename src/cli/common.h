@@ -112,6 +112,12 @@ void require_open_fd(std::optional<int> fd, const char* option);
 // in main, before folio opens a file of its own.
 void note_open_fds(int argc, char** argv);
 
+// A secret read once: from descriptor `fd` (checked with require_open_fd,
+// named `fd_option` in messages) or `file` if given, else asked at `prompt`
+// on the terminal with echo off.
+Secret read_given_secret(std::optional<int> fd, const std::string& file, const std::string& prompt,
+                         const char* fd_option = "--passphrase-fd");
+
 // A new passphrase: read once from fd/file if given, else asked twice on the
 // terminal. Shows the strength estimate on stderr; refuses a weak one unless
 // allow_weak.
@@ -246,6 +252,11 @@ std::string progress_text(const Checklist& c);
 std::string size_text(std::uint64_t bytes);
 // A progress line on stderr when it is a terminal; nothing otherwise.
 Progress progress_bar(const std::string& label);
+// The same for a count of records ("folio: LABEL  42%"), redrawn in place
+// only when the percentage changes (at most 101 times however often it is
+// called), ended by a line break once done reaches total. A call with
+// done == 0 starts a new line, so one function may serve several runs.
+Progress percent_progress(const std::string& label);
 // "1h5m", "10m", "42s".
 std::string describe_duration(std::chrono::seconds s);
 

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
     folio::cli::note(
         trf("upgrading the vault from schema {0} to {1} (the search index is rebuilt; this happens once)", from, to));
   });
+  folio::set_upgrade_progress(folio::cli::percent_progress(tr("rebuilding the search index")));
 
   return folio::cli::run_command(std::vector<std::string>(argv + 1, argv + argc));
 }

@@ -661,29 +661,40 @@ void unindex_checklist_children(Database& db, std::int64_t checklist_row) {
   items.step();
 }
 
-std::size_t Search::rebuild() {
+std::size_t Search::rebuild(const Progress& progress) {
   Database::Transaction tx(*db_);
-  std::size_t n = rebuild_in_transaction();
+  std::size_t n = rebuild_in_transaction(progress);
   tx.commit();
   return n;
 }
 
-std::size_t Search::rebuild_in_transaction() {
+std::size_t Search::rebuild_in_transaction(const Progress& progress) {
   db_->exec("DELETE FROM search");
-  std::size_t n = 0;
   constexpr const char* kRows[] = {"SELECT id FROM entries", "SELECT id FROM checklists",
                                    "SELECT id FROM items", "SELECT id FROM attachments"};
+  // Every row first, so that the total is known before the first record.
+  std::vector<std::int64_t> rows[4];
+  std::uint64_t total = 0;
   for (int k = 0; k < 4; ++k) {
     Statement st = db_->prepare(kRows[k]);
-    std::vector<std::int64_t> rows;
-    while (st.step()) rows.push_back(st.integer(0));
-    for (auto r : rows) {
+    while (st.step()) rows[k].push_back(st.integer(0));
+    total += rows[k].size();
+  }
+  // About 1000 calls at most: a caller that redraws at each one does not
+  // spend more on its terminal than on the index.
+  const std::uint64_t step = std::max<std::uint64_t>((total + 999) / 1000, 1);
+  std::uint64_t n = 0;
+  if (progress && total > 0) progress(0, total);  // none: the one call below is 0 of 0
+  for (int k = 0; k < 4; ++k) {
+    for (auto r : rows[k]) {
       index_from_db(*db_, static_cast<RecordKind>(k), r);
       ++n;
+      if (progress && n % step == 0 && n < total) progress(n, total);
     }
   }
   db_->exec("INSERT INTO search(search) VALUES ('optimize')");
-  return n;
+  if (progress) progress(total, total);
+  return static_cast<std::size_t>(n);
 }
 
 void check_query(const std::string& query) { (void)compile(query); }

@@ -33,9 +33,15 @@ UpgradeNotice& upgrade_notice() {
   return notice;
 }
 
+Progress& upgrade_progress() {
+  static Progress progress;
+  return progress;
+}
+
 }  // namespace
 
 void set_upgrade_notice(UpgradeNotice notice) { upgrade_notice() = std::move(notice); }
+void set_upgrade_progress(Progress progress) { upgrade_progress() = std::move(progress); }
 
 namespace {
 
@@ -193,7 +199,7 @@ std::pair<Database, std::size_t> open_database(const fs::path& dir, const std::v
   Database db = std::move(*opened);
   check_schema(db, [&db](int from) {
     if (const UpgradeNotice& notice = upgrade_notice()) notice(from, kSchemaVersion);
-    if (from < 4) Search(db).rebuild_in_transaction();
+    if (from < 4) Search(db).rebuild_in_transaction(upgrade_progress());
   });
   return {std::move(db), which};
 }
@@ -422,6 +428,38 @@ void Vault::change_passphrase(const Secret& new_passphrase, const KdfParams& kdf
   seal_slot(header, *target, SlotKind::passphrase, kdf, new_passphrase, state_->vault_key);
   write_header(state_->dir, header);
   state_->cost = kdf;
+}
+
+void Vault::change_recovery_kdf(const Secret& recovery_code, const KdfParams& kdf) {
+  require_vault_key(state_->vault_key,
+                    N_("changing the recovery code's cost needs the passphrase, not the session agent's key"));
+  require_exclusive(state_->access, "changing the recovery code's cost");
+  if (!is_within_bounds(kdf)) {
+    throw Error(Errc::invalid_argument, tr("KDF parameters out of bounds"),
+                tr("memory must be 8 KiB to 4 GiB in whole KiB, passes 1 to 64"));
+  }
+  Secret code = canonical_recovery_code(recovery_code);
+  // Read under the exclusive lock this Vault holds: no passwd or rekey can
+  // write a header between this read and the rename below.
+  HeaderBytes header = read_header(state_->dir);
+  Unlocked u = open_header(header, SlotKind::recovery_code, code);
+  if (!u.key.equals(state_->vault_key)) {
+    // A slot of another vault's header pasted in: it opens, but not this vault.
+    throw Error(Errc::wrong_passphrase, tr("wrong recovery code (or the keyslot is damaged)"));
+  }
+  seal_slot(header, u.slot, SlotKind::recovery_code, kdf, code, state_->vault_key);
+  write_header(state_->dir, header);
+}
+
+std::optional<KdfParams> Vault::recovery_kdf() const {
+  HeaderBytes header = read_header(state_->dir);
+  for (std::size_t i = 0; i < kSlotCount; ++i) {
+    auto sp = read_slot(header, i);
+    if (sp && sp->version == kFormatVersion && sp->kind == static_cast<std::uint8_t>(SlotKind::recovery_code)) {
+      return sp->cost;
+    }
+  }
+  return std::nullopt;
 }
 
 void Vault::check() { check_database(state_->db, database_key(state_->data_key)); }

@@ -1,11 +1,16 @@
 #!/usr/bin/python3
 """`folio passwd` and the recovery code."""
 
+import fcntl
 import os
+import re
 import stat
+import subprocess
 
 from folio_test import (CHEAP_KDF, OTHER_PASSPHRASE, PASSPHRASE, WEAK_PASSPHRASE, FolioTestCase,
-                        main, need_nacl, read_slots)
+                        main, need_nacl, open_secret_slot, read_slots, recovery_secret)
+
+FLOOR_MEMORY = 256 << 20
 
 
 class PasswdTestCase(FolioTestCase):
@@ -257,6 +262,209 @@ class RecoveryCodeTest(PasswdTestCase):
             self.assertOk(r)
             self.assertNotIn(self.recovery_code, r.out + r.err)
             self.assertNotIn(self.recovery_code.replace("-", ""), r.out + r.err)
+
+
+def slot_of_kind(vault, kind: int):
+    (slot,) = [s for s in read_slots(vault) if s.used and s.kind == kind]
+    return slot
+
+
+class WeakVaultCalibrationTest(PasswdTestCase):
+    """Issue 16: a vault made with --allow-weak-kdf (as every test vault is)
+    gets a proper cost from a passwd given no KDF option, calibrated as
+    `init` calibrates, instead of a refusal."""
+
+    def test_passwd_without_kdf_options_on_a_weak_vault_calibrates_and_says_the_cost(self):
+        need_nacl(self)
+        r = self.folio("passwd", "--new-passphrase-file", self.new_file, timeout=120)
+        self.assertOk(r)
+        slot = slot_of_kind(self.vault, 1)
+        self.assertEqual(slot.memory, FLOOR_MEMORY)
+        self.assertGreaterEqual(slot.ops, 2)
+        m = re.search(r"below the recommended floor; the new passphrase gets one calibrated on this "
+                      r"machine: (\d+) KiB, (\d+) passes", r.err)
+        self.assertIsNotNone(m, r.describe())
+        self.assertEqual((int(m.group(1)), int(m.group(2))), (slot.memory >> 10, slot.ops),
+                         "it says the cost it chose" + r.describe())
+        self.assertIn("8 KiB, 1 passes", r.err, "and the weak one it replaced" + r.describe())
+        self.assertIn("passphrase changed", r.err)
+        self.assertOpensWith(self.new_file)
+        self.assertWrongSecret(self.pass_file)
+
+    def test_after_calibrating_passwd_points_to_the_weak_recovery_slot(self):
+        need_nacl(self)
+        recovery_before = slot_of_kind(self.vault, 2).raw
+        r = self.folio("passwd", "--new-passphrase-file", self.new_file, timeout=120)
+        self.assertOk(r)
+        self.assertIn("the recovery code's keyslot still costs only Argon2id 8 KiB, 1 passes", r.err, r.describe())
+        self.assertIn("passwd --recovery-kdf", r.err, r.describe())
+        self.assertEqual(slot_of_kind(self.vault, 2).raw, recovery_before, "the recovery slot is kept")
+        self.assertOpensWith(self.code_file, "--recovery")
+
+    def test_an_explicit_weak_cost_still_needs_allow_weak_kdf_and_changes_nothing(self):
+        before = self.snapshot()
+        r = self.folio("passwd", "--new-passphrase-file", self.new_file, "--kdf-memory", "8K",
+                       "--kdf-ops", "1")
+        self.assertFails(r, 9, mentions=("allow-weak-kdf",))
+        self.assertUnchanged(before)
+        r = self.folio("passwd", "--new-passphrase-file", self.new_file, "--kdf-ops", "1")
+        self.assertFails(r, 9, mentions=("allow-weak-kdf",))
+        self.assertUnchanged(before)
+
+    def test_a_weak_cost_chosen_explicitly_is_not_followed_by_the_recovery_hint(self):
+        r = self.passwd()
+        self.assertOk(r)
+        self.assertNotIn("--recovery-kdf", r.err, r.describe())
+
+
+class RecoveryKdfTest(PasswdTestCase):
+    """`folio passwd --recovery-kdf`: the recovery code's slot sealed again
+    at a new cost under the same code, typed once."""
+
+    STRONGER = ["--kdf-memory", "16M", "--kdf-ops", "2", "--allow-weak-kdf"]
+
+    def raise_kdf(self, *extra, **kw):
+        return self.folio("passwd", "--recovery-kdf", *extra, **kw)
+
+    def assertRecoverySlot(self, ops: int, memory: int):
+        need_nacl(self)
+        slot = slot_of_kind(self.vault, 2)
+        self.assertEqual((slot.ops, slot.memory), (ops, memory))
+        header = (self.vault / "header").read_bytes()
+        by_code = open_secret_slot(header, recovery_secret(self.recovery_code), 2)
+        by_pass = open_secret_slot(header, PASSPHRASE.encode(), 1)
+        self.assertIsNotNone(by_code, "the same code opens the new slot")
+        self.assertEqual(by_code, by_pass, "and yields the vault key the passphrase yields")
+
+    def test_a_given_cost_reseals_the_slot_and_the_same_code_opens_the_vault(self):
+        need_nacl(self)
+        passphrase_before = slot_of_kind(self.vault, 1).raw
+        data_before = self.snapshot()["data"]
+        r = self.raise_kdf("--recovery-code-file", self.code_file, *self.STRONGER)
+        self.assertOk(r)
+        self.assertIn("now costs Argon2id 16384 KiB, 2 passes; the code is unchanged", r.err, r.describe())
+        self.assertRecoverySlot(2, 16 << 20)
+        self.assertEqual(slot_of_kind(self.vault, 1).raw, passphrase_before, "the passphrase slot is kept")
+        self.assertEqual(self.snapshot()["data"], data_before, "the database is not touched")
+        self.assertOpensWith(self.code_file, "--recovery")
+        self.assertOpensWith(self.pass_file)
+        self.assertEqual(sorted(os.listdir(self.vault)), ["data", "header"])
+        self.assertEqual(stat.S_IMODE((self.vault / "header").stat().st_mode), 0o600)
+
+    def test_without_a_cost_it_calibrates_one_at_the_floor(self):
+        need_nacl(self)
+        r = self.raise_kdf("--recovery-code-file", self.code_file, timeout=120)
+        self.assertOk(r)
+        slot = slot_of_kind(self.vault, 2)
+        self.assertEqual(slot.memory, FLOOR_MEMORY)
+        self.assertGreaterEqual(slot.ops, 2)
+        self.assertIn(f"now costs Argon2id {FLOOR_MEMORY >> 10} KiB, {slot.ops} passes", r.err, r.describe())
+        self.assertOpensWith(self.code_file, "--recovery")
+
+    def test_with_recovery_the_code_that_opens_the_vault_is_the_one_resealed(self):
+        r = self.folio("--recovery", "passwd", "--recovery-kdf", *self.STRONGER,
+                       passphrase_file=self.code_file)
+        self.assertOk(r)
+        self.assertRecoverySlot(2, 16 << 20)
+        self.assertOpensWith(self.code_file, "--recovery")
+        self.assertOpensWith(self.pass_file)
+
+    def test_the_code_may_come_from_a_descriptor(self):
+        read_end, write_end = os.pipe()
+        os.write(write_end, (self.recovery_code.lower() + "\n").encode())
+        os.close(write_end)
+        self.addCleanup(os.close, read_end)
+        r = self.raise_kdf("--recovery-code-fd", read_end, *self.STRONGER, pass_fds=[read_end])
+        self.assertOk(r)
+        self.assertRecoverySlot(2, 16 << 20)
+        self.assertOpensWith(self.code_file, "--recovery")
+
+    def test_on_a_terminal_the_code_is_asked_once_with_echo_off(self):
+        r = self.folio_pty("passwd", "--recovery-kdf", *self.STRONGER,
+                           steps=[("Recovery code: ", (self.recovery_code + "\n").encode())])
+        self.assertOk(r)
+        self.assertEqual(r.output.count("Recovery code: "), 1, r.describe())
+        self.assertNotIn(self.recovery_code, r.output, "the code is not echoed" + r.describe())
+        self.assertRecoverySlot(2, 16 << 20)
+
+    def test_a_wrong_code_exits_4_and_changes_nothing(self):
+        code = list(self.recovery_code)
+        code[0] = "A" if code[0] != "A" else "C"
+        wrong = self.write_secret_file("wrong", "".join(code) + "\n")
+        before = self.snapshot()
+        r = self.raise_kdf("--recovery-code-file", wrong, *self.STRONGER)
+        self.assertFails(r, 4, mentions=("recovery code",), strict=False)
+        self.assertUnchanged(before)
+        r = self.folio("--recovery", "passwd", "--recovery-kdf", *self.STRONGER, passphrase_file=wrong)
+        self.assertFails(r, 4, mentions=("recovery code",), strict=False)
+        self.assertUnchanged(before)
+        self.assertOpensWith(self.code_file, "--recovery")
+
+    def test_something_that_is_not_a_code_exits_2_and_changes_nothing(self):
+        before = self.snapshot()
+        r = self.raise_kdf("--recovery-code-file", self.new_file, *self.STRONGER)
+        self.assertFails(r, 2, mentions=("recovery code",), strict=False)
+        self.assertUnchanged(before)
+
+    def test_a_weak_given_cost_needs_allow_weak_kdf_and_changes_nothing(self):
+        before = self.snapshot()
+        r = self.raise_kdf("--recovery-code-file", self.code_file, "--kdf-memory", "16M", "--kdf-ops", "2")
+        self.assertFails(r, 9, mentions=("allow-weak-kdf",))
+        self.assertUnchanged(before)
+
+    def test_options_that_do_not_go_together_exit_2_and_change_nothing(self):
+        before = self.snapshot()
+        for args in (["passwd", "--recovery-kdf", "--new-passphrase-file", self.new_file, *CHEAP_KDF],
+                     ["passwd", "--recovery-kdf", "--allow-weak", "--recovery-code-file", self.code_file],
+                     ["passwd", "--recovery-code-file", self.code_file, "--new-passphrase-file",
+                      self.new_file, *CHEAP_KDF],
+                     ["--recovery", "passwd", "--recovery-kdf", "--recovery-code-file", self.code_file,
+                      *self.STRONGER]):
+            with self.subTest(args=args):
+                r = self.folio(*args, passphrase_file=self.code_file if args[0] == "--recovery" else self.pass_file)
+                self.assertFails(r, 2, strict=False)
+        self.assertUnchanged(before)
+
+    def test_it_waits_for_another_command_and_gives_up_busy_with_the_header_untouched(self):
+        fd = os.open(self.vault, os.O_RDONLY | os.O_DIRECTORY)
+        self.addCleanup(os.close, fd)
+        fcntl.flock(fd, fcntl.LOCK_SH)  # as a running `folio list` holds it
+        before = (self.vault / "header").read_bytes()
+        r = self.raise_kdf("--recovery-code-file", self.code_file, *self.STRONGER,
+                           env=self.env(FOLIO_LOCK_TIMEOUT="0.3"))
+        self.assertFails(r, 8, mentions=("busy",))
+        self.assertEqual((self.vault / "header").read_bytes(), before)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        self.assertOk(self.raise_kdf("--recovery-code-file", self.code_file, *self.STRONGER))
+        self.assertRecoverySlot(2, 16 << 20)
+
+    def test_racing_passwd_and_rekey_every_change_is_kept(self):
+        """Started together (all three opening with the recovery code, which
+        none of them changes), each waits for the others' headers: the new
+        passphrase, the new recovery cost and the new data key all stay."""
+        need_nacl(self)
+        for n in range(4):
+            target = self.new_file if n % 2 == 0 else self.pass_file
+            ops = 2 + n
+            procs = [self.start_folio("--recovery", "passwd", "--recovery-kdf", "--kdf-memory", "16M",
+                                      "--kdf-ops", ops, "--allow-weak-kdf"),
+                     self.start_folio("--recovery", "passwd", "--new-passphrase-file", target, *CHEAP_KDF),
+                     self.start_folio("--recovery", "rekey")]
+            for p in procs:
+                out, err = p.communicate(timeout=60)
+                self.assertEqual(p.returncode, 0, f"round {n + 1}: {p.args} {err!r}")
+            slot = slot_of_kind(self.vault, 2)
+            self.assertEqual((slot.ops, slot.memory), (ops, 16 << 20), f"round {n + 1}")
+            self.assertOpensWith(target)
+            self.assertOpensWith(self.code_file, "--recovery")
+            self.assertEqual(len([s for s in read_slots(self.vault) if s.used and s.kind == 3]), 1)
+        self.assertEqual(sorted(os.listdir(self.vault)), ["data", "header"])
+
+    def start_folio(self, *args):
+        """folio in the background with the recovery code as its secret."""
+        return subprocess.Popen([str(a) for a in self.argv(list(args), passphrase_file=self.code_file)],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=self.env(), cwd=self.tmp, start_new_session=True)
 
 
 if __name__ == "__main__":

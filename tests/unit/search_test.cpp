@@ -631,6 +631,34 @@ TEST_CASE("checklist and item changes are found; removals take their children al
   CHECK(f.ids("residence").empty());
 }
 
+TEST_CASE("rebuild tells its progress from 0 to every record, at most about 1000 times", "[search]") {
+  Fixture f;
+  for (int i = 0; i < 2500; ++i) f.add("quokka " + std::to_string(i));
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+  std::size_t n = f.search.rebuild([&calls](std::uint64_t done, std::uint64_t total) {
+    calls.emplace_back(done, total);
+  });
+  CHECK(n == 2500);
+  REQUIRE(calls.size() >= 2);
+  CHECK(calls.size() <= 1001);
+  CHECK(calls.front() == std::pair<std::uint64_t, std::uint64_t>{0, 2500});
+  CHECK(calls.back() == std::pair<std::uint64_t, std::uint64_t>{2500, 2500});
+  for (std::size_t i = 1; i < calls.size(); ++i) {
+    CHECK(calls[i].first > calls[i - 1].first);
+    CHECK(calls[i].second == 2500);
+  }
+  CHECK(f.ids("quokka").size() == 20);  // the default limit: the index is whole
+}
+
+TEST_CASE("rebuild of an empty vault tells 0 of 0 once", "[search]") {
+  Fixture f;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+  CHECK(f.search.rebuild([&calls](std::uint64_t done, std::uint64_t total) { calls.emplace_back(done, total); }) ==
+        0);
+  REQUIRE(calls.size() == 1);
+  CHECK(calls.back() == std::pair<std::uint64_t, std::uint64_t>{0, 0});
+}
+
 TEST_CASE("rebuild indexes every record and keeps the results", "[search]") {
   Fixture f;
   f.add(kChinese, {"签证"}, std::string("留学"));

@@ -357,6 +357,59 @@ TEST_CASE("change_passphrase replaces the passphrase and keeps recovery code and
   CHECK_FALSE(fs::exists(m.dir / "header.tmp"));
 }
 
+TEST_CASE("change_recovery_kdf reseals the recovery slot at the new cost under the same code",
+          "[vault]") {
+  Made m;
+  std::string id;
+  auto passphrase_slot = [&m] {
+    auto bytes = folio_test::read_bytes(m.dir / "header");
+    return std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + kSlotSize);  // slot 0
+  };
+  auto before = passphrase_slot();
+  const KdfParams stronger{2, 16 << 10};
+  {
+    Vault v = Vault::open(m.dir, passphrase(), SecretKind::passphrase, Access::exclusive);
+    id = v.journal().add(draft("kept across the recovery cost")).id;
+    CHECK(v.recovery_kdf() == kCheap);
+    v.change_recovery_kdf(Secret::from(lower_without_dashes(m.recovery.view())), stronger);
+    CHECK(v.recovery_kdf() == stronger);
+    CHECK(v.kdf() == kCheap);  // the passphrase slot's
+  }
+  {
+    Vault v = Vault::open(m.dir, m.recovery, SecretKind::recovery_code);
+    CHECK(v.kdf() == stronger);
+    CHECK(v.journal().get(id).body == "kept across the recovery cost");
+  }
+  CHECK(passphrase_slot() == before);
+  CHECK(Vault::open(m.dir, passphrase()).journal().get(id).body == "kept across the recovery cost");
+  CHECK(mode_of(m.dir / "header") == 0600);
+  CHECK_FALSE(fs::exists(m.dir / "header.tmp"));
+}
+
+TEST_CASE("change_recovery_kdf with a wrong code is wrong_passphrase and keeps the header", "[vault]") {
+  Made m;
+  auto before = folio_test::read_bytes(m.dir / "header");
+  {
+    Vault v = Vault::open(m.dir, passphrase(), SecretKind::passphrase, Access::exclusive);
+    std::string wrong(m.recovery.view());
+    wrong[0] = wrong[0] == 'A' ? 'C' : 'A';
+    CHECK_ERRC(v.change_recovery_kdf(Secret::from(wrong), {2, 16 << 10}), Errc::wrong_passphrase);
+    CHECK_ERRC(v.change_recovery_kdf(Secret::from("not a code"), {2, 16 << 10}), Errc::invalid_argument);
+    CHECK_ERRC(v.change_recovery_kdf(m.recovery, {0, 16 << 10}), Errc::invalid_argument);
+  }
+  CHECK(folio_test::read_bytes(m.dir / "header") == before);
+}
+
+TEST_CASE("change_recovery_kdf needs the vault opened alone", "[vault]") {
+  Made m;
+  auto before = folio_test::read_bytes(m.dir / "header");
+  {
+    Vault v = Vault::open(m.dir, passphrase());
+    CHECK_ERRC(v.change_recovery_kdf(m.recovery, {2, 16 << 10}), Errc::internal);
+  }
+  CHECK(folio_test::read_bytes(m.dir / "header") == before);
+}
+
 TEST_CASE("change_passphrase leaves exactly one passphrase slot", "[vault]") {
   Made m;
   {

@@ -129,7 +129,7 @@ void add_search(CLI::App& app, Globals& g, Action& run) {
   re->callback([&g, &run] {
     run = [&g] {
       Vault vault = open_vault(g, Access::write);
-      std::size_t n = vault.search().rebuild();
+      std::size_t n = vault.search().rebuild(percent_progress(tr("rebuilding the search index")));
       note(trf("indexed {0} records", n));
       return 0;
     };
