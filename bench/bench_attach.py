@@ -51,12 +51,10 @@ gives back other bytes); it never judges the figures.
 import argparse
 import filecmp
 import os
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -223,20 +221,7 @@ def main():
     p.add_argument("--workdir", default=None)
     p.add_argument("--keep", action="store_true")
     args = p.parse_args()
-    if shutil.which("age") is None:
-        sys.exit("the age tool is not installed (apt-get install age)")
-    if not os.access(args.bin, os.X_OK):
-        sys.exit(f"no folio binary at {args.bin}")
-    if args.workdir is not None:
-        Path(args.workdir).mkdir(mode=0o700, parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="folio-bench-attach-", dir=args.workdir))
-    try:
-        Bench(args, work).run()
-    finally:
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    benchlib.run_with_age(args, "folio-bench-attach-", lambda work: Bench(args, Path(work)).run())
 
 
 if __name__ == "__main__":

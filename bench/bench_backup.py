@@ -48,7 +48,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -243,21 +242,7 @@ def main():
     p.add_argument("--floor-bin", default=None,
                    help="bench/backup_floor.cpp built (default: bench/backup_floor beside --bin)")
     args = p.parse_args()
-    if shutil.which("age") is None:
-        sys.exit("the age tool is not installed (apt-get install age)")
-    if not os.access(args.bin, os.X_OK):
-        sys.exit(f"no folio binary at {args.bin}")
-    if args.workdir is not None:
-        # A --workdir that does not exist yet is made (0700), not a crash.
-        Path(args.workdir).mkdir(mode=0o700, parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="folio-bench-backup-", dir=args.workdir))
-    try:
-        Bench(args, work).run()
-    finally:
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    benchlib.run_with_age(args, "folio-bench-backup-", lambda work: Bench(args, Path(work)).run())
 
 
 if __name__ == "__main__":

@@ -319,3 +319,23 @@ def print_preamble(folio: str, argv: List[str], extra: Sequence[str] = ()) -> No
     print(f"command:   {' '.join(['/usr/bin/python3', os.path.relpath(sys.argv[0])] + argv)}")
     print()
     sys.stdout.flush()
+
+
+def run_with_age(args, prefix: str, run_bench: Callable[[str], None]) -> None:
+    """What bench_backup.py and bench_attach.py do after parsing: check for
+    age and the binary, make the work folder (inside --workdir, made 0700 if
+    it does not exist yet), run, then remove it unless --keep."""
+    if shutil.which("age") is None:
+        sys.exit("the age tool is not installed (apt-get install age)")
+    if not os.access(args.bin, os.X_OK):
+        sys.exit(f"no folio binary at {args.bin}")
+    if args.workdir is not None:
+        os.makedirs(args.workdir, mode=0o700, exist_ok=True)
+    work = tempfile.mkdtemp(prefix=prefix, dir=args.workdir)
+    try:
+        run_bench(work)
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
