@@ -144,6 +144,12 @@ struct AttachOptions {
 // "image/jpeg" for "scan.JPG", "application/octet-stream" when unknown.
 std::string media_type_for(const std::string& file_name);
 
+// What Checklists::attach refuses in `options` for `path` from its name
+// alone, without reading the file or a vault (the CLI calls it before the
+// passphrase): Error(refused) for strip_metadata on a PDF or a non-image
+// (check_strippable, folio/metadata.h). attach() runs the same check first.
+void check_attach_options(const std::filesystem::path& path, const AttachOptions& options);
+
 class Checklists {
  public:
   explicit Checklists(Database& db) : db_(&db) {}

@@ -32,7 +32,7 @@ struct EntryDraft {
   std::optional<std::string> title;
   std::vector<std::string> tags;
   std::string body;
-  std::optional<Timestamp> created;  // default: now
+  std::optional<Timestamp> created;  // add: default now; update: default the entry's own
 };
 
 struct EntryFilter {
@@ -84,13 +84,16 @@ class Journal {
   // Newest first.
   std::vector<EntrySummary> list(const EntryFilter& filter = {}) const;
 
-  // Replaces title, tags and body of an entry; `updated` becomes now.
+  // Replaces title, tags and body of an entry, and its created time when
+  // draft.created is set (nullopt keeps it: an edit does not move the entry
+  // unless asked to); `updated` becomes now. list() then places the entry by
+  // its new created time.
   Entry update(const std::string& id, const EntryDraft& draft);
 
   // As update(), but only while the entry is still as `seen` was read (its
-  // title, tags, body and `updated` time, compared inside the write's
-  // transaction): nullopt, writing nothing, when another command changed it
-  // since. Error(not_found) when it was removed. For an edit that took a
+  // title, tags, body, created and `updated` times, compared inside the
+  // write's transaction): nullopt, writing nothing, when another command
+  // changed it since. Error(not_found) when it was removed. For an edit that took a
   // while (the editor), so that one of two concurrent edits is not lost.
   std::optional<Entry> update_if_unchanged(const Entry& seen, const EntryDraft& draft);
 

@@ -71,4 +71,10 @@ MediaMetadata read_metadata(const std::uint8_t* data, std::size_t size, std::str
 std::vector<std::uint8_t> strip_metadata(const std::uint8_t* data, std::size_t size,
                                          std::string_view media_type);
 
+// The one rule for which media types strip_metadata takes: Error(refused)
+// for a PDF ("does not support PDF files") and for anything but an image
+// ("supports only images"). strip_metadata, Checklists::attach and
+// check_attach_options (folio/checklist.h) all say it through this.
+void check_strippable(std::string_view media_type);
+
 }  // namespace folio

@@ -213,6 +213,11 @@ std::string media_type_for(const std::string& name) {
   return "application/octet-stream";
 }
 
+void check_attach_options(const std::filesystem::path& path, const AttachOptions& options) {
+  // The name attach() stores, and so the media type it goes by.
+  if (options.strip_metadata) check_strippable(media_type_for(safe_file_name(path.filename().string())));
+}
+
 Attachment Checklists::attach(const std::string& item_ref, const std::filesystem::path& path,
                               const Progress& progress, const AttachOptions& options) {
   std::string shown = path.string();
@@ -240,20 +245,10 @@ Attachment Checklists::attach(const std::string& item_ref, const std::filesystem
   std::string name = safe_file_name(path.filename().string());
   const std::string media_type = media_type_for(name);
   const MetadataFormat format = metadata_format(media_type);
-  if (options.strip_metadata) {
-    if (format == MetadataFormat::pdf) {
-      throw Error(Errc::refused, tr("--strip-metadata does not support PDF files; nothing was stored"),
-                  tr("attach it without --strip-metadata, or remove the metadata with a PDF tool first"));
-    }
-    if (format == MetadataFormat::none) {
-      throw Error(Errc::refused,
-                  tr("--strip-metadata supports only images (JPEG, PNG, WebP, TIFF, HEIC); nothing was stored"),
-                  tr("attach this file without --strip-metadata"));
-    }
-    if (size > kMaxMetadataBytes) {
-      throw Error(Errc::refused, trf("{0} is too large to strip its metadata in memory (over 64 MiB)", shown),
-                  tr("attach it without --strip-metadata"));
-    }
+  check_attach_options(path, options);
+  if (options.strip_metadata && size > kMaxMetadataBytes) {
+    throw Error(Errc::refused, trf("{0} is too large to strip its metadata in memory (over 64 MiB)", shown),
+                tr("attach it without --strip-metadata"));
   }
   // An image or a PDF is read whole, in memory (wiped when done), to read
   // and perhaps strip its metadata; the bytes stored are then these.

@@ -391,17 +391,21 @@ MediaMetadata read_metadata(const std::uint8_t* data, std::size_t size, std::str
   return m;
 }
 
-std::vector<std::uint8_t> strip_metadata(const std::uint8_t* data, std::size_t size,
-                                         std::string_view media_type) {
-  MetadataFormat format = metadata_format(media_type);
+void check_strippable(std::string_view media_type) {
+  const MetadataFormat format = metadata_format(media_type);
   if (format == MetadataFormat::pdf) {
     throw Error(Errc::refused, tr("--strip-metadata does not support PDF files"),
-                tr("attach it without --strip-metadata, or remove the metadata with a PDF tool first"));
+                tr("attach it without --strip-metadata; folio then says what metadata it carries"));
   }
   if (format == MetadataFormat::none) {
     throw Error(Errc::refused, tr("--strip-metadata supports only images (JPEG, PNG, WebP, TIFF, HEIC)"),
                 tr("attach this file without --strip-metadata"));
   }
+}
+
+std::vector<std::uint8_t> strip_metadata(const std::uint8_t* data, std::size_t size,
+                                         std::string_view media_type) {
+  check_strippable(media_type);
   quiet_exiv2();
   std::vector<std::uint8_t> out;
   try {

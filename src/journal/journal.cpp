@@ -277,14 +277,17 @@ std::optional<Entry> Journal::update_row(const std::string& id, const EntryDraft
     // Read inside the write's transaction: no other command can change the
     // entry between this look and the UPDATE.
     Entry now = load(*db_, row);
-    if (now.updated != seen->updated || now.body != seen->body || now.title != seen->title ||
-        now.tags != seen->tags) {
+    if (now.updated != seen->updated || now.created != seen->created || now.body != seen->body ||
+        now.title != seen->title || now.tags != seen->tags) {
       return std::nullopt;
     }
   }
-  Statement up = db_->prepare("UPDATE entries SET title = ?1, body = ?2, updated = ?3 WHERE id = ?4");
+  // created = coalesce(?5, created): no date given keeps the entry's own.
+  Statement up = db_->prepare(
+      "UPDATE entries SET title = ?1, body = ?2, updated = ?3, created = coalesce(?5, created) WHERE id = ?4");
   if (title) up.bind(1, *title); else up.bind_null(1);
   up.bind(2, draft.body).bind(3, format_utc(now_utc())).bind(4, row);
+  if (draft.created) up.bind(5, format_utc(*draft.created)); else up.bind_null(5);
   up.step();
   Statement unlink = db_->prepare("DELETE FROM entry_tags WHERE entry_id = ?1");
   unlink.bind(1, row);

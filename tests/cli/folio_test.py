@@ -449,6 +449,17 @@ DATABASE_KEY_MESSAGE = b"folio sqlcipher key v1"
 SLOT_SIZE = 128
 
 
+def end_agents(pids: Iterable[int]):
+    """Kills (SIGKILL) the session agents `pids` (`folio unlock` started them);
+    one already gone is fine. For a test's cleanup:
+    `self.addCleanup(end_agents, self.pids)`, appending each agent's pid."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def need_nacl(test: unittest.TestCase):
     try:
         import nacl.bindings  # noqa: F401

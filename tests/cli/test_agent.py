@@ -14,7 +14,7 @@ import time
 import unittest
 from pathlib import Path
 
-from folio_test import FolioTestCase, OTHER_PASSPHRASE, main
+from folio_test import FolioTestCase, OTHER_PASSPHRASE, end_agents, main
 
 
 def agent_alive(pid: int) -> bool:
@@ -33,14 +33,7 @@ class AgentTest(FolioTestCase):
         self.init_vault()
         self.entry = self.add("a line written before the unlock")
         self.pids = []
-        self.addCleanup(self.end_agents)
-
-    def end_agents(self):
-        for pid in self.pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        self.addCleanup(end_agents, self.pids)
 
     def unlock(self, *options, vault=None):
         kw = {} if vault is None else {"vault": vault}

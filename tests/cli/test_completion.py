@@ -76,6 +76,7 @@ class BashCompletionTest(CompletionTestCase):
         self.assertEqual(self.complete("checkl"), ["checklist"])
         self.assertEqual(sorted(self.complete("checklist", "s")), ["save-template", "show"])
         self.assertEqual(self.complete("item", "add", "--st"), ["--state"])
+        self.assertEqual(self.complete("edit", "3k9x", "--da"), ["--date"])
 
     def test_global_options_and_their_values_are_skipped(self):
         self.assertEqual(sorted(self.complete("--vault", "/tmp/v", "checklist", "s")), ["save-template", "show"])

@@ -10,10 +10,8 @@ cannot be set."""
 import calendar
 import datetime
 import json
-import os
-import signal
 
-from folio_test import FolioTestCase, main
+from folio_test import FolioTestCase, end_agents, main
 from test_editor_keep import KeepTestCase
 
 DAY = datetime.timedelta(days=1)
@@ -243,14 +241,7 @@ class UnlockTimeoutTest(DatesTestCase):
     def setUp(self):
         super().setUp()
         self.pids = []
-        self.addCleanup(self.end_agents)
-
-    def end_agents(self):
-        for pid in self.pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        self.addCleanup(end_agents, self.pids)
 
     def status(self) -> dict:
         r = self.folio("status", "--json", passphrase_file=None)

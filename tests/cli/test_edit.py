@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""`folio edit` without an editor: stdin, --text, --title, --add-tag, --rm-tag."""
+"""`folio edit` without an editor: stdin, --text, --title, --add-tag, --rm-tag, --date."""
 
 import datetime
 
@@ -109,6 +109,64 @@ class EditTest(FolioTestCase):
         r = self.folio("edit", self.entry, "--title", "Quiet")
         self.assertOk(r)
         self.assertIn(r.out.strip(), ("", self.entry))
+
+    # --- --date (docs/CLI.md, "folio edit ID") --------------------------------
+
+    def test_edit_date_alone_moves_the_entry_and_keeps_its_text(self):
+        before = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # stdin is /dev/null and there is no terminal: neither is needed.
+        r = self.folio("edit", self.entry, "--date", "2026-01-15")
+        self.assertOk(r)
+        self.assertIn("now dated 2026-01-15", r.err)
+        e = self.show_json(self.entry)
+        self.assertEqual(e["created"][:10], "2026-01-15")
+        self.assertGreaterEqual(e["updated"], before)
+        self.assertEqual(e["body"].rstrip("\n"), "Original body.")
+        self.assertEqual(e["title"], "Original")
+        self.assertEqual(sorted(e["tags"]), ["drop", "keep"])
+        listed = [s for s in self.list_json() if s["id"] == self.entry]
+        self.assertEqual(listed[0]["created"][:10], "2026-01-15")
+
+    def test_edit_date_with_a_new_body_from_stdin_changes_both(self):
+        self.assertOk(self.folio("edit", self.entry, "--date", "2026-01-15", "--stdin",
+                                 input="Written after midnight.\n"))
+        e = self.show_json(self.entry)
+        self.assertEqual(e["created"][:10], "2026-01-15")
+        self.assertEqual(e["body"].rstrip("\n"), "Written after midnight.")
+        self.assertEqual(e["title"], "Original")
+
+    def test_edit_an_invalid_date_exits_2_and_changes_nothing(self):
+        shown = self.show_json(self.entry)
+        before = self.snapshot()
+        for text, says in (("2026-02-30", "no such day"), ("blah", "YYYY-MM-DD"),
+                           ("tomorrow", "in the future"), ("", "YYYY-MM-DD")):
+            with self.subTest(date=text):
+                r = self.folio("edit", self.entry, "--date", text, "--stdin", input="Not saved.\n")
+                line = self.assertFails(r, 2, mentions=(says,))
+                self.assertIn(f"'{text}'", line)
+                # As for add: refused before the passphrase is asked for.
+                r = self.folio("edit", self.entry, "--date", text, passphrase_file=None)
+                self.assertFails(r, 2, mentions=(says,))
+        self.assertUnchanged(before)
+        self.assertEqual(self.show_json(self.entry), shown)
+
+    def test_list_order_follows_the_new_date(self):
+        older = self.add("older\n", "--date", "2026-01-10")
+        newer = self.add("newer\n", "--date", "2026-01-20")
+        self.assertEqual(self.ids(), [self.entry, newer, older])
+        self.assertOk(self.folio("edit", older, "--date", "2026-01-25"))
+        self.assertEqual(self.ids(), [self.entry, older, newer])
+        self.assertEqual(self.ids("--since", "2026-01-21", "--until", "2026-01-31"), [older])
+        self.assertOk(self.folio("edit", self.entry, "--date", "2026-01-01"))
+        self.assertEqual(self.ids(), [older, newer, self.entry])
+
+    def test_edit_to_the_entrys_own_date_changes_nothing(self):
+        dated = self.add("dated\n", "--date", "2026-01-10")
+        shown = self.show_json(dated)
+        r = self.folio("edit", dated, "--date", "2026-01-10")
+        self.assertOk(r)
+        self.assertIn("no change", r.err)
+        self.assertEqual(self.show_json(dated), shown, "the time of day is kept too")
 
 
 if __name__ == "__main__":

@@ -122,3 +122,35 @@ TEST_CASE("an empty file is stored without chunks and extracted as nothing", "[a
   CHECK(a.blake2b == blake2b_hex(bytes));
   CHECK(f.extracted(a.id).empty());
 }
+
+TEST_CASE("strip_metadata of a PDF or a non-image is refused by its name, before anything is read or stored",
+          "[attachments]") {
+  Fixture f;
+  std::vector<std::uint8_t> bytes;
+  AttachOptions strip;
+  strip.strip_metadata = true;
+  for (const char* name : {"scan.pdf", "notes.txt"}) {
+    INFO(name);
+    fs::path p = f.file(name, 100, bytes);
+    // What the CLI asks before the passphrase is what attach() says.
+    std::string said_first, said_by_attach;
+    try {
+      check_attach_options(p, strip);
+    } catch (const Error& e) {
+      CHECK(e.code() == Errc::refused);
+      said_first = e.what();
+    }
+    try {
+      f.lists.attach(f.item, p, {}, strip);
+    } catch (const Error& e) {
+      CHECK(e.code() == Errc::refused);
+      said_by_attach = e.what();
+    }
+    CHECK_FALSE(said_first.empty());
+    CHECK(said_first == said_by_attach);
+    CHECK_NOTHROW(check_attach_options(p, AttachOptions{}));
+  }
+  CHECK(f.lists.attachments(f.item).empty());
+  // Only the name counts: an image's is accepted without the file being opened.
+  CHECK_NOTHROW(check_attach_options(f.tmp / "not written yet.jpg", strip));
+}

@@ -260,6 +260,26 @@ TEST_CASE("update replaces the content, changes updated and keeps created", "[jo
   CHECK(f.tag_rows() == 2);
 }
 
+TEST_CASE("update with a created time moves the entry and keeps its text", "[journal]") {
+  Fixture f;
+  Entry a = f.add("written late", {"night"}, k2026_01_01, "Late");
+  Entry b = f.add("the next day", {}, k2026_01_01 + kDay);
+  f.db.exec("UPDATE entries SET updated = '2026-01-01T00:00:00Z'");
+  Timestamp before = now_utc();
+
+  EntryDraft moved{a.title, a.tags, a.body, k2026_01_01 + 2 * kDay};
+  Entry u = f.journal.update(a.id, moved);
+  CHECK(u.created == k2026_01_01 + 2 * kDay);
+  CHECK(u.updated >= before);
+  CHECK(u.body == "written late");
+  CHECK(u.title == std::optional<std::string>("Late"));
+  CHECK(u.tags == std::vector<std::string>{"night"});
+  CHECK(f.journal.get(a.id).created == k2026_01_01 + 2 * kDay);
+  // Newest first, by the new date: a is now after b.
+  CHECK(ids_of(f.journal.list()) == std::vector<std::string>{a.id, b.id});
+  CHECK(ids_of(f.journal.list(filter({}, k2026_01_01 + 2 * kDay))) == std::vector<std::string>{a.id});
+}
+
 TEST_CASE("update with invalid text changes nothing", "[journal]") {
   Fixture f;
   Entry e = f.add("before", {"t"});
@@ -392,6 +412,12 @@ TEST_CASE("update_if_unchanged writes over the version it was given and nothing 
     f.journal.update(seen.id, EntryDraft{std::string("a title"), seen.tags, seen.body, std::nullopt});
     CHECK_FALSE(f.journal.update_if_unchanged(seen, mine));
     CHECK(f.journal.get(seen.id).body == "first version");
+  }
+  SECTION("another date alone meanwhile: nothing is written") {
+    f.journal.update(seen.id, EntryDraft{seen.title, seen.tags, seen.body, k2026_01_01});
+    CHECK_FALSE(f.journal.update_if_unchanged(seen, mine));
+    CHECK(f.journal.get(seen.id).body == "first version");
+    CHECK(f.journal.get(seen.id).created == k2026_01_01);
   }
   SECTION("removed meanwhile: not_found") {
     f.journal.remove(seen.id);

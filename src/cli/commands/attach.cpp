@@ -112,24 +112,14 @@ void add_attach(CLI::App& app, Globals& g, Action& run) {
       TextFields().line(o->item, "ITEM").read();
       check_item_ref(o->item);
       check_file_to_attach(o->file);
-      std::string given_name = std::filesystem::path(o->file).filename().string();
-      if (o->strip_metadata) {  // said before the passphrase is asked for
-        MetadataFormat format = metadata_format(media_type_for(safe_file_name(given_name)));
-        if (format == MetadataFormat::pdf) {
-          throw Error(Errc::refused, tr("--strip-metadata does not support PDF files"),
-                      tr("attach it without --strip-metadata; folio then says what metadata it carries"));
-        }
-        if (format == MetadataFormat::none) {
-          throw Error(Errc::refused, tr("--strip-metadata supports only images (JPEG, PNG, WebP, TIFF, HEIC)"),
-                      tr("attach this file without --strip-metadata"));
-        }
-      }
-      Vault vault = open_vault(g, Access::write);
-      Checklists lists = vault.checklists();
       MediaMetadata found;
       AttachOptions options;
       options.strip_metadata = o->strip_metadata;
       options.found = &found;
+      // attach() checks the same, but only after the passphrase: said before it.
+      check_attach_options(o->file, options);
+      Vault vault = open_vault(g, Access::write);
+      Checklists lists = vault.checklists();
       Attachment a = lists.attach(o->item, o->file, progress_bar(tr("attaching")), options);
       Item it = lists.get_item(a.item_id);
       std::cout << a.id << '\n';

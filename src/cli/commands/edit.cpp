@@ -1,8 +1,9 @@
-// folio edit: change an entry's body, title or tags.
+// folio edit: change an entry's body, title, tags or date.
 #include <algorithm>
 #include <iostream>
 
 #include "cli/common.h"
+#include "folio/dates.h"
 #include "folio/editor.h"
 #include "folio/error.h"
 #include "folio/i18n.h"
@@ -13,7 +14,7 @@ namespace folio::cli {
 void add_edit(CLI::App& app, Globals& g, Action& run) {
   struct Opts {
     std::string id;
-    std::optional<std::string> title, text;
+    std::optional<std::string> title, text, date;
     std::vector<std::string> add_tags, rm_tags;
     bool from_stdin = false;
   };
@@ -27,6 +28,10 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
       ->allow_extra_args(false);
   cmd->add_option("--text", o->text, tr("new body from the command line (RISKY: shell history)"));
   cmd->add_flag("--stdin", o->from_stdin, tr("read the new body from standard input"));
+  // The option and the grammar of `add --date`, so that the two agree.
+  cmd->add_option("--date", o->date,
+                  tr("move the entry to another date: YYYY-MM-DD, yesterday, '3 days ago', 昨天... at the current "
+                     "time of day; not in the future (docs/CLI.md, 'Dates and durations')"));
   cmd->callback([&g, &run, o] {
     run = [&g, o] {
       // Echo stays off from the passphrase until the editor opens.
@@ -36,13 +41,19 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
       fields.read(o->from_stdin);
       for (const auto& t : o->add_tags) normalize_tag(t);
       for (const auto& t : o->rm_tags) normalize_tag(t);
+      // The date is checked before the passphrase is asked for, as by add.
+      std::optional<Timestamp> created;
+      if (o->date) created = parse_entry_date(*o->date, now_utc());
       EchoHold hold;
       Vault vault = open_vault(g, Access::write);
       Journal journal = vault.journal();
       Entry e = journal.get(o->id);
-      bool metadata_only = (o->title || !o->add_tags.empty() || !o->rm_tags.empty()) &&
+      bool metadata_only = (o->title || !o->add_tags.empty() || !o->rm_tags.empty() || o->date) &&
                            !o->text && !o->from_stdin;
-      EntryDraft draft{e.title, e.tags, e.body, std::nullopt};
+      // The entry's own date again keeps its time too: it does not move
+      // among the entries of that day.
+      if (created && local_date(*created) == local_date(e.created)) created.reset();
+      EntryDraft draft{e.title, e.tags, e.body, created};
       std::optional<EditedText> edited;
       if (o->text) {
         draft.body = *o->text;
@@ -69,7 +80,7 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
         }
         draft.tags.erase(std::remove(draft.tags.begin(), draft.tags.end(), n), draft.tags.end());
       }
-      if (draft.body == e.body && draft.title == e.title && draft.tags == e.tags) {
+      if (draft.body == e.body && draft.title == e.title && draft.tags == e.tags && !draft.created) {
         note(trf("no change to {0}", e.id));
         return 0;
       }
@@ -90,7 +101,13 @@ void add_edit(CLI::App& app, Globals& g, Action& run) {
         }
         if (updated) {
           std::cout << updated->id << '\n';
-          note(trf("updated entry {0}", record_label(updated->id, updated->title.value_or(""))));
+          const std::string label = record_label(updated->id, updated->title.value_or(""));
+          if (draft.created) {
+            // TRANSLATORS: {0} is the entry (id and title), {1} its new local date and time.
+            note(trf("updated entry {0}, now dated {1}", label, format_local(updated->created)));
+          } else {
+            note(trf("updated entry {0}", label));
+          }
           return;
         }
         // Both versions kept, as 'folio import' keeps both sides of a
