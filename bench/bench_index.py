@@ -305,13 +305,44 @@ def stale_check(path: str, ops: int, seed: int) -> Dict:
         raise BenchError(f"the stale-copy file holds the wrong number of rows (expected {expect})")
     with open(path, "rb") as f:
         raw = f.read()
+    found = [t for t in deleted if t.encode() in raw]
     live = [t for rows in docs.values() for _, _, t, _ in rows if t.startswith("u")]
     sample = live[:200]
     return {"ops": ops, "adds": adds, "deletes": deletes, "s": elapsed, "bytes": len(raw),
             "deleted": len(deleted),
-            "whole": sum(1 for t in deleted if t.encode() in raw),
+            "whole": len(found),
+            "where": [f"{t}: " + where_in_file(raw, raw.index(t.encode())) for t in found],
             "tail8": sum(1 for t in deleted if t[-8:].encode() in raw),
             "live_found": sum(1 for t in sample if t.encode() in raw), "live_sample": len(sample)}
+
+
+PAGE = 4096
+PAGE_KINDS = {2: "interior index", 5: "interior table", 10: "leaf index", 13: "leaf table"}
+
+
+def where_in_file(raw: bytes, offset: int) -> str:
+    """Which page holds `offset`, and which part of it (SQLite's file format,
+    "B-tree Pages"): a cell, a freeblock, or the unallocated space between
+    the cell pointer array and the cell content area."""
+    page_no, at = offset // PAGE + 1, offset % PAGE
+    page = raw[(page_no - 1) * PAGE:page_no * PAGE]
+    h = 100 if page_no == 1 else 0
+    kind = PAGE_KINDS.get(page[h])
+    if kind is None:
+        return f"page {page_no}, byte {at}: not a b-tree page (free list or overflow)"
+    u16 = lambda i: int.from_bytes(page[i:i + 2], "big")  # noqa: E731
+    cells, content = u16(h + 3), u16(h + 5) or 65536
+    pointers_end = h + (8 if page[h] in (10, 13) else 12) + 2 * cells
+    part = "in a cell"
+    if pointers_end <= at < content:
+        part = (f"in the unallocated space between the cell pointers (end at {pointers_end}) "
+                f"and the cell content area (starts at {content})")
+    fb = u16(h + 1)
+    while fb:
+        if fb <= at < fb + u16(fb + 2):
+            part = f"in a freeblock at {fb}"
+        fb = u16(fb)
+    return f"page {page_no} ({kind} b-tree page, {cells} cells), byte {at}: {part}"
 
 
 # --- one size ---------------------------------------------------------------------
@@ -551,6 +582,8 @@ def print_report(results: List[Dict], stale: Optional[Dict], args) -> None:
               f"{s['tail8']} of {s['deleted']} by their last 8 bytes "
               f"(live ones found, to show the search works: {s['live_found']} of "
               f"{s['live_sample']})")
+        for w in s["where"]:
+            print(f"    {w}")
         print()
     print(load_line("at the end") + ": other work on the machine moves the figures")
 
