@@ -11,6 +11,7 @@
 #include "folio/error.h"
 #include "folio/i18n.h"
 #include "store/pages.h"
+#include "store/scrub.h"
 
 namespace folio {
 namespace {
@@ -192,7 +193,7 @@ Database Database::open(const std::filesystem::path& file, const Secret& key, Mo
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
               (mode == Mode::create_new ? SQLITE_OPEN_CREATE : 0);
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
+  int rc = sqlite3_open_v2(file.c_str(), &raw, flags, scrub_vfs_name());
   Database db(raw);  // owns the handle from here, even on failure
   if (rc != SQLITE_OK) throw_sqlite(raw, rc, "open");
 
@@ -216,6 +217,11 @@ Database Database::open(const std::filesystem::path& file, const Secret& key, Mo
     db.query_text("SELECT count(*) FROM sqlite_master");
   }
 
+  // From here on every page written is scrubbed (store/scrub.h): the key
+  // opened page 1, so it is the file's own.
+  if (!scrub_pages_with(raw, "main", key)) {
+    throw Error(Errc::internal, "the vault database is not open through folio's own VFS");
+  }
   // secure_delete zeroes freed content; a memory temp store keeps sorts and
   // VACUUM's temporary database off the disk, where they would be plaintext.
   if (db.query_text("PRAGMA secure_delete = ON") != "1") {
@@ -288,6 +294,9 @@ void Database::export_to(const std::filesystem::path& file, const Secret& key) {
     guard.attached = true;
   }
   exec("PRAGMA rekey.cipher_page_size = 4096");
+  if (!scrub_pages_with(db_, "rekey", key)) {
+    throw Error(Errc::internal, "the re-encrypted copy is not open through folio's own VFS");
+  }
   std::string version = query_text("PRAGMA main.user_version");
   try {
     query_text("SELECT sqlcipher_export('rekey')");

@@ -18,15 +18,6 @@
 namespace folio {
 namespace {
 
-// SQLCipher 3.4 defaults (docs/FORMAT.md, "Pages"): each page ends in a
-// reserve of 48 bytes: the IV (16), the HMAC-SHA1 (20), and 12 bytes of
-// random filler that nothing reads or authenticates. Page 1 starts with the
-// file's 16-byte salt, outside the ciphertext but inside nothing else.
-constexpr std::size_t kSaltSize = 16;
-constexpr std::size_t kReserve = 48;
-constexpr std::size_t kIvSize = 16;
-constexpr std::size_t kMacSize = 20;
-constexpr std::size_t kMacOffset = kPageSize - kReserve + kIvSize;  // 4064
 constexpr std::size_t kKeySize = 32;
 constexpr unsigned char kHmacSaltMask = 0x3a;
 constexpr int kHmacKeyIterations = 2;
@@ -107,6 +98,36 @@ void require_whole_pages(std::int64_t size, std::int64_t pages) {
 
 }  // namespace
 
+Secret page_hmac_key(const Secret& key, const unsigned char* salt) {
+  std::array<unsigned char, kPageSaltSize> hmac_salt{};
+  for (std::size_t i = 0; i < kPageSaltSize; ++i) hmac_salt[i] = salt[i] ^ kHmacSaltMask;
+  Secret hmac_key(kKeySize);
+  if (PKCS5_PBKDF2_HMAC_SHA1(reinterpret_cast<const char*>(key.data()), static_cast<int>(key.size()),
+                             hmac_salt.data(), static_cast<int>(hmac_salt.size()), kHmacKeyIterations,
+                             static_cast<int>(hmac_key.size()), hmac_key.data()) != 1) {
+    throw Error(Errc::internal, "PBKDF2 failed");
+  }
+  return hmac_key;
+}
+
+PageMac page_mac(const Secret& hmac_key, const unsigned char* page, std::uint32_t number) {
+  // Ciphertext, not secret: copied so that the number can follow it.
+  std::array<unsigned char, kPageMacOffset + 4> input{};
+  const std::size_t start = number == 1 ? kPageSaltSize : 0;
+  std::memcpy(input.data(), page + start, kPageMacOffset - start);
+  for (std::size_t i = 0; i < 4; ++i) input[kPageMacOffset - start + i] = static_cast<unsigned char>(number >> (8 * i));
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int mac_size = 0;
+  if (HMAC(EVP_sha1(), hmac_key.data(), static_cast<int>(hmac_key.size()), input.data(),
+           kPageMacOffset - start + 4, mac.data(), &mac_size) == nullptr ||
+      mac_size != kPageMacSize) {
+    throw Error(Errc::internal, "HMAC-SHA1 failed");
+  }
+  PageMac out{};
+  std::memcpy(out.data(), mac.data(), kPageMacSize);
+  return out;
+}
+
 void Database::check_file_size() {
   ReadTransaction read(*this);
   require_whole_pages(file_size(main_file(db_)), header_page_count(*this));
@@ -119,25 +140,14 @@ void Database::verify_pages(const Secret& key) {
   const std::int64_t pages = header_page_count(*this);
   require_whole_pages(file_size(file), pages);
 
-  std::vector<unsigned char> page(kPageSize + 4);  // + the page number the MAC covers
+  std::vector<unsigned char> page(kPageSize);
   auto read_page = [&](std::int64_t number) {
     int rc = file->pMethods->xRead(file, page.data(), static_cast<int>(kPageSize), (number - 1) * kPageSize);
     if (rc != SQLITE_OK) damaged(trf("page {0} cannot be read whole", number));
   };
 
-  // SQLCipher 3's HMAC key: PBKDF2-HMAC-SHA1 of the raw key, 2 iterations,
-  // over the file's salt with each byte XORed with 0x3a.
   read_page(1);
-  std::array<unsigned char, kSaltSize> hmac_salt{};
-  for (std::size_t i = 0; i < kSaltSize; ++i) hmac_salt[i] = page[i] ^ kHmacSaltMask;
-  Secret hmac_key(kKeySize);
-  if (PKCS5_PBKDF2_HMAC_SHA1(reinterpret_cast<const char*>(key.data()), static_cast<int>(key.size()),
-                             hmac_salt.data(), static_cast<int>(hmac_salt.size()), kHmacKeyIterations,
-                             static_cast<int>(hmac_key.size()), hmac_key.data()) != 1) {
-    throw Error(Errc::internal, "PBKDF2 failed");
-  }
-
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  const Secret hmac_key = page_hmac_key(key, page.data());
   for (std::int64_t number = 1; number <= pages; ++number) {
     if (number > 1) read_page(number);
     bool zero = true;
@@ -145,20 +155,8 @@ void Database::verify_pages(const Secret& key) {
     // SQLCipher passes an all-zero page unchecked (it takes it for a read
     // past the end of the file); inside the file it is damage.
     if (zero) damaged(trf("page {0} is all zeros", number));
-    // The MAC covers the ciphertext and the IV, then the page number (4
-    // bytes, little-endian), which is appended here over the MAC's place.
-    std::array<unsigned char, kMacSize> stored{};
-    std::memcpy(stored.data(), page.data() + kMacOffset, kMacSize);
-    const auto n = static_cast<std::uint32_t>(number);
-    for (std::size_t i = 0; i < 4; ++i) page[kMacOffset + i] = static_cast<unsigned char>(n >> (8 * i));
-    const std::size_t start = number == 1 ? kSaltSize : 0;
-    unsigned int mac_size = 0;
-    if (HMAC(EVP_sha1(), hmac_key.data(), static_cast<int>(hmac_key.size()), page.data() + start,
-             kMacOffset - start + 4, mac.data(), &mac_size) == nullptr ||
-        mac_size != kMacSize) {
-      throw Error(Errc::internal, "HMAC-SHA1 failed");
-    }
-    if (CRYPTO_memcmp(mac.data(), stored.data(), kMacSize) != 0) {
+    const PageMac mac = page_mac(hmac_key, page.data(), static_cast<std::uint32_t>(number));
+    if (CRYPTO_memcmp(mac.data(), page.data() + kPageMacOffset, kPageMacSize) != 0) {
       damaged(trf("page {0} of {1} fails its authentication check (HMAC)", number, pages));
     }
   }

@@ -6,14 +6,40 @@
 // docs/FORMAT.md ("Pages", "The rollback journal") describes both formats.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 
+#include "folio/secret.h"
+
 namespace folio {
 
 inline constexpr std::uint32_t kPageSize = 4096;
+
+// SQLCipher 3.4's page under folio's settings (docs/FORMAT.md, "Pages"):
+// each page ends in a reserve of 48 bytes, the IV (16), the HMAC-SHA1 (20)
+// and 12 bytes of random filler that nothing reads or authenticates. Page 1
+// starts with the file's 16-byte salt, outside the ciphertext.
+inline constexpr std::size_t kPageSaltSize = 16;
+inline constexpr std::size_t kPageReserve = 48;
+inline constexpr std::size_t kPageIvOffset = kPageSize - kPageReserve;  // 4048
+inline constexpr std::size_t kPageIvSize = 16;
+inline constexpr std::size_t kPageMacOffset = kPageIvOffset + kPageIvSize;  // 4064
+inline constexpr std::size_t kPageMacSize = 20;
+using PageMac = std::array<unsigned char, kPageMacSize>;
+
+// SQLCipher 3's HMAC key for a file whose salt is `salt` (kPageSaltSize
+// bytes): PBKDF2-HMAC-SHA1 of the raw 32-byte key, 2 iterations, over the
+// salt with each byte XORed with 0x3a. Error(internal) if OpenSSL fails.
+Secret page_hmac_key(const Secret& key, const unsigned char* salt);
+
+// The HMAC-SHA1 that SQLCipher 3 stores at kPageMacOffset of page `number`
+// (`page` is the whole page as on disk): over the ciphertext and the IV,
+// then the page number, 4 bytes little-endian.
+PageMac page_mac(const Secret& hmac_key, const unsigned char* page, std::uint32_t number);
 
 // What is wrong with a hot journal, or nothing when it is absent, not hot
 // (its header was never completed, so nothing of the database was changed
