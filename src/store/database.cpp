@@ -20,8 +20,6 @@ constexpr std::size_t kRawKeySize = 32;
 
 }  // namespace
 
-void register_rank_function(sqlite3* db);
-
 namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
@@ -207,8 +205,6 @@ Database Database::open(const std::filesystem::path& file, const Secret& key, Mo
 
   rc = sqlite3_key(raw, key_text.data(), static_cast<int>(key_text.size()));
   if (rc != SQLITE_OK) throw_sqlite(raw, rc, "key");
-
-  register_rank_function(raw);
 
   // folio never reads a database from outside the vault: no ATTACH at all.
   sqlite3_limit(raw, SQLITE_LIMIT_ATTACHED, 0);
