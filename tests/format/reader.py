@@ -1367,8 +1367,8 @@ def _postings_problems(records: List[int], docs: List[SearchDoc], terms: List[Se
             continue
         lacking = [t for t in positions_of[d.docid] if t not in held.get(d.docid, set())]
         if lacking:
-            problems.append(f"search_docs {d.docid} is not pending but {len(lacking)} of its "
-                            f"terms have no posting ({lacking[:10]})")
+            problems.append(f"search_docs {d.docid} is not pending but has no posting of "
+                            f"{len(lacking)} of its terms ({lacking[:10]})")
     for t in terms:
         n = used.get(t.id, 0)
         if n == 0:
@@ -1402,8 +1402,10 @@ def check_search_postings(data_path: str, key: bytes) -> dict:
         return {"schema_version": db.version, "postings": None}
     missing, extra = db.search_tables()
     if missing or extra:
-        raise Damaged(f"schema version {db.version}, but the search tables "
-                      f"{missing} are missing and {extra} should not be there")
+        said = ([f"lacks {missing}"] if missing else []) + \
+            ([f"has {extra}, which it should not"] if extra else [])
+        raise Damaged(f"schema version {db.version}, but its search index "
+                      + " and ".join(said))
     if not db.has_postings:
         return {"schema_version": db.version, "postings": None}
     docs, terms, postings, stats, problems = read_postings_index(data_path, key)
