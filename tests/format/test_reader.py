@@ -1693,6 +1693,23 @@ PRAGMA index_list('{table}');""")
                         "auto(" + ",".join(columns) + ")"
                     info["indexes"][key_name] = (unique, columns, order, partial)
             info["foreign"].sort()
+            # CHECK constraints (search_stats: id = 1) and the WHERE of partial
+            # indexes (search_docs_pending), from the CREATE statements, with
+            # comments and white space left out.
+            rows = reader.run_sql(data_path, key, f"""
+SELECT 'CREATE', hex(sql) FROM sqlite_master WHERE name = '{table}' AND sql IS NOT NULL;
+SELECT 'INDEX', hex(name), hex(sql) FROM sqlite_master
+ WHERE type = 'index' AND tbl_name = '{table}' AND sql IS NOT NULL;""")
+
+            def bare(sql_hex: str) -> str:
+                sql = re.sub(r"--[^\n]*", "", bytes.fromhex(sql_hex).decode("utf-8"))
+                return re.sub(r"\s+", "", sql)
+            info["checks"] = sorted(c for r in rows if r[0] == "CREATE"
+                                    for c in re.findall(r"CHECK\((.*?)\)", bare(r[1]), re.I))
+            info["partial"] = {bytes.fromhex(r[1]).decode("utf-8"):
+                               re.split(r"WHERE", bare(r[2]), 1, re.I)[1].lower()
+                               for r in rows if r[0] == "INDEX"
+                               and re.search(r"WHERE", bare(r[2]), re.I)}
             schema[table] = info
         return schema
 
