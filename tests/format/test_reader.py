@@ -780,6 +780,10 @@ class SearchIndexFollowsChanges(unittest.TestCase):
             self.assertTrue(stored[docid] == expected[docid],
                             f"after {step}: docid {docid}: "
                             + first_difference(stored[docid], expected[docid]))
+        try:
+            self.opened.check_search_postings()
+        except reader.Damaged as e:
+            self.fail(f"after {step}: {e}")
 
     def test_each_change_leaves_the_index_as_format_md_says(self):
         new = lambda *a, stdin=None: self.ws.new_id(self.vault, self.pass_file, list(a), stdin)  # noqa: E731
@@ -827,6 +831,8 @@ class SearchIndexFollowsChanges(unittest.TestCase):
         self.run_folio("reindex")
         self.assertEqual(self.opened.search_index(), before)
         self.assertIndexAsSpecified("reindex")
+        self.assertEqual(self.opened.check_search_postings()["pending"], 0,
+                         "reindex writes every posting")
 
 
 # --- schema version 5: the postings index ------------------------------------
@@ -1256,6 +1262,19 @@ class PostingsFolioWrote(PostingsCases, unittest.TestCase):
         summary = opened.check_search_postings()
         self.assertEqual(summary["pending"], 0, "reindex writes all postings at once")
         self.assertEqual(opened.search_index(), before)
+        # Removing records whose postings are written: an item with its
+        # attachment, then the checklist, then an entry.
+        for args in (["item", "rm", "--yes", self.item], ["checklist", "rm", "--yes", self.checklist],
+                     ["rm", "--yes", self.entries[12]]):
+            with self.subTest(args=args):
+                self.ws.run(copy, self.pass_file, args)
+                after = opened.check_search_postings()
+                self.assertEqual(after["pending"], 0)
+        self.assertEqual(after["docs"], summary["docs"] - 4)
+        _, terms, _, _, _ = opened.postings_index()
+        words = {t.term for t in terms}
+        for gone in ("uniqen12", "uniqchecklist", "复印"):
+            self.assertNotIn(gone, words)
 
 
 @skip_unless_ready
