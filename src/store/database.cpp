@@ -112,6 +112,14 @@ Statement& Statement::bind(int index, std::int64_t value) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  // A null data() would bind SQL NULL; an empty BLOB must stay x''.
+  const char* data = bytes.data() != nullptr ? bytes.data() : "";
+  int rc = sqlite3_bind_blob(stmt_, index, data, static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) throw_sqlite(db_, rc, "bind");
+  return *this;
+}
+
 Statement& Statement::bind_null(int index) {
   int rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK) throw_sqlite(db_, rc, "bind");
