@@ -1377,6 +1377,10 @@ def _postings_problems(records: List[int], docs: List[SearchDoc], terms: List[Se
             problems.append(f"search_terms {t.id} ({t.term!r}): docs is {t.docs}, "
                             f"{n} postings hold it")
 
+    waiting = sum(1 for d in docs if d.pending == 1)
+    if waiting >= PENDING_BATCH:
+        problems.append(f"{waiting} records are pending: at most {PENDING_BATCH - 1} are "
+                        f"between two commands (the {PENDING_BATCH}th's indexing writes them all)")
     if len(stats) != 1:
         problems.append(f"search_stats has {len(stats)} rows, not 1")
     for stat_id, count in stats:
@@ -1393,7 +1397,8 @@ def check_search_postings(data_path: str, key: bytes) -> dict:
     the term's positions in its record's terms; a record that is not pending
     has one posting per distinct term and a pending one none; search_terms
     holds each used term once with `docs` its number of postings, and no
-    other; search_stats has the one row id 1 counting search_docs. Raises
+    other; search_stats has the one row id 1 counting search_docs; at most
+    63 records are pending. Raises
     Damaged naming what is wrong (the search tables of another version
     included); returns a summary. A version without postings (1 to 4) gives
     {"schema_version": v, "postings": None}."""

@@ -837,44 +837,10 @@ class SearchIndexFollowsChanges(unittest.TestCase):
 
 # --- schema version 5: the postings index ------------------------------------
 
-# FORMAT.md's block for version 5, as the lead's brief gives it: used only
-# while docs/FORMAT.md has no "### Schema version 5" ```sql block, and only by
-# the tests that build an index by hand (the schema tests read FORMAT.md).
-BRIEF_V5_SQL = """
-CREATE TABLE search_docs (
-  docid   INTEGER PRIMARY KEY,
-  terms   TEXT NOT NULL,
-  pending INTEGER NOT NULL
-);
-CREATE INDEX search_docs_pending ON search_docs(docid) WHERE pending = 1;
-CREATE TABLE search_terms (
-  id   INTEGER PRIMARY KEY,
-  term TEXT NOT NULL UNIQUE,
-  docs INTEGER NOT NULL
-);
-CREATE TABLE search_postings (
-  term_id INTEGER NOT NULL,
-  hits    INTEGER NOT NULL,
-  docid   INTEGER NOT NULL,
-  pos     BLOB NOT NULL,
-  PRIMARY KEY (term_id, hits DESC, docid DESC)
-) WITHOUT ROWID;
-CREATE TABLE search_stats (
-  id   INTEGER PRIMARY KEY CHECK (id = 1),
-  docs INTEGER NOT NULL
-);
-"""
-
-
 def version_5_sql() -> str:
     """The tables of a version-5 vault: FORMAT.md's blocks 1 to 5 as the
-    upgrades run them, or, while FORMAT.md lacks block 5, its blocks 1 and
-    2 and BRIEF_V5_SQL."""
-    try:
-        return FolioReadsHeadersWrittenFromTheSpec.spec_sql_of(5)
-    except AssertionError:
-        spec = FolioReadsHeadersWrittenFromTheSpec.format_md_schema
-        return spec(1) + spec(2) + BRIEF_V5_SQL
+    upgrades run them."""
+    return FolioReadsHeadersWrittenFromTheSpec.spec_sql_of(5)
 
 
 def sqlcipher_missing():
@@ -989,6 +955,16 @@ class PostingsCases:
         other = [t for t in terms if t.id not in held][0]
         self.assertDamaged(f"UPDATE search_postings SET term_id = {other.id} "
                            f"WHERE {self.key_of(p)};", f"does not hold {other.term!r}")
+
+    def test_64_pending_records_are_damage(self):
+        """FORMAT.md: "The pending records are at most 63 between two
+        commands (the 64th's indexing writes them all)"."""
+        self.assertDamaged("DELETE FROM search_postings; DELETE FROM search_terms;"
+                           "UPDATE search_docs SET pending = 1;"
+                           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                           " WHERE i < 64) INSERT INTO search_docs"
+                           " SELECT 1000000 + i * 4, '', 1 FROM n;",
+                           "are pending: at most 63")
 
     def test_an_fts4_table_in_a_version_5_vault_is_damage(self):
         self.assertDamaged("CREATE VIRTUAL TABLE search USING fts4(terms, tokenize=simple);",
@@ -1579,8 +1555,14 @@ class FolioReadsHeadersWrittenFromTheSpec(unittest.TestCase):
         """The ```sql block under "Schema version N" in docs/FORMAT.md."""
         source = os.environ.get("FOLIO_SOURCE_DIR", os.path.join(HERE, "..", ".."))
         with open(os.path.join(source, "docs", "FORMAT.md"), encoding="utf-8") as f:
-            found = re.search(r"### Schema version %d[^\n]*\s+```sql\n(.*?)```" % version,
-                              f.read(), re.S)
+            doc = f.read()
+        # The section runs from its heading to the next heading of level 2
+        # or 3; its first ```sql block (version 5's stands under "#### Tables").
+        found = None
+        section = re.search(r"^### Schema version %d\b[^\n]*\n(.*?)(?=^#{2,3} |\Z)" % version,
+                            doc, re.S | re.M)
+        if section is not None:
+            found = re.search(r"```sql\n(.*?)```", section.group(1), re.S)
         if found is None:
             raise AssertionError(f"FORMAT.md has no ```sql block under 'Schema version {version}'")
         return found.group(1)
