@@ -9,6 +9,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -1841,41 +1842,85 @@ INSERT INTO template_items VALUES (1, 1, 'Passport 护照'), (1, 2, 'Visa');
                 found = folio("search", query, "--json")
                 self.assertEqual([(h["kind"], h["id"]) for h in found], [(kind, record)])
 
-    def test_folio_upgrades_a_version_4_vault_written_from_format_md_alone(self):
-        """A version-4 vault written by hand from FORMAT.md: FTS4 rows with
-        count terms, as version 4 says. folio upgrades it to version 5: the
-        FTS4 tables are dropped, search_docs holds version 3's terms, and
-        every posting is written at once."""
+    def indexed_vault_from_the_spec(self, name: str, version: int, records: str):
+        """A version-3 or 4 vault written by hand from FORMAT.md: its blocks 1
+        to `version`, the `records` (SQL), and one FTS4 row per record with
+        the terms the reader's rules give (count terms in version 4).
+        Returns (vault, data path, database key)."""
+        import example
+        vault = self.vault_from_the_spec(name, self.spec_sql_of(version)
+                                         + f"PRAGMA user_version = {version};\n" + records)
+        data, key = os.path.join(vault, "data"), reader.database_key(example.DEK)
+        fts = "".join(f"INSERT INTO search (docid, terms) VALUES ({docid}, "
+                      f"CAST(X'{terms.encode('utf-8').hex()}' AS TEXT));\n"
+                      for docid, terms in reader.expected_search_index(data, key).items())
+        vaults.sqlcipher_write(data, key, "BEGIN;\n" + fts + "COMMIT;\n")
+        return vault, data, key
+
+    def test_folio_upgrades_version_3_and_4_vaults_written_from_format_md_alone(self):
+        """FTS4 rows (with count terms in version 4) as FORMAT.md says.
+        folio upgrades to version 5: the FTS4 tables are dropped, search_docs
+        holds version 3's terms, and every posting is written at once."""
         import example
         stamp = "'2026-03-01T08:30:00Z'"
-        sql = self.spec_sql_of(4) + f"""
-PRAGMA user_version = 4;
+        records = f"""
 INSERT INTO entries VALUES (1, 'k7m2x9qa', {stamp}, {stamp}, '签证 签证', 'visa visa visa 签证');
 INSERT INTO entries VALUES (2, 'z3p8c4wd', {stamp}, {stamp}, NULL, 'the visa, once');
 INSERT INTO checklists VALUES (1, 'c4v8n2pq', '手写清单 by hand', NULL, NULL, {stamp}, {stamp});
 INSERT INTO items VALUES (1, 'a1b2c3d4', 1, 1, 'Passport 护照', 'needed', NULL, NULL,
   'copy copy', {stamp}, {stamp});
 """
-        vault = self.vault_from_the_spec("version-4-from-the-spec", sql)
-        data, key = os.path.join(vault, "data"), reader.database_key(example.DEK)
-        fts = "".join(f"INSERT INTO search (docid, terms) VALUES ({docid}, "
-                      f"CAST(X'{terms.encode('utf-8').hex()}' AS TEXT));\n"
-                      for docid, terms in reader.expected_search_index(data, key).items())
-        vaults.sqlcipher_write(data, key, fts)
-        opened = reader.open_vault(vault, example.PASSPHRASE)
-        self.assertEqual(opened.info().user_version, 4)
-        self.assertIn("·visa·z6", opened.search_index()[4], "version 4's count terms")
+        for version in (3, 4):
+            with self.subTest(version=version):
+                vault, data, key = self.indexed_vault_from_the_spec(
+                    f"version-{version}-from-the-spec", version, records)
+                opened = reader.open_vault(vault, example.PASSPHRASE)
+                self.assertEqual(opened.info().user_version, version)
+                self.assertEqual("·visa·z6" in opened.search_index()[4], version == 4,
+                                 "version 4's count terms, and only version 4's")
+                pass_file = self.ws.secret_file(example.PASSPHRASE)
+                found = self.ws.run_json(vault, pass_file, ["search", "visa", "--json"])
+                self.assertEqual(sorted(h["id"] for h in found), ["k7m2x9qa", "z3p8c4wd"])
+                info = opened.info()
+                self.assertEqual((info.user_version, info.integrity), (5, "ok"))
+                self.assertIndexAsSpecified(opened)
+                self.assertNotIn(reader.COUNT_MARK, " ".join(opened.search_index().values()))
+                summary = self.assertPostingsAsSpecified(opened, pending=0)
+                self.assertEqual(summary["docs"], 4)
+                self.assertEqual(self.schema_of(data, key), self.spec_schema(),
+                                 "the upgraded schema is FORMAT.md's")
+
+    def test_the_upgrade_writes_the_postings_of_more_than_2048_records(self):
+        """FORMAT.md: the upgrade writes "the postings of every 2,048 records
+        together": 2,100 entries (Chinese and English, each with a word of
+        its own and words all share) need two batches, and none is left
+        pending."""
+        import example
+        count = 2100
+        stamp = "'2026-03-01T08:30:00Z'"
+        uids = set()
+        rows = []
+        rng = random.Random(5)
+        while len(uids) < count:
+            uids.add("".join(rng.choice(reader.ENTRY_ID_ALPHABET) for _ in range(8)))
+        for i, uid in enumerate(sorted(uids), 1):
+            body = (f"第{i}篇日记：申请留学签证 uniq{i} visa" if i % 2 else
+                    f"Entry {i}, the visa office again and again uniq{i}")
+            rows.append(f"({i}, '{uid}', {stamp}, {stamp}, NULL, "
+                        f"CAST(X'{body.encode('utf-8').hex()}' AS TEXT))")
+        vault, data, key = self.indexed_vault_from_the_spec(
+            "many-from-the-spec", 4, "INSERT INTO entries VALUES\n" + ",\n".join(rows) + ";\n")
         pass_file = self.ws.secret_file(example.PASSPHRASE)
-        found = self.ws.run_json(vault, pass_file, ["search", "visa", "--json"])
-        self.assertEqual(sorted(h["id"] for h in found), ["k7m2x9qa", "z3p8c4wd"])
-        info = opened.info()
-        self.assertEqual((info.user_version, info.integrity), (5, "ok"))
-        self.assertIndexAsSpecified(opened)
-        self.assertNotIn(reader.COUNT_MARK, " ".join(opened.search_index().values()))
+        found = self.ws.run_json(vault, pass_file, ["search", f"uniq{count}", "--json"])
+        self.assertEqual(len(found), 1)
+        opened = reader.open_vault(vault, example.PASSPHRASE)
+        self.assertEqual(opened.info().user_version, 5)
         summary = self.assertPostingsAsSpecified(opened, pending=0)
-        self.assertEqual(summary["docs"], 4)
-        self.assertEqual(self.schema_of(data, key), self.spec_schema(),
-                         "the upgraded schema is FORMAT.md's")
+        self.assertEqual((summary["docs"], summary["stats_docs"]), (count, count))
+        _, terms, _, _, _ = opened.postings_index()
+        docs = {t.term: t.docs for t in terms}
+        self.assertEqual((docs["visa"], docs["uniq1"], docs["uniq2100"]), (count, 1, 1))
+        self.assertIndexAsSpecified(opened)
 
     def test_a_newer_schema_version_is_reported_as_such(self):
         secret = reader.passphrase_secret("schema")
