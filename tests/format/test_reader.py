@@ -1065,6 +1065,15 @@ INSERT INTO attachments VALUES (1, 'm9n8p7q6', 1, '扫描 scan.pdf', 'applicatio
             self.assertEqual(reader.unleb128_all(reader.leb128(n) * 2), [n, n])
         self.assertEqual(reader.decode_positions(b"\x00\x05\x80\x01"), [0, 5, 133])
 
+    def test_tables_of_another_version_are_damage(self):
+        """FORMAT.md: a vault whose user_version does not match its tables
+        is damaged."""
+        copy = self.tampered("PRAGMA user_version = 4;")
+        with self.assertRaises(reader.Damaged) as caught:
+            copy.check_search_postings()
+        self.assertIn("lacks ['search', 'search_vocab'] and has ['search_docs', "
+                      "'search_postings', 'search_stats', 'search_terms']", str(caught.exception))
+
     def test_an_index_of_another_version_is_not_checked(self):
         copy = self.tampered("PRAGMA user_version = 2;")
         self.assertEqual(copy.check_search_postings(), {"schema_version": 2, "postings": None})
@@ -1876,6 +1885,12 @@ INSERT INTO items VALUES (1, 'a1b2c3d4', 1, 1, 'Passport 护照', 'needed', NULL
                     f"version-{version}-from-the-spec", version, records)
                 opened = reader.open_vault(vault, example.PASSPHRASE)
                 self.assertEqual(opened.info().user_version, version)
+                db = reader.Database(data, key)
+                self.assertEqual((db.has_fts_index, db.has_search_vocab, db.has_postings,
+                                  db.has_count_terms), (True, version == 4, False, version == 4))
+                self.assertEqual(db.search_tables(), ([], []), "the tables of its version")
+                self.assertEqual(opened.check_search_postings(),
+                                 {"schema_version": version, "postings": None})
                 self.assertEqual("·visa·z6" in opened.search_index()[4], version == 4,
                                  "version 4's count terms, and only version 4's")
                 pass_file = self.ws.secret_file(example.PASSPHRASE)
