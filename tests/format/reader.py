@@ -1400,11 +1400,10 @@ def check_search_postings(data_path: str, key: bytes) -> dict:
     other; search_stats has the one row id 1 counting search_docs; at most
     63 records are pending. Raises
     Damaged naming what is wrong (the search tables of another version
-    included); returns a summary. A version without postings (1 to 4) gives
-    {"schema_version": v, "postings": None}."""
+    included); returns a summary. A version without postings (1 to 4),
+    whose search tables are its own, gives {"schema_version": v,
+    "postings": None}."""
     db = Database(data_path, key)
-    if not db.has_search_index:
-        return {"schema_version": db.version, "postings": None}
     missing, extra = db.search_tables()
     if missing or extra:
         said = ([f"lacks {missing}"] if missing else []) + \
