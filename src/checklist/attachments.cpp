@@ -396,7 +396,6 @@ void Checklists::remove_attachment(const std::string& ref) {
   Statement del = db_->prepare("DELETE FROM attachments WHERE id = ?1");
   del.bind(1, row);
   del.step();
-  purge_deleted_terms(*db_);
   tx.commit();
 }
 

@@ -241,7 +241,6 @@ Checklist Checklists::rename(const std::string& ref, const std::string& new_name
   up.bind(1, name).bind(2, format_utc(now_utc())).bind(3, row);
   up.step();
   index_checklist(*db_, row);
-  purge_deleted_terms(*db_);
   Checklist c = load_checklist(*db_, row);
   tx.commit();
   return c;
@@ -255,7 +254,6 @@ void Checklists::remove(const std::string& ref) {
   Statement del = db_->prepare("DELETE FROM checklists WHERE id = ?1");
   del.bind(1, row);
   del.step();
-  purge_deleted_terms(*db_);
   tx.commit();
 }
 
@@ -312,7 +310,6 @@ Item Checklists::change_item(const std::string& ref, const ItemChange& ch) {
   up.bind(6, format_utc(now_utc())).bind(7, row);
   up.step();
   index_item(*db_, row);
-  purge_deleted_terms(*db_);
   Item it = load_item(*db_, row);
   tx.commit();
   return it;
@@ -333,7 +330,6 @@ void Checklists::remove_item(const std::string& ref) {
   shift.bind(1, list).bind(2, static_cast<std::int64_t>(it.number));
   shift.step();
   touch_checklist(*db_, list);
-  purge_deleted_terms(*db_);
   tx.commit();
 }
 

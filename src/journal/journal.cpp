@@ -295,7 +295,6 @@ std::optional<Entry> Journal::update_row(const std::string& id, const EntryDraft
   link_tags(*db_, row, tags);
   drop_unused_tags(*db_);
   index_entry(*db_, row);
-  purge_deleted_terms(*db_);  // the old text's terms go too
   Entry e = load(*db_, row);
   tx.commit();
   return e;
@@ -309,7 +308,6 @@ void Journal::remove(const std::string& id) {
   del.bind(1, row);
   del.step();
   drop_unused_tags(*db_);
-  purge_deleted_terms(*db_);
   tx.commit();
 }
 

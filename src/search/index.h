@@ -11,12 +11,14 @@
 
 namespace folio {
 
-// The FTS docid of a record: rowid * 4 + kind.
+// The search docid of a record: rowid * 4 + kind.
 inline std::int64_t search_docid(RecordKind kind, std::int64_t row) {
   return row * 4 + static_cast<std::int64_t>(kind);
 }
 
 // (Re)indexes one record from its text (title, body, tags... joined by newlines).
+// Removing a record's index rows deletes its postings and the terms no other
+// record holds; with secure_delete on, no removed term is left in the file.
 void index_record(Database& db, RecordKind kind, std::int64_t row, const std::string& text);
 void unindex_record(Database& db, RecordKind kind, std::int64_t row);
 
@@ -26,17 +28,6 @@ void index_entry(Database& db, std::int64_t row);
 void index_checklist(Database& db, std::int64_t row);
 void index_item(Database& db, std::int64_t row);
 void index_attachment(Database& db, std::int64_t row);
-
-// For tests: the number of matches a one-word search weighs against each
-// count term it would look up (best_by_count in search.cpp); 0 makes it use
-// the count terms whenever they can fill the limit. Returns the old value.
-std::int64_t set_rows_per_lookup(std::int64_t rows);
-
-// Merges the index's segments (FTS4 'optimize'), which drops what deleted
-// rows left in them; with secure_delete the freed pages are zeroed. Called
-// after every removal or change of text, so that text no longer in a record
-// leaves no term in the file.
-void purge_deleted_terms(Database& db);
 
 // Removes the index rows of a checklist's items and attachments, or of an
 // item's attachments (before the cascade deletes the records).

@@ -1,11 +1,15 @@
-// The search index (an FTS4 table of folio's own terms) and queries over it.
+// The search index (schema version 5: postings of folio's own terms, see
+// docs/FORMAT.md) and queries over it.
 #include <utf8proc.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "folio/dates.h"
@@ -29,56 +33,21 @@ std::string join_terms(const std::vector<std::string>& terms) {
   return out;
 }
 
-// Count terms (FORMAT.md, "Schema version 4"): for a term that a record holds
-// n >= 2 times, the term "·TERM·CODE", CODE being n written so that a larger
-// n sorts first. Under one TERM they list the records by how often they hold
-// it, most first, so that the best hits of a one-word search are found
-// without reading every record that holds the word. The middle dot is not a
-// letter, mark or digit, so no term of any text, and no query, contains it.
-constexpr char kCountMark[] = "\u00B7";
-constexpr char kCountMarkNext[] = "\u00B8";  // kCountMark + 1: the end of one TERM's range
-
-// n in decimal, each digit replaced by 9 minus it, after a letter for the
-// number of digits, 'z' for one and back from there: 2 is "z7", 9 "z0",
-// 10 "y89", 100 "x899". Byte order of the codes is descending order of n.
-std::string count_code(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string code(1, static_cast<char>('z' - static_cast<int>(digits.size() - 1)));
-  for (char d : digits) code += static_cast<char>('9' - (d - '0'));
-  return code;
+// The terms of a stored term list (single spaces; "" holds none).
+std::vector<std::string_view> split_terms(std::string_view joined) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < joined.size()) {
+    std::size_t end = joined.find(' ', i);
+    if (end == std::string_view::npos) end = joined.size();
+    if (end > i) out.push_back(joined.substr(i, end - i));
+    i = end + 1;
+  }
+  return out;
 }
 
-// The n of a code; 0 if it is not one.
-std::uint64_t count_of_code(std::string_view code) {
-  if (code.size() < 2 || code.size() > 21 || code[0] != 'z' - static_cast<int>(code.size() - 2)) return 0;
-  std::uint64_t n = 0;
-  for (char c : code.substr(1)) {
-    if (c < '0' || c > '9') return 0;
-    n = n * 10 + static_cast<std::uint64_t>('9' - c);
-  }
-  return n;
-}
-
-std::string count_term(const std::string& term, std::uint64_t n) {
-  return kCountMark + term + kCountMark + count_code(n);
-}
-
-// The terms of a record as stored: its text's terms, then a count term for
-// each that occurs more than once, in the order of their first occurrence.
-std::vector<std::string> stored_terms(std::string_view text) {
-  std::vector<std::string> terms = tokenize(text);
-  std::unordered_map<std::string_view, std::uint64_t> counts;
-  std::vector<std::string_view> order;
-  counts.reserve(terms.size());
-  for (const auto& t : terms) {
-    if (counts[t]++ == 0) order.push_back(t);
-  }
-  std::vector<std::string> out;
-  for (auto t : order) {
-    if (std::uint64_t n = counts[t]; n >= 2) out.push_back(count_term(std::string(t), n));
-  }
-  terms.insert(terms.end(), std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
-  return terms;
+[[noreturn]] void damaged_index() {
+  throw Error(Errc::corrupt, tr("the search index is damaged"), tr("run `folio reindex` to rebuild it"));
 }
 
 // The text a record is found by, also the text its snippet comes from.
@@ -153,25 +122,32 @@ std::vector<Unit> split_query(const std::string& q) {
   return units;
 }
 
-// The FTS4 (standard syntax) expression for a query. Every term comes from
-// tokenize(), so it holds only letters, digits and CJK characters: no FTS
-// operator or quote can come from the user's text.
+
+// A phrase of a query: terms at consecutive positions of a record, the last
+// maybe a prefix (every term that starts with it).
+struct Phrase {
+  std::vector<std::string> terms;
+  bool prefix = false;
+};
+
+// A query compiled: a record matches when, in each group, at least one
+// phrase stands in it, and no excluded phrase does. As in FTS4's standard
+// syntax, which version 4 used: OR binds closer than the implicit AND.
+// Every term comes from tokenize(), so it holds only letters, digits, marks
+// and CJK characters.
 struct Compiled {
-  std::string match;                 // what must match
-  std::string exclude;               // what must not (empty: nothing excluded)
+  std::vector<std::vector<Phrase>> groups;
+  std::vector<Phrase> excluded;
   std::vector<std::string> needles;  // folded text to highlight
-  int phrases = 0;                   // FTS4 phrases in `match` (each word or "phrase")
-  std::string term;                  // the query's one term, if it is one word (no phrase, no prefix)
 };
 
 Compiled compile(const std::string& query) {
   require_utf8(query, tr("the search"));
-  std::vector<std::string> positive, negative;
   Compiled c;
   bool pending_or = false;
   for (const Unit& u : split_query(query)) {
     if (u.is_or) {
-      if (positive.empty() || pending_or) {
+      if (c.groups.empty() || pending_or) {
         throw Error(Errc::invalid_argument, tr("OR needs a word before it"), tr("e.g. visa OR passport"));
       }
       pending_or = true;
@@ -192,35 +168,24 @@ Compiled compile(const std::string& query) {
     if (!u.prefix && terms.size() >= 2 && holds(terms[terms.size() - 2], terms.back(), false)) {
       terms.pop_back();
     }
-    std::string expr = terms.size() == 1 ? terms[0] : "\"" + join_terms(terms) + "\"";
-    if (u.prefix) {
-      if (terms.size() == 1) expr += "*";
-      else expr.insert(expr.size() - 1, "*");
-    }
+    Phrase phrase{std::move(terms), u.prefix};
     if (u.negated) {
-      // FTS4's standard syntax cannot exclude a phrase ("-\"a b\"" would
-      // require its words): exclusions become a query of their own.
-      negative.push_back(expr);
+      c.excluded.push_back(std::move(phrase));
       continue;
     }
-    ++c.phrases;
     if (pending_or) {
-      positive.back() += " OR " + expr;
+      c.groups.back().push_back(std::move(phrase));
       pending_or = false;
     } else {
-      positive.push_back(expr);
+      c.groups.push_back({std::move(phrase)});
     }
-    std::string needle = fold(u.text);
-    c.needles.push_back(needle);
+    c.needles.push_back(fold(u.text));
   }
   if (pending_or) throw Error(Errc::invalid_argument, tr("OR needs a word after it"), tr("e.g. visa OR passport"));
-  if (positive.empty()) {
+  if (c.groups.empty()) {
     throw Error(Errc::invalid_argument, tr("the search has no word to look for"),
                 tr("give at least one word that is not excluded with -"));
   }
-  for (const auto& p : positive) c.match += (c.match.empty() ? "" : " ") + p;
-  for (const auto& n : negative) c.exclude += (c.exclude.empty() ? "" : " OR ") + n;
-  if (positive.size() == 1 && c.match.find_first_of(" \"*") == std::string::npos) c.term = c.match;
   return c;
 }
 
@@ -428,183 +393,403 @@ class BestOf {
   std::vector<Item> heap_;
 };
 
-using Ranked = std::vector<std::pair<std::int64_t, double>>;
+// --- postings --------------------------------------------------------------
 
-// Runs `read` over a statement of the search, turning FTS4's complaint about
-// a query it cannot parse into the user's error.
-template <typename Read>
-void read_matches(Statement& st, Read read) {
-  try {
-    while (st.step()) read(st);
-  } catch (const Error& e) {
-    if (e.code() != Errc::internal) throw;
-    throw Error(Errc::invalid_argument, tr("cannot understand that search"),
-                tr("use words, \"phrases\", OR, -word to exclude, word* for a prefix"));
+// The distinct terms of a term list, each with its 0-based positions,
+// ascending; in byte order of the terms.
+std::map<std::string_view, std::vector<std::uint32_t>> positions_of(const std::vector<std::string_view>& terms) {
+  std::map<std::string_view, std::vector<std::uint32_t>> out;
+  for (std::size_t i = 0; i < terms.size(); ++i) out[terms[i]].push_back(static_cast<std::uint32_t>(i));
+  return out;
+}
+
+// Positions as FORMAT.md stores them: each the difference from the one
+// before (the first from 0), in unsigned LEB128.
+std::string encode_positions(const std::vector<std::uint32_t>& pos) {
+  std::string out;
+  std::uint32_t prev = 0;
+  for (std::uint32_t p : pos) {
+    std::uint32_t d = p - prev;
+    prev = p;
+    while (d >= 0x80) {
+      out += static_cast<char>((d & 0x7F) | 0x80);
+      d >>= 7;
+    }
+    out += static_cast<char>(d);
+  }
+  return out;
+}
+
+void decode_positions(std::string_view bytes, std::vector<std::uint32_t>& out) {
+  out.clear();
+  std::uint64_t prev = 0;
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    std::uint64_t d = 0;
+    int shift = 0;
+    for (;;) {
+      if (i == bytes.size() || shift > 28) damaged_index();
+      auto b = static_cast<unsigned char>(bytes[i++]);
+      d |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+      shift += 7;
+      if ((b & 0x80) == 0) break;
+    }
+    prev += d;
+    if (prev > UINT32_MAX || (!out.empty() && d == 0)) damaged_index();
+    out.push_back(static_cast<std::uint32_t>(prev));
   }
 }
 
-// The best `limit` records that hold `term` and that `keep` accepts, by how
-// many times they hold it, read from the term's count terms (kCountMark):
-// under one term they come most often first, so the walk can stop after the
-// first count at which `limit` records have been kept. Those are then exactly
-// the best, since every record not read holds the term fewer times; ties go
-// to the newer record as everywhere.
-//
-// Returns false, for the caller to read every record that holds the term
-// instead, when the count terms run out first (the rest of the best hold
-// the term once, and only the term's own entry lists those), and when that
-// reading would cost less. FTS4 finds a term by scanning its index nodes
-// from the start, about 2,000 terms for each term looked up (half a million
-// instructions, callgrind at 1,000 and 100,000 entries), about what reading
-// kRowsPerLookup matches costs. So the count terms are used only when those
-// it takes to fill the limit are fewer than the records holding the term
-// twice or more over kRowsPerLookup: search_vocab counts those, and the walk
-// over its rows stops as soon as that is settled.
-constexpr std::int64_t kRowsPerLookup = 256;
-std::int64_t rows_per_lookup = kRowsPerLookup;  // set_rows_per_lookup
+// Records whose postings are written together, so that each term's new
+// postings land side by side (a page or so per term for all of them).
+constexpr std::int64_t kPendingLimit = 64;
+// The same for `folio reindex` and the upgrade, bounded by memory: about
+// 260 postings a record of the benchmark's corpus.
+constexpr std::size_t kRebuildBatch = 2048;
 
-template <typename Keep>
-bool best_by_count(Database& db, const std::string& term, std::size_t limit, Keep keep,
-                   BestOf<std::uint32_t>& best, std::string& top_count_term) {
-  if (limit == 0) return false;
-  struct CountTerm {
-    std::string term;
-    std::uint32_t n;
+struct PendingDoc {
+  std::int64_t docid;
+  std::string terms;
+};
+
+// Writes the postings of `docs` (their search_docs rows are pending) and
+// marks them written.
+void write_postings(Database& db, const std::vector<PendingDoc>& docs) {
+  struct Posting {
+    std::uint32_t hits;
+    std::int64_t docid;
+    std::string pos;
   };
-  std::string from = kCountMark + term + kCountMark;
-  Statement vocab =
-      db.prepare("SELECT term, documents FROM search_vocab WHERE term >= ?1 AND term < ?2 AND col = '*'");
-  vocab.bind(1, from).bind(2, kCountMark + term + kCountMarkNext);
-  std::vector<CountTerm> terms;
-  std::int64_t records = 0;  // holding the term as often as the count terms read say
-  auto read_one = [&] {
-    if (!vocab.step()) return false;
-    std::string count_term = vocab.text(0);
-    std::uint64_t n = count_of_code(std::string_view(count_term).substr(from.size()));
-    if (n < 2 || n > UINT32_MAX) {
-      throw Error(Errc::corrupt, tr("the search index is damaged"), tr("run `folio reindex` to rebuild it"));
+  std::map<std::string_view, std::vector<Posting>> by_term;
+  for (const PendingDoc& d : docs) {
+    for (auto& [term, pos] : positions_of(split_terms(d.terms))) {
+      by_term[term].push_back({static_cast<std::uint32_t>(pos.size()), d.docid, encode_positions(pos)});
     }
-    terms.push_back({std::move(count_term), static_cast<std::uint32_t>(n)});
-    records += vocab.integer(1);
-    return true;
+  }
+  Statement find = db.prepare("SELECT id FROM search_terms WHERE term = ?1");
+  Statement add_term = db.prepare("INSERT INTO search_terms(term, docs) VALUES (?1, ?2)");
+  Statement count = db.prepare("UPDATE search_terms SET docs = docs + ?2 WHERE id = ?1");
+  Statement ins = db.prepare("INSERT INTO search_postings(term_id, hits, docid, pos) VALUES (?1, ?2, ?3, ?4)");
+  for (auto& [term, postings] : by_term) {
+    find.reset();
+    find.bind(1, term);
+    std::int64_t id = 0;
+    const auto n = static_cast<std::int64_t>(postings.size());
+    if (find.step()) {
+      id = find.integer(0);
+      count.reset();
+      count.bind(1, id).bind(2, n);
+      count.step();
+    } else {
+      add_term.reset();
+      add_term.bind(1, term).bind(2, n);
+      add_term.step();
+      id = db.last_insert_id();
+    }
+    // In key order: the b-tree then fills its pages in turn.
+    std::sort(postings.begin(), postings.end(), [](const Posting& a, const Posting& b) {
+      return a.hits != b.hits ? a.hits > b.hits : a.docid > b.docid;
+    });
+    for (const Posting& p : postings) {
+      ins.reset();
+      ins.bind(1, id).bind(2, static_cast<std::int64_t>(p.hits)).bind(3, p.docid).bind_blob(4, p.pos);
+      ins.step();
+    }
+  }
+  Statement done = db.prepare("UPDATE search_docs SET pending = 0 WHERE docid = ?1");
+  for (const PendingDoc& d : docs) {
+    done.reset();
+    done.bind(1, d.docid);
+    done.step();
+  }
+}
+
+std::vector<PendingDoc> pending_docs(Database& db) {
+  Statement st = db.prepare("SELECT docid, terms FROM search_docs WHERE pending = 1");
+  std::vector<PendingDoc> out;
+  while (st.step()) out.push_back({st.integer(0), st.text(1)});
+  return out;
+}
+
+// Removes a record's row and postings, and the terms no other posting uses.
+void unindex_docid(Database& db, std::int64_t docid) {
+  Statement row = db.prepare("SELECT terms, pending FROM search_docs WHERE docid = ?1");
+  row.bind(1, docid);
+  if (!row.step()) return;
+  std::string terms = row.text(0);
+  const bool pending = row.integer(1) != 0;
+  row.reset();
+  if (!pending) {
+    Statement find = db.prepare("SELECT id, docs FROM search_terms WHERE term = ?1");
+    Statement del = db.prepare("DELETE FROM search_postings WHERE term_id = ?1 AND hits = ?2 AND docid = ?3");
+    Statement drop = db.prepare("DELETE FROM search_terms WHERE id = ?1");
+    Statement count = db.prepare("UPDATE search_terms SET docs = docs - 1 WHERE id = ?1");
+    for (auto& [term, pos] : positions_of(split_terms(terms))) {
+      find.reset();
+      find.bind(1, term);
+      if (!find.step()) damaged_index();
+      std::int64_t id = find.integer(0), docs = find.integer(1);
+      del.reset();
+      del.bind(1, id).bind(2, static_cast<std::int64_t>(pos.size())).bind(3, docid);
+      del.step();
+      if (db.changes() != 1) damaged_index();
+      Statement& next = docs <= 1 ? drop : count;
+      next.reset();
+      next.bind(1, id);
+      next.step();
+    }
+  }
+  Statement del = db.prepare("DELETE FROM search_docs WHERE docid = ?1");
+  del.bind(1, docid);
+  del.step();
+  db.exec("UPDATE search_stats SET docs = docs - 1 WHERE id = 1");
+}
+
+// Adds a record's row, pending; writes the pending postings when there are
+// kPendingLimit of them.
+void add_doc(Database& db, std::int64_t docid, const std::string& terms) {
+  Statement ins = db.prepare("INSERT INTO search_docs(docid, terms, pending) VALUES (?1, ?2, 1)");
+  ins.bind(1, docid).bind(2, terms);
+  ins.step();
+  db.exec("UPDATE search_stats SET docs = docs + 1 WHERE id = 1");
+  Statement n = db.prepare("SELECT count(*) FROM search_docs WHERE pending = 1");
+  if (n.step() && n.integer(0) >= kPendingLimit) write_postings(db, pending_docs(db));
+}
+
+// --- queries ---------------------------------------------------------------
+
+using Hits = std::unordered_map<std::int64_t, std::uint32_t>;  // docid -> times a phrase stands in it
+
+// What every query reads once: the records indexed, and the pending ones'
+// terms (fewer than kPendingLimit), matched directly.
+struct Corpus {
+  std::int64_t rows = 0;
+  struct Doc {
+    std::int64_t docid;
+    std::vector<std::string> terms;
   };
-  while (records < static_cast<std::int64_t>(limit)) {
-    if (!read_one()) return false;
+  std::vector<Doc> pending;
+};
+
+Corpus read_corpus(Database& db) {
+  Corpus c;
+  std::string stats = db.query_text("SELECT docs FROM search_stats WHERE id = 1");
+  if (stats.empty()) damaged_index();
+  c.rows = std::stoll(stats);
+  for (PendingDoc& d : pending_docs(db)) {
+    Corpus::Doc doc{d.docid, {}};
+    for (auto t : split_terms(d.terms)) doc.terms.emplace_back(t);
+    c.pending.push_back(std::move(doc));
   }
-  auto lookups = static_cast<std::int64_t>(terms.size());
-  while (records < lookups * rows_per_lookup) {
-    if (!read_one()) return false;
+  return c;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// The times `p` stands in a term list.
+std::uint32_t hits_in(const Phrase& p, const std::vector<std::string>& terms) {
+  const std::size_t k = p.terms.size();
+  std::uint32_t n = 0;
+  for (std::size_t i = 0; i + k <= terms.size(); ++i) {
+    bool all = true;
+    for (std::size_t j = 0; j < k && all; ++j) {
+      all = (p.prefix && j + 1 == k) ? starts_with(terms[i + j], p.terms[j]) : terms[i + j] == p.terms[j];
+    }
+    if (all) ++n;
   }
-  Statement match = db.prepare("SELECT docid FROM search WHERE search MATCH ?1");
-  std::size_t kept = 0;
-  for (std::size_t i = 0; kept < limit; ++i) {
-    // The kinds and exclusions may leave out records: then more count terms.
-    if (i == terms.size() && !read_one()) return false;
-    match.reset();
-    match.bind(1, terms[i].term);
-    while (match.step()) {
-      if (top_count_term.empty()) top_count_term = terms[i].term;  // one that matches a record
-      std::int64_t docid = match.integer(0);
+  return n;
+}
+
+// The ids of the terms a phrase's j-th term stands for: itself, or for a
+// prefix every term from it up to (not including) it with its last byte
+// plus one, in byte order.
+std::vector<std::int64_t> term_ids(Database& db, const Phrase& p, std::size_t j) {
+  std::vector<std::int64_t> ids;
+  const std::string& t = p.terms[j];
+  if (!(p.prefix && j + 1 == p.terms.size())) {
+    Statement st = db.prepare("SELECT id FROM search_terms WHERE term = ?1");
+    st.bind(1, t);
+    if (st.step()) ids.push_back(st.integer(0));
+    return ids;
+  }
+  // Terms are valid UTF-8, so no byte is 0xFF: the last byte plus one fits.
+  std::string end = t;
+  end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  Statement st = db.prepare("SELECT id FROM search_terms WHERE term >= ?1 AND term < ?2");
+  st.bind(1, t).bind(2, end);
+  while (st.step()) ids.push_back(st.integer(0));
+  return ids;
+}
+
+// Every record a phrase stands in, with its times.
+Hits phrase_hits(Database& db, const Phrase& p, const Corpus& corpus) {
+  Hits out;
+  if (p.terms.size() == 1) {
+    Statement st = db.prepare("SELECT hits, docid FROM search_postings WHERE term_id = ?1");
+    for (std::int64_t id : term_ids(db, p, 0)) {
+      st.reset();
+      st.bind(1, id);
+      while (st.step()) out[st.integer(1)] += static_cast<std::uint32_t>(st.integer(0));
+    }
+  } else {
+    // The positions of each term of the phrase, record by record, kept only
+    // for records that hold every term before it.
+    using Positions = std::unordered_map<std::int64_t, std::vector<std::uint32_t>>;
+    Statement st = db.prepare("SELECT docid, pos FROM search_postings WHERE term_id = ?1");
+    std::vector<std::uint32_t> decoded;
+    Positions at;  // positions where the phrase so far starts
+    for (std::size_t j = 0; j < p.terms.size(); ++j) {
+      Positions here;
+      for (std::int64_t id : term_ids(db, p, j)) {
+        st.reset();
+        st.bind(1, id);
+        while (st.step()) {
+          std::int64_t docid = st.integer(0);
+          if (j > 0 && at.count(docid) == 0) continue;
+          decode_positions(st.blob(1), decoded);
+          auto& v = here[docid];
+          v.insert(v.end(), decoded.begin(), decoded.end());
+        }
+      }
+      if (j == 0) {
+        for (auto& [docid, v] : here) std::sort(v.begin(), v.end());
+        at = std::move(here);
+        continue;
+      }
+      Positions next;
+      for (auto& [docid, starts] : at) {
+        auto found = here.find(docid);
+        if (found == here.end()) continue;
+        std::vector<std::uint32_t>& v = found->second;
+        std::sort(v.begin(), v.end());
+        std::vector<std::uint32_t> kept;
+        for (std::uint32_t s : starts) {
+          if (std::binary_search(v.begin(), v.end(), static_cast<std::uint32_t>(s + j))) kept.push_back(s);
+        }
+        if (!kept.empty()) next.emplace(docid, std::move(kept));
+      }
+      at = std::move(next);
+      if (at.empty()) break;
+    }
+    for (auto& [docid, starts] : at) out[docid] = static_cast<std::uint32_t>(starts.size());
+  }
+  for (const Corpus::Doc& d : corpus.pending) {
+    if (std::uint32_t n = hits_in(p, d.terms)) out[d.docid] = n;
+  }
+  return out;
+}
+
+std::vector<std::int64_t> excluded_docids(Database& db, const Compiled& c, const Corpus& corpus) {
+  std::vector<std::int64_t> out;
+  for (const Phrase& p : c.excluded) {
+    for (auto& [docid, n] : phrase_hits(db, p, corpus)) out.push_back(docid);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+using Ranked = std::vector<std::pair<std::int64_t, double>>;
+
+// A query of one word without entry filters, most searches: its postings
+// come most hits first, then newest first, which is the order of the
+// results; so the walk stops after `limit` records kept. The score's idf
+// needs the number of records holding the word: search_terms counts those
+// with postings, the pending ones are counted here.
+Ranked rank_one_word(Database& db, const Compiled& c, const Corpus& corpus, int kinds, std::size_t limit) {
+  const Phrase& p = c.groups[0][0];
+  std::vector<std::int64_t> excluded = excluded_docids(db, c, corpus);
+  auto keep = [&](std::int64_t docid) {
+    return ((kinds >> (docid % 4)) & 1) != 0 && !std::binary_search(excluded.begin(), excluded.end(), docid);
+  };
+  BestOf<std::uint32_t> best(limit);
+  std::int64_t docs = 0;
+  Statement term = db.prepare("SELECT id, docs FROM search_terms WHERE term = ?1");
+  term.bind(1, p.terms[0]);
+  if (term.step()) {
+    docs = term.integer(1);
+    Statement st = db.prepare(
+        "SELECT hits, docid FROM search_postings WHERE term_id = ?1 ORDER BY hits DESC, docid DESC");
+    st.bind(1, term.integer(0));
+    std::size_t kept = 0;
+    while (kept < limit && st.step()) {
+      std::int64_t docid = st.integer(1);
       if (!keep(docid)) continue;
-      best.offer(docid, terms[i].n);
+      best.offer(docid, static_cast<std::uint32_t>(st.integer(0)));
       ++kept;
     }
   }
-  return true;
-}
-
-// The hits of a query of one phrase (a word, a "phrase" or a prefix: most
-// searches), scored as folio_rank scores them, with less work per match:
-// matchinfo 'pcny' gives the phrase's hits in the row, and the number of
-// records holding the phrase, which folio_rank reads from 'x' (a second pass
-// over the index inside FTS4), is the number of rows the MATCH returns. So
-// that this count covers every such record, as 'x' does, the kinds and the
-// exclusion are checked here rather than in SQL.
-//
-// A one-word query is ranked from its count terms instead (best_by_count)
-// when they give enough records. Its score then needs the number of records
-// that hold the word, which search_vocab counts by reading the word's whole
-// entry in the index (for a word in most records, that is most of the
-// search's time: so only when scores are asked for), and the number of
-// records indexed, FTS4's matchinfo 'n' of any match.
-Ranked rank_one_phrase(Database& db, const Compiled& c, int kinds, std::size_t limit, bool scores) {
-  std::vector<std::int64_t> excluded;
-  if (!c.exclude.empty()) {
-    Statement ex = db.prepare("SELECT docid FROM search WHERE search MATCH ?1");
-    ex.bind(1, c.exclude);
-    read_matches(ex, [&](Statement& st) { excluded.push_back(st.integer(0)); });
-    std::sort(excluded.begin(), excluded.end());
-  }
-  if (!c.term.empty()) {
-    BestOf<std::uint32_t> by_count(limit);
-    auto keep = [&](std::int64_t docid) {
-      return ((kinds >> (docid % 4)) & 1) != 0 && !std::binary_search(excluded.begin(), excluded.end(), docid);
-    };
-    std::string top_count_term;
-    if (best_by_count(db, c.term, limit, keep, by_count, top_count_term)) {
-      double idf = 0;
-      if (scores) {
-        Statement docs = db.prepare("SELECT documents FROM search_vocab WHERE term = ?1 AND col = '*'");
-        docs.bind(1, c.term);
-        Statement rows = db.prepare("SELECT matchinfo(search, 'n') FROM search WHERE search MATCH ?1 LIMIT 1");
-        rows.bind(1, top_count_term);
-        std::string_view n = rows.step() ? rows.blob(0) : std::string_view();
-        if (!docs.step() || n.size() != 4) {
-          throw Error(Errc::corrupt, tr("the search index is damaged"), tr("run `folio reindex` to rebuild it"));
-        }
-        std::uint32_t indexed = 0;
-        std::memcpy(&indexed, n.data(), 4);
-        idf = phrase_idf(static_cast<double>(docs.integer(0)), indexed);
-      }
-      Ranked ranked;
-      for (auto [docid, hits] : by_count.take()) {
-        ranked.emplace_back(docid, scores ? phrase_score_with(idf, hits) : 0.0);
-      }
-      return ranked;
-    }
-  }
-  Statement st = db.prepare("SELECT docid, matchinfo(search, 'pcny') FROM search WHERE search MATCH ?1");
-  st.bind(1, c.match);
-  // With one idf for every row, the score grows with the hits alone: the
-  // best by hits are the best by score, in the same order.
-  BestOf<std::uint32_t> best(limit);
-  std::uint32_t docs = 0, rows = 0;
-  read_matches(st, [&](Statement& row) {
-    std::string_view mi = row.blob(1);
-    auto u32 = [&](std::size_t i) {
-      std::uint32_t v = 0;
-      std::memcpy(&v, mi.data() + 4 * i, 4);
-      return v;
-    };
-    if (mi.size() < 16 || u32(0) != 1 || mi.size() < 4 * (3 + std::size_t{u32(1)})) {
-      throw Error(Errc::internal, "unexpected matchinfo from the search index");
-    }
+  for (const Corpus::Doc& d : corpus.pending) {
+    std::uint32_t n = hits_in(p, d.terms);
+    if (n == 0) continue;
     ++docs;
-    rows = u32(2);
-    std::int64_t docid = row.integer(0);
-    if (((kinds >> (docid % 4)) & 1) == 0) return;
-    if (std::binary_search(excluded.begin(), excluded.end(), docid)) return;
-    std::uint32_t hits = 0;
-    for (std::uint32_t col = 0; col < u32(1); ++col) hits += u32(3 + col);
-    best.offer(docid, hits);
-  });
-  double idf = phrase_idf(docs, rows);  // the same for every row: one log, not one a match
+    if (keep(d.docid)) best.offer(d.docid, n);
+  }
+  double idf = phrase_idf(static_cast<double>(docs), static_cast<double>(corpus.rows));
   Ranked ranked;
   for (auto [docid, hits] : best.take()) ranked.emplace_back(docid, phrase_score_with(idf, hits));
   return ranked;
 }
 
-// The hits of any other query, scored by folio_rank in SQL: `sql` is one of
-// the two statements of Search::find, its parameters the query's.
-Ranked rank_in_sql(Database& db, const Compiled& c, const SearchOptions& o, int kinds, const char* sql) {
-  Statement st = db.prepare(sql);
-  st.bind(1, c.match).bind(2, static_cast<std::int64_t>(kinds));
-  if (o.since) st.bind(3, format_utc(*o.since)); else st.bind_null(3);
-  if (o.until) st.bind(4, format_utc(*o.until)); else st.bind_null(4);
-  if (o.tag) st.bind(5, normalize_tag(*o.tag)); else st.bind_null(5);
-  if (c.exclude.empty()) st.bind_null(7); else st.bind(7, c.exclude);
+// Any other query: every phrase's records, then the records that match,
+// each scored as the sum of its phrases' weights (src/store/rank.h), in the
+// order the phrases stand in the query.
+Ranked rank_all(Database& db, const Compiled& c, const Corpus& corpus, const SearchOptions& o, int kinds) {
+  std::vector<const Phrase*> phrases;
+  std::vector<std::size_t> group_of;
+  for (std::size_t g = 0; g < c.groups.size(); ++g) {
+    for (const Phrase& p : c.groups[g]) {
+      phrases.push_back(&p);
+      group_of.push_back(g);
+    }
+  }
+  std::vector<Hits> hits;
+  std::vector<double> idf;
+  for (const Phrase* p : phrases) {
+    hits.push_back(phrase_hits(db, *p, corpus));
+    idf.push_back(phrase_idf(static_cast<double>(hits.back().size()), static_cast<double>(corpus.rows)));
+  }
+  std::vector<std::int64_t> excluded = excluded_docids(db, c, corpus);
+  // The records of the first group are the candidates: each must also stand
+  // in every other group.
+  std::unordered_set<std::int64_t> candidates;
+  for (std::size_t i = 0; i < phrases.size() && group_of[i] == 0; ++i) {
+    for (auto& [docid, n] : hits[i]) candidates.insert(docid);
+  }
+  const bool entry_filters = o.tag || o.since || o.until;
+  std::optional<Statement> filter;
+  if (entry_filters) {
+    filter.emplace(db.prepare(
+        "SELECT 1 FROM entries e WHERE e.id = ?1 "
+        "AND (?2 IS NULL OR e.created >= ?2) AND (?3 IS NULL OR e.created < ?3) AND "
+        "  (?4 IS NULL OR EXISTS (SELECT 1 FROM entry_tags et JOIN tags t ON t.id = et.tag_id "
+        "                         WHERE et.entry_id = e.id AND t.name = ?4))"));
+  }
   BestOf<double> best(o.limit);
-  read_matches(st, [&](Statement& row) { best.offer(row.integer(0), row.real(1)); });
+  for (std::int64_t docid : candidates) {
+    if (((kinds >> (docid % 4)) & 1) == 0) continue;
+    if (std::binary_search(excluded.begin(), excluded.end(), docid)) continue;
+    double score = 0;
+    std::vector<bool> matched(c.groups.size(), false);
+    for (std::size_t i = 0; i < phrases.size(); ++i) {
+      auto found = hits[i].find(docid);
+      if (found == hits[i].end()) continue;
+      matched[group_of[i]] = true;
+      score += phrase_score_with(idf[i], found->second);
+    }
+    if (std::find(matched.begin(), matched.end(), false) != matched.end()) continue;
+    if (filter) {
+      filter->reset();
+      filter->bind(1, docid / 4);
+      if (o.since) filter->bind(2, format_utc(*o.since)); else filter->bind_null(2);
+      if (o.until) filter->bind(3, format_utc(*o.until)); else filter->bind_null(3);
+      if (o.tag) filter->bind(4, normalize_tag(*o.tag)); else filter->bind_null(4);
+      if (!filter->step()) continue;
+    }
+    best.offer(docid, score);
+  }
   return best.take();
 }
 
@@ -620,45 +805,44 @@ const char* to_string(RecordKind kind) noexcept {
   return "entry";
 }
 
-std::string search_terms(std::string_view text) { return join_terms(stored_terms(text)); }
-
-std::int64_t set_rows_per_lookup(std::int64_t rows) { return std::exchange(rows_per_lookup, rows); }
+std::string search_terms(std::string_view text) { return join_terms(tokenize(text)); }
 
 void index_record(Database& db, RecordKind kind, std::int64_t row, const std::string& text) {
   unindex_record(db, kind, row);
-  Statement ins = db.prepare("INSERT INTO search(docid, terms) VALUES (?1, ?2)");
-  ins.bind(1, search_docid(kind, row)).bind(2, search_terms(text));
-  ins.step();
+  add_doc(db, search_docid(kind, row), search_terms(text));
 }
 
-void unindex_record(Database& db, RecordKind kind, std::int64_t row) {
-  Statement del = db.prepare("DELETE FROM search WHERE docid = ?1");
-  del.bind(1, search_docid(kind, row));
-  del.step();
-}
-
-void purge_deleted_terms(Database& db) { db.exec("INSERT INTO search(search) VALUES ('optimize')"); }
+void unindex_record(Database& db, RecordKind kind, std::int64_t row) { unindex_docid(db, search_docid(kind, row)); }
 
 void index_entry(Database& db, std::int64_t row) { index_from_db(db, RecordKind::entry, row); }
 void index_checklist(Database& db, std::int64_t row) { index_from_db(db, RecordKind::checklist, row); }
 void index_item(Database& db, std::int64_t row) { index_from_db(db, RecordKind::item, row); }
 void index_attachment(Database& db, std::int64_t row) { index_from_db(db, RecordKind::attachment, row); }
 
+namespace {
+
+void unindex_all(Database& db, Statement& docids) {
+  std::vector<std::int64_t> found;
+  while (docids.step()) found.push_back(docids.integer(0));
+  for (std::int64_t d : found) unindex_docid(db, d);
+}
+
+}  // namespace
+
 void unindex_item_children(Database& db, std::int64_t item_row) {
-  Statement st = db.prepare("DELETE FROM search WHERE docid IN (SELECT id * 4 + 3 FROM attachments WHERE item_id = ?1)");
+  Statement st = db.prepare("SELECT id * 4 + 3 FROM attachments WHERE item_id = ?1");
   st.bind(1, item_row);
-  st.step();
+  unindex_all(db, st);
 }
 
 void unindex_checklist_children(Database& db, std::int64_t checklist_row) {
   Statement att = db.prepare(
-      "DELETE FROM search WHERE docid IN (SELECT a.id * 4 + 3 FROM attachments a "
-      "JOIN items i ON i.id = a.item_id WHERE i.checklist_id = ?1)");
+      "SELECT a.id * 4 + 3 FROM attachments a JOIN items i ON i.id = a.item_id WHERE i.checklist_id = ?1");
   att.bind(1, checklist_row);
-  att.step();
-  Statement items = db.prepare("DELETE FROM search WHERE docid IN (SELECT id * 4 + 2 FROM items WHERE checklist_id = ?1)");
+  unindex_all(db, att);
+  Statement items = db.prepare("SELECT id * 4 + 2 FROM items WHERE checklist_id = ?1");
   items.bind(1, checklist_row);
-  items.step();
+  unindex_all(db, items);
 }
 
 std::size_t Search::rebuild(const Progress& progress) {
@@ -669,7 +853,10 @@ std::size_t Search::rebuild(const Progress& progress) {
 }
 
 std::size_t Search::rebuild_in_transaction(const Progress& progress) {
-  db_->exec("DELETE FROM search");
+  // With secure_delete, the pages these free are zeroed.
+  db_->exec("DELETE FROM search_postings");
+  db_->exec("DELETE FROM search_terms");
+  db_->exec("DELETE FROM search_docs");
   constexpr const char* kRows[] = {"SELECT id FROM entries", "SELECT id FROM checklists",
                                    "SELECT id FROM items", "SELECT id FROM attachments"};
   // Every row first, so that the total is known before the first record.
@@ -685,14 +872,28 @@ std::size_t Search::rebuild_in_transaction(const Progress& progress) {
   const std::uint64_t step = std::max<std::uint64_t>((total + 999) / 1000, 1);
   std::uint64_t n = 0;
   if (progress && total > 0) progress(0, total);  // none: the one call below is 0 of 0
+  Statement ins = db_->prepare("INSERT INTO search_docs(docid, terms, pending) VALUES (?1, ?2, 1)");
+  std::vector<PendingDoc> batch;
   for (int k = 0; k < 4; ++k) {
     for (auto r : rows[k]) {
-      index_from_db(*db_, static_cast<RecordKind>(k), r);
+      auto kind = static_cast<RecordKind>(k);
+      PendingDoc d{search_docid(kind, r), search_terms(record_text(*db_, kind, r))};
+      ins.reset();
+      ins.bind(1, d.docid).bind(2, d.terms);
+      ins.step();
+      batch.push_back(std::move(d));
+      if (batch.size() == kRebuildBatch) {
+        write_postings(*db_, batch);
+        batch.clear();
+      }
       ++n;
       if (progress && n % step == 0 && n < total) progress(n, total);
     }
   }
-  db_->exec("INSERT INTO search(search) VALUES ('optimize')");
+  write_postings(*db_, batch);
+  Statement stats = db_->prepare("UPDATE search_stats SET docs = ?1 WHERE id = 1");
+  stats.bind(1, static_cast<std::int64_t>(n));
+  stats.step();
   if (progress) progress(total, total);
   return static_cast<std::size_t>(n);
 }
@@ -704,32 +905,11 @@ std::vector<SearchHit> Search::find(const std::string& query, const SearchOption
   bool entry_filters = o.tag || o.since || o.until;
   int kinds = (o.entries ? 1 : 0) | (o.checklists && !entry_filters ? 14 : 0);
   if (kinds == 0) return {};
-  // A query of one phrase without entry filters is ranked in C++
-  // (rank_one_phrase); any other by one of two fixed statements: the kinds
-  // are a bit mask, and the entry filters are NULL when not given. Without entry filters no entry row is read (each
-  // would be a page to decrypt per match, the bulk of a common word's cost).
-  // No ORDER BY: SQLite would push every match through a sorter (for a word
-  // in 60,000 records, three times the cost of finding and scoring them);
-  // the best `limit` are kept as the rows come (BestOf) instead.
-  static constexpr char kPlain[] =
-      "SELECT s.docid, folio_rank(matchinfo(search, 'pcnx')) AS score FROM search s "
-      "WHERE search MATCH ?1 AND ((?2 >> (s.docid % 4)) & 1) = 1 "
-      "AND (?7 IS NULL OR s.docid NOT IN (SELECT docid FROM search WHERE search MATCH ?7))";
-  static constexpr char kFiltered[] =
-      "SELECT s.docid, folio_rank(matchinfo(search, 'pcnx')) AS score FROM search s "
-      "JOIN entries e ON e.id = s.docid / 4 "
-      "WHERE search MATCH ?1 AND s.docid % 4 = 0 "
-      "AND (?3 IS NULL OR e.created >= ?3) AND (?4 IS NULL OR e.created < ?4) AND "
-      "  (?5 IS NULL OR EXISTS (SELECT 1 FROM entry_tags et JOIN tags t ON t.id = et.tag_id "
-      "                         WHERE et.entry_id = e.id AND t.name = ?5)) "
-      "AND (?7 IS NULL OR s.docid NOT IN (SELECT docid FROM search WHERE search MATCH ?7)) "
-      "AND ?2 = ?2";
-  Ranked ranked;
-  if (!entry_filters && c.phrases == 1) {
-    ranked = rank_one_phrase(*db_, c, kinds, o.limit, o.scores);
-  } else {
-    ranked = rank_in_sql(*db_, c, o, kinds, entry_filters ? kFiltered : kPlain);
-  }
+  Corpus corpus = read_corpus(*db_);
+  const Phrase& first = c.groups[0][0];
+  const bool one_word = c.groups.size() == 1 && c.groups[0].size() == 1 && first.terms.size() == 1 && !first.prefix;
+  Ranked ranked = one_word && !entry_filters ? rank_one_word(*db_, c, corpus, kinds, o.limit)
+                                             : rank_all(*db_, c, corpus, o, kinds);
   // The statements for the hits, each prepared once and reused.
   static constexpr const char* kMetaSql[] = {
       "SELECT uid, coalesce(title, ''), '', created, body FROM entries WHERE id = ?1",

@@ -20,8 +20,6 @@ constexpr std::size_t kRawKeySize = 32;
 
 }  // namespace
 
-void register_rank_function(sqlite3* db);
-
 namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
@@ -108,6 +106,14 @@ Statement& Statement::bind(int index, std::string_view text) {
 
 Statement& Statement::bind(int index, std::int64_t value) {
   int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK) throw_sqlite(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  // A null data() would bind SQL NULL; an empty BLOB must stay x''.
+  const char* data = bytes.data() != nullptr ? bytes.data() : "";
+  int rc = sqlite3_bind_blob(stmt_, index, data, static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) throw_sqlite(db_, rc, "bind");
   return *this;
 }
@@ -199,8 +205,6 @@ Database Database::open(const std::filesystem::path& file, const Secret& key, Mo
 
   rc = sqlite3_key(raw, key_text.data(), static_cast<int>(key_text.size()));
   if (rc != SQLITE_OK) throw_sqlite(raw, rc, "key");
-
-  register_rank_function(raw);
 
   // folio never reads a database from outside the vault: no ATTACH at all.
   sqlite3_limit(raw, SQLITE_LIMIT_ATTACHED, 0);

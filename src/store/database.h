@@ -30,6 +30,7 @@ class Statement {
 
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, std::int64_t value);
+  Statement& bind_blob(int index, std::string_view bytes);
   Statement& bind_null(int index);
 
   // Runs one step: true if a row is ready, false when done. Throws Error.

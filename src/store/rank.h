@@ -1,8 +1,8 @@
 // folio's ranking of search hits: a BM25-style weight of each phrase of a
-// query in each column of a record, without length normalisation. The SQL
-// function folio_rank(matchinfo(search, 'pcnx')) sums it over a row's
-// phrases and columns; Search::find computes it in C++ for a query of one
-// phrase (src/search/search.cpp).
+// query in a record, without length normalisation; a record's score is the
+// sum over the query's phrases (src/search/search.cpp). The same figures as
+// schema 4's SQL function over FTS4's matchinfo, so scores did not change
+// with schema 5.
 #pragma once
 
 namespace folio {

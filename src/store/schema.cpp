@@ -117,23 +117,63 @@ constexpr char kVersion4[] = R"sql(
   PRAGMA user_version = 4;
 )sql";
 
+// Version 5: a postings index in place of FTS4 (docs/FORMAT.md, "Schema
+// version 5"), so that removing a record deletes its own postings and
+// nothing else is rewritten. The upgrade drops the FTS4 tables (with
+// secure_delete their pages are zeroed) and rebuilds the index from the
+// records (AfterUpgrade).
+constexpr char kVersion5[] = R"sql(
+  DROP TABLE search_vocab;
+  DROP TABLE search;
+  CREATE TABLE search_docs (
+    docid   INTEGER PRIMARY KEY,
+    terms   TEXT NOT NULL,
+    pending INTEGER NOT NULL
+  );
+  CREATE INDEX search_docs_pending ON search_docs(docid) WHERE pending = 1;
+  CREATE TABLE search_terms (
+    id   INTEGER PRIMARY KEY,
+    term TEXT NOT NULL UNIQUE,
+    docs INTEGER NOT NULL
+  );
+  CREATE TABLE search_postings (
+    term_id INTEGER NOT NULL,
+    hits    INTEGER NOT NULL,
+    docid   INTEGER NOT NULL,
+    pos     BLOB NOT NULL,
+    PRIMARY KEY (term_id, hits DESC, docid DESC)
+  ) WITHOUT ROWID;
+  CREATE TABLE search_stats (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    docs INTEGER NOT NULL
+  );
+  INSERT INTO search_stats(id, docs) VALUES (1, 0);
+  PRAGMA user_version = 5;
+)sql";
+
 // kSteps[v] brings a database from version v to v + 1.
-constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4};
+constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
 static_assert(sizeof kSteps / sizeof kSteps[0] == kSchemaVersion);
 
-// The tables each version adds, FTS4's own shadow tables included.
+// The tables of each version: those it adds and those it drops, FTS4's own
+// shadow tables included.
 constexpr const char* kTables1[] = {"entries", "tags", "entry_tags"};
 constexpr const char* kTables2[] = {"checklists", "items", "attachments", "attachment_chunks",
                                     "entry_items", "templates", "template_items"};
 constexpr const char* kTables3[] = {"search", "search_content", "search_segments", "search_segdir",
                                     "search_docsize", "search_stat"};
 constexpr const char* kTables4[] = {"search_vocab"};
+constexpr const char* kTables5[] = {"search_docs", "search_terms", "search_postings", "search_stats"};
 struct Tables {
   const char* const* names;
   std::size_t count;
+  int dropped_in;  // the version that drops them; 0 if none has
 };
-constexpr Tables kTablesOf[] = {{kTables1, std::size(kTables1)}, {kTables2, std::size(kTables2)},
-                                {kTables3, std::size(kTables3)}, {kTables4, std::size(kTables4)}};
+constexpr Tables kTablesOf[] = {{kTables1, std::size(kTables1), 0},
+                                {kTables2, std::size(kTables2), 0},
+                                {kTables3, std::size(kTables3), 5},
+                                {kTables4, std::size(kTables4), 5},
+                                {kTables5, std::size(kTables5), 0}};
 static_assert(sizeof kTablesOf / sizeof kTablesOf[0] == kSchemaVersion);
 
 // user_version and the tables are written together, so they disagree only
@@ -146,20 +186,25 @@ void require_tables_of(Database& db, int version) {
   while (st.step()) present.insert(st.text(0));
   for (int v = 1; v <= kSchemaVersion; ++v) {
     const Tables& t = kTablesOf[v - 1];
+    const bool belongs = v <= version && (t.dropped_in == 0 || version < t.dropped_in);
     for (std::size_t i = 0; i < t.count; ++i) {
       const bool there = present.count(t.names[i]) != 0;
-      if (v <= version && !there) {
+      if (belongs && !there) {
         throw Error(Errc::corrupt,
                     trf("the vault database is damaged: its schema version is {0}, but the table '{1}' of "
                         "schema {2} is missing",
                         version, t.names[i], v),
                     tr("restore the vault folder from a backup"));
       }
-      if (v > version && there) {
+      if (!belongs && there) {
         throw Error(Errc::corrupt,
-                    trf("the vault database is damaged: its schema version is {0}, but it holds the table '{1}' "
-                        "of schema {2}",
-                        version, t.names[i], v),
+                    v <= version
+                        ? trf("the vault database is damaged: its schema version is {0}, but it holds the table "
+                              "'{1}' that schema {2} dropped",
+                              version, t.names[i], t.dropped_in)
+                        : trf("the vault database is damaged: its schema version is {0}, but it holds the table "
+                              "'{1}' of schema {2}",
+                              version, t.names[i], v),
                     tr("restore the vault folder from a backup"));
       }
     }

@@ -8,7 +8,7 @@
 
 namespace folio {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Runs inside the upgrade's transaction, with the version upgraded from, for
 // steps SQL alone cannot do (filling the search index).

@@ -199,7 +199,7 @@ std::pair<Database, std::size_t> open_database(const fs::path& dir, const std::v
   Database db = std::move(*opened);
   check_schema(db, [&db](int from) {
     if (const UpgradeNotice& notice = upgrade_notice()) notice(from, kSchemaVersion);
-    if (from < 4) Search(db).rebuild_in_transaction(upgrade_progress());
+    if (from < 5) Search(db).rebuild_in_transaction(upgrade_progress());
   });
   return {std::move(db), which};
 }

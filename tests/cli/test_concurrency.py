@@ -373,7 +373,8 @@ class UpgradeRaceTest(ConcurrencyTestCase):
         entries = [self.add(f"entry {n} about okapis\n") for n in range(20)]
         for _ in range(3):
             run_sql(self.vault, PASSPHRASE,
-                    "DROP TABLE IF EXISTS search_vocab; DROP TABLE IF EXISTS search; PRAGMA user_version = 2;")
+                    "DROP TABLE IF EXISTS search_postings; DROP TABLE IF EXISTS search_terms; "
+                    "DROP TABLE IF EXISTS search_docs; DROP TABLE IF EXISTS search_stats; PRAGMA user_version = 2;")
             procs = [self.start(*args, passphrase_file=self.pass_file)
                      for args in (["list"], ["search", "okapis"], ["add", "--text", "during"], ["list"])]
             results = [self.finish(p) for p in procs]
@@ -381,7 +382,7 @@ class UpgradeRaceTest(ConcurrencyTestCase):
                 self.assertOk(r)
             self.assertEqual(sum("upgrading the vault" in r.err for r in results), 1,
                              "one of them upgraded it" + "".join(r.describe() for r in results))
-            self.assertEqual(run_sql(self.vault, PASSPHRASE, "PRAGMA user_version;").split()[-1], "4")
+            self.assertEqual(run_sql(self.vault, PASSPHRASE, "PRAGMA user_version;").split()[-1], "5")
             self.assertEqual(len(self.json_of("search", "okapis", "--json")), len(entries))
         self.assertOk(self.folio("check"))
 

@@ -210,7 +210,7 @@ class SchemaVersionTest(DamageTestCase):
         self.entry = self.add("Entry before the damage.")
 
     def test_a_user_version_that_does_not_match_the_tables_exits_5(self):
-        for version in (1, 2, 3):
+        for version in (1, 2, 3, 4):
             with self.subTest(version=version):
                 run_sql(self.vault, PASSPHRASE, f"PRAGMA user_version = {version};")
                 before = self.snapshot()
@@ -219,7 +219,7 @@ class SchemaVersionTest(DamageTestCase):
                     self.assertDamaged(r, DAMAGE_WORDS + ("schema",))
                     self.assertIn("schema", r.err)
                     self.assertUnchanged(before)
-        run_sql(self.vault, PASSPHRASE, "PRAGMA user_version = 4;")
+        run_sql(self.vault, PASSPHRASE, "PRAGMA user_version = 5;")
         self.assertEqual(self.ids(), [self.entry])
 
     def test_a_missing_table_exits_5(self):

@@ -50,6 +50,7 @@ journal (which held encrypted pre-images of the changed pages); `rm --shred`
 is the answer to those (test_wipe.py).
 """
 
+import datetime
 import json
 import os
 import random
@@ -213,7 +214,12 @@ class ForensicTestCase(FolioTestCase):
         self.assertOk(r, "rm")
 
     def churn(self):
-        """Other inserts, edits and deletes, none of them with a marker."""
+        """Other inserts, edits and deletes, none of them with a marker. It
+        starts with `folio reindex`, which writes the postings of every record
+        (FORMAT.md, schema version 5): so a marker added before a churn is in
+        written postings, and the churn's own records are pending, and an rm
+        after it removes both kinds."""
+        self.assertOk(self.folio("reindex"), "reindex")
         n = self.churn_round = self.churn_round + 1
         fresh = [self.add(self.filler(600 + 900 * i, seed=n * 10 + i) + "\n",
                           "-t", f"churn{n}", "-t", "日常") for i in range(4)]
@@ -278,15 +284,16 @@ class ForensicTestCase(FolioTestCase):
         for form, pattern in marker.forms(plaintext=True).items():
             for at in find_all(exported, pattern):
                 note("plaintext export", form, f"byte {at}")
-        r = sqlcipher_run(plain, None, "CREATE VIRTUAL TABLE temp.vocab USING fts4aux(main, search);\n"
-                          "SELECT term FROM temp.vocab WHERE col = '*';")
-        self.assertEqual((r.returncode, r.stderr), (0, ""), "fts4aux lists the index terms")
-        vocabulary = r.stdout.splitlines()
+        # The index's vocabulary (FORMAT.md, schema version 5): the terms of
+        # written postings, and those of the records still pending.
+        r = sqlcipher_run(plain, None, "SELECT term FROM search_terms;\n"
+                          "SELECT terms FROM search_docs WHERE pending = 1;")
+        self.assertEqual((r.returncode, r.stderr), (0, ""), "the index's terms can be listed")
+        vocabulary = sorted({t for line in r.stdout.splitlines() for t in line.split(" ") if t})
         self.assertIn("gardenia58", vocabulary, "the vocabulary holds the live entry's terms")
         for term in vocabulary:
-            # A count term (FORMAT.md, schema version 4) holds the term too.
             if marker.latin.lower() in term or any(c in term for c in marker.han):
-                note("search index vocabulary", f"term {term}", "fts4aux")
+                note("search index vocabulary", f"term {term}", "search_terms or search_docs")
 
         # 4. What folio itself finds.
         for query in (marker.latin, marker.han):
@@ -336,11 +343,11 @@ class RmLeavesNothingTest(ForensicTestCase):
         self.assertOk(self.folio("edit", entry, "--title", f"Revised {m.text}", "--add-tag", "plans"))
         self.churn()
         self.assertFoundEverywhere(m)
-        # The marker is in the body many times, so the index also holds its
-        # count terms: gone too after rm.
-        vocabulary = self.scan(m)["search index vocabulary"]
-        self.assertTrue(any(t.startswith("term \u00b7" + m.latin.lower() + "\u00b7") for t in vocabulary),
-                        vocabulary)
+        # The marker's postings are written (the churn reindexed): its term
+        # has a search_terms row, gone too after rm.
+        r = sqlcipher_run(self.vault / "data", self.current_key(),
+                          f"SELECT docs FROM search_terms WHERE term = '{m.latin.lower()}';")
+        self.assertEqual((r.returncode, r.stderr, r.stdout.strip()), (0, "", "1"))
         self.rm(entry)
         self.assertGone(m)
         self.assertNotIn(entry, self.ids())
@@ -440,7 +447,8 @@ class TheScanSeesRemnantsTest(ForensicTestCase):
         self.assertFoundEverywhere(m)
         r = sqlcipher_run(self.vault / "data", self.current_key(),
                           "PRAGMA secure_delete = OFF;\n"
-                          f"DELETE FROM search WHERE docid = (SELECT id * 4 FROM entries WHERE uid = '{entry}');\n"
+                          f"DELETE FROM search_postings WHERE docid = (SELECT id * 4 FROM entries WHERE uid = '{entry}');\n"
+                          f"DELETE FROM search_docs WHERE docid = (SELECT id * 4 FROM entries WHERE uid = '{entry}');\n"
                           f"DELETE FROM entries WHERE uid = '{entry}';")
         self.assertEqual((r.returncode, r.stderr), (0, ""))
         self.assertNotIn(entry, self.ids())
@@ -452,6 +460,46 @@ class TheScanSeesRemnantsTest(ForensicTestCase):
             self.assertIn(form, hits.get("decrypted pages", {}),
                           "the body is still in a free page, and the page scan finds it")
 
+
+
+class RmAmongManyTest(ForensicTestCase):
+    """Issue 16: `rm` no longer rewrites the whole index, and still leaves
+    nothing. 10,000 entries (one `import`, so every record but the last few
+    has written postings), one of them holding a marker; after `rm` of that
+    entry no form of the marker is in any decrypted page, the export, the
+    index's vocabulary or a search."""
+
+    ENTRIES = 10000
+
+    def test_rm_among_10000_entries_leaves_no_term_in_any_page(self):
+        m = Marker("QuokkaManyZephyr4481", "鼶鼵鼴鼳")
+        start = datetime.datetime(2001, 1, 1)
+        entries = []
+        for i in range(self.ENTRIES):
+            when = start + datetime.timedelta(hours=i)
+            body = self.filler(300, seed=i)
+            if i == self.ENTRIES // 2:
+                body += f"\n{m.text}\n"
+            entries.append({"title": f"day {i}", "body": body, "date": when.strftime("%Y-%m-%d"),
+                            "time": when.strftime("%H:%M"), "tags": [], "starred": False})
+        src = self.tmp / "many.json"
+        src.write_text(json.dumps({"tags": {}, "entries": entries}, ensure_ascii=False), encoding="utf-8")
+        self.assertOk(self.folio("import", "--from", "jrnl-json", str(src), timeout=600), "import")
+        src.unlink()
+        self.assertFoundEverywhere(m)
+        r = sqlcipher_run(self.vault / "data", self.current_key(),
+                          f"SELECT docs FROM search_terms WHERE term = '{m.latin.lower()}';\n"
+                          "SELECT count(*) FROM search_docs WHERE pending = 0;")
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        self.assertEqual(r.stdout.split()[0], "1", "the marker's posting is written, not pending")
+        self.assertGreater(int(r.stdout.split()[1]), self.ENTRIES - 64)
+        r = self.folio("search", "--json", "--", m.latin)
+        self.assertOk(r)
+        hits = json.loads(r.out)
+        self.assertEqual(len(hits), 1)
+        self.rm(hits[0]["id"])
+        self.assertGone(m)
+        self.assertOthersIntact()
 
 
 class RebuiltPagesTest(ForensicTestCase):

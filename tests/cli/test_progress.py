@@ -73,17 +73,21 @@ class ReindexProgressTest(ProgressTestCase):
 
 
 class UpgradeProgressTest(ProgressTestCase):
-    """A vault of schema 3 (its count terms taken out, as test_search.py's
-    UpgradeFromSchema3Test makes one) is upgraded by the first command."""
+    """A vault of schema 3 (an FTS4 index of the same terms, as test_search.py's
+    UpgradeFromSchema3And4Test makes one) is upgraded by the first command."""
 
     def setUp(self):
         super().setUp()
-        run_sql(self.vault, PASSPHRASE, "DROP TABLE search_vocab; PRAGMA user_version = 3;")
+        run_sql(self.vault, PASSPHRASE,
+                "CREATE VIRTUAL TABLE search USING fts4(terms, tokenize=simple); "
+                "INSERT INTO search(docid, terms) SELECT docid, terms FROM search_docs; "
+                "DROP TABLE search_postings; DROP TABLE search_terms; DROP TABLE search_docs; "
+                "DROP TABLE search_stats; PRAGMA user_version = 3;")
 
     def test_the_upgrade_on_a_terminal_shows_a_percentage(self):
         r = self.folio_pty("list", "-n", "1", timeout=120)
         self.assertOk(r)
-        self.assertIn("upgrading the vault from schema 3 to 4", r.output, r.describe())
+        self.assertIn("upgrading the vault from schema 3 to 5", r.output, r.describe())
         self.assertShowsProgress(r.output, r.describe())
         again = self.folio_pty("list", "-n", "1")
         self.assertOk(again)
@@ -92,7 +96,7 @@ class UpgradeProgressTest(ProgressTestCase):
     def test_the_upgrade_without_a_terminal_prints_no_progress(self):
         r = self.folio("list", "-n", "1", timeout=120)
         self.assertOk(r)
-        self.assertIn("upgrading the vault from schema 3 to 4", r.err, r.describe())
+        self.assertIn("upgrading the vault from schema 3 to 5", r.err, r.describe())
         self.assertNoProgress(r.err, r.describe())
 
 

@@ -560,14 +560,14 @@ class RankingTest(SearchTestCase):
         self.assertEqual(self.found_plain("home", options=["--checklists"]),
                          self.found("home", options=["--checklists"]))
 
-    def test_a_one_word_search_reads_the_count_terms(self):
+    def test_a_one_word_search_reads_the_postings_in_key_order(self):
         # The entry holding "home" three times is the oldest; 600 newer ones
         # hold it twice (written with sqlcipher, then indexed by `folio
-        # reindex`: 600 `folio add` would be slow). With its count term taken
-        # out of the index by hand, a search that stops at the count terms no
-        # longer sees it, one that cannot stop there (a limit they cannot
-        # fill) still does: so the first reads only the count terms, as
-        # FORMAT.md says. `folio reindex` puts the count term back.
+        # reindex`: 600 `folio add` would be slow). FORMAT.md: the postings of
+        # a term are keyed most hits first, so a one-word search takes the
+        # first of them. With the oldest one's hits set to 2 by hand, its
+        # posting moves behind the 600 newer ones, and the best hit is the
+        # newest; `folio reindex` writes the postings again from the records.
         need_sqlcipher(self)
         thrice = self.add("home home home\n")
         run_sql(self.vault, PASSPHRASE, """
@@ -578,11 +578,11 @@ SELECT printf('h%07d', i), printf('2030-01-01T%02d:%02d:00Z', i / 60, i % 60),
         self.assertOk(self.folio("reindex"))
         newest = "h0000600"
         self.assertEqual(self.found_plain("home", options=["-n", "1"]), [thrice])
-        run_sql(self.vault, PASSPHRASE, "UPDATE search SET terms = 'home home home' "
-                                        "WHERE terms = 'home home home \u00b7home\u00b7z6';")
+        run_sql(self.vault, PASSPHRASE, "UPDATE search_postings SET hits = 2 WHERE hits = 3 AND "
+                                        "term_id = (SELECT id FROM search_terms WHERE term = 'home');")
         self.assertEqual(self.found_plain("home", options=["-n", "1"]), [newest])
         self.assertEqual(self.found("home", options=["-n", "1"]), [newest])
-        self.assertEqual(self.found_plain("home", options=["-n", "1000"])[0], thrice)
+        self.assertEqual(self.found_plain("home", options=["-n", "1000"])[-1], thrice)
         self.assertOk(self.folio("reindex"))
         self.assertEqual(self.found_plain("home", options=["-n", "1"]), [thrice])
         self.assertEqual(self.found("home", options=["-n", "1"]), [thrice])
@@ -673,7 +673,8 @@ class ReindexAndCheckTest(SearchTestCase):
     def test_reindex_rebuilds_an_emptied_index(self):
         need_sqlcipher(self)
         before = self.results()
-        run_sql(self.vault, PASSPHRASE, "DELETE FROM search;")
+        run_sql(self.vault, PASSPHRASE, "DELETE FROM search_postings; DELETE FROM search_terms; "
+                "DELETE FROM search_docs; UPDATE search_stats SET docs = 0;")
         self.assertEqual(self.found("visa"), [])
         self.assertOk(self.folio("reindex"))
         self.assertEqual(self.results(), before)
@@ -694,7 +695,50 @@ class ReindexAndCheckTest(SearchTestCase):
         self.assertEqual(sorted(p.name for p in self.vault.iterdir()), ["data", "header"])
 
 
-class UpgradeFromSchema2Test(SearchTestCase):
+# SQL that takes a vault folio just made (schema 5) back to an older schema,
+# its records kept: the tables of version 5's index dropped, and for 3 and 4
+# an FTS4 index of the same terms (version 4's count terms left out: the
+# upgrade rebuilds the index from the records anyway).
+DROP_V5 = ("DROP TABLE search_postings; DROP TABLE search_terms; DROP TABLE search_docs; "
+           "DROP TABLE search_stats; ")
+FTS4_FROM_V5 = ("CREATE VIRTUAL TABLE search USING fts4(terms, tokenize=simple); "
+                "INSERT INTO search(docid, terms) SELECT docid, terms FROM search_docs; ")
+BACK_TO = {
+    2: DROP_V5 + "PRAGMA user_version = 2;",
+    3: FTS4_FROM_V5 + DROP_V5 + "PRAGMA user_version = 3;",
+    4: FTS4_FROM_V5 + "CREATE VIRTUAL TABLE search_vocab USING fts4aux(search); " + DROP_V5
+       + "PRAGMA user_version = 4;",
+}
+V5_TABLES = ["search_docs", "search_postings", "search_stats", "search_terms"]
+FTS4_TABLES = ["search", "search_content", "search_docsize", "search_segdir", "search_segments",
+               "search_stat", "search_vocab"]
+
+
+class OldSchemaTestCase(SearchTestCase):
+
+    def user_version(self) -> int:
+        return int(run_sql(self.vault, PASSPHRASE, "PRAGMA user_version;").split()[-1])
+
+    def tables(self) -> List[str]:
+        return run_sql(self.vault, PASSPHRASE,
+                       "SELECT name FROM sqlite_master WHERE type = 'table';").split()
+
+    def back_to(self, version: int):
+        run_sql(self.vault, PASSPHRASE, BACK_TO[version])
+        self.assertEqual(self.user_version(), version)
+        present = set(self.tables())
+        self.assertEqual(present & set(V5_TABLES), set())
+        self.assertEqual(present >= {"search", "search_content"}, version >= 3)
+
+    def assertUpgraded(self):
+        self.assertEqual(self.user_version(), 5)
+        present = set(self.tables())
+        self.assertTrue(present >= set(V5_TABLES), present)
+        self.assertEqual(present & set(FTS4_TABLES), set())
+        self.assertOk(self.folio("check"))
+
+
+class UpgradeFromSchema2Test(OldSchemaTestCase):
     """A vault of schema version 2 (made here by removing the index and
     setting user_version back) is upgraded the first time folio opens it,
     and the upgrade indexes every existing record."""
@@ -707,79 +751,65 @@ class UpgradeFromSchema2Test(SearchTestCase):
         self.checklist_id = self.checklist("Passport 护照", "--description", "renewal")
         self.item_id = self.item("Passport 护照", "Photos 照片", "--notes", "biometric")
         self.attachment = self.attach(self.item_id, "扫描件.pdf")
-        run_sql(self.vault, PASSPHRASE, "DROP TABLE search_vocab; DROP TABLE search; PRAGMA user_version = 2;")
-        self.assertEqual(self.user_version(), 2)
-
-    def user_version(self) -> int:
-        return int(run_sql(self.vault, PASSPHRASE, "PRAGMA user_version;").split()[-1])
-
-    def tables(self) -> List[str]:
-        return run_sql(self.vault, PASSPHRASE,
-                       "SELECT name FROM sqlite_master WHERE type = 'table';").split()
+        self.back_to(2)
 
     def test_the_first_search_upgrades_and_finds_existing_records(self):
-        self.assertNotIn("search", self.tables())
+        self.assertNotIn("search_docs", self.tables())
         self.assertEqual(self.found("申请留学"), [self.study])
-        self.assertEqual(self.user_version(), 4)
-        self.assertIn("search", self.tables())
-        self.assertIn("search_vocab", self.tables())
+        self.assertUpgraded()
         self.assertEqual(self.found("签证"), [self.study])
         self.assertEqual(self.found("visa"), [self.english])
         self.assertEqual(self.found("renewal"), [self.checklist_id])
         self.assertEqual(self.found("biometric"), [self.item_id])
         self.assertEqual(self.found("扫描"), [self.attachment])
-        self.assertOk(self.folio("check"))
 
     def test_any_command_upgrades_and_later_changes_are_indexed(self):
         self.assertEqual(len(self.list_json()), 2)
-        self.assertEqual(self.user_version(), 4)
+        self.assertEqual(self.user_version(), 5)
         later = self.add("Written after the upgrade: okapi\n")
         self.assertEqual(self.found("okapi"), [later])
         self.assertEqual(self.found("照片"), [self.item_id])
 
 
-class UpgradeFromSchema3Test(SearchTestCase):
-    """A vault of schema version 3 (made here by taking the count terms out of
-    the index and dropping search_vocab) gets its index rebuilt with count
-    terms the first time folio opens it: a one-word search ranked from them
-    could otherwise miss records."""
+class UpgradeFromSchema3And4Test(OldSchemaTestCase):
+    """A vault of schema version 3 or 4 (an FTS4 index) gets version 5's
+    postings the first time folio opens it: the FTS4 tables are dropped
+    (with secure_delete, their pages zeroed), every record is indexed again,
+    and the results are those of a vault made at version 5."""
 
     def setUp(self):
         super().setUp()
         need_sqlcipher(self)
         self.by_count = {n: self.add(" ".join(["visa"] * n) + " 签证 签证\n") for n in (3, 1, 4, 2)}
-        run_sql(self.vault, PASSPHRASE,
-                "DROP TABLE search_vocab; "
-                "UPDATE search SET terms = substr(terms, 1, instr(terms, ' \u00b7') - 1) "
-                "WHERE instr(terms, ' \u00b7') > 0; "
-                "INSERT INTO search(search) VALUES ('optimize'); PRAGMA user_version = 3;")
-        self.assertEqual(self.count_terms(), 0)
-
-    def user_version(self) -> int:
-        return int(run_sql(self.vault, PASSPHRASE, "PRAGMA user_version;").split()[-1])
-
-    def count_terms(self, term: str = "") -> int:
-        """How many records have a count term (of `term`)."""
-        pattern = f"%\u00b7{term}\u00b7%" if term else "%\u00b7%"
-        return int(run_sql(self.vault, PASSPHRASE,
-                           f"SELECT count(*) FROM search WHERE terms LIKE '{pattern}';").split()[-1])
+        self.checklist_id = self.checklist("Passport 护照", "--description", "renewal visa")
+        self.before = {q: self.found(q) for q in ("visa", "签证", "renewal", "visa 签证", "\"visa visa\"", "vis*")}
+        self.assertTrue(all(self.before.values()), self.before)
 
     def test_the_upgrade_is_announced_once(self):
-        r = self.folio("list")
-        self.assertOk(r)
-        self.assertIn("upgrading the vault from schema 3 to 4", r.err)
-        r = self.folio("list")
-        self.assertOk(r)
-        self.assertNotIn("upgrading", r.err)
+        for version in (3, 4):
+            with self.subTest(version=version):
+                self.back_to(version)
+                r = self.folio("list")
+                self.assertOk(r)
+                self.assertIn(f"upgrading the vault from schema {version} to 5", r.err)
+                r = self.folio("list")
+                self.assertOk(r)
+                self.assertNotIn("upgrading", r.err)
 
-    def test_the_first_command_rebuilds_the_index_with_count_terms(self):
-        self.assertEqual(self.found_plain("visa", options=["--limit", "2"]),
-                         [self.by_count[4], self.by_count[3]])
-        self.assertEqual(self.user_version(), 4)
-        self.assertEqual(self.count_terms("visa"), 3)  # the entries holding it more than once
-        self.assertEqual(self.count_terms("签证"), 4)
-        self.assertEqual(self.found_plain("签证"), self.found("签证"))
-        self.assertOk(self.folio("check"))
+    def test_the_first_command_rebuilds_the_index_as_postings(self):
+        for version in (3, 4):
+            with self.subTest(version=version):
+                self.back_to(version)
+                self.assertEqual(self.found_plain("visa", options=["--limit", "2"]),
+                                 [self.by_count[4], self.by_count[3]])
+                self.assertUpgraded()
+                # Every record's postings are written by the upgrade, none pending.
+                out = run_sql(self.vault, PASSPHRASE,
+                              "SELECT count(*) FROM search_docs WHERE pending = 1; "
+                              "SELECT docs FROM search_terms WHERE term = 'visa'; "
+                              "SELECT docs FROM search_stats;").split()
+                self.assertEqual(out[-3:], ["0", "5", "5"])
+                self.assertEqual({q: self.found(q) for q in self.before}, self.before)
 
 
 if __name__ == "__main__":

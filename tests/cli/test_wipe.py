@@ -137,7 +137,8 @@ class RekeyTestCase(FolioTestCase):
         self.assertEqual(self.json_of("search", "--json", "秘密"), [])
         r = sqlcipher_run(self.vault / "data", key,
                           f"SELECT count(*) FROM entries WHERE uid = '{gone}' OR body LIKE '%Helianthus%';\n"
-                          "SELECT count(*) FROM search WHERE search MATCH 'helianthus';\n"
+                          "SELECT (SELECT count(*) FROM search_terms WHERE term = 'helianthus') + "
+                          "(SELECT count(*) FROM search_docs WHERE ' ' || terms || ' ' LIKE '% helianthus %');\n"
                           "SELECT count(*) FROM tags WHERE name = 'gone';")
         self.assertEqual((r.returncode, r.stderr), (0, ""))
         self.assertEqual(r.stdout.split(), ["0", "0", "0"], "sqlcipher finds no trace of the record")

@@ -9,8 +9,9 @@ Needs python3-nacl (libsodium) and the `sqlcipher` command-line tool
 (SQLCipher 3.4). The database key is fed to `sqlcipher` on standard input,
 never in argv, where other processes could read it.
 
-It reads schema version 4 (version 3 plus count terms in the search index),
-version 3 (version 2 plus the search index), version 2
+It reads schema version 5 (version 4 with the FTS4 index replaced by a
+postings index of folio's own), version 4 (version 3 plus count terms in the
+search index), version 3 (version 2 plus the search index), version 2
 (journal entries, checklists, items, attachments, entry-item links, saved
 templates) and version 1 (entries only). FORMAT.md says folio upgrades an
 older vault the first time it opens it, but a reader that never writes can
@@ -19,7 +20,9 @@ still read the older schemas.
 For the search index it has its own implementation of FORMAT.md's term
 rules (`search_terms`), so a test can check that the `terms` folio stored
 for each record are the ones the document says (`expected_search_index`
-against `read_search_index`).
+against `read_search_index`). For version 5 it also decodes every posting
+and checks the postings, `search_terms` and `search_stats` against
+`search_docs` (`check_search_postings`).
 
 As a command:
 
@@ -36,6 +39,10 @@ title, tags, body}, oldest first. WHAT is one of
     --search-index          the search index as stored: [{docid, kind, row,
                             terms, expected}], `expected` being the terms
                             FORMAT.md's rules give for the record's text
+    --search-postings       (schema version 5) checks the postings index
+                            against search_docs and prints a summary:
+                            {schema_version, docs, pending, terms, postings,
+                            positions, stats_docs}; exit 5 if it is wrong
     --all                   all of the above in one object
     --extract ATTACHMENT_ID OUT
                             writes an attachment's content to OUT (0600, not
@@ -94,8 +101,8 @@ DATABASE_KEY_MESSAGE = b"folio sqlcipher key v1"
 
 # "The database"
 PAGE_SIZE = 4096
-SCHEMA_VERSION = 4          # "PRAGMA user_version is the schema version, 4 here"
-SCHEMA_VERSIONS_READ = (1, 2, 3, 4)
+SCHEMA_VERSION = 5          # "PRAGMA user_version is the schema version", 5 now
+SCHEMA_VERSIONS_READ = (1, 2, 3, 4, 5)
 
 # "Schema version 2 (checklists)"
 CHUNK_SIZE = 1048576        # "1 MiB (1048576 bytes) each, the last one shorter"
@@ -488,13 +495,52 @@ class Database:
 
     @property
     def has_search_index(self) -> bool:
-        """Schema version 3 added the search index."""
+        """Schema version 3 added the search index: FTS4 in versions 3 and 4,
+        `search_docs` and its postings from version 5."""
         return self.version >= 3
 
     @property
+    def has_fts_index(self) -> bool:
+        """Versions 3 and 4 keep the index in the FTS4 table `search`;
+        version 5 drops it."""
+        return self.version in (3, 4)
+
+    @property
+    def has_search_vocab(self) -> bool:
+        """Version 4 added `search_vocab` (fts4aux); version 5 drops it."""
+        return self.version == 4
+
+    @property
+    def has_postings(self) -> bool:
+        """Version 5: search_docs, search_terms, search_postings, search_stats."""
+        return self.version >= 5
+
+    @property
     def has_count_terms(self) -> bool:
-        """Schema version 4 added count terms to the index's `terms`."""
-        return self.version >= 4
+        """Version 4 added count terms to the index's `terms`; version 5
+        stores the terms by version 3's rules again (its postings' key order
+        does what the count terms did)."""
+        return self.version == 4
+
+    def tables(self) -> List[str]:
+        """The names of the tables (virtual ones included) in sqlite_master."""
+        rows = self.sql("SELECT 'T', hex(name) FROM sqlite_master WHERE type = 'table';")
+        return sorted(self.text(r[0]) for r in _rows(rows, "T", 2))
+
+    def search_tables(self) -> Tuple[List[str], List[str]]:
+        """(missing, extra): the search tables this version must have and
+        lacks, and those of another version it has. FORMAT.md: a vault whose
+        user_version does not match its tables is damaged."""
+        have = set(self.tables())
+        want = set()
+        if self.has_fts_index:
+            want.add(FTS_TABLE)
+        if self.has_search_vocab:
+            want.add(VOCAB_TABLE)
+        if self.has_postings:
+            want |= set(POSTINGS_TABLES)
+        every = {FTS_TABLE, VOCAB_TABLE} | set(POSTINGS_TABLES)
+        return sorted(want - have), sorted((have & every) - want)
 
     def sql(self, sql: str) -> List[List[str]]:
         return run_sql(self.data_path, self.key, sql)
@@ -845,6 +891,8 @@ def extract_attachment(data_path: str, key: bytes, attachment: str, out: str) ->
 # terms folio stored can be compared with the ones the document gives.
 
 KIND_ENTRY, KIND_CHECKLIST, KIND_ITEM, KIND_ATTACHMENT = 0, 1, 2, 3
+FTS_TABLE = "search"                # versions 3 and 4
+VOCAB_TABLE = "search_vocab"        # version 4 (fts4aux, stores nothing)
 RECORD_KINDS = {KIND_ENTRY: "entry", KIND_CHECKLIST: "checklist",
                 KIND_ITEM: "item", KIND_ATTACHMENT: "attachment"}
 
@@ -1012,12 +1060,15 @@ def expected_search_index(data_path: str, key: bytes) -> Dict[int, str]:
 
 
 def read_search_index(data_path: str, key: bytes) -> Dict[int, str]:
-    """docid -> `terms`, as stored. A version-1 or 2 vault has no index:
+    """docid -> `terms`, as stored: the FTS4 table `search` in versions 3
+    and 4, `search_docs` in version 5. A version-1 or 2 vault has no index:
     Damaged is not raised for that, an empty dict is returned."""
     db = Database(data_path, key)
     if not db.has_search_index:
         return {}
-    rows = db.sql("SELECT 'S', docid, hex(terms) FROM search;")
+    # Version 5 keeps each record's terms in search_docs, pending or not.
+    table = DOCS_TABLE if db.has_postings else FTS_TABLE
+    rows = db.sql(f"SELECT 'S', docid, hex(terms) FROM {table};")
     index = {}
     for row in _rows(rows, "S", 3):
         index[_integer(row[0], "a docid")] = db.text(row[1])
@@ -1035,6 +1086,367 @@ def search_index_report(data_path: str, key: bytes) -> List[dict]:
         report.append({"docid": docid, "kind": RECORD_KINDS[docid % 4], "row": docid // 4,
                        "terms": stored.get(docid), "expected": expected.get(docid)})
     return report
+
+
+# --- schema version 5: the postings index -------------------------------------
+#
+# Version 5 drops `search` (with FTS4's shadow tables) and `search_vocab`.
+# Each record has one `search_docs` row holding its terms (version 3's rules,
+# no count terms). A record that is not pending has one posting per distinct
+# term: (term id, how many times it holds the term, docid, the positions).
+# `search_terms` names the terms the postings use, with how many postings use
+# each; `search_stats` counts the rows of search_docs.
+
+DOCS_TABLE = "search_docs"
+TERMS_TABLE = "search_terms"
+POSTINGS_TABLE = "search_postings"
+STATS_TABLE = "search_stats"
+POSTINGS_TABLES = (DOCS_TABLE, TERMS_TABLE, POSTINGS_TABLE, STATS_TABLE)
+PENDING_BATCH = 64   # "When 64 rows are pending, ... writes their postings"
+
+
+def leb128(n: int) -> bytes:
+    """Unsigned LEB128: 7 bits a byte, low bits first, the high bit set on
+    every byte but the last."""
+    if n < 0:
+        raise ValueError(f"LEB128 here is unsigned, not {n}")
+    out = bytearray()
+    while True:
+        low, n = n & 0x7F, n >> 7
+        if n:
+            out.append(low | 0x80)
+        else:
+            out.append(low)
+            return bytes(out)
+
+
+def unleb128_all(data: bytes) -> List[int]:
+    """Every number of a run of unsigned LEB128 values. Raises ValueError
+    when the last one is cut short, or when one is longer than it needs to be
+    (a last byte of 0 after others: no writer of LEB128 emits that)."""
+    numbers: List[int] = []
+    value = shift = length = 0
+    for byte in data:
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        length += 1
+        if byte & 0x80:
+            continue
+        if byte == 0 and length > 1:
+            raise ValueError(f"value {len(numbers)} is padded: {length} bytes ending in 0x00")
+        numbers.append(value)
+        value = shift = length = 0
+    if length:
+        raise ValueError(f"the last value is cut short ({length} bytes, each with the high bit set)")
+    return numbers
+
+
+def encode_positions(positions: List[int]) -> bytes:
+    """`pos`: the positions ascending, each as the difference from the one
+    before (the first from 0), in unsigned LEB128."""
+    out, before = bytearray(), 0
+    for p in positions:
+        out += leb128(p - before)
+        before = p
+    return bytes(out)
+
+
+def decode_positions(blob: bytes) -> List[int]:
+    """The positions `pos` holds. Raises ValueError unless they ascend
+    strictly (a delta of 0 is allowed only first: position 0)."""
+    positions, at = [], 0
+    for i, delta in enumerate(unleb128_all(blob)):
+        if i and delta == 0:
+            raise ValueError(f"delta {i} is 0: position {at} twice")
+        at += delta
+        positions.append(at)
+    return positions
+
+
+def term_positions(terms: str) -> Dict[str, List[int]]:
+    """term -> its 0-based positions in a `terms` string (split at single
+    spaces; '' has no terms), in order of first occurrence."""
+    found: Dict[str, List[int]] = {}
+    for i, term in enumerate(terms.split(" ") if terms else []):
+        found.setdefault(term, []).append(i)
+    return found
+
+
+def _typed(column: str) -> str:
+    """SQL printing a value of any type as `type:hex`, so that no value can
+    break the reader's parsing and a wrong type shows."""
+    return f"typeof({column}) || ':' || hex({column})"
+
+
+def _untyped(field: str, what: str) -> Tuple[str, bytes]:
+    kind, sep, value = field.partition(":")
+    if not sep:
+        raise Damaged(f"unexpected sqlcipher output for {what}: {field!r}")
+    return kind, bytes.fromhex(value)
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    docid: int
+    terms: str
+    pending: int
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    id: int
+    term: str
+    docs: int
+
+
+@dataclass(frozen=True)
+class Posting:
+    term_id: int
+    hits: int
+    docid: int
+    pos: bytes
+
+
+class _Typed:
+    """Reads `type:hex` fields, collecting the wrong types as problems."""
+
+    def __init__(self, db: Database, problems: List[str]) -> None:
+        self.db, self.problems = db, problems
+
+    def integer(self, field: str, what: str) -> int:
+        kind, raw = _untyped(field, what)
+        if kind != "integer":
+            self.problems.append(f"{what} is of type {kind}, not integer")
+            try:
+                return int(raw.decode("ascii", "replace"))
+            except ValueError:
+                return -1
+        return int(raw.decode("ascii"))
+
+    def text(self, field: str, what: str) -> str:
+        kind, raw = _untyped(field, what)
+        if kind != "text":
+            self.problems.append(f"{what} is of type {kind}, not text")
+        return self.db.text(raw.hex())
+
+    def blob(self, field: str, what: str) -> bytes:
+        kind, raw = _untyped(field, what)
+        if kind != "blob":
+            self.problems.append(f"{what} is of type {kind}, not blob")
+        return raw
+
+
+def record_docids(db: Database) -> List[int]:
+    """The docid of every record (entry, checklist, item, attachment)."""
+    sql = f"SELECT 'R', id * 4 + {KIND_ENTRY} FROM entries;"
+    if db.has_checklists:
+        sql += f"""
+SELECT 'R', id * 4 + {KIND_CHECKLIST} FROM checklists;
+SELECT 'R', id * 4 + {KIND_ITEM} FROM items;
+SELECT 'R', id * 4 + {KIND_ATTACHMENT} FROM attachments;"""
+    return sorted(_integer(r[0], "a docid") for r in _rows(db.sql(sql), "R", 2))
+
+
+def read_postings_index(data_path: str, key: bytes) -> Tuple[
+        List[SearchDoc], List[SearchTerm], List[Posting], List[Tuple[int, int]], List[str]]:
+    """The four version-5 tables as stored, read in one sqlcipher run:
+    (search_docs rows, search_terms rows, search_postings rows in key order,
+    search_stats rows as (id, docs), values of the wrong type as problems)."""
+    db = Database(data_path, key)
+    if not db.has_postings:
+        raise NotFound(f"schema version {db.version} has no postings index")
+    rows = db.sql(f"""
+SELECT 'D', docid, {_typed('terms')}, {_typed('pending')} FROM {DOCS_TABLE} ORDER BY docid;
+SELECT 'T', id, {_typed('term')}, {_typed('docs')} FROM {TERMS_TABLE} ORDER BY id;
+SELECT 'P', {_typed('term_id')}, {_typed('hits')}, {_typed('docid')}, {_typed('pos')}
+  FROM {POSTINGS_TABLE} ORDER BY term_id, hits DESC, docid DESC;
+SELECT 'S', {_typed('id')}, {_typed('docs')} FROM {STATS_TABLE};""")
+    problems: List[str] = []
+    typed = _Typed(db, problems)
+    docs = []
+    for row in _rows(rows, "D", 4):
+        docid = _integer(row[0], "a docid")
+        docs.append(SearchDoc(docid, typed.text(row[1], f"search_docs {docid}: terms"),
+                              typed.integer(row[2], f"search_docs {docid}: pending")))
+    terms = []
+    for row in _rows(rows, "T", 4):
+        term_id = _integer(row[0], "a term id")
+        terms.append(SearchTerm(term_id, typed.text(row[1], f"search_terms {term_id}: term"),
+                                typed.integer(row[2], f"search_terms {term_id}: docs")))
+    postings = []
+    for n, row in enumerate(_rows(rows, "P", 5)):
+        what = f"posting {n}"
+        postings.append(Posting(typed.integer(row[0], what + ": term_id"),
+                                typed.integer(row[1], what + ": hits"),
+                                typed.integer(row[2], what + ": docid"),
+                                typed.blob(row[3], what + ": pos")))
+    stats = [(typed.integer(r[0], "search_stats: id"), typed.integer(r[1], "search_stats: docs"))
+             for r in _rows(rows, "S", 3)]
+    return docs, terms, postings, stats, problems
+
+
+def _postings_problems(records: List[int], docs: List[SearchDoc], terms: List[SearchTerm],
+                       postings: List[Posting], stats: List[Tuple[int, int]]) -> List[str]:
+    """Every way the four tables differ from what FORMAT.md says, given the
+    records' docids; [] when they are exactly right."""
+    problems: List[str] = []
+    by_docid = {d.docid: d for d in docs}
+    missing = sorted(set(records) - set(by_docid))
+    extra = sorted(set(by_docid) - set(records))
+    if missing:
+        problems.append(f"{len(missing)} records have no search_docs row (docids {missing[:10]})")
+    if extra:
+        problems.append(f"{len(extra)} search_docs rows name no record (docids {extra[:10]})")
+    positions_of: Dict[int, Dict[str, List[int]]] = {}
+    for d in docs:
+        if d.pending not in (0, 1):
+            problems.append(f"search_docs {d.docid}: pending is {d.pending}, not 0 or 1")
+        if d.terms and any(t == "" for t in d.terms.split(" ")):
+            problems.append(f"search_docs {d.docid}: terms {d.terms[:60]!r} are not "
+                            "separated by single spaces")
+        positions_of[d.docid] = term_positions(d.terms)
+
+    by_id: Dict[int, SearchTerm] = {}
+    first_id_of: Dict[str, int] = {}
+    for t in terms:
+        by_id[t.id] = t
+        if t.term in first_id_of:
+            problems.append(f"search_terms {first_id_of[t.term]} and {t.id} both hold "
+                            f"{t.term!r}: a term is UNIQUE")
+        else:
+            first_id_of[t.term] = t.id
+        if not t.term or " " in t.term:
+            problems.append(f"search_terms {t.id}: {t.term!r} is not a term")
+        if t.docs < 1:
+            problems.append(f"search_terms {t.id} ({t.term!r}): docs is {t.docs}, not >= 1")
+
+    used: Dict[int, int] = {}                 # term id -> postings
+    held: Dict[int, set] = {}                 # docid -> term texts of its postings
+    seen: Dict[Tuple[int, int], int] = {}     # (term id, docid) -> hits of the first
+    for p in postings:
+        where = f"posting (term_id {p.term_id}, hits {p.hits}, docid {p.docid})"
+        used[p.term_id] = used.get(p.term_id, 0) + 1
+        term = by_id.get(p.term_id)
+        if term is None:
+            problems.append(f"{where}: no search_terms row {p.term_id}")
+        doc = by_docid.get(p.docid)
+        if doc is None:
+            problems.append(f"{where}: no search_docs row {p.docid}")
+        elif doc.pending == 1:
+            problems.append(f"{where}: search_docs {p.docid} is pending, so has no postings")
+        if (p.term_id, p.docid) in seen:
+            problems.append(f"{where}: a second posting of the term for the record "
+                            f"(the first has hits {seen[(p.term_id, p.docid)]})")
+        else:
+            seen[(p.term_id, p.docid)] = p.hits
+        if p.hits < 1:
+            problems.append(f"{where}: hits is {p.hits}, not >= 1")
+        try:
+            positions = decode_positions(p.pos)
+        except ValueError as e:
+            problems.append(f"{where}: pos {p.pos.hex()} is not LEB128 deltas: {e}")
+            continue
+        if len(positions) != p.hits:
+            problems.append(f"{where}: pos holds {len(positions)} positions {positions[:10]}, "
+                            f"hits says {p.hits}")
+        if term is None or doc is None:
+            continue
+        held.setdefault(p.docid, set()).add(term.term)
+        actual = positions_of[p.docid].get(term.term)
+        if actual is None:
+            problems.append(f"{where}: search_docs {p.docid} does not hold {term.term!r}")
+        elif actual != positions:
+            problems.append(f"{where}: {term.term!r} stands at {actual[:10]} in search_docs "
+                            f"{p.docid}, pos says {positions[:10]}")
+        if actual is not None and len(actual) != p.hits:
+            problems.append(f"{where}: search_docs {p.docid} holds {term.term!r} "
+                            f"{len(actual)} times, hits says {p.hits}")
+
+    for d in docs:
+        if d.pending != 0:
+            continue
+        lacking = [t for t in positions_of[d.docid] if t not in held.get(d.docid, set())]
+        if lacking:
+            problems.append(f"search_docs {d.docid} is not pending but has no posting of "
+                            f"{len(lacking)} of its terms ({lacking[:10]})")
+    for t in terms:
+        n = used.get(t.id, 0)
+        if n == 0:
+            problems.append(f"search_terms {t.id} ({t.term!r}): no posting uses it")
+        elif n != t.docs:
+            problems.append(f"search_terms {t.id} ({t.term!r}): docs is {t.docs}, "
+                            f"{n} postings hold it")
+
+    waiting = sum(1 for d in docs if d.pending == 1)
+    if waiting >= PENDING_BATCH:
+        problems.append(f"{waiting} records are pending: at most {PENDING_BATCH - 1} are "
+                        f"between two commands (the {PENDING_BATCH}th's indexing writes them all)")
+    if len(stats) != 1:
+        problems.append(f"search_stats has {len(stats)} rows, not 1")
+    for stat_id, count in stats:
+        if stat_id != 1:
+            problems.append(f"search_stats row {stat_id}: the id is 1")
+        if count != len(docs):
+            problems.append(f"search_stats.docs is {count}, search_docs has {len(docs)} rows")
+    return problems
+
+
+def check_search_postings(data_path: str, key: bytes) -> dict:
+    """Checks a version-5 index as FORMAT.md says it must be: one search_docs
+    row per record; every posting's pos decodes to `hits` ascending positions,
+    the term's positions in its record's terms; a record that is not pending
+    has one posting per distinct term and a pending one none; search_terms
+    holds each used term once with `docs` its number of postings, and no
+    other; search_stats has the one row id 1 counting search_docs; at most
+    63 records are pending. Raises
+    Damaged naming what is wrong (the search tables of another version
+    included); returns a summary. A version without postings (1 to 4),
+    whose search tables are its own, gives {"schema_version": v,
+    "postings": None}."""
+    db = Database(data_path, key)
+    missing, extra = db.search_tables()
+    if missing or extra:
+        said = ([f"lacks {missing}"] if missing else []) + \
+            ([f"has {extra}, which it should not"] if extra else [])
+        raise Damaged(f"schema version {db.version}, but its search index "
+                      + " and ".join(said))
+    if not db.has_postings:
+        return {"schema_version": db.version, "postings": None}
+    docs, terms, postings, stats, problems = read_postings_index(data_path, key)
+    problems += _postings_problems(record_docids(db), docs, terms, postings, stats)
+    if problems:
+        more = f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
+        raise Damaged("the postings index is not what FORMAT.md says: "
+                      + "; ".join(problems[:10]) + more)
+    return {"schema_version": db.version, "docs": len(docs),
+            "pending": sum(1 for d in docs if d.pending == 1), "terms": len(terms),
+            "postings": len(postings), "positions": sum(p.hits for p in postings),
+            "stats_docs": stats[0][1]}
+
+
+def postings_sql(index: Dict[int, str], pending: Tuple[int, ...] = ()) -> str:
+    """For tests: SQL that fills the four (empty) version-5 tables as
+    FORMAT.md says from docid -> terms, the docids in `pending` left
+    pending. Term ids follow the terms' byte order."""
+    def text(value: str) -> str:
+        return f"CAST(X'{value.encode('utf-8').hex()}' AS TEXT)"
+
+    holders: Dict[str, List[Tuple[int, List[int]]]] = {}
+    for docid, terms in index.items():
+        if docid in pending:
+            continue
+        for term, positions in term_positions(terms).items():
+            holders.setdefault(term, []).append((docid, positions))
+    lines = [f"INSERT INTO {DOCS_TABLE} VALUES ({docid}, {text(terms)}, "
+             f"{1 if docid in pending else 0});" for docid, terms in sorted(index.items())]
+    for term_id, term in enumerate(sorted(holders, key=lambda t: t.encode("utf-8")), 1):
+        lines.append(f"INSERT INTO {TERMS_TABLE} VALUES ({term_id}, {text(term)}, "
+                     f"{len(holders[term])});")
+        for docid, positions in holders[term]:
+            lines.append(f"INSERT INTO {POSTINGS_TABLE} VALUES ({term_id}, {len(positions)}, "
+                         f"{docid}, X'{encode_positions(positions).hex()}');")
+    lines.append(f"INSERT INTO {STATS_TABLE} VALUES (1, {len(index)});")
+    return "\n".join(lines) + "\n"
 
 
 # --- the whole vault --------------------------------------------------------
@@ -1096,6 +1508,18 @@ class OpenVault:
 
     def record_texts(self) -> Dict[int, Tuple[int, int, str]]:
         return record_texts(self.data_path, self.database_key)
+
+    def search_docs(self) -> List[SearchDoc]:
+        """Version 5: the search_docs rows, with `pending`."""
+        return read_postings_index(self.data_path, self.database_key)[0]
+
+    def postings_index(self):
+        """Version 5: (docs, terms, postings, stats, wrongly typed values)."""
+        return read_postings_index(self.data_path, self.database_key)
+
+    def check_search_postings(self) -> dict:
+        """Raises Damaged unless the postings index is as FORMAT.md says."""
+        return check_search_postings(self.data_path, self.database_key)
 
     def everything(self) -> Dict[str, object]:
         """What --all prints."""
@@ -1159,7 +1583,7 @@ def _sealed_slot(params: bytes, key: bytes, salt: bytes, nonce: bytes, wrapping:
 
 def main(argv: List[str]) -> int:
     ap = argparse.ArgumentParser(description="Read a folio vault (FORMAT.md, "
-                                 "schema versions 1 to 4).")
+                                 "schema versions 1 to 5).")
     ap.add_argument("vault")
     ap.add_argument("--passphrase-file", required=True,
                     help="first line: the passphrase, or the recovery code")
@@ -1178,6 +1602,9 @@ def main(argv: List[str]) -> int:
     what.add_argument("--templates", action="store_true", help="the saved templates")
     what.add_argument("--search-index", action="store_true",
                       help="the search index, with the terms FORMAT.md gives")
+    what.add_argument("--search-postings", action="store_true",
+                      help="check the postings index (schema version 5) against "
+                      "search_docs and print a summary")
     what.add_argument("--all", action="store_true", help="all of it in one object")
     what.add_argument("--extract", nargs=2, metavar=("ATTACHMENT_ID", "OUT"),
                       help="write an attachment's content to OUT ('-': stdout)")
@@ -1201,6 +1628,8 @@ def main(argv: List[str]) -> int:
             result = vault.templates()
         elif args.search_index:
             result = search_index_report(vault.data_path, vault.database_key)
+        elif args.search_postings:
+            result = vault.check_search_postings()
         elif args.all:
             result = vault.everything()
         else:

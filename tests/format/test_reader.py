@@ -9,10 +9,12 @@ import dataclasses
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import unicodedata
 import unittest
 
@@ -162,7 +164,7 @@ class ReaderReadsAVaultFolioMade(unittest.TestCase):
         self.assertEqual(vault.slot_index, 0)
         info = vault.info()
         self.assertEqual(info.user_version, reader.SCHEMA_VERSION)
-        self.assertEqual(info.user_version, 4)
+        self.assertEqual(info.user_version, 5)
         self.assertEqual(info.encoding, "UTF-8")
         self.assertEqual(info.integrity, "ok")
 
@@ -325,9 +327,9 @@ class ReaderReadsChecklistsFolioMade(unittest.TestCase):
     def all_items(self):
         return [i for c in self.opened.checklists() for i in c["item_list"]]
 
-    def test_the_database_is_schema_version_4_and_intact(self):
+    def test_the_database_is_schema_version_5_and_intact(self):
         info = self.opened.info()
-        self.assertEqual((info.user_version, info.encoding, info.integrity), (4, "UTF-8", "ok"))
+        self.assertEqual((info.user_version, info.encoding, info.integrity), (5, "UTF-8", "ok"))
 
     def test_the_search_index_holds_the_terms_format_md_gives(self):
         stored, expected = self.opened.search_index(), self.opened.expected_search_index()
@@ -522,7 +524,7 @@ class ReaderReadsChecklistsFolioMade(unittest.TestCase):
         self.assertEqual(json.loads(proc.stdout.decode("utf-8")), self.opened.item(self.birth))
         proc = reader_command(self.vault, self.pass_file, args=["--all"])
         everything = json.loads(proc.stdout.decode("utf-8"))
-        self.assertEqual(everything["schema_version"], 4)
+        self.assertEqual(everything["schema_version"], 5)
         self.assertEqual(everything["checklists"], self.opened.checklists())
         self.assertEqual(everything["entries"], self.opened.entries())
 
@@ -715,7 +717,9 @@ class SearchIndexFolioWrote(unittest.TestCase):
             with self.subTest(docid=docid):
                 self.assertNotIn("  ", terms)
                 self.assertEqual(terms, terms.strip())
-                for term in terms.split(" "):
+                # Schema version 5 has no count terms (version 4's ·TERM·CODE).
+                self.assertNotIn(reader.COUNT_MARK, terms)
+                for term in terms.split(" ") if terms else []:
                     # A count term is ·TERM·CODE (schema version 4).
                     if term.startswith(reader.COUNT_MARK):
                         _, term, code = term.split(reader.COUNT_MARK)
@@ -777,6 +781,10 @@ class SearchIndexFollowsChanges(unittest.TestCase):
             self.assertTrue(stored[docid] == expected[docid],
                             f"after {step}: docid {docid}: "
                             + first_difference(stored[docid], expected[docid]))
+        try:
+            self.opened.check_search_postings()
+        except reader.Damaged as e:
+            self.fail(f"after {step}: {e}")
 
     def test_each_change_leaves_the_index_as_format_md_says(self):
         new = lambda *a, stdin=None: self.ws.new_id(self.vault, self.pass_file, list(a), stdin)  # noqa: E731
@@ -824,6 +832,434 @@ class SearchIndexFollowsChanges(unittest.TestCase):
         self.run_folio("reindex")
         self.assertEqual(self.opened.search_index(), before)
         self.assertIndexAsSpecified("reindex")
+        self.assertEqual(self.opened.check_search_postings()["pending"], 0,
+                         "reindex writes every posting")
+
+
+# --- schema version 5: the postings index ------------------------------------
+
+def version_5_sql() -> str:
+    """The tables of a version-5 vault: FORMAT.md's blocks 1 to 5 as the
+    upgrades run them."""
+    return FolioReadsHeadersWrittenFromTheSpec.spec_sql_of(5)
+
+
+def sqlcipher_missing():
+    if vaults.nacl_missing():
+        return "python3-nacl is missing"
+    if shutil.which("sqlcipher") is None:
+        return "the sqlcipher command-line tool is missing"
+    return None
+
+
+class PostingsCases:
+    """Changes made with the key to an index that checks out, each of which
+    check_search_postings must report, with a word of the message it must
+    give. Mixed into a TestCase that has `index()` (the postings index as
+    the reader reads it) and `tampered(sql)` (a copy changed by `sql`,
+    returned as an OpenVault-like object with check_search_postings)."""
+
+    def posting(self, min_hits=1):
+        """The posting with the most hits (at least `min_hits`)."""
+        _, _, postings, _, _ = self.index()
+        best = max(postings, key=lambda p: (p.hits, p.docid))
+        self.assertGreaterEqual(best.hits, min_hits, "the vault has a repeated term")
+        return best
+
+    @staticmethod
+    def key_of(p) -> str:
+        return f"term_id = {p.term_id} AND hits = {p.hits} AND docid = {p.docid}"
+
+    def assertDamaged(self, sql: str, says: str):
+        opened = self.tampered(sql)
+        with self.assertRaises(reader.Damaged) as caught:
+            opened.check_search_postings()
+        self.assertIn(says, str(caught.exception))
+        return opened, str(caught.exception)
+
+    def test_the_untouched_index_checks_out(self):
+        summary = self.tampered("SELECT 1;").check_search_postings()
+        self.assertGreater(summary["postings"], 0)
+
+    def test_one_more_hit_is_damage(self):
+        p = self.posting()
+        self.assertDamaged(f"UPDATE search_postings SET hits = hits + 1 WHERE {self.key_of(p)};",
+                           f"hits says {p.hits + 1}")
+
+    def test_one_hit_less_is_damage(self):
+        p = self.posting(min_hits=2)
+        self.assertDamaged(f"UPDATE search_postings SET hits = hits - 1 WHERE {self.key_of(p)};",
+                           f"hits says {p.hits - 1}")
+
+    def test_a_deleted_term_row_is_damage(self):
+        p = self.posting()
+        self.assertDamaged(f"DELETE FROM search_terms WHERE id = {p.term_id};",
+                           f"no search_terms row {p.term_id}")
+
+    def test_a_deleted_posting_is_damage(self):
+        p = self.posting()
+        self.assertDamaged(f"DELETE FROM search_postings WHERE {self.key_of(p)};",
+                           f"search_docs {p.docid} is not pending but has no posting of 1 of its terms")
+
+    def test_a_moved_position_is_damage(self):
+        p = self.posting()
+        positions = reader.decode_positions(p.pos)
+        moved = positions[:-1] + [positions[-1] + 1]
+        pos = reader.encode_positions(moved).hex()
+        self.assertDamaged(f"UPDATE search_postings SET pos = X'{pos}' WHERE {self.key_of(p)};",
+                           f"pos says {moved[:10]}")
+
+    def test_positions_that_do_not_decode_are_damage(self):
+        p = self.posting()
+        for pos, says in (("80", "cut short"), ("8000", "padded"), ("0000", "delta 1 is 0"),
+                          ("", "pos holds 0 positions")):
+            with self.subTest(pos=pos):
+                self.assertDamaged(f"UPDATE search_postings SET pos = X'{pos}' "
+                                   f"WHERE {self.key_of(p)};", says)
+
+    def test_positions_stored_as_text_are_damage(self):
+        p = self.posting()
+        self.assertDamaged(f"UPDATE search_postings SET pos = CAST(pos AS TEXT) "
+                           f"WHERE {self.key_of(p)};", "not blob")
+
+    def test_a_wrong_docs_count_is_damage(self):
+        p = self.posting()
+        self.assertDamaged(f"UPDATE search_terms SET docs = docs + 1 WHERE id = {p.term_id};",
+                           "postings hold it")
+
+    def test_a_term_no_posting_uses_is_damage(self):
+        self.assertDamaged("INSERT INTO search_terms (term, docs) VALUES ('orphanterm', 1);",
+                           "'orphanterm'): no posting uses it")
+
+    def test_a_wrong_stats_count_is_damage(self):
+        self.assertDamaged("UPDATE search_stats SET docs = docs + 1;", "search_stats.docs is")
+        self.assertDamaged("DELETE FROM search_stats;", "search_stats has 0 rows")
+
+    def test_a_pending_record_with_postings_is_damage(self):
+        p = self.posting()
+        self.assertDamaged(f"UPDATE search_docs SET pending = 1 WHERE docid = {p.docid};",
+                           f"search_docs {p.docid} is pending")
+        self.assertDamaged(f"UPDATE search_docs SET pending = 2 WHERE docid = {p.docid};",
+                           "not 0 or 1")
+
+    def test_a_record_without_its_row_is_damage(self):
+        p = self.posting()
+        self.assertDamaged(f"DELETE FROM search_postings WHERE docid = {p.docid};"
+                           f"DELETE FROM search_docs WHERE docid = {p.docid};"
+                           "UPDATE search_stats SET docs = docs - 1;",
+                           f"have no search_docs row (docids [{p.docid}])")
+
+    def test_a_posting_of_a_term_the_record_does_not_hold_is_damage(self):
+        docs, terms, postings, _, _ = self.index()
+        p = self.posting()
+        held = {q.term_id for q in postings if q.docid == p.docid}
+        other = [t for t in terms if t.id not in held][0]
+        self.assertDamaged(f"UPDATE search_postings SET term_id = {other.id} "
+                           f"WHERE {self.key_of(p)};", f"does not hold {other.term!r}")
+
+    def test_64_pending_records_are_damage(self):
+        """FORMAT.md: "The pending records are at most 63 between two
+        commands (the 64th's indexing writes them all)"."""
+        self.assertDamaged("DELETE FROM search_postings; DELETE FROM search_terms;"
+                           "UPDATE search_docs SET pending = 1;"
+                           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                           " WHERE i < 64) INSERT INTO search_docs"
+                           " SELECT 1000000 + i * 4, '', 1 FROM n;",
+                           "are pending: at most 63")
+
+    def test_an_fts4_table_in_a_version_5_vault_is_damage(self):
+        self.assertDamaged("CREATE VIRTUAL TABLE search USING fts4(terms, tokenize=simple);",
+                           "has ['search'], which it should not")
+
+
+class ScratchVault:
+    """An OpenVault-like object over a bare database file (no header)."""
+
+    def __init__(self, data_path: str, key: bytes) -> None:
+        self.data_path, self.database_key = data_path, key
+
+    def check_search_postings(self):
+        return reader.check_search_postings(self.data_path, self.database_key)
+
+
+@unittest.skipIf(sqlcipher_missing() is not None, sqlcipher_missing() or "")
+class PostingsWrittenByHand(PostingsCases, unittest.TestCase):
+    """A version-5 database written from FORMAT.md's tables alone (no folio,
+    no header): records of every kind, the postings written by
+    reader.postings_sql, two records pending. The reader's check passes
+    it and reports each change of PostingsCases."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="folio-postings-")
+        cls.key = os.urandom(32)
+        cls.data = os.path.join(cls.tmp.name, "data")
+        stamp = "'2026-03-01T08:30:00Z'"
+        vaults.sqlcipher_write(cls.data, cls.key, version_5_sql() + f"""
+PRAGMA user_version = 5;
+INSERT INTO entries VALUES (1, 'k7m2x9qa', {stamp}, {stamp}, '申请留学',
+  '我们决定申请留学签证。签证 签证 visa visa visa, the visa office.');
+INSERT INTO entries VALUES (2, 'z3p8c4wd', {stamp}, {stamp}, NULL, 'untitled, the the the end');
+INSERT INTO entries VALUES (3, 'q5r6s7t8', {stamp}, {stamp}, 'pending', 'not indexed yet 还没有');
+INSERT INTO entries VALUES (4, 'u9v2w3x4', {stamp}, {stamp}, NULL, '🙂 …');
+INSERT INTO tags VALUES (1, 'travel'), (2, '旅行');
+INSERT INTO entry_tags VALUES (1, 1), (1, 2), (2, 1);
+INSERT INTO checklists VALUES (1, 'c4v8n2pq', '签证 Visa', 'papers 材料', NULL, {stamp}, {stamp});
+INSERT INTO items VALUES (1, 'a1b2c3d4', 1, 1, 'Passport 护照', 'needed', NULL, NULL,
+  'copy, copy and copy', {stamp}, {stamp});
+INSERT INTO attachments VALUES (1, 'm9n8p7q6', 1, '扫描 scan.pdf', 'application/pdf', 0,
+  '{blake2b_256(b"")}', {stamp});
+""")
+        texts = reader.record_texts(cls.data, cls.key)
+        index = {docid: " ".join(reader.search_terms(text)) for docid, (_, _, text) in texts.items()}
+        cls.pending = (reader.search_docid(reader.KIND_ENTRY, 3),
+                       reader.search_docid(reader.KIND_ITEM, 1))
+        vaults.sqlcipher_write(cls.data, cls.key, reader.postings_sql(index, cls.pending))
+        cls.copies = 0
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def index(self):
+        return reader.read_postings_index(self.data, self.key)
+
+    def tampered(self, sql: str) -> ScratchVault:
+        type(self).copies += 1
+        copy = os.path.join(self.tmp.name, f"copy-{self.copies}")
+        shutil.copyfile(self.data, copy)
+        vaults.sqlcipher_write(copy, self.key, sql)
+        return ScratchVault(copy, self.key)
+
+    def test_the_hand_written_index_is_what_format_md_says(self):
+        summary = reader.check_search_postings(self.data, self.key)
+        self.assertEqual(summary["schema_version"], 5)
+        self.assertEqual((summary["docs"], summary["pending"], summary["stats_docs"]), (7, 2, 7))
+        self.assertEqual(reader.read_search_index(self.data, self.key),
+                         reader.expected_search_index(self.data, self.key),
+                         "version 5: the terms of version 3, no count terms")
+        docs, terms, postings, stats, problems = self.index()
+        self.assertEqual(problems, [])
+        self.assertEqual(stats, [(1, 7)])
+        by_docid = {d.docid: d for d in docs}
+        self.assertEqual(by_docid[reader.search_docid(reader.KIND_ENTRY, 4)].terms, "",
+                         "a record without terms has ''")
+        self.assertEqual(sorted(d.docid for d in docs if d.pending), sorted(self.pending))
+        visa = [t for t in terms if t.term == "visa"][0]
+        self.assertEqual(visa.docs, 2, "entry 1 and the checklist hold 'visa'")
+        held = [p for p in postings if p.term_id == visa.id]
+        self.assertEqual([(p.hits, p.docid) for p in held], [(4, 4), (1, 5)],
+                         "key order: most hits first")
+        self.assertEqual(reader.decode_positions(held[0].pos),
+                         [i for i, t in enumerate(by_docid[4].terms.split(" ")) if t == "visa"])
+
+    def test_leb128_is_seven_bits_a_byte_low_bits_first(self):
+        self.assertEqual(reader.leb128(0), b"\x00")
+        self.assertEqual(reader.leb128(127), b"\x7f")
+        self.assertEqual(reader.leb128(128), b"\x80\x01")
+        self.assertEqual(reader.leb128(300), b"\xac\x02")
+        self.assertEqual(reader.leb128(16384), b"\x80\x80\x01")
+        self.assertEqual(reader.encode_positions([0, 5, 133]), b"\x00\x05\x80\x01")
+        self.assertEqual(reader.encode_positions([2]), b"\x02", "the first from 0")
+        for n in (0, 1, 127, 128, 255, 16383, 16384, 2 ** 35 + 3):
+            self.assertEqual(reader.unleb128_all(reader.leb128(n) * 2), [n, n])
+        self.assertEqual(reader.decode_positions(b"\x00\x05\x80\x01"), [0, 5, 133])
+
+    def test_tables_of_another_version_are_damage(self):
+        """FORMAT.md: a vault whose user_version does not match its tables
+        is damaged."""
+        v5 = "has ['search_docs', 'search_postings', 'search_stats', 'search_terms']"
+        for version, says in ((4, "lacks ['search', 'search_vocab'] and " + v5),
+                              (3, "lacks ['search'] and " + v5), (2, v5), (1, v5)):
+            with self.subTest(version=version):
+                copy = self.tampered(f"PRAGMA user_version = {version};")
+                with self.assertRaises(reader.Damaged) as caught:
+                    copy.check_search_postings()
+                self.assertIn(says, str(caught.exception))
+
+
+@skip_unless_ready
+class PostingsFolioWrote(PostingsCases, unittest.TestCase):
+    """A vault made by folio (schema version 5): 70 entries in Chinese and
+    English, so that the first 64 have their postings written and the rest
+    are pending, some edited and removed, a checklist, an item and an
+    attachment. The postings must be what FORMAT.md says, `pending` must
+    follow the writing rule (64 pending are written at once), and every
+    change of PostingsCases made with the sqlcipher tool is reported."""
+
+    maxDiff = None
+    ADDS = 70
+
+    @staticmethod
+    def body(i: int) -> str:
+        if i % 2:
+            return (f"第{i}天。我们在上海申请留学签证，签证中心说签证要等。"
+                    f"uniqzh{i} 留学 留学 留学\n")
+        return (f"Day {i}: the visa office, the bank statement and the visa photos; "
+                f"visa visa. uniqen{i} " + "again " * (i % 5) + "\n")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ws = ws = Workspace()
+        cls.vault = vault = ws.path("vault")
+        cls.pass_file = pf = ws.secret_file(PASSPHRASE)
+        ws.init(vault, pf)
+        pending = []             # the records waiting for their postings, as FORMAT.md's rule says
+
+        def indexed(uid):
+            pending.append(uid)
+            if len(pending) == reader.PENDING_BATCH:
+                pending.clear()
+
+        def removed(uid):
+            if uid in pending:
+                pending.remove(uid)
+
+        cls.entries = []
+        for i in range(cls.ADDS):
+            title = None if i % 3 == 0 else (f"日记 {i}" if i % 2 else f"Journal {i}")
+            tags = ["旅行", "Travel"] if i % 4 == 0 else []
+            uid = ws.add(vault, pf, cls.body(i), title, tags)
+            cls.entries.append(uid)
+            indexed(("entry", uid))
+        run = lambda *a, stdin=None: ws.run(vault, pf, list(a), stdin=stdin)  # noqa: E731
+        new = lambda *a: ws.new_id(vault, pf, list(a))  # noqa: E731
+        cls.checklist = new("checklist", "new", "签证 Visa uniqchecklist")
+        indexed(("checklist", cls.checklist))
+        cls.item = new("item", "add", cls.checklist, "护照 Passport", "--notes", "copy copy 复印")
+        indexed(("item", cls.item))
+        cls.attachment = new("attach", cls.item, ws.write_file("扫描 scan.pdf", b"%PDF-1.4\n"))
+        indexed(("attachment", cls.attachment))
+        # Removed: two whose postings were written, one pending.
+        cls.removed = [cls.entries[5], cls.entries[40], cls.entries[66]]
+        for uid in cls.removed:
+            run("rm", "--yes", uid)
+            removed(("entry", uid))
+        # Edited ("removes it and indexes it again"): one written, one pending.
+        cls.edited = {cls.entries[10]: "新的正文 new body uniqedited10 edited edited\n",
+                      cls.entries[68]: "另一个 another new body uniqedited68\n"}
+        for uid, body in cls.edited.items():
+            run("edit", uid, "--stdin", stdin=body)
+            removed(("entry", uid))
+            indexed(("entry", uid))
+        run("edit", cls.entries[20], "--title", "新标题 retitled")
+        removed(("entry", cls.entries[20]))
+        indexed(("entry", cls.entries[20]))
+        cls.pending = list(pending)
+        cls.opened = reader.open_vault(vault, PASSPHRASE)
+        cls.copies = 0
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ws.cleanup()
+
+    def index(self):
+        return self.opened.postings_index()
+
+    def tampered(self, sql: str):
+        type(self).copies += 1
+        copy = self.ws.path(f"copy-{self.copies}")
+        shutil.copytree(self.vault, copy)
+        vaults.sqlcipher_write(os.path.join(copy, "data"), self.opened.database_key, sql)
+        return reader.open_vault(copy, PASSPHRASE)
+
+    def assertDamaged(self, sql, says):
+        opened, message = super().assertDamaged(sql, says)
+        vault = os.path.dirname(opened.data_path)
+        proc = reader_command(vault, self.pass_file, args=["--search-postings"])
+        self.assertEqual(proc.returncode, 5, proc.stderr.decode())
+        self.assertIn(says, proc.stderr.decode("utf-8"))
+        return opened, message
+
+    def docid_of(self, kind: str, uid: str) -> int:
+        table = {"entry": "entries", "checklist": "checklists", "item": "items",
+                 "attachment": "attachments"}[kind]
+        rows = reader.run_sql(self.opened.data_path, self.opened.database_key,
+                              f"SELECT 'U', id FROM {table} WHERE uid = '{uid}';")
+        found = [r for r in rows if r[0] == "U"]
+        self.assertEqual(len(found), 1, f"no {kind} {uid}")
+        kinds = {v: k for k, v in reader.RECORD_KINDS.items()}
+        return reader.search_docid(kinds[kind], int(found[0][1]))
+
+    def test_the_vault_is_version_5_without_fts4(self):
+        info = self.opened.info()
+        self.assertEqual((info.user_version, info.integrity), (5, "ok"))
+        db = reader.Database(self.opened.data_path, self.opened.database_key)
+        self.assertEqual(db.search_tables(), ([], []))
+        tables = db.tables()
+        self.assertFalse([t for t in tables if t.startswith("search") and
+                          t not in reader.POSTINGS_TABLES], tables)
+
+    def test_the_postings_are_what_format_md_says(self):
+        summary = self.opened.check_search_postings()
+        records = self.ADDS - len(self.removed) + 3
+        self.assertEqual((summary["docs"], summary["stats_docs"]), (records, records))
+        self.assertGreater(summary["postings"], 0)
+        self.assertGreater(summary["positions"], summary["postings"], "some terms repeat")
+
+    def test_pending_follows_the_rule_of_64(self):
+        docs = self.opened.search_docs()
+        pending = sorted(d.docid for d in docs if d.pending)
+        self.assertEqual(pending, sorted(self.docid_of(k, u) for k, u in self.pending))
+        self.assertLess(len(pending), reader.PENDING_BATCH)
+
+    def test_search_docs_hold_the_terms_of_version_3(self):
+        stored, expected = self.opened.search_index(), self.opened.expected_search_index()
+        self.assertEqual(sorted(stored), sorted(expected))
+        for docid in expected:
+            self.assertTrue(stored[docid] == expected[docid],
+                            f"docid {docid}: " + first_difference(stored[docid], expected[docid]))
+        self.assertFalse([t for t in stored.values() if reader.COUNT_MARK in t])
+
+    def test_no_term_of_a_removed_or_edited_text_stays(self):
+        docs, terms, _, _, _ = self.index()
+        words = {t.term for t in terms}
+        pending_words = {w for d in docs if d.pending for w in d.terms.split(" ")}
+        self.assertIn("uniqen12", words, "a posted record's word is a term")
+        for i in (5, 40, 10, 66, 68):   # removed or edited, posted or pending
+            word = f"uniqen{i}" if i % 2 == 0 else f"uniqzh{i}"
+            with self.subTest(word=word):
+                self.assertNotIn(word, words)
+                self.assertNotIn(word, pending_words)
+        # An edited record is indexed again: pending, so in search_docs only.
+        self.assertIn("uniqedited10", pending_words)
+        self.assertNotIn("uniqedited10", words, "a pending record has no postings")
+
+    def test_the_command_prints_the_check(self):
+        proc = reader_command(self.vault, self.pass_file, args=["--search-postings"])
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+        self.assertEqual(json.loads(proc.stdout.decode("utf-8")),
+                         self.opened.check_search_postings())
+
+    def test_search_finds_posted_and_pending_records(self):
+        for query, uid in (("uniqen12", self.entries[12]), ("uniqzh69", self.entries[69]),
+                           ("uniqedited68", self.entries[68]), ("uniqchecklist", self.checklist)):
+            with self.subTest(query=query):
+                hits = self.ws.run_json(self.vault, self.pass_file, ["search", query, "--json"])
+                self.assertEqual([h["id"] for h in hits], [uid])
+
+    def test_reindex_writes_every_posting(self):
+        copy = self.ws.path("reindexed")
+        shutil.copytree(self.vault, copy)
+        before = self.opened.search_index()
+        self.ws.run(copy, self.pass_file, ["reindex"])
+        opened = reader.open_vault(copy, PASSPHRASE)
+        summary = opened.check_search_postings()
+        self.assertEqual(summary["pending"], 0, "reindex writes all postings at once")
+        self.assertEqual(opened.search_index(), before)
+        # Removing records whose postings are written: an item with its
+        # attachment, then the checklist, then an entry.
+        for args in (["item", "rm", "--yes", self.item], ["checklist", "rm", "--yes", self.checklist],
+                     ["rm", "--yes", self.entries[12]]):
+            with self.subTest(args=args):
+                self.ws.run(copy, self.pass_file, args)
+                after = opened.check_search_postings()
+                self.assertEqual(after["pending"], 0)
+        self.assertEqual(after["docs"], summary["docs"] - 4)
+        _, terms, _, _, _ = opened.postings_index()
+        words = {t.term for t in terms}
+        for gone in ("uniqen12", "uniqchecklist", "复印"):
+            self.assertNotIn(gone, words)
 
 
 @skip_unless_ready
@@ -1128,8 +1564,14 @@ class FolioReadsHeadersWrittenFromTheSpec(unittest.TestCase):
         """The ```sql block under "Schema version N" in docs/FORMAT.md."""
         source = os.environ.get("FOLIO_SOURCE_DIR", os.path.join(HERE, "..", ".."))
         with open(os.path.join(source, "docs", "FORMAT.md"), encoding="utf-8") as f:
-            found = re.search(r"### Schema version %d[^\n]*\s+```sql\n(.*?)```" % version,
-                              f.read(), re.S)
+            doc = f.read()
+        # The section runs from its heading to the next heading of level 2
+        # or 3; its first ```sql block (version 5's stands under "#### Tables").
+        found = None
+        section = re.search(r"^### Schema version %d\b[^\n]*\n(.*?)(?=^#{2,3} |\Z)" % version,
+                            doc, re.S | re.M)
+        if section is not None:
+            found = re.search(r"```sql\n(.*?)```", section.group(1), re.S)
         if found is None:
             raise AssertionError(f"FORMAT.md has no ```sql block under 'Schema version {version}'")
         return found.group(1)
@@ -1163,7 +1605,7 @@ class FolioReadsHeadersWrittenFromTheSpec(unittest.TestCase):
         """Header: the worked example's slot. Database: the schema block of
         docs/FORMAT.md itself, created with the sqlcipher tool. It is a
         version-1 vault: the reader reads it as it is, and folio upgrades it
-        to version 3 when it opens it, filling the search index from the
+        to version 5 when it opens it, filling the search index from the
         entries."""
         import example
         vault = self.vault_from_the_spec("from-the-spec", self.format_md_schema(1) + """
@@ -1190,10 +1632,12 @@ INSERT INTO entry_tags VALUES (1, 1), (1, 2);
         self.assertEqual([(e["id"], e["title"]) for e in listed],
                          [("z3p8c4wd", None), ("k7m2x9qa", "春天")])
         # "An older vault is upgraded, in one transaction, the first time
-        # this folio opens it (to 3: the search index is created and filled)"
+        # this folio opens it": to 5, the search index created and filled,
+        # every posting written at once (nothing left pending).
         info = opened.info()
-        self.assertEqual((info.user_version, info.integrity), (4, "ok"))
+        self.assertEqual((info.user_version, info.integrity), (5, "ok"))
         self.assertIndexAsSpecified(opened)
+        self.assertPostingsAsSpecified(opened, pending=0)
         found = self.ws.run_json(vault, pass_file, ["search", "第二行", "--json"])
         self.assertEqual([(h["kind"], h["id"]) for h in found], [("entry", "k7m2x9qa")])
         found = self.ws.run_json(vault, pass_file, ["search", "花园", "--json"])
@@ -1246,19 +1690,55 @@ PRAGMA index_list('{table}');""")
                     info["foreign"].append(tuple(row[2:]))      # table, from, to, actions, match
                 elif part == "INDEXES":
                     index, unique = row[1], row[2]
-                    columns = [r[2] for r in reader.run_sql(data_path, key,
-                                                            f"PRAGMA index_info('{index}');")]
+                    partial = row[4] if len(row) > 4 else "0"
+                    # index_xinfo: seqno, cid, name, desc, coll, key. Only the
+                    # key columns, each with its order (search_postings has
+                    # hits DESC, docid DESC in its primary key).
+                    xinfo = reader.run_sql(data_path, key, f"PRAGMA index_xinfo('{index}');")
+                    key_columns = [r for r in xinfo if r[5] == "1"]
+                    columns = [r[2] for r in key_columns]
+                    order = ["DESC" if r[3] == "1" else "ASC" for r in key_columns]
                     # Automatic indexes are named by position; key them by content.
                     key_name = index if not index.startswith("sqlite_autoindex_") else \
                         "auto(" + ",".join(columns) + ")"
-                    info["indexes"][key_name] = (unique, columns)
+                    info["indexes"][key_name] = (unique, columns, order, partial)
             info["foreign"].sort()
+            # CHECK constraints (search_stats: id = 1) and the WHERE of partial
+            # indexes (search_docs_pending), from the CREATE statements, with
+            # comments and white space left out.
+            rows = reader.run_sql(data_path, key, f"""
+SELECT 'CREATE', hex(sql) FROM sqlite_master WHERE name = '{table}' AND sql IS NOT NULL;
+SELECT 'INDEX', hex(name), hex(sql) FROM sqlite_master
+ WHERE type = 'index' AND tbl_name = '{table}' AND sql IS NOT NULL;""")
+
+            def bare(sql_hex: str) -> str:
+                sql = re.sub(r"--[^\n]*", "", bytes.fromhex(sql_hex).decode("utf-8"))
+                return re.sub(r"\s+", "", sql)
+            info["checks"] = sorted(c for r in rows if r[0] == "CREATE"
+                                    for c in re.findall(r"CHECK\((.*?)\)", bare(r[1]), re.I))
+            info["partial"] = {bytes.fromhex(r[1]).decode("utf-8"):
+                               re.split(r"WHERE", bare(r[2]), 1, re.I)[1].lower()
+                               for r in rows if r[0] == "INDEX"
+                               and re.search(r"WHERE", bare(r[2]), re.I)}
             schema[table] = info
         return schema
 
     def spec_sql(self, up_to: int = reader.SCHEMA_VERSION) -> str:
-        """FORMAT.md's ```sql blocks of schema versions 1 to `up_to`."""
-        return "".join(self.format_md_schema(v) for v in range(1, up_to + 1))
+        """FORMAT.md's ```sql blocks of schema versions 1 to `up_to`, run in
+        order as the upgrades would. Version 5 drops version 3's `search`
+        and version 4's `search_vocab`: when its block does not say so with
+        DROP statements of its own, they are dropped here before it."""
+        return self.spec_sql_of(up_to)
+
+    @classmethod
+    def spec_sql_of(cls, up_to: int) -> str:
+        parts = []
+        for version in range(1, up_to + 1):
+            block = cls.format_md_schema(version)
+            if version == 5 and not re.search(r"\bDROP\s+TABLE\b", block, re.I):
+                parts.append(f"DROP TABLE {reader.VOCAB_TABLE};\nDROP TABLE {reader.FTS_TABLE};\n")
+            parts.append(block)
+        return "".join(parts)
 
     def spec_schema(self) -> dict:
         """schema_of() a database made from FORMAT.md's ```sql blocks (versions
@@ -1278,6 +1758,15 @@ PRAGMA index_list('{table}');""")
             with self.subTest(docid=docid):
                 self.assertEqual(stored[docid], expected[docid])
 
+    def assertPostingsAsSpecified(self, opened, pending=None):
+        """The postings index checks out against search_docs; `pending`
+        records are waiting for their postings, if given."""
+        summary = opened.check_search_postings()
+        self.assertEqual(summary["docs"], len(opened.expected_search_index()))
+        if pending is not None:
+            self.assertEqual(summary["pending"], pending)
+        return summary
+
     def test_folio_creates_the_schema_format_md_gives(self):
         key = reader.open_vault(self.source, "source passphrase").database_key
         self.assertEqual(self.schema_of(os.path.join(self.source, "data"), key),
@@ -1288,7 +1777,7 @@ PRAGMA index_list('{table}');""")
         an item in a state folio does not know (FORMAT.md: "a reader must
         keep and show a state it does not know"), an attachment in two
         chunks, a linked entry and a saved template. folio upgrades it to
-        version 4 and indexes every record."""
+        version 5 and indexes every record."""
         import example
         content = os.urandom(MiB + 5)
         digest = blake2b_256(content)
@@ -1345,9 +1834,10 @@ INSERT INTO template_items VALUES (1, 1, 'Passport 护照'), (1, 2, 'Visa');
         self.assertEqual(saved, [{"builtin": False, "name": "手写模板",
                                   "items": ["Passport 护照", "Visa"]}])
         self.assertEqual(opened.links(), [{"entry": "k7m2x9qa", "item": "a1b2c3d4"}])
-        # folio opened it read-write and upgraded it to version 4.
+        # folio opened it read-write and upgraded it to version 5.
         info = opened.info()
-        self.assertEqual((info.user_version, info.integrity), (4, "ok"))
+        self.assertEqual((info.user_version, info.integrity), (5, "ok"))
+        self.assertPostingsAsSpecified(opened, pending=0)
         self.assertEqual(self.schema_of(opened.data_path, opened.database_key),
                          self.spec_schema(), "the upgraded schema is FORMAT.md's")
         self.assertIndexAsSpecified(opened)
@@ -1359,6 +1849,92 @@ INSERT INTO template_items VALUES (1, 1, 'Passport 护照'), (1, 2, 'Visa');
             with self.subTest(query=query):
                 found = folio("search", query, "--json")
                 self.assertEqual([(h["kind"], h["id"]) for h in found], [(kind, record)])
+
+    def indexed_vault_from_the_spec(self, name: str, version: int, records: str):
+        """A version-3 or 4 vault written by hand from FORMAT.md: its blocks 1
+        to `version`, the `records` (SQL), and one FTS4 row per record with
+        the terms the reader's rules give (count terms in version 4).
+        Returns (vault, data path, database key)."""
+        import example
+        vault = self.vault_from_the_spec(name, self.spec_sql_of(version)
+                                         + f"PRAGMA user_version = {version};\n" + records)
+        data, key = os.path.join(vault, "data"), reader.database_key(example.DEK)
+        fts = "".join(f"INSERT INTO search (docid, terms) VALUES ({docid}, "
+                      f"CAST(X'{terms.encode('utf-8').hex()}' AS TEXT));\n"
+                      for docid, terms in reader.expected_search_index(data, key).items())
+        vaults.sqlcipher_write(data, key, "BEGIN;\n" + fts + "COMMIT;\n")
+        return vault, data, key
+
+    def test_folio_upgrades_version_3_and_4_vaults_written_from_format_md_alone(self):
+        """FTS4 rows (with count terms in version 4) as FORMAT.md says.
+        folio upgrades to version 5: the FTS4 tables are dropped, search_docs
+        holds version 3's terms, and every posting is written at once."""
+        import example
+        stamp = "'2026-03-01T08:30:00Z'"
+        records = f"""
+INSERT INTO entries VALUES (1, 'k7m2x9qa', {stamp}, {stamp}, '签证 签证', 'visa visa visa 签证');
+INSERT INTO entries VALUES (2, 'z3p8c4wd', {stamp}, {stamp}, NULL, 'the visa, once');
+INSERT INTO checklists VALUES (1, 'c4v8n2pq', '手写清单 by hand', NULL, NULL, {stamp}, {stamp});
+INSERT INTO items VALUES (1, 'a1b2c3d4', 1, 1, 'Passport 护照', 'needed', NULL, NULL,
+  'copy copy', {stamp}, {stamp});
+"""
+        for version in (3, 4):
+            with self.subTest(version=version):
+                vault, data, key = self.indexed_vault_from_the_spec(
+                    f"version-{version}-from-the-spec", version, records)
+                opened = reader.open_vault(vault, example.PASSPHRASE)
+                self.assertEqual(opened.info().user_version, version)
+                db = reader.Database(data, key)
+                self.assertEqual((db.has_fts_index, db.has_search_vocab, db.has_postings,
+                                  db.has_count_terms), (True, version == 4, False, version == 4))
+                self.assertEqual(db.search_tables(), ([], []), "the tables of its version")
+                self.assertEqual(opened.check_search_postings(),
+                                 {"schema_version": version, "postings": None})
+                self.assertEqual("·visa·z6" in opened.search_index()[4], version == 4,
+                                 "version 4's count terms, and only version 4's")
+                pass_file = self.ws.secret_file(example.PASSPHRASE)
+                found = self.ws.run_json(vault, pass_file, ["search", "visa", "--json"])
+                self.assertEqual(sorted(h["id"] for h in found), ["k7m2x9qa", "z3p8c4wd"])
+                info = opened.info()
+                self.assertEqual((info.user_version, info.integrity), (5, "ok"))
+                self.assertIndexAsSpecified(opened)
+                self.assertNotIn(reader.COUNT_MARK, " ".join(opened.search_index().values()))
+                summary = self.assertPostingsAsSpecified(opened, pending=0)
+                self.assertEqual(summary["docs"], 4)
+                self.assertEqual(self.schema_of(data, key), self.spec_schema(),
+                                 "the upgraded schema is FORMAT.md's")
+
+    def test_the_upgrade_writes_the_postings_of_more_than_2048_records(self):
+        """FORMAT.md: the upgrade writes "the postings of every 2,048 records
+        together": 2,100 entries (Chinese and English, each with a word of
+        its own and words all share) need two batches, and none is left
+        pending."""
+        import example
+        count = 2100
+        stamp = "'2026-03-01T08:30:00Z'"
+        uids = set()
+        rows = []
+        rng = random.Random(5)
+        while len(uids) < count:
+            uids.add("".join(rng.choice(reader.ENTRY_ID_ALPHABET) for _ in range(8)))
+        for i, uid in enumerate(sorted(uids), 1):
+            body = (f"第{i}篇日记：申请留学签证 uniq{i} visa" if i % 2 else
+                    f"Entry {i}, the visa office again and again uniq{i}")
+            rows.append(f"({i}, '{uid}', {stamp}, {stamp}, NULL, "
+                        f"CAST(X'{body.encode('utf-8').hex()}' AS TEXT))")
+        vault, data, key = self.indexed_vault_from_the_spec(
+            "many-from-the-spec", 4, "INSERT INTO entries VALUES\n" + ",\n".join(rows) + ";\n")
+        pass_file = self.ws.secret_file(example.PASSPHRASE)
+        found = self.ws.run_json(vault, pass_file, ["search", f"uniq{count}", "--json"])
+        self.assertEqual(len(found), 1)
+        opened = reader.open_vault(vault, example.PASSPHRASE)
+        self.assertEqual(opened.info().user_version, 5)
+        summary = self.assertPostingsAsSpecified(opened, pending=0)
+        self.assertEqual((summary["docs"], summary["stats_docs"]), (count, count))
+        _, terms, _, _, _ = opened.postings_index()
+        docs = {t.term: t.docs for t in terms}
+        self.assertEqual((docs["visa"], docs["uniq1"], docs["uniq2100"]), (count, 1, 1))
+        self.assertIndexAsSpecified(opened)
 
     def test_a_newer_schema_version_is_reported_as_such(self):
         secret = reader.passphrase_secret("schema")
