@@ -11,8 +11,8 @@
 //
 // synchronous = OFF for both, so that the figures are the CPU of writing
 // pages and not the disk's syncs (which the scrubber does not change).
-// Prints the median wall-clock time of each over the rounds, the pages
-// scrubbed, and the ratio on / off. Build and run:
+// Prints the median wall-clock and CPU time of each over the rounds, the
+// ratios on / off, and the pages scrubbed in one run. Build and run:
 //
 //   cmake --build build --target bench_scrub
 //   build/bench/bench_scrub --rounds 5 --dir /tmp
@@ -26,6 +26,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include <sys/resource.h>
 
 #include "folio/secret.h"
 #include "store/database.h"
@@ -103,10 +105,24 @@ void blob(const fs::path& file, int mib) {
   db.exec("COMMIT");
 }
 
-double seconds(void (*work)(const fs::path&, int), const fs::path& file, int n) {
+// CPU seconds (user + system) of this process: less disturbed by other load
+// than the wall clock, and the scrubber's cost is CPU.
+double cpu_now() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+struct Took {
+  double wall, cpu;
+};
+
+Took measure(void (*work)(const fs::path&, int), const fs::path& file, int n) {
   auto start = std::chrono::steady_clock::now();
+  double cpu = cpu_now();
   work(file, n);
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), cpu_now() - cpu};
 }
 
 double median(std::vector<double> v) {
@@ -139,21 +155,27 @@ int main(int argc, char** argv) {
   const Work works[] = {{"churn", churn, operations}, {"blob", blob, mib}};
   std::printf("rounds: %d (median), churn: %d operations, blob: %d MiB, synchronous = OFF\n\n", rounds,
               operations, mib);
-  std::printf("%-8s %12s %12s %10s %16s\n", "work", "off s", "on s", "on / off", "pages scrubbed");
+  std::printf("%-8s %10s %10s %9s %10s %10s %9s %15s\n", "work", "wall off", "wall on", "on/off", "CPU off",
+              "CPU on", "on/off", "pages scrubbed");
   try {
     for (const Work& w : works) {
-      std::vector<double> off, on;
+      std::vector<double> wall_off, wall_on, cpu_off, cpu_on;
       long scrubbed = 0;
       for (int k = 0; k < rounds; ++k) {
         set_page_scrubbing(false);
-        off.push_back(seconds(w.run, file, w.n));
+        Took off = measure(w.run, file, w.n);
         set_page_scrubbing(true);
         long before = scrubbed_page_count();
-        on.push_back(seconds(w.run, file, w.n));
+        Took on = measure(w.run, file, w.n);
         scrubbed = scrubbed_page_count() - before;
+        wall_off.push_back(off.wall);
+        wall_on.push_back(on.wall);
+        cpu_off.push_back(off.cpu);
+        cpu_on.push_back(on.cpu);
       }
-      std::printf("%-8s %12.3f %12.3f %9.2fx %16ld\n", w.name, median(off), median(on), median(on) / median(off),
-                  scrubbed);
+      std::printf("%-8s %10.3f %10.3f %8.2fx %10.3f %10.3f %8.2fx %15ld\n", w.name, median(wall_off),
+                  median(wall_on), median(wall_on) / median(wall_off), median(cpu_off), median(cpu_on),
+                  median(cpu_on) / median(cpu_off), scrubbed);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_scrub: %s\n", e.what());
