@@ -92,6 +92,16 @@ SearchOptions checklists_only() {
 
 const std::string kChinese = "我们在上海封控期间决定申请留学签证";
 
+// A fixed-seed generator, the same sequence on every platform: next(n) is
+// in [0, n).
+struct Lcg {
+  std::uint32_t seed;
+  std::uint32_t operator()(std::uint32_t below) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 8) % below;
+  }
+};
+
 }  // namespace
 
 // --- search_terms ----------------------------------------------------------------
@@ -421,11 +431,7 @@ TEST_CASE("a one-word search read from its postings gives the hits and scores of
   // records or most, with the kinds and an exclusion narrowing them, with
   // and without scores, and after records change and go.
   Fixture f;
-  std::uint32_t seed = 12345;
-  auto next = [&seed](std::uint32_t below) {
-    seed = seed * 1103515245u + 12345u;
-    return (seed >> 8) % below;
-  };
+  Lcg next{12345};
   const std::vector<std::string> words = {"home", "visa", "bank", "quokka", "签证", "上", "day"};
   auto text = [&] {
     std::string t;
@@ -710,11 +716,7 @@ TEST_CASE("every query form finds the records and scores that the records' own t
   // and some are pending (FORMAT.md, "Schema version 5"), checked before and
   // after the changes.
   Fixture f;
-  std::uint32_t seed = 2024;
-  auto next = [&seed](std::uint32_t below) {
-    seed = seed * 1103515245u + 12345u;
-    return (seed >> 8) % below;
-  };
+  Lcg next{2024};
   const std::vector<std::string> words = {"visa", "bank", "home", "okapi", "day", "banking",
                                           "签证", "上海", "学", "申请"};
   auto text = [&] {
