@@ -1,9 +1,17 @@
 #!/usr/bin/python3
 """Search-index layouts for a constant-time `folio rm` / `folio edit` (issue 16).
 
-Today every removal ends with an FTS4 'optimize', which rewrites the whole
-index so that no term of the deleted record survives in any page: O(N). This
-script measures a candidate, layout P, beside it:
+What it compares: schema 4's FTS4 index against layout P, the prototype of
+schema 5. It needs a vault that `folio reindex` fills with schema 4's FTS4
+index, so --bin must be a folio of schema 4 (built from commit 5552763 or
+earlier: since 3641d53 folio writes schema 5 and this script stops with an
+error saying so). Its FTS4 statements are its own (FTS4_RANK_SQL,
+FTS4_COUNT_SQL, FTS4_RM_SQL, as bench_search.py had them for schema 4);
+bench_search.py now measures schema 5 as folio writes it.
+
+Under schema 4 every removal ends with an FTS4 'optimize', which rewrites
+the whole index so that no term of the deleted record survives in any page:
+O(N). This script measures a candidate, layout P, beside it:
 
     search_terms(id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE)
     search_postings(term_id INTEGER, hits INTEGER, docid INTEGER, pos BLOB,
@@ -25,18 +33,18 @@ For each size (--sizes, default 1000,100000) it:
    folio stored (the `search` table's `terms`), sorted, in one transaction,
    streamed into one sqlcipher process; it reports the build time and the
    MiB the tables add to the file, and checks that P's top 20 and counts for
-   bench_search's QUERIES are FTS4's (RANK_SQL, COUNT_SQL);
+   bench_search's QUERIES are FTS4's (FTS4_RANK_SQL, FTS4_COUNT_SQL);
 3. times whole sqlcipher processes with the raw key and folio's pragmas
    (benchlib.FOLIO_PRAGMAS: secure_delete, journal DELETE; default
    synchronous), median and p90 of --runs runs after one warm-up, layouts
    that do the same work taking turns run by run (measure_alternately):
-   an empty process; today's `folio rm` (bench_search.RM_SQL: the row of
+   an empty process; schema 4's `folio rm` (FTS4_RM_SQL: the row of
    `search`, the entry, then 'optimize') against deleting one record's
    postings in P (one DELETE per distinct term, by the whole key), and the
    same P delete with `PRAGMA synchronous = OFF` (not what folio would run:
    it shows what the fsyncs cost); inserting one record's postings, and 64
    records' in one transaction (terms of real records, new docids); the top
-   20 for each query word (FTS4: RANK_SQL; P: ORDER BY hits DESC, docid DESC
+   20 for each query word (FTS4: FTS4_RANK_SQL; P: ORDER BY hits DESC, docid DESC
    LIMIT 20 through the term id) and the number of records holding it;
 4. checks that deleted terms do not survive in layout P's file: --stale-ops
    operations (60% adds of a record with 250 common and 5 unique terms, 40%
@@ -48,7 +56,7 @@ For each size (--sizes, default 1000,100000) it:
    bytes, are still in the file;
 5. prints the machine, the load at the start and the end, the command line,
    a table (size, operation, layout, median, p90, n) and the ratios: P's
-   delete at the largest size over the smallest, and against today's rm.
+   delete at the largest size over the smallest, and against schema 4's rm.
 
 It exits non-zero only when something does not work (a tool missing, a
 command failing, a check failing), never because of a figure.
@@ -75,7 +83,7 @@ from benchlib import (  # noqa: E402
     FOLIO_PRAGMAS, PASSPHRASE, BenchError, check_prerequisites, database_key, load_line,
     measure, measure_alternately, median, p90, print_preamble, run, sql, sqlcipher_cmd,
     sqlcipher_prelude, write_passphrase_file)
-import bench_search as bs  # noqa: E402  (the generator, the vault, the FTS4 statements)
+import bench_search as bs  # noqa: E402  (the generator, the vault, the queries)
 
 BATCH_ROWS = 400        # rows per multi-row INSERT when building (SQLite's limit is 500)
 FOLD = 64               # records inserted at once
@@ -95,6 +103,23 @@ P_COUNT_SQL = ("SELECT count(*) FROM search_postings WHERE term_id = "
 P_DELETE_ROW = "DELETE FROM search_postings WHERE term_id = {t} AND hits = {h} AND docid = {d};\n"
 P_INSERT_ROW = "INSERT INTO search_postings VALUES ({t}, {h}, {d}, X'{pos}');\n"
 SYNC_OFF = "PRAGMA synchronous = OFF;\n"
+
+# Schema 4's statements (bench_search.py had them until it moved to schema
+# 5). folio ranked with folio_rank(matchinfo(search, 'pcnx')), which the
+# sqlcipher tool lacks; for a one-phrase query it orders rows as h, the
+# phrase's hits in the row (the 4th u32 of the matchinfo blob, little-endian),
+# read here from its hex. Ties go to the larger docid, as in folio.
+FTS4_RANK_SQL = (
+    "SELECT docid, substr(mi, 31, 2) || substr(mi, 29, 2) || substr(mi, 27, 2) || substr(mi, 25, 2) "
+    "AS score FROM (SELECT docid, hex(matchinfo(search, 'pcnx')) AS mi FROM search "
+    "WHERE search MATCH '{match}' LIMIT -1) ORDER BY score DESC, docid DESC LIMIT " + str(bs.LIMIT))
+FTS4_COUNT_SQL = "SELECT count(*) FROM search WHERE search MATCH '{match}';\n"
+FTS4_RM_SQL = ("BEGIN IMMEDIATE;\n"
+               "DELETE FROM search WHERE docid = (SELECT id * 4 FROM entries WHERE uid = '{uid}');\n"
+               "DELETE FROM entries WHERE uid = '{uid}';\n"
+               "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM entry_tags);\n"
+               "INSERT INTO search(search) VALUES ('optimize');\n"
+               "COMMIT;\n")
 
 Posting = Tuple[int, int, int, str]  # term id, hits, docid, pos as hex
 
@@ -385,6 +410,12 @@ def bench_size(folio: str, root: str, n: int, args, pass_file: str) -> Dict:
     data = os.path.join(v["vault"], "data")
     today = os.path.join(root, f"today-{n}.db")
     layout_p = os.path.join(root, f"p-{n}.db")
+    fts4 = sql(data, key, "SELECT count(*) FROM sqlite_master WHERE name = 'search';\n",
+               "sqlcipher schema").strip()
+    if fts4 != "1":
+        raise BenchError(f"{data} has no FTS4 `search` table: {folio} writes schema 5. This script "
+                         "compares schema 4's FTS4 with layout P and needs a folio of schema 4 as "
+                         "--bin (commit 5552763 or earlier); bench_search.py measures schema 5")
     copy_data(data, today)
     copy_data(data, layout_p)
     print(f"bench: {n} entries: building layout P in {layout_p} ...", file=sys.stderr, flush=True)
@@ -407,10 +438,10 @@ def bench_size(folio: str, root: str, n: int, args, pass_file: str) -> Dict:
     df: Dict[str, int] = {}
     for _, word in bs.QUERIES:
         m = bs.match_expr(word)
-        fts_top = [l.split("|")[0] for l in check(today, bs.RANK_SQL.format(match=m) + ";\n",
+        fts_top = [l.split("|")[0] for l in check(today, FTS4_RANK_SQL.format(match=m) + ";\n",
                                                        "sqlcipher rank")]
         p_top = check(layout_p, P_TOP_SQL.format(term=m), "sqlcipher P top")
-        fts_n = check(today, bs.COUNT_SQL.format(match=m), "sqlcipher count")
+        fts_n = check(today, FTS4_COUNT_SQL.format(match=m), "sqlcipher count")
         p_n = check(layout_p, P_COUNT_SQL.format(term=m), "sqlcipher P count")
         if fts_top != p_top or fts_n != p_n:
             raise BenchError(f"layout P and FTS4 disagree on {word!r}: top 20 {p_top} / {fts_top}, "
@@ -443,7 +474,7 @@ def bench_size(folio: str, root: str, n: int, args, pass_file: str) -> Dict:
         return victims[kind].pop()
 
     def rm_today() -> None:
-        raw(today, bs.RM_SQL.format(uid=uids[pick("today")]), "sqlcipher rm (today)")
+        raw(today, FTS4_RM_SQL.format(uid=uids[pick("today")]), "sqlcipher rm (today)")
 
     def p_delete(kind: str, extra: str) -> None:
         d = pick(kind)
@@ -470,12 +501,12 @@ def bench_size(folio: str, root: str, n: int, args, pass_file: str) -> Dict:
     for label, word in bs.QUERIES:
         m = bs.match_expr(word)
         ft, pt = measure_alternately(
-            [lambda: raw(today, bs.RANK_SQL.format(match=m) + ";\n", "sqlcipher rank"),
+            [lambda: raw(today, FTS4_RANK_SQL.format(match=m) + ";\n", "sqlcipher rank"),
              lambda: raw(layout_p, P_TOP_SQL.format(term=m), "sqlcipher P top")], args.runs)
         rows.append((f"top 20: {word}", "FTS4", ft))
         rows.append((f"top 20: {word}", "P", pt))
         fc, pc = measure_alternately(
-            [lambda: raw(today, bs.COUNT_SQL.format(match=m), "sqlcipher count"),
+            [lambda: raw(today, FTS4_COUNT_SQL.format(match=m), "sqlcipher count"),
              lambda: raw(layout_p, P_COUNT_SQL.format(term=m), "sqlcipher P count")], args.runs)
         rows.append((f"records holding: {word}", "FTS4", fc))
         rows.append((f"records holding: {word}", "P", pc))
@@ -523,7 +554,7 @@ def print_report(results: List[Dict], stale: Optional[Dict], args) -> None:
           f"{BATCH_ROWS}-row INSERTs in key order; P MiB: what the two tables add to the file")
     print("  checked: P's top 20 and counts for " +
           ", ".join(f"{w} ({r['df'][w]} records at {r['n']})" for r in results[-1:]
-                    for _, w in bs.QUERIES) + " are FTS4's (RANK_SQL, COUNT_SQL)")
+                    for _, w in bs.QUERIES) + " are FTS4's (FTS4_RANK_SQL, FTS4_COUNT_SQL)")
     print("  EXPLAIN QUERY PLAN of P's top 20: " + " / ".join(results[-1]["plan"]))
     print()
     print(f"wall time of whole sqlcipher processes (raw key, folio's pragmas: secure_delete, "
@@ -558,9 +589,9 @@ def print_report(results: List[Dict], stale: Optional[Dict], args) -> None:
           f"{100 * (1 - off / p_hi):.0f}% less: the fsyncs of the commit")
     print()
     print("statements")
-    print("  FTS4 rm:   " + bs.RM_SQL.format(uid="<ID>").strip().replace("\n", " "))
-    print("  FTS4 top:  " + bs.RANK_SQL.format(match="<WORD>"))
-    print("  FTS4 n:    " + bs.COUNT_SQL.format(match="<WORD>").strip())
+    print("  FTS4 rm:   " + FTS4_RM_SQL.format(uid="<ID>").strip().replace("\n", " "))
+    print("  FTS4 top:  " + FTS4_RANK_SQL.format(match="<WORD>"))
+    print("  FTS4 n:    " + FTS4_COUNT_SQL.format(match="<WORD>").strip())
     print("  P schema:  " + P_SCHEMA.strip().replace("\n", "\n             "))
     print("  P delete:  BEGIN IMMEDIATE; " + P_DELETE_ROW.format(t="<T>", h="<H>", d="<D>").strip() +
           " (one per distinct term of the record) COMMIT;")
@@ -589,7 +620,7 @@ def print_report(results: List[Dict], stale: Optional[Dict], args) -> None:
 
 
 def main(argv: List[str]) -> int:
-    ap = argparse.ArgumentParser(description="Time today's FTS4 index against a postings layout "
+    ap = argparse.ArgumentParser(description="Time schema 4's FTS4 index against a postings layout "
                                              "(layout P) for delete, insert and search.")
     ap.add_argument("--sizes", default="1000,100000",
                     help="comma-separated numbers of entries (default: 1000,100000)")
