@@ -9,6 +9,7 @@ The vault's pages are found as docs/FORMAT.md ("Pages") describes them: page
 key) to read SQLite's header, which names the freelist; a freelist trunk page
 names its leaves."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -323,6 +324,50 @@ class HotJournalTest(DamageTestCase):
         os.rename(self.vault / "data-journal", self.vault / "data-journal.damaged")
         r = self.folio("check")
         self.assertNotEqual(r.rc, 70, r.describe())
+
+
+class SearchIndexDamageTest(DamageTestCase):
+    """A search index altered by someone else (docs/FORMAT.md, "Schema
+    version 5"): a missing posting, a posting whose positions do not decode.
+    The command that meets it says the index is damaged, exits 5 and changes
+    nothing; `folio reindex` rebuilds it from the records, and then all works."""
+
+    def setUp(self):
+        super().setUp()
+        # 64 entries: the 64th add writes every posting (none pending).
+        self.ids_made = [self.add(f"okapi day {i} at the 签证 office\n") for i in range(64)]
+        out = run_sql(self.vault, PASSPHRASE, "SELECT count(*) FROM search_docs WHERE pending = 1;")
+        self.assertEqual(out.split()[-1], "0")
+
+    def test_a_missing_posting_fails_rm_with_exit_5_and_reindex_repairs_it(self):
+        run_sql(self.vault, PASSPHRASE,
+                "DELETE FROM search_postings "
+                "WHERE term_id = (SELECT id FROM search_terms WHERE term = 'okapi') "
+                f"AND docid = (SELECT id * 4 FROM entries WHERE uid = '{self.ids_made[0]}');")
+        before = self.snapshot()
+        r = self.folio("rm", "--yes", self.ids_made[0])
+        self.assertDamaged(r, ("search index",))
+        self.assertIn("reindex", r.err)
+        self.assertUnchanged(before)
+        self.assertOk(self.folio("reindex"))
+        self.assertOk(self.folio("rm", "--yes", self.ids_made[0]))
+        self.assertNotIn(self.ids_made[0], self.ids())
+        self.assertOk(self.folio("check"))
+
+    def test_positions_that_do_not_decode_fail_a_phrase_search_with_exit_5(self):
+        # 0x80 alone: a LEB128 byte that promises another and ends.
+        run_sql(self.vault, PASSPHRASE,
+                "UPDATE search_postings SET pos = x'80' "
+                "WHERE term_id = (SELECT id FROM search_terms WHERE term = 'okapi');")
+        before = self.snapshot()
+        r = self.folio("search", '"okapi day"')
+        self.assertDamaged(r, ("search index",))
+        self.assertIn("reindex", r.err)
+        self.assertUnchanged(before)
+        self.assertOk(self.folio("reindex"))
+        r = self.folio("search", "--json", "-n", "100", '"okapi day"')
+        self.assertOk(r)
+        self.assertEqual(len(json.loads(r.out)), 64)
 
 
 if __name__ == "__main__":
