@@ -3,9 +3,9 @@
 //
 // folio tokenizes text itself, the same way when indexing and when querying,
 // and keeps its own postings of the terms (see docs/FORMAT.md, "Schema
-// version 3" and "Schema version 5"): NFKC with case folding; Latin words; and for every run of
-// CJK characters, each character and each pair of neighbours, so that any
-// substring of a run is found as a phrase.
+// version 3" and "Schema version 5"): NFKC with case folding; Latin words;
+// and for every run of CJK characters, each character and each pair of
+// neighbours, so that any substring of a run is found as a phrase.
 //
 //   folio::Search search = vault.search();
 //   for (const auto& hit : search.find("签证 interview", {})) ...
@@ -73,7 +73,8 @@ class Search {
   // Returns the number of records indexed. `progress`, if set, is told the
   // records indexed of all of them: at most about 1000 times whatever the
   // vault's size (the first with done == 0, the last with done == total,
-  // after the last postings are written; once, 0 of 0, when there is no record), so a caller may redraw at each call.
+  // after the last postings are written; once, 0 of 0, when there is no
+  // record), so a caller may redraw at each call.
   std::size_t rebuild(const Progress& progress = {});
   // The same, inside a transaction the caller holds (schema upgrades).
   std::size_t rebuild_in_transaction(const Progress& progress = {});
